@@ -1,0 +1,907 @@
+"""Screening under load: POST /api/v1/screenings and the departure check, served by gunicorn
+with the shared screening index service, on PostgreSQL with 1,000,000 watchlist entries and
+500,000 earlier applications.
+
+One command does everything (each step is skipped when already done):
+
+    .venv/bin/python bench/bench_screening_api.py                # the full benchmark
+    .venv/bin/python bench/bench_screening_api.py --quick        # 20,000 + 10,000 rows, smoke
+
+1. creates the database named in DATABASE_URL (default
+   postgres://postgres@127.0.0.1:5432/benteng_bench; never ``test``), migrates it and loads
+   the reference data;
+2. loads the synthetic watchlist entries and applications with COPY (bench/
+   screening_bench_data.py; re-runnable, skipped when loaded);
+3. starts ``manage.py screening_index_serve`` (first run: builds from the database and
+   writes a snapshot; later runs: loads the snapshot) and gunicorn with production settings
+   (DEBUG off) and ``--workers N``;
+4. drives them from a separate load-generator process at increasing fixed (open-loop)
+   rates, latency counted from each request's scheduled time: the index service alone, then
+   the API (application screenings, departure checks) when SCREEN-API's endpoint exists;
+5. reports p50/p99 per rate, the highest rate held with p99 <= 50 ms, the departure
+   check's server time (gunicorn's own request time), the resident memory of the whole
+   server (RSS and PSS of gunicorn master + workers + index service) against the in-process
+   baseline (every worker holding its own index), and the build/load time of the index.
+
+Figures are written to var/bench/screening-api-results.json.
+"""
+
+# The benchmark starts its own processes with fixed argument lists, talks to its own server
+# on 127.0.0.1 and puts its socket in /tmp (unix socket paths must be short):
+# ruff: noqa: S603, S310, S108
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benteng_bench"
+VAR = ROOT / "var" / "bench"
+# One socket per benchmark run (several runs or agents may share the machine).
+SOCKET_PATH = os.environ.get("BENCH_SOCKET") or f"/tmp/benteng-bench-{os.getpid()}.sock"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (other agents run servers on this machine)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = int(os.environ.get("BENCH_PORT") or free_port())
+TARGET_P99_MS = 50.0
+TARGET_RATE = 200.0
+DEPARTURE_TARGET_P99_MS = 30.0
+PYTHON = sys.executable
+
+
+# -- Environment ---------------------------------------------------------------------------------
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    """Production settings (DEBUG off) for the processes under test."""
+    return {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "600",
+        "BENTENG_VAR_DIR": str(VAR),
+        "BENTENG_DEMO": "0",
+        "BENTENG_API_RATE_LIMIT": "10000000/min",
+        "SCREENING_INDEX_SOCKET": SOCKET_PATH,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        "BENCH_PORT": str(PORT),
+        "BENCH_SOCKET": SOCKET_PATH,
+    }
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    if name in {"", "test", "postgres", "template0", "template1"}:
+        raise SystemExit(f"Refusing to benchmark in the database {name!r}: name another one.")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def manage(arguments: Sequence[str], environment: dict[str, str]) -> str:
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *arguments],
+        env=environment,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+# -- Processes and memory -------------------------------------------------------------------------
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            found.extend(int(value) for value in task.read_text().split())
+    return found
+
+
+def memory_of(pid: int) -> dict[str, int]:
+    """RSS and PSS in bytes from /proc/<pid>/smaps_rollup (falling back to status)."""
+    figures: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss"):
+                figures[key.lower()] = int(rest.split()[0]) * 1024
+    except OSError:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    figures["rss"] = int(line.split()[1]) * 1024
+    return figures
+
+
+def megabytes(value: float) -> str:
+    return f"{value / 1024 / 1024:,.0f} MB"
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[str]
+    name: str
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_index_service(environment: dict[str, str], snapshot: Path) -> tuple[Running, str]:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(SOCKET_PATH)
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            str(ROOT / "manage.py"),
+            "screening_index_serve",
+            "--socket",
+            SOCKET_PATH,
+            "--snapshot",
+            str(snapshot),
+            "--snapshot-every",
+            "0",
+        ],
+        env=environment,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    while True:
+        line = process.stdout.readline()
+        if not line:
+            raise SystemExit(f"the index service stopped (exit code {process.wait()})")
+        if "screening index ready" in line:
+            threading.Thread(target=process.stdout.read, daemon=True).start()
+            return Running(process, "index service"), line.strip()
+
+
+def start_gunicorn(environment: dict[str, str], workers: int, access_log: Path) -> Running:
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "benteng.wsgi:application",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--backlog",
+            "2048",
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(m)s %(U)s %(s)s %(D)s",
+        ],
+        env=environment,
+        cwd=ROOT,
+        text=True,
+    )
+    import urllib.request
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/health", timeout=5):
+                return Running(process, "gunicorn")
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit("gunicorn stopped") from None
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer within 120 s")
+
+
+def server_memory(gunicorn: Running, service: Running) -> dict[str, Any]:
+    master = gunicorn.process.pid
+    workers = children(master)
+    parts = {
+        "gunicorn_master": memory_of(master),
+        "gunicorn_workers": [memory_of(pid) for pid in workers],
+        "index_service": memory_of(service.process.pid),
+    }
+    every = [parts["gunicorn_master"], *parts["gunicorn_workers"], parts["index_service"]]
+    parts["total_rss"] = sum(item.get("rss", 0) for item in every)
+    parts["total_pss"] = sum(item.get("pss", 0) for item in every)
+    return parts
+
+
+def idle_django_memory(environment: dict[str, str]) -> int:
+    """RSS of a Django process that imported the index module but holds no index."""
+    code = (
+        "import django, os; django.setup(); import benteng.screening.index; "
+        "from pathlib import Path; "
+        "print([l for l in Path('/proc/self/status').read_text().splitlines() "
+        "if l.startswith('VmRSS')][0].split()[1])"
+    )
+    output = subprocess.run(
+        [PYTHON, "-c", code],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "benteng.settings"},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(output.strip().splitlines()[-1]) * 1024
+
+
+# -- Load generation (runs in its own process) -----------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    label: str
+    rate: float
+    sent: int
+    completed: int
+    errors: int
+    achieved_rate: float
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    error_sample: str = ""
+
+    @property
+    def holds(self) -> bool:
+        return (
+            self.errors == 0
+            and self.p99_ms <= TARGET_P99_MS
+            and self.achieved_rate >= 0.95 * self.rate
+        )
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    position = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[position]
+
+
+def summarize(
+    label: str, rate: float, sent: int, latencies: list[float], errors: list[str], elapsed: float
+) -> RunResult:
+    milliseconds = [value * 1000 for value in latencies]
+    return RunResult(
+        label=label,
+        rate=rate,
+        sent=sent,
+        completed=len(latencies),
+        errors=len(errors),
+        achieved_rate=len(latencies) / elapsed if elapsed else 0.0,
+        p50_ms=percentile(milliseconds, 0.50),
+        p90_ms=percentile(milliseconds, 0.90),
+        p99_ms=percentile(milliseconds, 0.99),
+        max_ms=max(milliseconds) if milliseconds else float("nan"),
+        error_sample=errors[0][:300] if errors else "",
+    )
+
+
+def drive_index(
+    queries: list[dict[str, Any]], rate: float, duration: float, label: str
+) -> RunResult:
+    """Open-loop load on the index service: each request = watchlist + events search."""
+    from benteng.screening.index import SocketBackend, record_from_wire
+
+    backend = SocketBackend(SOCKET_PATH, timeout=10)
+    records = [record_from_wire(query["record"]) for query in queries]
+    departure = label.startswith("departure")
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def one(scheduled: float, number: int) -> None:
+        record = records[number % len(records)]
+        try:
+            if departure:
+                from benteng.core.records import IdentityRecord
+
+                record = IdentityRecord(
+                    id=record.id, name=record.name, passport_no=record.passport_no
+                )
+            backend.search_watchlist(record, top=10, threshold=0.5)
+            backend.search_events(record, top=20, threshold=0.5)
+        except Exception as error:
+            with lock:
+                errors.append(repr(error))
+            return
+        finished = time.perf_counter()
+        with lock:
+            latencies.append(finished - scheduled)
+
+    total = int(rate * duration)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        for number in range(total):
+            scheduled = started + number / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            pool.submit(one, scheduled, number)
+    elapsed = max(time.perf_counter() - started, duration)
+    return summarize(label, rate, total, latencies, errors, elapsed)
+
+
+async def _http_request(
+    pool: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], payload: bytes
+) -> tuple[int, bytes]:
+    if pool:
+        reader, writer = pool.pop()
+    else:
+        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
+    writer.write(payload)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    body = await reader.readexactly(length) if length else b""
+    if headers.get("connection", "").lower() == "close":
+        writer.close()
+    else:
+        pool.append((reader, writer))
+    return status, body
+
+
+async def _drive_http(
+    bodies: list[bytes], token: str, rate: float, duration: float, label: str
+) -> RunResult:
+    pool: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    latencies: list[float] = []
+    errors: list[str] = []
+    loop = asyncio.get_running_loop()
+
+    async def one(scheduled: float, number: int) -> None:
+        body = bodies[number % len(bodies)]
+        payload = (
+            f"POST /api/v1/screenings HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Idempotency-Key: bench-{label}-{rate:g}-{number}-{time.time_ns()}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        try:
+            status, answer = await asyncio.wait_for(_http_request(pool, payload), timeout=30)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError) as error:
+            errors.append(repr(error))
+            return
+        if status >= 300:
+            errors.append(f"{status} {answer[:200]!r}")
+            return
+        latencies.append(loop.time() - scheduled)
+
+    total = int(rate * duration)
+    started = loop.time()
+    tasks = []
+    for number in range(total):
+        scheduled = started + number / rate
+        delay = scheduled - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(scheduled, number)))
+    await asyncio.gather(*tasks)
+    elapsed = max(loop.time() - started, duration)
+    for _reader, writer in pool:
+        writer.close()
+    return summarize(label, rate, total, latencies, errors, elapsed)
+
+
+def generator_main(arguments: argparse.Namespace) -> None:
+    """The load generator process: reads its job from a JSON file, prints RunResult JSON."""
+    job = json.loads(Path(arguments.job).read_text())
+    if job["mode"] == "index":
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benteng.settings")
+        django.setup()
+        result = drive_index(job["queries"], job["rate"], job["duration"], job["label"])
+    else:
+        bodies = [json.dumps(body).encode() for body in job["bodies"]]
+        result = asyncio.run(
+            _drive_http(bodies, job["token"], job["rate"], job["duration"], job["label"])
+        )
+    print(json.dumps(asdict(result)))
+
+
+def run_load(job: dict[str, Any], environment: dict[str, str]) -> RunResult:
+    job_path = VAR / "load-job.json"
+    job_path.write_text(json.dumps(job))
+    output = subprocess.run(
+        [PYTHON, str(Path(__file__).resolve()), "_generate", "--job", str(job_path)],
+        env=environment,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    data = json.loads(output.strip().splitlines()[-1])
+    return RunResult(**data)
+
+
+def sweep(
+    label: str,
+    rates: Sequence[float],
+    make_job: Callable[[float], dict[str, Any]],
+    environment: dict[str, str],
+    on_result: Callable[[RunResult], None] | None = None,
+) -> list[RunResult]:
+    """Increasing rates until one does not hold (p99 > 50 ms, errors, or falling behind)."""
+    results = []
+    for rate in rates:
+        result = run_load(make_job(rate), environment)
+        if on_result is not None:
+            on_result(result)
+        results.append(result)
+        print(
+            f"  {label:<22} {rate:6.0f}/s  achieved {result.achieved_rate:6.1f}/s  "
+            f"p50 {result.p50_ms:7.1f} ms  p99 {result.p99_ms:7.1f} ms  "
+            f"max {result.max_ms:7.1f} ms  errors {result.errors}"
+            + ("" if result.holds else "  <- does not hold"),
+            flush=True,
+        )
+        if result.error_sample:
+            print(f"    first error: {result.error_sample}")
+        if not result.holds:
+            break
+    return results
+
+
+def best_rate(results: list[RunResult]) -> float:
+    held = [result.rate for result in results if result.holds]
+    return max(held) if held else 0.0
+
+
+# -- API request bodies -------------------------------------------------------------------------
+
+
+def api_available() -> bool:
+    """Whether POST /api/v1/screenings exists (401 without a token; 404 when not built)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/api/v1/screenings", data=b"{}", method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10):
+            return True
+    except urllib.error.HTTPError as error:
+        return error.code != 404
+    except OSError:
+        return False
+
+
+def application_body(
+    query: dict[str, Any], number: int, sponsors: Sequence[str]
+) -> dict[str, Any] | None:
+    """The API body of an application screening, or None when the query lacks what the
+    endpoint requires (NIK, birth date, sex) or has a NIK the endpoint would refuse."""
+    from benteng.core.nik import parse_nik
+
+    (_id, name, birth_date, sex, nik, birth_place, passport_no, address, phone, region) = query[
+        "record"
+    ]
+    if not (nik and birth_date and sex):
+        return None
+    info, problems = parse_nik(nik)
+    if info is None or problems:
+        return None
+    purposes = ["wisata", "umrah_haji", "kunjungan_keluarga", "bekerja"]
+    body: dict[str, Any] = {
+        "kind": "application",
+        "nik": nik,
+        "full_name": name,
+        "birth_date": birth_date,
+        "sex": sex,
+        "purpose": purposes[number % len(purposes)],
+        "destination_country": ["SA", "MY", "AE", "HK", "SG"][number % 5],
+        "documents": [],
+    }
+    optional = {
+        "birth_place": birth_place,
+        "passport_no": passport_no,
+        "address": address,
+        "phone": phone,
+        "desa_code": region if region and region.count(".") == 3 else None,
+        # A quarter of the applicants name a sponsor (searched against police lists too).
+        "sponsor_name": sponsors[number % len(sponsors)] if number % 4 == 0 else None,
+    }
+    body.update({key: value for key, value in optional.items() if value})
+    return body
+
+
+def departure_body(query: dict[str, Any], number: int) -> dict[str, Any]:
+    record = query["record"]
+    passport_no = record[6] or f"X{number:07d}"
+    return {
+        "kind": "departure",
+        "full_name": record[1],
+        "passport_no": passport_no,
+        "flight_number": f"SV{800 + number % 100}",
+        "destination_country": "SA",
+    }
+
+
+def server_times(access_log: Path, start_offset: int) -> list[float]:
+    """Request times (ms) that gunicorn logged for POST /api/v1/screenings after an offset."""
+    times = []
+    with access_log.open() as handle:
+        handle.seek(start_offset)
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 4 and parts[0] == "POST" and parts[1] == "/api/v1/screenings":
+                times.append(int(parts[3]) / 1000)
+    return times
+
+
+# -- The benchmark ---------------------------------------------------------------------------------
+
+
+def load_workload(watchlist_count: int, application_count: int, size: int) -> list[dict[str, Any]]:
+    from bench.screening_bench_data import workload
+    from benteng.screening.index import record_to_wire
+
+    path = VAR / f"workload-{watchlist_count}-{application_count}-{size}.json"
+    if path.is_file():
+        return json.loads(path.read_text())
+    started = time.perf_counter()
+    generated = workload(
+        watchlist_count=watchlist_count, application_count=application_count, size=size
+    )
+    queries = [
+        {"record": record_to_wire(query), "kind": generated.kinds[query.id]}
+        for query in generated.queries
+    ]
+    path.write_text(json.dumps(queries))
+    print(f"workload of {len(queries)} queries made in {time.perf_counter() - started:.0f} s")
+    return queries
+
+
+def cpu_contention() -> str:
+    load1, load5, _ = os.getloadavg()
+    return f"load average {load1:.1f} (1 min), {load5:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+def benchmark(arguments: argparse.Namespace) -> None:
+    database_url = arguments.database_url
+    if arguments.quick and database_url == DEFAULT_DATABASE_URL:
+        database_url = DEFAULT_DATABASE_URL + "_quick"
+    VAR.mkdir(parents=True, exist_ok=True)
+    environment = server_environment(database_url)
+    os.environ.update({key: environment[key] for key in environment if key not in ("PYTHONPATH",)})
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benteng.settings"
+    results: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "watchlist_entries": arguments.watchlist,
+        "applications": arguments.applications,
+        "workers": arguments.workers,
+        "contention_before": cpu_contention(),
+    }
+    print(f"database {urlsplit(database_url).path.lstrip('/')}; {results['contention_before']}")
+
+    # 1. Database, schema, reference data.
+    ensure_database(database_url)
+    started = time.perf_counter()
+    manage(["migrate", "-v0"], environment)
+    manage(["seed_reference"], environment)
+    print(f"schema and reference data ready in {time.perf_counter() - started:.0f} s")
+
+    # 2. The synthetic rows.
+    import django
+
+    django.setup()
+    from bench.screening_bench_data import load
+
+    timings = load(watchlist_count=arguments.watchlist, application_count=arguments.applications)
+    results["load"] = timings
+    queries = load_workload(arguments.watchlist, arguments.applications, arguments.queries)
+    from django.db import connections
+
+    connections.close_all()
+
+    # 3. The index service.
+    snapshot = VAR / f"index-snapshot-{arguments.watchlist}-{arguments.applications}"
+    build_record = snapshot.with_suffix(".build.json")
+    if arguments.rebuild_index:
+        shutil.rmtree(snapshot, ignore_errors=True)
+    service, ready = start_index_service(environment, snapshot)
+    running: list[Running] = [service]
+    try:
+        from benteng.screening.index import SocketBackend
+
+        status = SocketBackend(SOCKET_PATH, timeout=60).status()
+        print(ready)
+        if status["origin"] == "database":
+            build_record.write_text(json.dumps({"build_seconds": status["load_seconds"]}))
+        if arguments.prepare_only:
+            print("prepared: data loaded and the index snapshot written")
+            return
+        results["index"] = {
+            "origin": status["origin"],
+            "load_seconds": status["load_seconds"],
+            "build_from_database_seconds": (
+                json.loads(build_record.read_text())["build_seconds"]
+                if build_record.is_file()
+                else None
+            ),
+            "sizes": status["sizes"],
+            "service_memory": status["memory"],
+        }
+        duration = arguments.duration
+        rates = [float(rate) for rate in arguments.rates.split(",")]
+
+        # 4a. The index service alone (what every screening asks of it).
+        print("index service alone (watchlist + events search per request):")
+
+        def index_job(label: str) -> Callable[[float], dict[str, Any]]:
+            return lambda rate: {
+                "mode": "index",
+                "label": label,
+                "rate": rate,
+                "duration": duration,
+                "queries": queries[:2000],
+            }
+
+        index_runs = sweep("index: application", rates, index_job("application"), environment)
+        departure_index_runs = sweep("index: departure", rates, index_job("departure"), environment)
+        results["index_service_runs"] = [asdict(run) for run in index_runs]
+        results["index_service_departure_runs"] = [asdict(run) for run in departure_index_runs]
+
+        # 4b. The API behind gunicorn.
+        access_log = VAR / "gunicorn-access.log"
+        access_log.write_text("")
+        gunicorn = start_gunicorn(environment, arguments.workers, access_log)
+        running.append(gunicorn)
+        if api_available():
+            token = manage(
+                [
+                    "api_client_create",
+                    "--name",
+                    f"bench-kanim-{int(time.time())}",
+                    "--office",
+                    "kanim-tangerang",
+                    "--role",
+                    "petugas_imigrasi",
+                    "--scope",
+                    "screening:write,screening:read",
+                ],
+                environment,
+            ).strip()
+            tpi_token = manage(
+                [
+                    "api_client_create",
+                    "--name",
+                    f"bench-tpi-{int(time.time())}",
+                    "--office",
+                    "tpi-bandara-soekarno-hatta",
+                    "--role",
+                    "petugas_tpi",
+                    "--scope",
+                    "screening:write,screening:read",
+                ],
+                environment,
+            ).strip()
+            sponsors = [query["record"][1] for query in queries[::7]]
+            application_bodies = [
+                body
+                for number, query in enumerate(queries)
+                if (body := application_body(query, number, sponsors)) is not None
+            ]
+            departure_bodies = [
+                departure_body(query, number) for number, query in enumerate(queries)
+            ]
+            # Warm up every worker (connections, first imports, the index client).
+            run_load(
+                {
+                    "mode": "http",
+                    "label": "warmup",
+                    "rate": 20,
+                    "duration": 5,
+                    "token": token,
+                    "bodies": application_bodies[-200:],
+                },
+                environment,
+            )
+            print(f"POST /api/v1/screenings behind gunicorn --workers {arguments.workers}:")
+
+            def http_job(label: str, bodies: list[dict[str, Any]], key: str):  # type: ignore[no-untyped-def]
+                def job(rate: float) -> dict[str, Any]:
+                    return {
+                        "mode": "http",
+                        "label": label,
+                        "rate": rate,
+                        "duration": duration,
+                        "token": key,
+                        "bodies": bodies,
+                    }
+
+                return job
+
+            api_runs = sweep(
+                "api: application",
+                rates,
+                http_job("application", application_bodies, token),
+                environment,
+            )
+            results["api_application_runs"] = [asdict(run) for run in api_runs]
+            results["memory_after_api"] = server_memory(gunicorn, service)
+            offset = access_log.stat().st_size
+            departure_rate = float(arguments.departure_rate)
+            departure_run = run_load(
+                http_job("departure", departure_bodies, tpi_token)(departure_rate), environment
+            )
+            times = server_times(access_log, offset)
+            results["api_departure_run"] = asdict(departure_run)
+            results["departure_server_ms"] = {
+                "count": len(times),
+                "p50": percentile(times, 0.5),
+                "p99": percentile(times, 0.99),
+                "max": max(times) if times else float("nan"),
+            }
+            print(
+                f"  departure check at {departure_rate:.0f}/s: client p50 "
+                f"{departure_run.p50_ms:.1f} ms, p99 {departure_run.p99_ms:.1f} ms; server "
+                f"time p50 {results['departure_server_ms']['p50']:.1f} ms, p99 "
+                f"{results['departure_server_ms']['p99']:.1f} ms, errors {departure_run.errors}"
+            )
+        else:
+            print("POST /api/v1/screenings does not exist yet: only the index was measured.")
+            results["api_application_runs"] = None
+
+        # 5. Memory of the whole server, and the in-process baseline.
+        memory = server_memory(gunicorn, service)
+        results["memory"] = memory
+        idle = idle_django_memory(environment)
+        index_memory = memory["index_service"]["rss"] - idle
+        workers = len(memory["gunicorn_workers"])
+        web_rss = memory["total_rss"] - memory["index_service"]["rss"]
+        baseline = web_rss + workers * index_memory
+        results["memory_baseline"] = {
+            "idle_django_rss": idle,
+            "index_rss": index_memory,
+            "in_process_total_rss": baseline,
+        }
+        results["contention_after"] = cpu_contention()
+    finally:
+        for process in reversed(running):
+            process.stop()
+
+    report(results)
+    (VAR / "screening-api-results.json").write_text(json.dumps(results, indent=2, default=str))
+
+
+def report(results: dict[str, Any]) -> None:
+    print("\n== Figures ==")
+    index = results["index"]
+    build = index["build_from_database_seconds"]
+    print(
+        f"index: {index['sizes']['watchlist']:,} watchlist entries, {index['sizes']['events']:,} "
+        f"earlier events; built from the database in "
+        f"{'-' if build is None else f'{build:.0f} s'}; this start: {index['origin']} in "
+        f"{index['load_seconds']:.1f} s"
+    )
+    for key, label in (
+        ("index_service_runs", "index service, application-like"),
+        ("index_service_departure_runs", "index service, departure-like"),
+        ("api_application_runs", "POST /api/v1/screenings (application)"),
+    ):
+        runs = results.get(key)
+        if not runs:
+            continue
+        rated = [RunResult(**run) for run in runs]
+        rate = best_rate(rated)
+        held = [run for run in rated if run.rate == rate]
+        p99 = f", p99 {held[0].p99_ms:.1f} ms there" if held else ""
+        print(
+            f"{label}: highest rate held with p99 <= {TARGET_P99_MS:.0f} ms: {rate:.0f}/s{p99} "
+            f"(target {TARGET_RATE:.0f}/s: {rate / TARGET_RATE:.2f}x)"
+        )
+    if results.get("departure_server_ms"):
+        server = results["departure_server_ms"]
+        print(
+            f"departure check server time: p50 {server['p50']:.1f} ms, p99 {server['p99']:.1f} ms "
+            f"(target {DEPARTURE_TARGET_P99_MS:.0f} ms: "
+            f"{server['p99'] / DEPARTURE_TARGET_P99_MS:.2f} of it)"
+        )
+    memory = results["memory"]
+    baseline = results["memory_baseline"]
+    print(
+        f"resident memory of the server: RSS {megabytes(memory['total_rss'])}, PSS "
+        f"{megabytes(memory['total_pss'])} (master + {len(memory['gunicorn_workers'])} workers "
+        f"+ index service {megabytes(memory['index_service']['rss'])})"
+    )
+    print(
+        f"baseline, in-process index in every worker: about "
+        f"{megabytes(baseline['in_process_total_rss'])} (index "
+        f"{megabytes(baseline['index_rss'])} per worker); shared service uses "
+        f"{memory['total_rss'] / baseline['in_process_total_rss']:.2f}x of it"
+    )
+    print(f"CPU: before {results['contention_before']}; after {results['contention_after']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("mode", nargs="?", default="run", choices=["run", "_generate"])
+    parser.add_argument("--job", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument("--watchlist", type=int, default=1_000_000)
+    parser.add_argument("--applications", type=int, default=500_000)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--rates", default="50,100,150,200,250,300,400")
+    parser.add_argument("--departure-rate", type=float, default=50.0)
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per rate")
+    parser.add_argument("--queries", type=int, default=3000)
+    parser.add_argument("--rebuild-index", action="store_true")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="load the data and build the index snapshot, then stop (no load generation)",
+    )
+    parser.add_argument("--quick", action="store_true", help="20,000 + 10,000 rows, short runs")
+    arguments = parser.parse_args()
+    if arguments.mode == "_generate":
+        generator_main(arguments)
+        return
+    if arguments.quick:
+        arguments.watchlist = 20_000
+        arguments.applications = 10_000
+        arguments.duration = 5.0
+        arguments.queries = 600
+        arguments.rates = "50,100,200"
+    benchmark(arguments)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from benteng.accounts.models import User
+    from benteng.api.models import ApiClient
+
+
+class ViewerKind(enum.StrEnum):
+    USER = "user"
+    CLIENT = "client"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking for personal data, with everything a policy needs to decide."""
+
+    kind: ViewerKind
+    role: str
+    agency_kind: str | None = None
+    office_id: int | None = None
+    user_id: int | None = None
+    client_id: int | None = None
+    village_codes: frozenset[str] = field(default_factory=frozenset)
+    purpose: str = ""
+
+    @classmethod
+    def for_user(cls, user: User, *, purpose: str = "") -> Viewer:
+        village_codes: frozenset[str] = frozenset()
+        if user.pk is not None:
+            village_codes = frozenset(user.villages.values_list("code", flat=True))
+        return cls(
+            kind=ViewerKind.USER,
+            role=user.role,
+            agency_kind=user.agency_kind,
+            office_id=user.office_id,
+            user_id=user.pk,
+            village_codes=village_codes,
+            purpose=purpose,
+        )
+
+    @classmethod
+    def for_client(cls, client: ApiClient, *, purpose: str = "") -> Viewer:
+        """A client system sees what the role it was registered with may see, for its office."""
+        return cls(
+            kind=ViewerKind.CLIENT,
+            role=client.role,
+            agency_kind=client.office.agency.kind if client.office_id else None,
+            office_id=client.office_id,
+            client_id=client.pk,
+            purpose=purpose,
+        )
+
+    @classmethod
+    def system(cls, *, purpose: str) -> Viewer:
+        """Benteng itself (a background task); the purpose is mandatory and audited."""
+        if not purpose:
+            raise ValueError("A system viewer must state its purpose.")
+        return cls(kind=ViewerKind.SYSTEM, role="system", purpose=purpose)
+
+    def with_purpose(self, purpose: str) -> Viewer:
+        return Viewer(**{**self.__dict__, "purpose": purpose})
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind is ViewerKind.USER and self.role == "admin"
+
+
+def as_viewer(who: Any) -> Viewer:
+    """Accept a Viewer, a User or an ApiClient: callers pass whatever they hold."""
+    if isinstance(who, Viewer):
+        return who
+    from benteng.accounts.models import User
+
+    if isinstance(who, User):
+        if not who.is_authenticated:
+            raise TypeError("An anonymous user is not a viewer of personal data.")
+        return Viewer.for_user(who)
+    from benteng.api.models import ApiClient
+
+    if isinstance(who, ApiClient):
+        return Viewer.for_client(who)
+    raise TypeError(f"Cannot build a viewer from {type(who).__name__}.")

@@ -1,0 +1,42 @@
+"""Who may see which staff accounts.
+
+Officers' names, phone numbers and e-mail addresses are personal data too. Everybody sees their
+own account in full; colleagues of the same office, and the people working the same villages
+(the PIC desa, their PIMPASA and Bhabinkamtibmas), see each other's name, role and office, so
+they know whom to call; contact details stay with the person and the administrators.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
+from benteng.access.viewer import Viewer, ViewerKind
+from benteng.accounts.models import User
+
+# A password hash is no one's business, whoever asks.
+NEVER_SHOWN = frozenset({"password"})
+DIRECTORY_FIELDS = frozenset({"id", "username", "full_name", "role", "office", "is_active"})
+
+
+class UserPolicy(RecordPolicy[User]):
+    model = User
+
+    def rows(self, viewer: Viewer) -> Q:
+        if viewer.kind is ViewerKind.SYSTEM:
+            return EVERYTHING
+        if viewer.kind is not ViewerKind.USER:
+            return NOTHING
+        if viewer.is_admin:
+            return EVERYTHING
+        visible = Q(pk=viewer.user_id)
+        if viewer.office_id is not None:
+            visible |= Q(office_id=viewer.office_id)
+        if viewer.village_codes:
+            visible |= Q(villages__code__in=viewer.village_codes)
+        return Q(pk__in=User.objects.filter(visible).values("pk"))
+
+    def fields(self, viewer: Viewer, obj: User) -> frozenset[str]:
+        if viewer.kind is ViewerKind.SYSTEM or viewer.is_admin or obj.pk == viewer.user_id:
+            return self.all_fields() - NEVER_SHOWN
+        return DIRECTORY_FIELDS

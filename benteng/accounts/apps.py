@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "benteng.accounts"
+    label = "accounts"
+    verbose_name = _("Instansi dan pengguna")
+
+    def ready(self) -> None:
+        from benteng.access.policy import register_policy
+        from benteng.accounts.access import UserPolicy
+
+        register_policy(UserPolicy())

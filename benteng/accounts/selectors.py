@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from benteng.accounts.models import Office, OfficeKind, User
+from benteng.regions.models import Region
+
+
+def _codes_with_ancestors(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+# How local an office is: the village office first, the regional office last.
+OFFICE_LOCALITY = {
+    OfficeKind.KANTOR_DESA: 0,
+    OfficeKind.POLSEK: 1,
+    OfficeKind.TPI: 1,
+    OfficeKind.POLRES: 2,
+    OfficeKind.KANIM: 2,
+    OfficeKind.POLDA: 3,
+    OfficeKind.KANWIL: 3,
+    OfficeKind.BP3MI: 3,
+}
+
+
+def offices_covering(*, region_code: str, agency_kind: str | None = None) -> list[Office]:
+    """Offices whose coverage includes the region, most local first.
+
+    Covering a region covers every region below it; an office also covers what its child
+    offices cover (Polda Banten covers what its Polres cover).
+    """
+    direct = Office.objects.filter(
+        is_active=True, coverage__region_id__in=_codes_with_ancestors(region_code)
+    ).select_related("agency", "parent")
+    if agency_kind:
+        direct = direct.filter(agency__kind=agency_kind)
+    found: dict[int, Office] = {office.pk: office for office in direct}
+    # Walk up the office tree (a few levels at most) to add the parents.
+    frontier = {office.parent_id for office in found.values() if office.parent_id}
+    while frontier - set(found):
+        parents = list(
+            Office.objects.filter(pk__in=frontier - set(found), is_active=True).select_related(
+                "agency", "parent"
+            )
+        )
+        found.update({parent.pk: parent for parent in parents})
+        frontier = {office.parent_id for office in parents if office.parent_id}
+    return sorted(
+        found.values(), key=lambda office: (OFFICE_LOCALITY.get(office.kind, 9), office.name)
+    )
+
+
+def office_region_codes(*, office: Office) -> list[str]:
+    """Region codes the office covers directly or through its child offices."""
+    office_ids = {office.pk}
+    frontier = {office.pk}
+    while frontier:
+        frontier = (
+            set(Office.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            - office_ids
+        )
+        office_ids |= frontier
+    return sorted(
+        set(
+            Region.objects.filter(coverage__office_id__in=office_ids).values_list("code", flat=True)
+        )
+    )
+
+
+def office_list_with_counts(*, agency_kind: str | None = None) -> QuerySet[Office]:
+    offices = Office.objects.select_related("agency", "parent", "seat").annotate(
+        coverage_count=Count("coverage", distinct=True),
+        staff_count=Count("staff", filter=Q(staff__is_active=True), distinct=True),
+    )
+    if agency_kind:
+        offices = offices.filter(agency__kind=agency_kind)
+    return offices
+
+
+def user_counts_by_role() -> dict[str, int]:
+    rows = User.objects.filter(is_active=True).values("role").annotate(total=Count("id"))
+    return {row["role"]: row["total"] for row in rows}

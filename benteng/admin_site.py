@@ -1,0 +1,22 @@
+"""The Django admin, restricted to Benteng administrators (role ``admin``) who passed 2FA."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+
+class BentengAdminSite(admin.AdminSite):
+    site_header = _("Administrasi Benteng")
+    site_title = _("Administrasi Benteng")
+    index_title = _("Pengguna, kantor dan data referensi")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == "admin")
+
+
+class BentengAdminConfig(AdminConfig):
+    default_site = "benteng.admin_site.BentengAdminSite"

@@ -1,0 +1,171 @@
+"""Client systems in the Django admin: register (token shown once), edit scopes, revoke.
+
+The token's hash is never shown, and clients are never deleted: a revoked client stays, so the
+audit trail's references to it keep their meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from benteng.access.viewer import Viewer
+from benteng.api.models import ApiClient, ApiScope
+from benteng.api.services import (
+    ROLES_NOT_FOR_CLIENTS,
+    api_client_register,
+    api_client_revoke,
+    api_client_role_check,
+    api_client_rotate_token,
+    api_scopes_clean,
+)
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_write
+
+
+class ApiClientForm(forms.ModelForm):  # type: ignore[type-arg]
+    scopes = forms.MultipleChoiceField(
+        label=_("cakupan"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ("name", "office", "role", "scopes")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = cast(forms.ChoiceField, self.fields["role"])
+        role_field.choices = [
+            (value, label)
+            for value, label in cast(list[tuple[str, Any]], role_field.choices)
+            if value not in ROLES_NOT_FOR_CLIENTS
+        ]
+
+    def clean_scopes(self) -> list[str]:
+        return api_scopes_clean(self.cleaned_data.get("scopes") or [])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        office, role = cleaned.get("office"), cleaned.get("role")
+        if office is not None and role:
+            api_client_role_check(office=office, role=role)
+        return cleaned
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("status token")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("active", _("aktif")), ("revoked", _("dicabut"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> QuerySet[ApiClient]:
+        if self.value() == "active":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = ApiClientForm
+    list_display = (
+        "name",
+        "office",
+        "role",
+        "scope_list",
+        "token_prefix",
+        "is_active",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = (ActiveFilter, "role", "office__agency")
+    search_fields = ("name", "token_prefix", "office__name", "office__code")
+    list_select_related = ("office",)
+    readonly_fields = (
+        "token_prefix",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+    )
+    actions = ["revoke_tokens", "rotate_token"]
+
+    @admin.display(description=_("cakupan"))
+    def scope_list(self, obj: ApiClient) -> str:
+        return ", ".join(obj.scopes)
+
+    @admin.display(description=_("aktif"), boolean=True)
+    def is_active(self, obj: ApiClient) -> bool:
+        return obj.is_active
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> Any:
+        if obj is None:
+            return ()
+        return self.readonly_fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiClient | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
+        viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
+        if change:
+            obj.save()
+            audit_record_write(
+                viewer=viewer,
+                action=AuditAction.UPDATE,
+                obj=obj,
+                changed_fields=list(form.changed_data),
+            )
+            return
+        token = api_client_register(
+            client=obj,
+            viewer=viewer,
+            created_by=request.user,  # type: ignore[arg-type]
+        )
+        self._show_token_once(request, obj, token)
+
+    @staticmethod
+    def _show_token_once(request: HttpRequest, client: ApiClient, token: str) -> None:
+        messages.warning(
+            request,
+            format_html(
+                str(
+                    _(
+                        "Token untuk {name}: {token} — salin sekarang dan simpan dengan aman; "
+                        "token ini tidak akan ditampilkan lagi."
+                    )
+                ),
+                name=client.name,
+                token=format_html("<code>{}</code>", token),
+            ),
+        )
+
+    @admin.action(description=_("Cabut token klien terpilih"))
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
+        revoked = sum(api_client_revoke(client=client, viewer=viewer) for client in queryset)
+        messages.success(
+            request,
+            ngettext("%(count)d token klien dicabut.", "%(count)d token klien dicabut.", revoked)
+            % {"count": revoked},
+        )
+
+    @admin.action(description=_("Terbitkan token baru (token lama langsung tidak berlaku)"))
+    def rotate_token(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        # One at a time: each new token has to be shown, and copied, on its own.
+        if queryset.count() != 1:
+            messages.error(request, _("Pilih tepat satu klien untuk menerbitkan token baru."))
+            return
+        client = queryset.get()
+        viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
+        token = api_client_rotate_token(client=client, viewer=viewer)
+        self._show_token_once(request, client, token)

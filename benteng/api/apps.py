@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "benteng.api"
+    label = "api"
+    verbose_name = _("API")
+
+    def ready(self) -> None:
+        from benteng.access.policy import register_policy
+        from benteng.api.access import ApiClientPolicy
+
+        register_policy(ApiClientPolicy())

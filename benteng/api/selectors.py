@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from benteng.accounts.models import Office, OfficeCoverage
+from benteng.api.models import ApiClient
+from benteng.api.services import TOKEN_MARKER, api_token_hash
+from benteng.regions.models import Region
+
+# Longer than any token we issue, so hashing cannot be used to burn CPU with huge headers.
+MAX_TOKEN_LENGTH = 200
+
+
+def api_client_by_token(*, token: str) -> ApiClient | None:
+    """The client holding this token, revoked or not (the caller decides); one indexed query."""
+    if not token.startswith(TOKEN_MARKER) or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return (
+        ApiClient.objects.select_related("office__agency")
+        .filter(token_hash=api_token_hash(token))
+        .first()
+    )
+
+
+def region_list(
+    *, search: str = "", levels: tuple[str, ...] = (), parent_code: str = ""
+) -> QuerySet[Region]:
+    """Regions by name (tolerant of case and spacing), level and parent, in code order."""
+    queryset = Region.objects.all()
+    if search.strip():
+        queryset = queryset.search(search)
+    if levels:
+        queryset = queryset.filter(level__in=levels)
+    if parent_code:
+        queryset = queryset.filter(parent_id=parent_code)
+    return queryset.select_related("parent").order_by("code")
+
+
+def _office_queryset() -> QuerySet[Office]:
+    return Office.objects.select_related("agency", "parent", "seat").prefetch_related(
+        Prefetch(
+            "coverage",
+            queryset=OfficeCoverage.objects.select_related("region").order_by("region_id"),
+        )
+    )
+
+
+def office_list(
+    *,
+    agency: str = "",
+    kind: str = "",
+    covers: Region | None = None,
+    search: str = "",
+    active: bool | None = None,
+) -> QuerySet[Office]:
+    """Offices by agency, kind, name and active flag; ``covers``: responsible for that region.
+
+    An office covers a region when it covers the region itself or any region above it (a Polres
+    covering a kecamatan covers every desa in it).
+    """
+    queryset = _office_queryset()
+    if agency:
+        queryset = queryset.filter(agency__kind=agency)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    text = search.strip()
+    if text:
+        queryset = queryset.filter(Q(name__icontains=text) | Q(code__icontains=text))
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    if covers is not None:
+        codes = [*covers.ancestor_codes(), covers.code]
+        queryset = queryset.filter(
+            pk__in=OfficeCoverage.objects.filter(region_id__in=codes).values("office_id")
+        )
+    return queryset.order_by("agency__kind", "kind", "name", "code")
+
+
+def office_get(*, code: str) -> Office | None:
+    return _office_queryset().filter(code=code).first()

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from benteng.audit.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Administrators browse and filter the trail; nobody can add, change or delete through it."""
+
+    list_display = (
+        "sequence",
+        "occurred_at",
+        "actor_label",
+        "actor_role",
+        "actor_office",
+        "action",
+        "object_type",
+        "purpose",
+    )
+    list_filter = ("action", "actor_role", "object_type", "occurred_at")
+    search_fields = ("actor_label", "actor_office", "object_type", "purpose", "recipient")
+    date_hierarchy = "occurred_at"
+    ordering = ("-sequence",)
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

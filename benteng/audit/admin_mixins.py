@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+from benteng.access.viewer import Viewer
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_read, audit_record_write
+
+
+class AuditedAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Admin pages of personal data go through the access layer and write the audit trail."""
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if changelist is not None:
+            audit_record_read(
+                viewer=Viewer.for_user(request.user),  # type: ignore[arg-type]
+                objects=list(changelist.result_list),
+                action=AuditAction.LIST,
+                purpose="admin",
+            )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit_record_read(
+                    viewer=Viewer.for_user(request.user),  # type: ignore[arg-type]
+                    objects=[obj],
+                    purpose="admin",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record_write(
+            viewer=Viewer.for_user(request.user),  # type: ignore[arg-type]
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            changed_fields=list(form.changed_data) if change else [],
+            purpose="admin",
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        audit_record_write(
+            viewer=Viewer.for_user(request.user),  # type: ignore[arg-type]
+            action=AuditAction.DELETE,
+            obj=obj,
+            purpose="admin",
+        )
+        super().delete_model(request, obj)

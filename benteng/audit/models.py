@@ -1,0 +1,85 @@
+"""The append-only audit trail of every read and write of personal data.
+
+Each entry carries the SHA-256 of its own content and of the entry before it, so editing,
+deleting or inserting a row anywhere breaks the chain from that point on, and
+``manage.py audit_verify`` names the first entry where it breaks. The same trail records
+exchanges between agencies: who received what, on which basis.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from benteng.access.policy import AccessQuerySet
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Membaca")
+    LIST = "list", _("Menampilkan daftar")
+    CREATE = "create", _("Membuat")
+    UPDATE = "update", _("Mengubah")
+    DELETE = "delete", _("Menghapus")
+    EXPORT = "export", _("Mengekspor")
+    SHARE = "share", _("Membagikan ke instansi lain")
+    LOGIN = "login", _("Masuk")
+    LOGIN_FAILED = "login_failed", _("Gagal masuk")
+    LOGOUT = "logout", _("Keluar")
+    TWO_FACTOR = "two_factor", _("Verifikasi dua langkah")
+
+
+class AuditEntry(models.Model):
+    sequence = models.PositiveBigIntegerField(_("urutan"), unique=True)
+    occurred_at = models.DateTimeField(_("waktu"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
+        db_constraint=False,
+    )
+    # Copied, not joined: the trail must still say who and where after accounts change.
+    actor_label = models.CharField(_("pelaku (saat itu)"), max_length=200)
+    actor_role = models.CharField(_("peran"), max_length=30, blank=True)
+    actor_office = models.CharField(_("kantor"), max_length=200, blank=True)
+    client_label = models.CharField(_("sistem klien"), max_length=200, blank=True)
+    action = models.CharField(_("tindakan"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("jenis data"), max_length=100, blank=True)
+    object_ids = models.JSONField(_("id data"), default=list)
+    purpose = models.CharField(_("tujuan"), max_length=300, blank=True)
+    # Exchanges: the receiving agency/office and the agreement clause relied upon.
+    recipient = models.CharField(_("penerima"), max_length=200, blank=True)
+    legal_basis = models.CharField(_("dasar"), max_length=300, blank=True)
+    detail = models.JSONField(_("rincian"), default=dict)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AccessQuerySet["AuditEntry"].as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("jejak audit")
+        indexes = [
+            models.Index(fields=["object_type", "occurred_at"]),
+            models.Index(fields=["actor", "occurred_at"]),
+            models.Index(fields=["action", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.actor_label} {self.action} {self.object_type}"
+
+
+class AuditChainHead(models.Model):
+    """One row holding the last sequence and hash; locked while an entry is appended."""
+
+    singleton = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain head at {self.last_sequence}"

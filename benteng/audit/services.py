@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from benteng.audit.chain import GENESIS_HASH, entry_hash
+from benteng.audit.models import AuditAction, AuditChainHead, AuditEntry
+
+if TYPE_CHECKING:
+    from benteng.access.viewer import Viewer
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it, as the trail will remember it even after the account changes."""
+
+    user_id: int | None
+    label: str
+    role: str = ""
+    office: str = ""
+    client: str = ""
+
+
+def actor_for_viewer(viewer: Viewer) -> Actor:
+    from benteng.accounts.models import Office, User
+    from benteng.api.models import ApiClient
+
+    office = ""
+    if viewer.office_id is not None:
+        office = Office.objects.filter(pk=viewer.office_id).values_list("name", flat=True).first()
+        office = office or ""
+    if viewer.user_id is not None:
+        user = User.objects.filter(pk=viewer.user_id).only("username").first()
+        label = user.username if user else f"user:{viewer.user_id}"
+        return Actor(user_id=viewer.user_id, label=label, role=viewer.role, office=office)
+    if viewer.client_id is not None:
+        client = ApiClient.objects.filter(pk=viewer.client_id).only("name").first()
+        name = client.name if client else f"client:{viewer.client_id}"
+        return Actor(user_id=None, label=name, role=viewer.role, office=office, client=name)
+    return Actor(user_id=None, label="sistem", role=viewer.role)
+
+
+def object_type_of(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str = "",
+    object_ids: Sequence[Any] = (),
+    purpose: str = "",
+    recipient: str = "",
+    legal_basis: str = "",
+    detail: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain; the head row is locked so entries never fork."""
+    with transaction.atomic():
+        AuditChainHead.objects.get_or_create(singleton=1)
+        head = AuditChainHead.objects.select_for_update().get(singleton=1)
+        values: dict[str, Any] = {
+            "sequence": head.last_sequence + 1,
+            "occurred_at": timezone.now(),
+            "actor_id": actor.user_id,
+            "actor_label": actor.label[:200],
+            "actor_role": actor.role,
+            "actor_office": actor.office[:200],
+            "client_label": actor.client[:200],
+            "action": AuditAction(action).value,
+            "object_type": object_type,
+            "object_ids": [str(object_id) for object_id in object_ids],
+            "purpose": purpose[:300],
+            "recipient": recipient[:200],
+            "legal_basis": legal_basis[:300],
+            "detail": detail or {},
+            "ip_address": ip_address,
+            "previous_hash": head.last_hash or GENESIS_HASH,
+        }
+        values["entry_hash"] = entry_hash(values)
+        entry = AuditEntry.objects.create(**values)
+        head.last_sequence = entry.sequence
+        head.last_hash = entry.entry_hash
+        head.save(update_fields=["last_sequence", "last_hash"])
+    return entry
+
+
+def audit_record_read(
+    *,
+    viewer: Viewer,
+    objects: Iterable[models.Model],
+    purpose: str = "",
+    action: str = AuditAction.READ,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record that a viewer read these objects (one entry per read or list, not per row)."""
+    objects = list(objects)
+    if not objects:
+        return None
+    return audit_record(
+        actor=actor_for_viewer(viewer),
+        action=action,
+        object_type=object_type_of(type(objects[0])),
+        object_ids=[obj.pk for obj in objects],
+        purpose=purpose or viewer.purpose,
+        detail=detail,
+    )
+
+
+def audit_record_write(
+    *,
+    viewer: Viewer,
+    action: str,
+    obj: models.Model,
+    changed_fields: Sequence[str] = (),
+    purpose: str = "",
+) -> AuditEntry:
+    """Record a create, update or delete; names the fields changed, never their values."""
+    return audit_record(
+        actor=actor_for_viewer(viewer),
+        action=action,
+        object_type=object_type_of(type(obj)),
+        object_ids=[obj.pk],
+        purpose=purpose or viewer.purpose,
+        detail={"fields": sorted(changed_fields)} if changed_fields else {},
+    )
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    sequence: int
+    reason: str
+
+
+def audit_chain_verify(*, batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
+    """Walk the chain in order; return how many entries were checked and the first break."""
+    expected_previous = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    last_sequence = 0
+    while True:
+        batch = list(
+            AuditEntry.objects.filter(sequence__gt=last_sequence)
+            .order_by("sequence")
+            .values()[:batch_size]
+        )
+        if not batch:
+            break
+        for values in batch:
+            sequence = values["sequence"]
+            if sequence != expected_sequence:
+                return checked, ChainBreak(
+                    expected_sequence, f"entry {expected_sequence} is missing"
+                )
+            if values["previous_hash"] != expected_previous:
+                return checked, ChainBreak(sequence, "previous hash does not match")
+            if entry_hash(values) != values["entry_hash"]:
+                return checked, ChainBreak(sequence, "content does not match its hash")
+            expected_previous = values["entry_hash"]
+            expected_sequence += 1
+            checked += 1
+            last_sequence = sequence
+    head = AuditChainHead.objects.filter(singleton=1).first()
+    if head is not None and head.last_sequence != last_sequence:
+        return checked, ChainBreak(
+            last_sequence + 1, f"the chain ends at {last_sequence}, head says {head.last_sequence}"
+        )
+    return checked, None

@@ -1,0 +1,286 @@
+"""The ``benteng`` command line, for analysts working with spreadsheets.
+
+``benteng screen`` screens a CSV of people against a watchlist CSV::
+
+    benteng screen --watchlist W.csv --input Q.csv --output hits.csv [--threshold T] [--top K]
+
+and writes ``query_id,entry_id,score,reasons``, best first per query.
+
+``benteng link`` deduplicates one CSV or links two (see :mod:`benteng.core.linkage_cli`)::
+
+    benteng link --input A.csv [--input B.csv] --output pairs.csv [--clusters C.csv]
+                 [--threshold P]
+
+Messages are in Bahasa Indonesia, the analysts' language. Exit codes: 0 done, 2 the input or
+the arguments cannot be used (a missing required column, a file that is not UTF-8, a bad
+option). A bad value in a row is reported on stderr with its row number and column, treated
+as missing, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from tqdm import tqdm
+
+from benteng.core.index import DEFAULT_THRESHOLD, ScreeningIndex
+from benteng.core.records import CsvFormatError, IdentityRecord, read_identity_csv
+
+__all__ = ["EXIT_INPUT_ERROR", "EXIT_OK", "main", "run_screen"]
+
+EXIT_OK = 0
+EXIT_INPUT_ERROR = 2
+DEFAULT_TOP = 10
+OUTPUT_COLUMNS = ("query_id", "entry_id", "score", "reasons")
+
+
+class _UsageError(Exception):
+    """The arguments cannot be parsed (argparse would otherwise exit the process)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(
+        prog="benteng",
+        description="Penyaringan dan penautan identitas Benteng untuk berkas CSV.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="PERINTAH", parser_class=_Parser)
+    commands.required = True
+
+    screen = commands.add_parser(
+        "screen",
+        help="saring orang dalam --input terhadap daftar pantauan --watchlist",
+        description="Saring setiap orang dalam --input terhadap daftar pantauan --watchlist "
+        "dan tulis kandidat terbaik sebagai query_id,entry_id,score,reasons.",
+    )
+    screen.add_argument("--watchlist", type=Path, required=True, help="CSV daftar pantauan")
+    screen.add_argument("--input", type=Path, required=True, help="CSV orang yang disaring")
+    screen.add_argument("--output", type=Path, required=True, help="CSV hasil (ditimpa)")
+    screen.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"skor minimum, 0 sampai 1 (bawaan {DEFAULT_THRESHOLD})",
+    )
+    screen.add_argument(
+        "--top",
+        type=int,
+        default=DEFAULT_TOP,
+        help=f"jumlah kandidat terbanyak per orang (bawaan {DEFAULT_TOP})",
+    )
+    screen.add_argument(
+        "--language",
+        choices=("id", "en"),
+        default="id",
+        help="bahasa kolom reasons: id (bawaan) atau en",
+    )
+    screen.add_argument(
+        "--no-progress", action="store_true", help="jangan tampilkan bilah kemajuan"
+    )
+
+    link = commands.add_parser(
+        "link",
+        help="deduplikasi satu CSV atau tautkan dua CSV",
+        description="Deduplikasi satu berkas --input atau tautkan dua, tulis pasangan "
+        "id_l,id_r,probability dan (opsional) klaster id,cluster_id.",
+    )
+    link.add_argument(
+        "--input",
+        type=Path,
+        action="append",
+        required=True,
+        help="CSV masukan; berikan dua kali untuk menautkan dua berkas",
+    )
+    link.add_argument("--output", type=Path, required=True, help="CSV pasangan (ditimpa)")
+    link.add_argument("--clusters", type=Path, default=None, help="CSV klaster (opsional)")
+    link.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="probabilitas minimum sebuah pasangan, 0 sampai 1",
+    )
+    link.add_argument("--model", type=Path, default=None, help="model tersimpan untuk dipakai")
+    link.add_argument(
+        "--save-model", type=Path, default=None, help="simpan model yang dipakai ke berkas ini"
+    )
+    link.add_argument("--no-progress", action="store_true", help="jangan tampilkan bilah kemajuan")
+    return parser
+
+
+def _read(path: Path, role: str, err: TextIO) -> list[IdentityRecord] | None:
+    """Read a CSV, reporting each row problem; ``None`` when the file cannot be used."""
+    try:
+        records, problems = read_identity_csv(path)
+    except CsvFormatError as error:
+        print(f"galat ({role}): {error}", file=err)
+        return None
+    for problem in problems:
+        column = problem.column or "-"
+        print(
+            f"{path.name} baris {problem.row_number}, kolom {column} "
+            f"({problem.value!r}): {problem.message}",
+            file=err,
+        )
+    if problems:
+        print(
+            f"{path.name}: {len(problems)} masalah dilaporkan; nilai yang salah dianggap "
+            "kosong, baris tanpa id atau nama dilewati.",
+            file=err,
+        )
+    return records
+
+
+def _progress(
+    records: Sequence[IdentityRecord], description: str, err: TextIO, *, show: bool
+) -> Iterable[IdentityRecord]:
+    bar: Iterable[IdentityRecord] = tqdm(
+        records,
+        total=len(records),
+        desc=description,
+        unit=" orang",
+        file=err,
+        disable=not show,
+        leave=False,
+    )
+    return bar
+
+
+def run_screen(
+    watchlist: Path,
+    queries: Path,
+    output: Path,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    top: int = DEFAULT_TOP,
+    language: str = "id",
+    stderr: TextIO | None = None,
+    show_progress: bool = True,
+) -> int:
+    """Screen every record of ``queries`` against ``watchlist`` and write the hits.
+
+    Writes ``query_id,entry_id,score,reasons`` to ``output``: for each query (in file
+    order) its candidates scoring at least ``threshold``, best first, at most ``top``.
+    Returns 0 on success, 2 when an input or an argument cannot be used.
+    """
+    err = stderr if stderr is not None else sys.stderr
+    if not 0.0 <= threshold <= 1.0:
+        print(f"galat: --threshold harus di antara 0 dan 1, bukan {threshold}.", file=err)
+        return EXIT_INPUT_ERROR
+    if top < 1:
+        print(f"galat: --top harus bilangan bulat 1 atau lebih, bukan {top}.", file=err)
+        return EXIT_INPUT_ERROR
+    if not output.parent.is_dir():
+        print(f"galat: folder untuk {output} tidak ada.", file=err)
+        return EXIT_INPUT_ERROR
+    entries = _read(watchlist, "--watchlist", err)
+    if entries is None:
+        return EXIT_INPUT_ERROR
+    if not entries:
+        print(
+            f"galat: daftar pantauan {watchlist.name} tidak berisi satu pun baris yang dapat "
+            "dipakai.",
+            file=err,
+        )
+        return EXIT_INPUT_ERROR
+    people = _read(queries, "--input", err)
+    if people is None:
+        return EXIT_INPUT_ERROR
+
+    index = ScreeningIndex(
+        _progress(entries, "membangun indeks", err, show=show_progress),
+    )
+    hit_count = 0
+    people_with_hits = 0
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(OUTPUT_COLUMNS)
+            for person in _progress(people, "menyaring", err, show=show_progress):
+                candidates = index.search(person, top=top, threshold=threshold)
+                if candidates:
+                    people_with_hits += 1
+                for candidate in candidates:
+                    hit_count += 1
+                    writer.writerow(
+                        [
+                            person.id,
+                            candidate.entry_id,
+                            f"{candidate.score:.6f}",
+                            candidate.comparison.reasons(language=language),
+                        ]
+                    )
+    except OSError as error:
+        print(f"galat: hasil tidak dapat ditulis ke {output}: {error}", file=err)
+        return EXIT_INPUT_ERROR
+    print(
+        f"{len(people):,} orang disaring terhadap {len(index):,} entri daftar pantauan; "
+        f"{people_with_hits:,} orang dengan kandidat, {hit_count:,} baris ditulis ke {output}.",
+        file=err,
+    )
+    return EXIT_OK
+
+
+def _run_link(arguments: argparse.Namespace, err: TextIO) -> int:
+    # Imported here: Splink is heavy and `benteng screen` does not need it.
+    from benteng.core.linkage_cli import run_link
+
+    threshold: float | None = arguments.threshold
+    if threshold is None:
+        return run_link(
+            list(arguments.input),
+            arguments.output,
+            arguments.clusters,
+            model=arguments.model,
+            save_model=arguments.save_model,
+            stderr=err,
+            show_progress=not arguments.no_progress,
+        )
+    return run_link(
+        list(arguments.input),
+        arguments.output,
+        arguments.clusters,
+        threshold,
+        model=arguments.model,
+        save_model=arguments.save_model,
+        stderr=err,
+        show_progress=not arguments.no_progress,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``benteng`` console script; returns the exit code."""
+    err = sys.stderr
+    parser = _build_parser()
+    try:
+        arguments = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    except _UsageError as error:
+        parser.print_usage(err)
+        print(f"galat: {error}", file=err)
+        return EXIT_INPUT_ERROR
+    except SystemExit as exit_request:  # --help prints and asks to exit
+        return int(exit_request.code or 0)
+    if arguments.command == "screen":
+        return run_screen(
+            arguments.watchlist,
+            arguments.input,
+            arguments.output,
+            threshold=arguments.threshold,
+            top=arguments.top,
+            language=arguments.language,
+            stderr=err,
+            show_progress=not arguments.no_progress,
+        )
+    return _run_link(arguments, err)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

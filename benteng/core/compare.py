@@ -1,0 +1,848 @@
+"""Explainable comparison of two identity records (Fellegi-Sunter).
+
+Every field is compared by a *feature* function named for what it asserts
+(``birth_date_matches``). A feature reports an agreement *level* (``exact``,
+``swapped_day_month``, ``different`` ...). Each level carries two probabilities:
+
+* ``m`` -- how often two records of the **same** person show this level;
+* ``u`` -- how often two records of **different** people show it.
+
+The level adds ``log2(m / u)`` bits of evidence (its *weight*): positive when the
+level is more typical of the same person, negative when more typical of different
+people. A missing field on either side is neutral (weight 0). The score is the
+probability of "same person" after adding all weights to a fixed prior weight::
+
+    match_weight = prior_match_weight + sum(weights)
+    score = 1 / (1 + 2 ** -match_weight)
+
+Because ``m``, ``u`` and the prior are fixed (``DEFAULT_PARAMETERS``, estimated on the
+Indonesian synthetic benchmark with :func:`estimate_parameters`), the same evidence
+always gives the same score, whatever the dataset or watchlist size: a score of 0.9
+means "nine times in ten this combination of agreements is the same person".
+See docs/core-screening.md for the calibration.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from benteng.core.names import (
+    DEFAULT_RULES,
+    ParsedName,
+    _parsed_similarity,
+    normalize_name,
+    parse_name,
+)
+from benteng.core.nik import parse_nik
+from benteng.core.phones import normalize_phone
+from benteng.core.records import IdentityRecord
+
+__all__ = [
+    "DEFAULT_PARAMETERS",
+    "FEATURES",
+    "Comparison",
+    "ComparisonParameters",
+    "FeatureResult",
+    "Level",
+    "LevelParameters",
+    "PreparedIdentity",
+    "address_matches",
+    "birth_date_matches",
+    "birth_place_matches",
+    "compare_identities",
+    "compare_prepared",
+    "estimate_parameters",
+    "feature_levels",
+    "match_weight_to_score",
+    "name_matches",
+    "nik_matches",
+    "nik_matches_birth_date",
+    "passport_number_matches",
+    "phone_matches",
+    "prepare_identity",
+    "score_to_match_weight",
+    "sex_matches",
+]
+
+
+class Level(StrEnum):
+    """Agreement levels shared by the features (not every feature uses every level)."""
+
+    EXACT = "exact"
+    STRONG = "strong"
+    GOOD = "good"
+    WEAK = "weak"
+    SWAPPED_DAY_MONTH = "swapped_day_month"
+    TYPO = "typo"
+    YEAR_ONLY = "year_only"
+    ONE_CHARACTER_OFF = "one_character_off"
+    SIMILAR = "similar"
+    NIK_BIRTH_DATE_AGREES = "nik_birth_date_agrees"
+    NIK_BIRTH_DATE_DIFFERS = "nik_birth_date_differs"
+    DIFFERENT = "different"
+    MISSING = "missing"
+
+
+# ---------------------------------------------------------------------------
+# Prepared records: the normalised values every feature needs, computed once.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedIdentity:
+    """An identity record with the normalised values the features compare."""
+
+    id: str
+    normalized_name: str
+    parsed_name: ParsedName
+    name_key: str  # own name parts sorted and joined (no parent's name)
+    parent_key: str  # parent's name parts (after bin/binti) sorted and joined, or ""
+    birth_date: date | None
+    sex: str | None
+    nik: str | None
+    nik_birth_date: date | None
+    nik_sex: str | None
+    birth_place: str | None
+    passport_no: str | None
+    address: str | None
+    phone: str | None
+
+
+_PLACE_PREFIX = re.compile(r"^(?:kota|kabupaten|kab|kotamadya|kodya|kec|kecamatan)\b\.?\s*")
+_NON_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
+_ADDRESS_ABBREVIATIONS = {
+    "jl": "jalan",
+    "jln": "jalan",
+    "kp": "kampung",
+    "kmp": "kampung",
+    "ds": "desa",
+    "kel": "kelurahan",
+    "kec": "kecamatan",
+    "kab": "kabupaten",
+    "gg": "gang",
+    "no": "nomor",
+    "perum": "perumahan",
+}
+
+
+def _clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = _NON_ALPHANUMERIC.sub(" ", value.lower()).strip()
+    return cleaned or None
+
+
+def _normalize_place(value: str | None) -> str | None:
+    cleaned = _clean_text(value)
+    if cleaned is None:
+        return None
+    cleaned = _PLACE_PREFIX.sub("", cleaned).strip()
+    return cleaned.replace(" ", "") or None
+
+
+def _normalize_address(value: str | None) -> str | None:
+    cleaned = _clean_text(value)
+    if cleaned is None:
+        return None
+    tokens = [_ADDRESS_ABBREVIATIONS.get(token, token) for token in cleaned.split()]
+    return " ".join(tokens) or None
+
+
+def _normalize_identifier(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = _NON_ALPHANUMERIC.sub("", value.lower()).upper()
+    return cleaned or None
+
+
+def _normalize_phone_value(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    normalized = normalize_phone(value)
+    if normalized is not None:
+        return normalized
+    digits = re.sub(r"\D", "", value)
+    return digits or None
+
+
+def prepare_identity(
+    record: IdentityRecord,
+    *,
+    normalized_name: str | None = None,
+    parsed_name: ParsedName | None = None,
+) -> PreparedIdentity:
+    """Normalise a record's fields once, so it can be compared many times cheaply.
+
+    The screening index passes the ``normalized_name`` and ``parsed_name`` it keeps for an
+    entry, so the name rules do not run again for every comparison.
+    """
+    if normalized_name is None:
+        normalized_name = normalize_name(record.name)
+    if parsed_name is None:
+        parsed_name = parse_name(record.name)
+    nik_digits = re.sub(r"\D", "", record.nik) if record.nik else ""
+    nik_birth_date: date | None = None
+    nik_sex: str | None = None
+    if nik_digits and (record.birth_date is None or record.sex not in ("L", "P")):
+        # The NIK's birth date and sex only count when the record does not state its own
+        # (nik_matches_birth_date): parse it only then, it is the costly part of preparing.
+        info, _problems = parse_nik(nik_digits)
+        if info is not None:
+            nik_birth_date = info.birth_date
+            nik_sex = info.sex
+    return PreparedIdentity(
+        id=record.id,
+        normalized_name=normalized_name,
+        parsed_name=parsed_name,
+        name_key=parsed_name.key,
+        parent_key="".join(sorted(parsed_name.parent)),
+        birth_date=record.birth_date,
+        sex=record.sex if record.sex in ("L", "P") else None,
+        nik=nik_digits or None,
+        nik_birth_date=nik_birth_date,
+        nik_sex=nik_sex,
+        birth_place=_normalize_place(record.birth_place),
+        passport_no=_normalize_identifier(record.passport_no),
+        address=_normalize_address(record.address),
+        phone=_normalize_phone_value(record.phone),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Feature functions. Each returns (level, similarity or None); the docstring's
+# first line is what the feature asserts, in words an officer reads.
+# ---------------------------------------------------------------------------
+
+FeatureOutcome = tuple[Level, float | None]
+FeatureFunction = Callable[[PreparedIdentity, PreparedIdentity], FeatureOutcome]
+
+NAME_STRONG_SIMILARITY = 0.93
+NAME_GOOD_SIMILARITY = 0.85
+NAME_WEAK_SIMILARITY = 0.72
+PLACE_SIMILAR_RATIO = 0.8
+ADDRESS_SIMILAR_RATIO = 0.85
+
+
+def _parsed_name_similarity(a: PreparedIdentity, b: PreparedIdentity) -> float:
+    """:func:`benteng.core.names.name_similarity` on names parsed once (the index keeps the
+    parsed names of its entries; parsing is the expensive part of a comparison)."""
+    left, right = a.parsed_name, b.parsed_name
+    if (left.key, a.normalized_name) > (right.key, b.normalized_name):
+        left, right = right, left  # one fixed order keeps the greedy alignment symmetric
+    return _parsed_similarity(left, right, DEFAULT_RULES)
+
+
+def name_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi nama yang sama atau mirip."""
+    if not a.normalized_name or not b.normalized_name:
+        return Level.MISSING, None
+    same_parents = a.parent_key == b.parent_key or not a.parent_key or not b.parent_key
+    if a.name_key == b.name_key and same_parents:
+        return Level.EXACT, 1.0
+    similarity = _parsed_name_similarity(a, b)
+    if similarity >= NAME_STRONG_SIMILARITY:
+        return Level.STRONG, similarity
+    if similarity >= NAME_GOOD_SIMILARITY:
+        return Level.GOOD, similarity
+    if similarity >= NAME_WEAK_SIMILARITY:
+        return Level.WEAK, similarity
+    return Level.DIFFERENT, similarity
+
+
+def _dates_differ_by_one_digit(a: date, b: date) -> bool:
+    """YYYYMMDD differ in one digit, or by two neighbouring digits swapped."""
+    return _one_character_off(
+        f"{a.year:04d}{a.month:02d}{a.day:02d}", f"{b.year:04d}{b.month:02d}{b.day:02d}"
+    )
+
+
+def _birth_date_level(date_a: date, date_b: date) -> Level:
+    if date_a == date_b:
+        return Level.EXACT
+    if date_a.year == date_b.year and date_a.day == date_b.month and date_a.month == date_b.day:
+        return Level.SWAPPED_DAY_MONTH
+    if _dates_differ_by_one_digit(date_a, date_b):
+        return Level.TYPO
+    if date_a.year == date_b.year:
+        return Level.YEAR_ONLY
+    return Level.DIFFERENT
+
+
+def birth_date_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi tanggal lahir yang sama."""
+    date_a = a.birth_date
+    date_b = b.birth_date
+    if date_a is None or date_b is None:
+        return Level.MISSING, None
+    return _birth_date_level(date_a, date_b), None
+
+
+def sex_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi jenis kelamin yang sama."""
+    sex_a = a.sex
+    sex_b = b.sex
+    if not sex_a or not sex_b:
+        return Level.MISSING, None
+    return (Level.EXACT if sex_a == sex_b else Level.DIFFERENT), None
+
+
+def _one_character_off(a: str, b: str) -> bool:
+    """One character replaced, added or dropped, or two neighbours swapped (a typing error)."""
+    return bool(OSA.distance(a, b, score_cutoff=1) <= 1)
+
+
+def _nik_derived_level(holder: PreparedIdentity, other: PreparedIdentity) -> Level:
+    """Compare the NIK holder's encoded birth date and sex with the other's stated ones."""
+    stated_date = other.birth_date
+    if holder.nik_birth_date is None or stated_date is None:
+        return Level.MISSING
+    if holder.birth_date is not None:
+        # The holder states a birth date too: birth_date_matches already counts the
+        # date agreement, counting the NIK's copy again would count it twice.
+        return Level.MISSING
+    stated_sex = other.sex
+    sex_agrees = stated_sex is None or holder.nik_sex is None or stated_sex == holder.nik_sex
+    if holder.nik_birth_date == stated_date and sex_agrees:
+        return Level.NIK_BIRTH_DATE_AGREES
+    return Level.NIK_BIRTH_DATE_DIFFERS
+
+
+def nik_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi NIK yang sama."""
+    if a.nik is None or b.nik is None:
+        return Level.MISSING, None
+    if a.nik == b.nik:
+        return Level.EXACT, None
+    if _one_character_off(a.nik, b.nik):
+        return Level.ONE_CHARACTER_OFF, None
+    return Level.DIFFERENT, None
+
+
+def nik_matches_birth_date(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Tanggal lahir dan jenis kelamin dalam NIK satu catatan sesuai dengan catatan lain."""
+    if a.nik is not None and b.nik is None:
+        return _nik_derived_level(a, b), None
+    if b.nik is not None and a.nik is None:
+        return _nik_derived_level(b, a), None
+    return Level.MISSING, None
+
+
+def birth_place_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi tempat lahir yang sama."""
+    if a.birth_place is None or b.birth_place is None:
+        return Level.MISSING, None
+    if a.birth_place == b.birth_place:
+        return Level.EXACT, 1.0
+    ratio = fuzz.ratio(a.birth_place, b.birth_place) / 100.0
+    if ratio >= PLACE_SIMILAR_RATIO:
+        return Level.SIMILAR, ratio
+    return Level.DIFFERENT, ratio
+
+
+def passport_number_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi nomor paspor yang sama."""
+    if a.passport_no is None or b.passport_no is None:
+        return Level.MISSING, None
+    if a.passport_no == b.passport_no:
+        return Level.EXACT, None
+    if _one_character_off(a.passport_no, b.passport_no):
+        return Level.ONE_CHARACTER_OFF, None
+    return Level.DIFFERENT, None
+
+
+def address_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi alamat yang sama atau mirip."""
+    if a.address is None or b.address is None:
+        return Level.MISSING, None
+    if a.address == b.address:
+        return Level.EXACT, 1.0
+    ratio = fuzz.token_sort_ratio(a.address, b.address) / 100.0
+    if ratio >= ADDRESS_SIMILAR_RATIO:
+        return Level.SIMILAR, ratio
+    return Level.DIFFERENT, ratio
+
+
+def phone_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
+    """Kedua catatan memberi nomor telepon yang sama."""
+    if a.phone is None or b.phone is None:
+        return Level.MISSING, None
+    if a.phone == b.phone:
+        return Level.EXACT, None
+    if _one_character_off(a.phone, b.phone):
+        return Level.ONE_CHARACTER_OFF, None
+    return Level.DIFFERENT, None
+
+
+FEATURES: tuple[FeatureFunction, ...] = (
+    name_matches,
+    birth_date_matches,
+    sex_matches,
+    nik_matches,
+    nik_matches_birth_date,
+    birth_place_matches,
+    passport_number_matches,
+    address_matches,
+    phone_matches,
+)
+
+FEATURE_DESCRIPTIONS_EN: Mapping[str, str] = {
+    "name_matches": "The two records give the same or a similar name.",
+    "birth_date_matches": "The two records give the same birth date.",
+    "sex_matches": "The two records give the same sex.",
+    "nik_matches": "The two records give the same NIK.",
+    "nik_matches_birth_date": (
+        "The birth date and sex encoded in one record's NIK agree with the other record."
+    ),
+    "birth_place_matches": "The two records give the same birth place.",
+    "passport_number_matches": "The two records give the same passport number.",
+    "address_matches": "The two records give the same or a similar address.",
+    "phone_matches": "The two records give the same phone number.",
+}
+
+_FIELD_LABELS: Mapping[str, tuple[str, str]] = {
+    "name_matches": ("Nama", "Name"),
+    "birth_date_matches": ("Tanggal lahir", "Birth date"),
+    "sex_matches": ("Jenis kelamin", "Sex"),
+    "nik_matches": ("NIK", "NIK"),
+    "nik_matches_birth_date": ("NIK dan tanggal lahir", "NIK and birth date"),
+    "birth_place_matches": ("Tempat lahir", "Birth place"),
+    "passport_number_matches": ("Nomor paspor", "Passport number"),
+    "address_matches": ("Alamat", "Address"),
+    "phone_matches": ("Nomor telepon", "Phone number"),
+}
+
+_LEVEL_WORDS: Mapping[Level, tuple[str, str]] = {
+    Level.EXACT: ("sama", "same"),
+    Level.STRONG: ("sangat mirip", "very similar"),
+    Level.GOOD: ("mirip", "similar"),
+    Level.WEAK: ("agak mirip", "somewhat similar"),
+    Level.SWAPPED_DAY_MONTH: (
+        "sama dengan hari dan bulan tertukar",
+        "same with day and month swapped",
+    ),
+    Level.TYPO: ("berbeda satu angka (salah ketik?)", "one digit apart (a typing error?)"),
+    Level.YEAR_ONLY: ("hanya tahunnya sama", "same year only"),
+    Level.ONE_CHARACTER_OFF: (
+        "berbeda satu karakter (salah ketik?)",
+        "one character apart (a typing error?)",
+    ),
+    Level.SIMILAR: ("mirip", "similar"),
+    Level.NIK_BIRTH_DATE_AGREES: ("sesuai", "agree"),
+    Level.NIK_BIRTH_DATE_DIFFERS: ("tidak sesuai", "disagree"),
+    Level.DIFFERENT: ("berbeda", "different"),
+    Level.MISSING: ("tidak ada di salah satu catatan", "missing from one of the records"),
+}
+
+
+# ---------------------------------------------------------------------------
+# Parameters: m/u per feature level, and the prior.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LevelParameters:
+    """m: share of same-person pairs at this level; u: share of different-people pairs."""
+
+    m: float
+    u: float
+
+    @property
+    def weight(self) -> float:
+        """Evidence in bits: log2(m / u)."""
+        return math.log2(self.m / self.u)
+
+
+@dataclass(frozen=True)
+class ComparisonParameters:
+    """The calibration: a prior match weight and m/u for every feature level."""
+
+    prior_match_weight: float
+    levels: Mapping[str, Mapping[Level, LevelParameters]]
+    level_weights: dict[tuple[str, Level], float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        weights: dict[tuple[str, Level], float] = {}
+        for feature_name, feature_levels in self.levels.items():
+            for level, parameters in feature_levels.items():
+                if not (0.0 < parameters.m <= 1.0 and 0.0 < parameters.u <= 1.0):
+                    raise ValueError(f"m and u must be in (0, 1]: {feature_name}/{level}")
+                weights[(feature_name, Level(level))] = parameters.weight
+        object.__setattr__(self, "level_weights", weights)
+
+    def weight(self, feature_name: str, level: Level) -> float:
+        """The bits a feature level adds; 0 for a missing field or an unknown level."""
+        if level is Level.MISSING:
+            return 0.0
+        return self.level_weights.get((feature_name, level), 0.0)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "prior_match_weight": self.prior_match_weight,
+                "levels": {
+                    feature_name: {
+                        str(level): {"m": parameters.m, "u": parameters.u}
+                        for level, parameters in feature_levels.items()
+                    }
+                    for feature_name, feature_levels in self.levels.items()
+                },
+            },
+            indent=2,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> ComparisonParameters:
+        data = json.loads(text)
+        return cls(
+            prior_match_weight=float(data["prior_match_weight"]),
+            levels={
+                feature_name: {
+                    Level(level): LevelParameters(m=float(values["m"]), u=float(values["u"]))
+                    for level, values in feature_levels.items()
+                }
+                for feature_name, feature_levels in data["levels"].items()
+            },
+        )
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> ComparisonParameters:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def _levels(**values: tuple[float, float]) -> dict[Level, LevelParameters]:
+    return {Level(name): LevelParameters(m=m, u=u) for name, (m, u) in values.items()}
+
+
+# Estimated with estimate_parameters() on the Indonesian synthetic benchmark (200,000 people
+# with one variant each, 1,000,000 random pairs of different people, seed 20261127; run
+# `bench/bench_screening.py --estimate`), rounded to three significant digits. Levels the
+# generator never produces keep the documented judgement values (see docs/core-screening.md):
+# NIK "different", the NIK/birth-date cross-check, and m of birth place, passport, address and
+# phone, which the generator drops but never alters. u of an identical phone number is set
+# to 1e-6 rather than the identifier floor 1e-8: families share one phone. u of "one
+# character off" is 100 times u of "identical" for identifiers (each number has about a
+# hundred one-typo neighbours).
+DEFAULT_PARAMETERS = ComparisonParameters(
+    prior_match_weight=-20.0,
+    levels={
+        "name_matches": _levels(
+            exact=(0.594, 1.43e-4),
+            strong=(0.176, 4.30e-5),
+            good=(0.202, 9.55e-4),
+            weak=(0.0178, 1.61e-3),
+            different=(0.0104, 0.997),
+        ),
+        "birth_date_matches": _levels(
+            exact=(0.921, 8.60e-5),
+            swapped_day_month=(0.0184, 2.70e-5),
+            typo=(0.0175, 2.32e-3),
+            year_only=(0.0400, 0.0318),
+            different=(0.00339, 0.966),
+        ),
+        "sex_matches": _levels(exact=(0.97, 0.5), different=(0.03, 0.5)),
+        "nik_matches": _levels(
+            exact=(0.901, 1e-8),
+            one_character_off=(0.0393, 1e-6),
+            different=(0.06, 1.0),
+        ),
+        "nik_matches_birth_date": _levels(
+            nik_birth_date_agrees=(0.9, 5e-5),
+            nik_birth_date_differs=(0.1, 1.0),
+        ),
+        "birth_place_matches": _levels(
+            exact=(0.8, 0.139),
+            similar=(0.1, 0.0174),
+            different=(0.1, 0.86),
+        ),
+        "passport_number_matches": _levels(
+            exact=(0.8, 1e-8),
+            one_character_off=(0.05, 1e-6),
+            different=(0.15, 1.0),
+        ),
+        "address_matches": _levels(
+            exact=(0.5, 3.10e-5),
+            similar=(0.2, 8.30e-4),
+            different=(0.3, 0.999),
+        ),
+        "phone_matches": _levels(
+            exact=(0.6, 1e-6),
+            one_character_off=(0.03, 1e-5),
+            different=(0.37, 1.0),
+        ),
+    },
+)
+
+
+# ---------------------------------------------------------------------------
+# Results.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureResult:
+    """One feature's verdict: its level, the bits it adds, and why, in both languages."""
+
+    feature: str
+    level: Level
+    weight: float
+    similarity: float | None = None
+
+    @property
+    def description_id(self) -> str:
+        function = _FEATURES_BY_NAME[self.feature]
+        return (function.__doc__ or "").strip().split("\n")[0]
+
+    @property
+    def description_en(self) -> str:
+        return FEATURE_DESCRIPTIONS_EN[self.feature]
+
+    def _detail(self, language_index: int) -> str:
+        label = _FIELD_LABELS[self.feature][language_index]
+        words = _LEVEL_WORDS[self.level][language_index]
+        text = f"{label} {words}"
+        if self.similarity is not None and self.level not in (Level.EXACT, Level.MISSING):
+            similarity = f"{self.similarity:.2f}"
+            if language_index == 0:
+                text += f" (kemiripan {similarity.replace('.', ',')})"
+            else:
+                text += f" (similarity {similarity})"
+        if self.level is not Level.MISSING:
+            sign = "+" if self.weight >= 0 else "−"
+            text += f" [{sign}{abs(self.weight):.1f} bit]"
+        return text
+
+    @property
+    def detail_id(self) -> str:
+        """Explanation in Bahasa Indonesia, e.g. "Tanggal lahir sama [+14.1 bit]"."""
+        return self._detail(0)
+
+    @property
+    def detail_en(self) -> str:
+        """Explanation in English, e.g. "Birth date same [+14.1 bit]"."""
+        return self._detail(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A score in [0, 1], the evidence in bits, and every feature's verdict."""
+
+    score: float
+    match_weight: float
+    features: tuple[FeatureResult, ...]
+
+    def reasons(self, *, language: str = "id", include_missing: bool = False) -> str:
+        """The feature details joined with "; ", strongest evidence first."""
+        shown = [
+            result
+            for result in self.features
+            if include_missing or result.level is not Level.MISSING
+        ]
+        shown.sort(key=lambda result: -abs(result.weight))
+        if language == "en":
+            return "; ".join(result.detail_en for result in shown)
+        return "; ".join(result.detail_id for result in shown)
+
+
+_NAMED_FEATURES = tuple((function, function.__name__) for function in FEATURES)
+_FEATURES_BY_NAME: Mapping[str, FeatureFunction] = {
+    function.__name__: function for function in FEATURES
+}
+
+
+def match_weight_to_score(match_weight: float) -> float:
+    """Turn evidence in bits into a probability: 1 / (1 + 2^-w)."""
+    if match_weight >= 0:
+        return 1.0 / (1.0 + math.pow(2.0, -match_weight))
+    odds = math.pow(2.0, match_weight)
+    return odds / (1.0 + odds)
+
+
+def score_to_match_weight(score: float) -> float:
+    """The inverse of :func:`match_weight_to_score` (for thresholds)."""
+    if score <= 0.0:
+        return -math.inf
+    if score >= 1.0:
+        return math.inf
+    return math.log2(score / (1.0 - score))
+
+
+def feature_levels(a: PreparedIdentity, b: PreparedIdentity) -> list[FeatureOutcome]:
+    """Each feature's (level, similarity), in the order of ``FEATURES``."""
+    return [feature(a, b) for feature in FEATURES]
+
+
+def compare_prepared(
+    a: PreparedIdentity,
+    b: PreparedIdentity,
+    *,
+    parameters: ComparisonParameters = DEFAULT_PARAMETERS,
+) -> Comparison:
+    """Compare two prepared records (see :func:`prepare_identity`)."""
+    results: list[FeatureResult] = []
+    total = parameters.prior_match_weight
+    weights = parameters.level_weights
+    for feature, feature_name in _NAMED_FEATURES:
+        level, similarity = feature(a, b)
+        weight = weights.get((feature_name, level), 0.0)
+        total += weight
+        results.append(FeatureResult(feature_name, level, weight, similarity))
+    return Comparison(
+        score=match_weight_to_score(total), match_weight=total, features=tuple(results)
+    )
+
+
+def compare_identities(
+    a: IdentityRecord,
+    b: IdentityRecord,
+    *,
+    parameters: ComparisonParameters = DEFAULT_PARAMETERS,
+) -> Comparison:
+    """Compare two identity records: a calibrated score with a per-feature explanation."""
+    return compare_prepared(prepare_identity(a), prepare_identity(b), parameters=parameters)
+
+
+# ---------------------------------------------------------------------------
+# Estimation from data with ground truth.
+# ---------------------------------------------------------------------------
+
+
+def _count_levels(
+    pairs: Iterable[tuple[PreparedIdentity, PreparedIdentity]],
+) -> tuple[dict[str, Counter[Level]], int]:
+    counts: dict[str, Counter[Level]] = {feature.__name__: Counter() for feature in FEATURES}
+    total = 0
+    for a, b in pairs:
+        total += 1
+        for feature in FEATURES:
+            level, _similarity = feature(a, b)
+            if level is not Level.MISSING:
+                counts[feature.__name__][level] += 1
+    return counts, total
+
+
+# Levels from the strongest agreement to disagreement: a weaker level never weighs more.
+LEVEL_ORDER: Mapping[str, tuple[Level, ...]] = {
+    "name_matches": (Level.EXACT, Level.STRONG, Level.GOOD, Level.WEAK, Level.DIFFERENT),
+    "birth_date_matches": (Level.EXACT, Level.SWAPPED_DAY_MONTH, Level.YEAR_ONLY, Level.DIFFERENT),
+    "nik_matches": (Level.EXACT, Level.ONE_CHARACTER_OFF, Level.DIFFERENT),
+    "birth_place_matches": (Level.EXACT, Level.SIMILAR, Level.DIFFERENT),
+    "passport_number_matches": (Level.EXACT, Level.ONE_CHARACTER_OFF, Level.DIFFERENT),
+    "address_matches": (Level.EXACT, Level.SIMILAR, Level.DIFFERENT),
+    "phone_matches": (Level.EXACT, Level.ONE_CHARACTER_OFF, Level.DIFFERENT),
+}
+
+
+def _make_monotone(
+    feature_name: str, m_values: dict[Level, float], u_values: dict[Level, float]
+) -> None:
+    """Raise ``u`` of a weaker level whose weight exceeds a stronger level's, so it equals it.
+
+    Random pairs rarely show "almost the same name" (it needs a near namesake) but often show
+    "the same name" (namesakes are common), so raw estimates can weigh a near match above an
+    exact one, which no officer would accept. The typing-error level of birth dates is left
+    out of the order: it is not weaker than a swap, only different.
+    """
+    strongest = math.inf
+    for level in LEVEL_ORDER.get(feature_name, ()):
+        if level not in m_values:
+            continue
+        weight = math.log2(m_values[level] / u_values[level])
+        if weight > strongest:
+            u_values[level] = m_values[level] / 2.0**strongest
+            weight = strongest
+        strongest = weight
+
+
+def estimate_parameters(
+    matching_pairs: Sequence[tuple[IdentityRecord, IdentityRecord]],
+    records: Sequence[IdentityRecord],
+    *,
+    non_matching_pair_count: int = 200_000,
+    prior_match_weight: float | None = None,
+    minimum_count: int = 20,
+    fixed_m: Collection[str] = (),
+    seed: int = 0,
+    base: ComparisonParameters = DEFAULT_PARAMETERS,
+) -> ComparisonParameters:
+    """Estimate m and u from data with ground truth.
+
+    ``m`` is counted on ``matching_pairs`` (two records known to be the same person); ``u``
+    on random pairs drawn from ``records`` whose ids differ (different people, as long as
+    ``records`` holds one record per person). Missing fields are not counted: the shares
+    are of pairs where both fields are present.
+
+    A level seen fewer than ``minimum_count`` times keeps its value from ``base`` (a sample
+    cannot resolve it: levels that random pairs almost never show, such as an identical NIK,
+    keep a small documented ``u`` instead of zero) and the levels that were seen share the
+    rest. Features named in ``fixed_m`` keep ``base``'s ``m``: use it for fields the data
+    never varies between records of one person (a generator that only drops a passport
+    number would teach ``m = 1`` for "same passport number").
+    """
+    if len(records) < 2:
+        raise ValueError("need at least two records to draw different-people pairs")
+    generator = random.Random(seed)  # noqa: S311 -- sampling pairs, not a secret
+    prepared = [prepare_identity(record) for record in records]
+    matching = [(prepare_identity(a), prepare_identity(b)) for a, b in matching_pairs]
+
+    def random_pairs() -> Iterable[tuple[PreparedIdentity, PreparedIdentity]]:
+        drawn = 0
+        while drawn < non_matching_pair_count:
+            a, b = generator.sample(prepared, 2)
+            if a.id != b.id:
+                drawn += 1
+                yield a, b
+
+    m_counts, _ = _count_levels(matching)
+    u_counts, _ = _count_levels(random_pairs())
+
+    def distribution(
+        counts: Counter[Level], base_values: Mapping[Level, float]
+    ) -> dict[Level, float]:
+        """Shares of the levels seen often enough; the others keep their base value."""
+        estimated = {
+            level: counts[level] for level in base_values if counts[level] >= minimum_count
+        }
+        if not estimated:
+            return dict(base_values)
+        kept_mass = sum(value for level, value in base_values.items() if level not in estimated)
+        remaining = max(1.0 - kept_mass, 1e-6)
+        total = sum(estimated.values())
+        return {
+            level: remaining * estimated[level] / total if level in estimated else value
+            for level, value in base_values.items()
+        }
+
+    levels: dict[str, dict[Level, LevelParameters]] = {}
+    for feature_name, base_levels in base.levels.items():
+        base_m = {level: parameters.m for level, parameters in base_levels.items()}
+        base_u = {level: parameters.u for level, parameters in base_levels.items()}
+        m_values = (
+            base_m if feature_name in fixed_m else distribution(m_counts[feature_name], base_m)
+        )
+        u_values = distribution(u_counts[feature_name], base_u)
+        _make_monotone(feature_name, m_values, u_values)
+        levels[feature_name] = {
+            level: LevelParameters(m=m_values[level], u=u_values[level]) for level in base_levels
+        }
+    return ComparisonParameters(
+        prior_match_weight=base.prior_match_weight
+        if prior_match_weight is None
+        else prior_match_weight,
+        levels=levels,
+    )

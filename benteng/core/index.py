@@ -1,0 +1,844 @@
+"""Screening index: who in a watchlist may be this person?
+
+A :class:`ScreeningIndex` holds 10 to 1,000,000 watchlist entries and answers a query in
+about a millisecond on one core. It works in two stages:
+
+1. **Candidates by blocking keys.** Every entry is filed under several keys: its NIK,
+   passport number and phone; its order-insensitive name key and phonetic name key; each
+   phonetic name token with the birth year; each pair of phonetic name tokens; each *rare*
+   phonetic token alone; its birth date. A query looks up the same keys (plus its birth date
+   with day and month swapped and the birth date inside its NIK). Keys shared by too many
+   entries are dropped at build time (frequency caps), so "siti", "nur" or "muhammad" alone
+   never pull in a hundred thousand candidates; the token pairs and token + birth year keys
+   still find those people.
+2. **Scoring.** Candidates are ranked by a cheap pre-score (the key evidence plus the
+   birth-date and sex agreement, computed with numpy), and the best ``candidate_limit`` are
+   compared in full with :func:`benteng.core.compare.compare_prepared`, which gives the
+   calibrated score and the explanation.
+
+Storage is columnar (numpy arrays and lists of normalised strings) and the key postings are
+a compressed sparse layout (sorted 64-bit key hashes, offsets, entry slots), so a million
+entries fit in well under 2 GB and save/load as one ``.npz`` file without pickle.
+
+Changes without a rebuild: :meth:`ScreeningIndex.add`, :meth:`~ScreeningIndex.update` and
+:meth:`~ScreeningIndex.remove` write to a small overlay (new postings in a dict, removed
+entries marked dead); :meth:`~ScreeningIndex.compact` folds the overlay into the arrays.
+
+Thread safety: any number of threads may call :meth:`~ScreeningIndex.search` while one
+thread writes. Writers take an internal lock (so concurrent writers are serialised); a write
+fills an entry's columns before publishing its postings, arrays grow by copy-and-swap and
+compaction swaps in a new posting table in one assignment, so a reader never sees a
+half-written entry: it sees each entry as before or as after the write. During an
+:meth:`~ScreeningIndex.update` a reader may briefly find both versions; results are
+de-duplicated by entry id.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+from benteng.core.compare import (
+    DEFAULT_PARAMETERS,
+    NAME_GOOD_SIMILARITY,
+    NAME_STRONG_SIMILARITY,
+    NAME_WEAK_SIMILARITY,
+    Comparison,
+    ComparisonParameters,
+    Level,
+    PreparedIdentity,
+    compare_prepared,
+    prepare_identity,
+    score_to_match_weight,
+)
+from benteng.core.names import PARENT_MARKER, ParsedName, parse_name, phonetic_tokens
+from benteng.core.records import IdentityRecord
+
+__all__ = ["DEFAULT_THRESHOLD", "INDEX_FORMAT", "Candidate", "ScreeningIndex"]
+
+INDEX_FORMAT = "benteng-screening-index-1"
+# The score at which a candidate is reported by default (see docs/core-screening.md for how
+# it was chosen on the benchmark).
+DEFAULT_THRESHOLD = 0.5
+
+Int32Array = npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+UInt64Array = npt.NDArray[np.uint64]
+Int8Array = npt.NDArray[np.int8]
+Float64Array = npt.NDArray[np.float64]
+
+
+class KeyKind(IntEnum):
+    """The blocking key families; the kind is stored in the top 4 bits of a key."""
+
+    NIK = 1
+    PASSPORT = 2
+    PHONE = 3
+    NAME_KEY = 4
+    TOKEN_PAIR = 5
+    TOKEN_YEAR = 6
+    RARE_TOKEN = 7
+    BIRTH_DATE = 8
+    NIK_HEAD = 9  # the first 12 NIK digits: region and birth date (a typo in the serial)
+
+
+# How many entries a key may hold before it is too common to find anyone with: such keys
+# are dropped at build time (the frequency caps).
+KEY_CAPS: dict[KeyKind, int] = {
+    KeyKind.NIK: 50,
+    KeyKind.PASSPORT: 50,
+    KeyKind.PHONE: 200,
+    KeyKind.NAME_KEY: 2000,
+    KeyKind.TOKEN_PAIR: 1500,
+    KeyKind.TOKEN_YEAR: 1000,
+    KeyKind.RARE_TOKEN: 300,
+    KeyKind.BIRTH_DATE: 1000,
+    KeyKind.NIK_HEAD: 50,
+}
+_KIND_SHIFT = 60
+_PAYLOAD_MASK = (1 << _KIND_SHIFT) - 1
+_CODE_SHIFT = 30
+_YEAR_BITS = 12
+_YEAR_ORIGIN = 1800
+_MAX_PAIR_TOKENS = 6
+_SEX_CODES = {"L": 1, "P": 2}
+_SEX_VALUES = {1: "L", 2: "P"}
+
+
+_YEAR_FIELD_MAX = (1 << _YEAR_BITS) - 1
+_NIK_TAG = int(KeyKind.NIK) << _KIND_SHIFT
+_PASSPORT_TAG = int(KeyKind.PASSPORT) << _KIND_SHIFT
+_PHONE_TAG = int(KeyKind.PHONE) << _KIND_SHIFT
+_NAME_KEY_TAG = int(KeyKind.NAME_KEY) << _KIND_SHIFT
+_TOKEN_PAIR_TAG = int(KeyKind.TOKEN_PAIR) << _KIND_SHIFT
+_TOKEN_YEAR_TAG = int(KeyKind.TOKEN_YEAR) << _KIND_SHIFT
+_RARE_TOKEN_TAG = int(KeyKind.RARE_TOKEN) << _KIND_SHIFT
+_BIRTH_DATE_TAG = int(KeyKind.BIRTH_DATE) << _KIND_SHIFT
+_NIK_HEAD_TAG = int(KeyKind.NIK_HEAD) << _KIND_SHIFT
+_NIK_HEAD_LENGTH = 12
+
+
+def _text_hash(text: str) -> int:
+    """A stable 60-bit hash of a text (the same in every process, unlike ``hash``)."""
+    data = text.encode("utf-8")
+    return zlib.crc32(data) | (zlib.crc32(data[::-1]) << 32)
+
+
+def _address_hash(address: str | None) -> int:
+    """A stable 62-bit hash of a normalised address; 0 when missing."""
+    if address is None:
+        return 0
+    return (_text_hash(address) & ((1 << 62) - 1)) | 1
+
+
+def _date_number(value: date | None) -> int:
+    return 0 if value is None else value.year * 10000 + value.month * 100 + value.day
+
+
+def _number_date(value: int) -> date | None:
+    if value == 0:
+        return None
+    return date(value // 10000, value // 100 % 100, value % 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A watchlist entry that may be the queried person."""
+
+    entry_id: str
+    score: float
+    comparison: Comparison
+
+
+@dataclass(frozen=True, slots=True)
+class _Postings:
+    """Key hash -> entry slots, as sorted unique hashes, offsets and a flat slot array."""
+
+    keys: UInt64Array
+    offsets: Int64Array
+    slots: Int32Array
+    too_common: frozenset[int]
+
+    @classmethod
+    def empty(cls) -> _Postings:
+        return cls(
+            keys=np.zeros(0, dtype=np.uint64),
+            offsets=np.zeros(1, dtype=np.int64),
+            slots=np.zeros(0, dtype=np.int32),
+            too_common=frozenset(),
+        )
+
+    @classmethod
+    def from_pairs(cls, hashes: UInt64Array, slots: Int32Array) -> _Postings:
+        """Sort (hash, slot) pairs into the layout, dropping keys over their kind's cap."""
+        order = np.lexsort((slots, hashes))
+        hashes = hashes[order]
+        slots = slots[order]
+        unique, starts, counts = np.unique(hashes, return_index=True, return_counts=True)
+        kinds = (unique >> np.uint64(_KIND_SHIFT)).astype(np.int64)
+        caps = np.zeros(16, dtype=np.int64)
+        for kind, cap in KEY_CAPS.items():
+            caps[int(kind)] = cap
+        keep = counts <= caps[kinds]
+        too_common = frozenset(int(value) for value in unique[~keep])
+        keep_posting = np.repeat(keep, counts)
+        kept_counts = counts[keep]
+        offsets = np.zeros(len(kept_counts) + 1, dtype=np.int64)
+        np.cumsum(kept_counts, out=offsets[1:])
+        del starts
+        return cls(
+            keys=unique[keep],
+            offsets=offsets,
+            slots=np.ascontiguousarray(slots[keep_posting], dtype=np.int32),
+            too_common=too_common,
+        )
+
+    def pairs(self) -> tuple[UInt64Array, Int32Array]:
+        counts = np.diff(self.offsets)
+        return np.repeat(self.keys, counts), self.slots
+
+
+class ScreeningIndex:
+    """Screening index over watchlist entries (see the module documentation)."""
+
+    def __init__(
+        self,
+        records: Iterable[IdentityRecord] = (),
+        *,
+        parameters: ComparisonParameters = DEFAULT_PARAMETERS,
+        candidate_limit: int = 10,
+        shortlist_limit: int = 200,
+        progress: Callable[[Iterable[IdentityRecord]], Iterable[IdentityRecord]] | None = None,
+    ) -> None:
+        """Build the index from ``records`` (ids must be unique).
+
+        ``shortlist_limit`` candidates (by key evidence) get the cheap name similarity;
+        the best ``candidate_limit`` of those are compared in full. ``progress`` may wrap
+        the records in a progress bar (``tqdm``).
+        """
+        self.parameters = parameters
+        self.candidate_limit = candidate_limit
+        self.shortlist_limit = shortlist_limit
+        self._write_lock = threading.RLock()
+        # Phonetic codes of name parts get small integer ids; keys are built from the ids.
+        self._codes: list[str] = []
+        self._code_ids: dict[str, int] = {}
+        self._token_code_ids: dict[str, int] = {}
+        # Columns, one position ("slot") per entry version.
+        self._ids: list[str] = []
+        self._names: list[str] = []
+        self._parsed_names: list[ParsedName | None] = []
+        self._birth_places: list[str] = []
+        self._passports: list[str] = []
+        self._addresses: list[str] = []
+        self._birth_dates: Int32Array = np.zeros(0, dtype=np.int32)
+        self._nik_birth_dates: Int32Array = np.zeros(0, dtype=np.int32)
+        self._sexes: Int8Array = np.zeros(0, dtype=np.int8)
+        self._nik_sexes: Int8Array = np.zeros(0, dtype=np.int8)
+        self._place_codes: Int32Array = np.zeros(0, dtype=np.int32)
+        self._address_hashes: Int64Array = np.zeros(0, dtype=np.int64)
+        self._places: list[str] = [""]  # birth place vocabulary; code 0 is "missing"
+        self._place_ids: dict[str, int] = {"": 0}
+        self._niks: Int64Array = np.zeros(0, dtype=np.int64)
+        self._phones: Int64Array = np.zeros(0, dtype=np.int64)
+        self._alive: Int8Array = np.zeros(0, dtype=np.int8)
+        self._size = 0
+        self._slot_by_id: dict[str, int] = {}
+        self._postings = _Postings.empty()
+        self._overlay: dict[int, list[int]] = {}
+        self._name_weights = np.array(
+            [
+                parameters.weight("name_matches", level)
+                for level in (Level.DIFFERENT, Level.WEAK, Level.GOOD, Level.STRONG, Level.EXACT)
+            ]
+        )
+        source = records if progress is None else progress(records)
+        self._build(source)
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def _token_code_id(self, token: str, *, register: bool) -> int | None:
+        """The id of a name part's phonetic code; new codes get an id only when registering."""
+        code_id = self._token_code_ids.get(token)
+        if code_id is not None:
+            return code_id
+        codes = phonetic_tokens(token)
+        code = codes[0] if codes else token
+        code_id = self._code_ids.get(code)
+        if code_id is None:
+            if not register:
+                return None
+            code_id = len(self._codes)
+            self._codes.append(code)
+            self._code_ids[code] = code_id
+        self._token_code_ids[token] = code_id
+        return code_id
+
+    def _keys(self, prepared: PreparedIdentity, *, query: bool) -> list[int]:
+        """The blocking keys of an entry (``query=False``) or of a query."""
+        keys: list[int] = []
+        append = keys.append
+        nik = prepared.nik
+        if nik is not None and nik.isdigit():
+            append(_NIK_TAG | (int(nik) & _PAYLOAD_MASK))
+            if len(nik) > _NIK_HEAD_LENGTH:
+                append(_NIK_HEAD_TAG | int(nik[:_NIK_HEAD_LENGTH]))
+        if prepared.passport_no is not None:
+            append(_PASSPORT_TAG | (_text_hash(prepared.passport_no) & _PAYLOAD_MASK))
+        phone = prepared.phone
+        if phone is not None and phone.isdigit():
+            append(_PHONE_TAG | (int(phone) & _PAYLOAD_MASK))
+        dates = [known for known in (prepared.birth_date, prepared.nik_birth_date) if known]
+        tokens = prepared.normalized_name.split()
+        if tokens:
+            append(_NAME_KEY_TAG | (_text_hash(prepared.name_key) & _PAYLOAD_MASK))
+            code_ids: list[int] = []
+            token_code_ids = self._token_code_ids
+            for token in tokens:
+                if token == PARENT_MARKER:
+                    continue
+                code_id = token_code_ids.get(token)
+                if code_id is None:
+                    code_id = self._token_code_id(token, register=not query)
+                if code_id is not None and code_id not in code_ids:
+                    code_ids.append(code_id)
+            year_fields = {
+                min(max(known.year - _YEAR_ORIGIN, 0), _YEAR_FIELD_MAX) for known in dates
+            }
+            for code_id in code_ids:
+                append(_RARE_TOKEN_TAG | code_id)
+                shifted = _TOKEN_YEAR_TAG | (code_id << _YEAR_BITS)
+                for year_field in year_fields:
+                    append(shifted | year_field)
+            pair_ids = sorted(code_ids[:_MAX_PAIR_TOKENS])
+            for first, second in combinations(pair_ids, 2):
+                append(_TOKEN_PAIR_TAG | (first << _CODE_SHIFT) | second)
+        if dates:
+            date_numbers = {_date_number(known) for known in dates}
+            if query:
+                for known in dates:
+                    if known.day <= 12 and known.day != known.month:
+                        date_numbers.add(known.year * 10000 + known.day * 100 + known.month)
+            for number in date_numbers:
+                append(_BIRTH_DATE_TAG | number)
+        return keys
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _grow(self, needed: int) -> None:
+        capacity = len(self._alive)
+        if needed <= capacity:
+            return
+        new_capacity = max(needed, capacity * 2, 16)
+
+        def grown(values: Any) -> Any:
+            bigger = np.zeros(new_capacity, dtype=values.dtype)
+            bigger[: len(values)] = values
+            return bigger
+
+        self._birth_dates = grown(self._birth_dates)
+        self._nik_birth_dates = grown(self._nik_birth_dates)
+        self._sexes = grown(self._sexes)
+        self._nik_sexes = grown(self._nik_sexes)
+        self._place_codes = grown(self._place_codes)
+        self._address_hashes = grown(self._address_hashes)
+        self._niks = grown(self._niks)
+        self._phones = grown(self._phones)
+        self._alive = grown(self._alive)
+
+    def _place_code(self, place: str | None, *, register: bool) -> int:
+        """The birth place's small integer code (0 when missing, -1 when unknown)."""
+        code = self._place_ids.get(place or "")
+        if code is not None:
+            return code
+        if not register or place is None:
+            return -1
+        code = len(self._places)
+        self._places.append(place)
+        self._place_ids[place] = code
+        return code
+
+    def _numbers(self, prepared: PreparedIdentity) -> tuple[int, ...]:
+        """The numeric columns of an entry: birth dates, sexes, NIK, phone, birth place
+        code and address hash."""
+        nik = prepared.nik
+        phone = prepared.phone
+        return (
+            _date_number(prepared.birth_date),
+            _date_number(prepared.nik_birth_date),
+            _SEX_CODES.get(prepared.sex or "", 0),
+            _SEX_CODES.get(prepared.nik_sex or "", 0),
+            int(nik) if nik and nik.isdigit() and len(nik) <= 18 else 0,
+            int(phone) if phone and phone.isdigit() and len(phone) <= 18 else 0,
+            self._place_code(prepared.birth_place, register=True),
+            _address_hash(prepared.address),
+        )
+
+    def _store_text(self, prepared: PreparedIdentity) -> None:
+        if "\x00" in prepared.id:
+            raise ValueError("an entry id cannot contain the NUL character")
+        self._ids.append(prepared.id)
+        self._names.append(prepared.normalized_name)
+        self._parsed_names.append(prepared.parsed_name)
+        self._birth_places.append(prepared.birth_place or "")
+        self._passports.append(prepared.passport_no or "")
+        self._addresses.append(prepared.address or "")
+
+    def _store(self, prepared: PreparedIdentity) -> int:
+        """Write an entry's columns into a new slot (not yet alive, not yet indexed)."""
+        slot = self._size
+        self._grow(slot + 1)
+        self._store_text(prepared)
+        birth, nik_birth, sex, nik_sex, nik, phone, place, address = self._numbers(prepared)
+        self._birth_dates[slot] = birth
+        self._nik_birth_dates[slot] = nik_birth
+        self._sexes[slot] = sex
+        self._nik_sexes[slot] = nik_sex
+        self._niks[slot] = nik
+        self._phones[slot] = phone
+        self._place_codes[slot] = place
+        self._address_hashes[slot] = address
+        self._size = slot + 1
+        return slot
+
+    def _build(self, records: Iterable[IdentityRecord]) -> None:
+        """Fill an empty index: columns in growable buffers, postings sorted once."""
+        keys = array("Q")
+        slots = array("i")
+        births, nik_births = array("i"), array("i")
+        sexes, nik_sexes = array("b"), array("b")
+        niks, phones = array("q"), array("q")
+        places, addresses = array("i"), array("q")
+        slot_by_id = self._slot_by_id
+        slot = 0
+        for record in records:
+            if record.id in slot_by_id:
+                raise ValueError(f"duplicate entry id {record.id!r}")
+            prepared = prepare_identity(record)
+            self._store_text(prepared)
+            birth, nik_birth, sex, nik_sex, nik, phone, place, address = self._numbers(prepared)
+            places.append(place)
+            addresses.append(address)
+            births.append(birth)
+            nik_births.append(nik_birth)
+            sexes.append(sex)
+            nik_sexes.append(nik_sex)
+            niks.append(nik)
+            phones.append(phone)
+            entry_keys = self._keys(prepared, query=False)
+            keys.extend(entry_keys)
+            slots.extend([slot] * len(entry_keys))
+            slot_by_id[record.id] = slot
+            slot += 1
+        if not slot:
+            return
+        self._birth_dates = np.frombuffer(births, dtype=np.int32).copy()
+        self._nik_birth_dates = np.frombuffer(nik_births, dtype=np.int32).copy()
+        self._sexes = np.frombuffer(sexes, dtype=np.int8).copy()
+        self._nik_sexes = np.frombuffer(nik_sexes, dtype=np.int8).copy()
+        self._niks = np.frombuffer(niks, dtype=np.int64).copy()
+        self._phones = np.frombuffer(phones, dtype=np.int64).copy()
+        self._place_codes = np.frombuffer(places, dtype=np.int32).copy()
+        self._address_hashes = np.frombuffer(addresses, dtype=np.int64).copy()
+        self._alive = np.ones(slot, dtype=np.int8)
+        self._size = slot
+        self._postings = _Postings.from_pairs(
+            np.frombuffer(keys, dtype=np.uint64).copy(),
+            np.frombuffer(slots, dtype=np.int32).copy(),
+        )
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def _insert(self, record: IdentityRecord) -> int:
+        prepared = prepare_identity(record)
+        slot = self._store(prepared)
+        too_common = self._postings.too_common
+        for key in self._keys(prepared, query=False):
+            if key in too_common:
+                continue
+            self._overlay.setdefault(key, []).append(slot)
+        self._alive[slot] = 1
+        return slot
+
+    def add(self, record: IdentityRecord) -> None:
+        """Add a new entry; raises ``ValueError`` if its id is already in the index."""
+        with self._write_lock:
+            if record.id in self._slot_by_id:
+                raise ValueError(f"entry {record.id!r} is already in the index; use update()")
+            self._slot_by_id[record.id] = self._insert(record)
+
+    def update(self, record: IdentityRecord) -> None:
+        """Replace the entry with the same id; raises ``KeyError`` if there is none."""
+        with self._write_lock:
+            old_slot = self._slot_by_id[record.id]
+            new_slot = self._insert(record)
+            self._slot_by_id[record.id] = new_slot
+            self._alive[old_slot] = 0
+
+    def remove(self, entry_id: str) -> None:
+        """Remove an entry; raises ``KeyError`` if it is not in the index."""
+        with self._write_lock:
+            slot = self._slot_by_id.pop(entry_id)
+            self._alive[slot] = 0
+
+    def compact(self) -> None:
+        """Fold added, changed and removed entries into the posting arrays.
+
+        Slots of removed entries stay allocated (a few hundred bytes each) until the index
+        is rebuilt; only their postings are dropped.
+        """
+        with self._write_lock:
+            static_keys, static_slots = self._postings.pairs()
+            overlay = self._overlay
+            overlay_keys = np.fromiter(
+                (key for key, slots in overlay.items() for _ in slots), dtype=np.uint64
+            )
+            overlay_slots = np.fromiter(
+                (slot for slots in overlay.values() for slot in slots), dtype=np.int32
+            )
+            keys = np.concatenate([static_keys, overlay_keys])
+            slots = np.concatenate([static_slots, overlay_slots])
+            alive = self._alive[slots] == 1
+            postings = _Postings.from_pairs(keys[alive], slots[alive])
+            self._postings = _Postings(
+                keys=postings.keys,
+                offsets=postings.offsets,
+                slots=postings.slots,
+                too_common=postings.too_common | self._postings.too_common,
+            )
+            self._overlay = {}
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._slot_by_id)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._slot_by_id
+
+    def entry_ids(self) -> list[str]:
+        """The ids of the entries in the index (in no particular order)."""
+        return list(self._slot_by_id)
+
+    def _prepared_entries(self, slots: list[int]) -> list[PreparedIdentity]:
+        """The entries at ``slots`` ready for :func:`compare_prepared` (numeric columns are
+        read once per column, not once per entry)."""
+        births = self._birth_dates[slots].tolist()
+        nik_births = self._nik_birth_dates[slots].tolist()
+        sexes = self._sexes[slots].tolist()
+        nik_sexes = self._nik_sexes[slots].tolist()
+        niks = self._niks[slots].tolist()
+        phones = self._phones[slots].tolist()
+        entries = []
+        for position, slot in enumerate(slots):
+            name = self._names[slot]
+            parsed = self._parsed_names[slot]
+            if parsed is None:
+                # Loaded from a file: parse on first use and keep it (a list item assignment
+                # is atomic, and every reader would store the same value).
+                parsed = parse_name(name)
+                self._parsed_names[slot] = parsed
+            nik = niks[position]
+            phone = phones[position]
+            entries.append(
+                PreparedIdentity(
+                    id=self._ids[slot],
+                    normalized_name=name,
+                    parsed_name=parsed,
+                    name_key=parsed.key,
+                    parent_key="".join(sorted(parsed.parent)),
+                    birth_date=_number_date(births[position]),
+                    sex=_SEX_VALUES.get(sexes[position]),
+                    nik=f"{nik:016d}" if nik else None,
+                    nik_birth_date=_number_date(nik_births[position]),
+                    nik_sex=_SEX_VALUES.get(nik_sexes[position]),
+                    birth_place=self._birth_places[slot] or None,
+                    passport_no=self._passports[slot] or None,
+                    address=self._addresses[slot] or None,
+                    phone=str(phone) if phone else None,
+                )
+            )
+        return entries
+
+    def _candidates(self, prepared: PreparedIdentity) -> tuple[Int32Array, Float64Array]:
+        """Alive slots sharing a key with the query, with the evidence of the keys shared."""
+        postings = self._postings
+        overlay = self._overlay
+        keys = self._keys(prepared, query=True)
+        empty = np.zeros(0, dtype=np.int32), np.zeros(0)
+        if not keys:
+            return empty
+        unique_keys = list(dict.fromkeys(keys))
+        key_array = np.array(unique_keys, dtype=np.uint64)
+        positions = np.searchsorted(postings.keys, key_array).tolist()
+        key_count = len(postings.keys)
+        found: list[Int32Array] = []
+        found_keys: list[int] = []
+        found_counts: list[int] = []
+        for key, position in zip(unique_keys, positions, strict=True):
+            if position < key_count and int(postings.keys[position]) == key:
+                start = int(postings.offsets[position])
+                end = int(postings.offsets[position + 1])
+                found.append(postings.slots[start:end])
+                found_keys.append(key)
+                found_counts.append(end - start)
+            extra = overlay.get(key)
+            if extra:
+                found.append(np.array(extra, dtype=np.int32))
+                found_keys.append(key)
+                found_counts.append(len(extra))
+        if not found:
+            return empty
+        kinds = [key >> _KIND_SHIFT for key in found_keys]
+        key_weights = np.repeat([_CANDIDATE_KEY_WEIGHTS[kind] for kind in kinds], found_counts)
+        all_slots = np.concatenate(found)
+        unique, inverse = np.unique(all_slots, return_inverse=True)
+        key_evidence = np.bincount(inverse, weights=key_weights)
+        alive = self._alive[unique] == 1
+        return unique[alive], key_evidence[alive]
+
+    def _field_evidence(self, prepared: PreparedIdentity, slots: Int32Array) -> Float64Array:
+        """Vectorised agreement of birth date, sex, birth place and address (bits), with the
+        comparison's weights, for ranking candidates before the full comparison."""
+        evidence = np.zeros(len(slots), dtype=np.float64)
+        weight = self.parameters.weight
+        query_date = prepared.birth_date or prepared.nik_birth_date
+        if query_date is not None:
+            stated = self._birth_dates[slots]
+            dates = np.where(stated != 0, stated, self._nik_birth_dates[slots])
+            number = _date_number(query_date)
+            swapped = query_date.year * 10000 + query_date.day * 100 + query_date.month
+            feature = "birth_date_matches"
+            level_weights = np.array(
+                [
+                    0.0,
+                    weight(feature, Level.EXACT),
+                    weight(feature, Level.SWAPPED_DAY_MONTH),
+                    weight(feature, Level.YEAR_ONLY),
+                    weight(feature, Level.DIFFERENT),
+                ]
+            )
+            categories = np.where(
+                dates == 0,
+                0,
+                np.where(
+                    dates == number,
+                    1,
+                    np.where(
+                        dates == swapped, 2, np.where(dates // 10000 == query_date.year, 3, 4)
+                    ),
+                ),
+            )
+            evidence += level_weights[categories]
+        query_sex = _SEX_CODES.get(prepared.sex or prepared.nik_sex or "", 0)
+        if query_sex:
+            sexes = self._sexes[slots]
+            sexes = np.where(sexes != 0, sexes, self._nik_sexes[slots])
+            sex_weights = np.array(
+                [
+                    0.0,
+                    weight("sex_matches", Level.EXACT),
+                    weight("sex_matches", Level.DIFFERENT),
+                ]
+            )
+            evidence += sex_weights[np.where(sexes == 0, 0, np.where(sexes == query_sex, 1, 2))]
+        query_place = self._place_code(prepared.birth_place, register=False)
+        if query_place != 0:
+            places = self._place_codes[slots]
+            place_weights = np.array(
+                [
+                    0.0,
+                    weight("birth_place_matches", Level.EXACT),
+                    weight("birth_place_matches", Level.DIFFERENT),
+                ]
+            )
+            evidence += place_weights[
+                np.where(places == 0, 0, np.where(places == query_place, 1, 2))
+            ]
+        if prepared.address is not None:
+            same_address = self._address_hashes[slots] == _address_hash(prepared.address)
+            evidence += same_address * weight("address_matches", Level.EXACT)
+        return evidence
+
+    def _name_evidence(self, prepared: PreparedIdentity, slots: Int32Array) -> Float64Array:
+        """A cheap stand-in for the name feature, mapped to the name levels' weights: the
+        token-set similarity (order-insensitive, tolerant of typing errors, of a name part
+        dropped and of a parent's name added)."""
+        names = self._names
+        similarities = process.cdist(
+            [prepared.normalized_name],
+            [names[slot] for slot in slots.tolist()],
+            scorer=fuzz.token_set_ratio,
+            workers=1,
+        )[0]
+        levels = np.searchsorted(_NAME_LEVEL_CUTS, similarities, side="right")
+        weights: Float64Array = self._name_weights[levels]
+        return weights
+
+    def search(
+        self,
+        query: IdentityRecord,
+        *,
+        top: int = 10,
+        threshold: float | None = None,
+    ) -> list[Candidate]:
+        """The entries that may be ``query``, best first: at most ``top``, and only those
+        scoring at least ``threshold`` when it is given."""
+        if top <= 0:
+            return []
+        prepared = prepare_identity(query)
+        slots, estimate = self._candidates(prepared)
+        if len(slots) == 0:
+            return []
+        if len(slots) > self.shortlist_limit:
+            best = np.argpartition(-estimate, self.shortlist_limit - 1)
+            best = best[: self.shortlist_limit]
+            slots = slots[best]
+            estimate = estimate[best]
+        limit = max(self.candidate_limit, top)
+        if len(slots) > limit:
+            estimate += self._field_evidence(prepared, slots)
+            if prepared.normalized_name:
+                estimate += self._name_evidence(prepared, slots)
+            best = np.argpartition(-estimate, limit - 1)[:limit]
+            slots = slots[best]
+        minimum_weight = -np.inf if threshold is None else score_to_match_weight(threshold)
+        scored: dict[str, Candidate] = {}
+        parameters = self.parameters
+        for entry in self._prepared_entries(slots.tolist()):
+            comparison = compare_prepared(prepared, entry, parameters=parameters)
+            if comparison.match_weight < minimum_weight:
+                continue
+            earlier = scored.get(entry.id)
+            if earlier is None or earlier.comparison.match_weight < comparison.match_weight:
+                scored[entry.id] = Candidate(entry.id, comparison.score, comparison)
+        ranked = sorted(
+            scored.values(),
+            key=lambda candidate: (-candidate.comparison.match_weight, candidate.entry_id),
+        )
+        return ranked[:top]
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> None:
+        """Write the index to one ``.npz`` file (arrays and UTF-8 text, no pickle)."""
+        with self._write_lock:
+            self.compact()
+            size = self._size
+
+            def text_column(values: list[str]) -> npt.NDArray[np.uint8]:
+                return np.frombuffer("\x00".join(values[:size]).encode("utf-8"), dtype=np.uint8)
+
+            with Path(path).open("wb") as handle:
+                np.savez(
+                    handle,
+                    format=np.array(INDEX_FORMAT),
+                    parameters=np.array(self.parameters.to_json()),
+                    limits=np.array([self.candidate_limit, self.shortlist_limit], dtype=np.int64),
+                    codes=text_column(self._codes),
+                    ids=text_column(self._ids),
+                    names=text_column(self._names),
+                    birth_places=text_column(self._birth_places),
+                    passports=text_column(self._passports),
+                    addresses=text_column(self._addresses),
+                    birth_dates=self._birth_dates[:size],
+                    nik_birth_dates=self._nik_birth_dates[:size],
+                    sexes=self._sexes[:size],
+                    nik_sexes=self._nik_sexes[:size],
+                    place_codes=self._place_codes[:size],
+                    address_hashes=self._address_hashes[:size],
+                    places=text_column(self._places),
+                    niks=self._niks[:size],
+                    phones=self._phones[:size],
+                    alive=self._alive[:size],
+                    posting_keys=self._postings.keys,
+                    posting_offsets=self._postings.offsets,
+                    posting_slots=self._postings.slots,
+                    too_common=np.array(sorted(self._postings.too_common), dtype=np.uint64),
+                )
+
+    @classmethod
+    def load(cls, path: str | Path) -> ScreeningIndex:
+        """Read an index written by :meth:`save`."""
+        with np.load(Path(path), allow_pickle=False) as data:
+            if "format" not in data.files or str(data["format"]) != INDEX_FORMAT:
+                raise ValueError(f"{path} is not a {INDEX_FORMAT} file")
+            candidate_limit, shortlist_limit = (int(value) for value in data["limits"])
+            index = cls(
+                parameters=ComparisonParameters.from_json(str(data["parameters"])),
+                candidate_limit=candidate_limit,
+                shortlist_limit=shortlist_limit,
+            )
+            size = len(data["alive"])
+
+            def text_column(name: str, count: int) -> list[str]:
+                if count == 0:
+                    return []
+                return bytes(data[name]).decode("utf-8").split("\x00")
+
+            index._codes = text_column("codes", 1 if len(data["codes"]) else 0)
+            index._code_ids = {code: code_id for code_id, code in enumerate(index._codes)}
+            index._ids = text_column("ids", size)
+            index._names = text_column("names", size)
+            index._parsed_names = [None] * size
+            index._birth_places = text_column("birth_places", size)
+            index._passports = text_column("passports", size)
+            index._addresses = text_column("addresses", size)
+            index._birth_dates = data["birth_dates"]
+            index._nik_birth_dates = data["nik_birth_dates"]
+            index._sexes = data["sexes"]
+            index._nik_sexes = data["nik_sexes"]
+            index._place_codes = data["place_codes"]
+            index._address_hashes = data["address_hashes"]
+            index._places = bytes(data["places"]).decode("utf-8").split("\x00")
+            index._place_ids = {place: code for code, place in enumerate(index._places)}
+            index._niks = data["niks"]
+            index._phones = data["phones"]
+            index._alive = data["alive"]
+            index._size = size
+            index._postings = _Postings(
+                keys=data["posting_keys"],
+                offsets=data["posting_offsets"],
+                slots=data["posting_slots"],
+                too_common=frozenset(int(value) for value in data["too_common"]),
+            )
+        alive_slots = np.flatnonzero(index._alive == 1).tolist()
+        ids = index._ids
+        index._slot_by_id = {ids[slot]: slot for slot in alive_slots}
+        return index
+
+
+# Name levels by token-sort similarity (0-100), the cuts of compare.name_matches.
+_NAME_LEVEL_CUTS = np.array(
+    [
+        NAME_WEAK_SIMILARITY * 100 - 0.001,
+        NAME_GOOD_SIMILARITY * 100 - 0.001,
+        NAME_STRONG_SIMILARITY * 100 - 0.001,
+        99.999,
+    ]
+)
+# Pre-score weights (bits, roughly log-odds) of sharing one key: identifiers are strong
+# evidence, each shared name key a little; the full comparison decides.
+_CANDIDATE_KEY_WEIGHTS: dict[int, float] = {
+    KeyKind.NIK: 30.0,
+    KeyKind.PASSPORT: 30.0,
+    KeyKind.PHONE: 20.0,
+    KeyKind.NAME_KEY: 12.0,
+    KeyKind.TOKEN_PAIR: 4.0,
+    KeyKind.TOKEN_YEAR: 3.0,
+    KeyKind.RARE_TOKEN: 2.0,
+    KeyKind.BIRTH_DATE: 13.0,
+    KeyKind.NIK_HEAD: 8.0,
+}

@@ -1,0 +1,77 @@
+"""The one shape of a person's identity in every source (application, passenger, watchlist
+entry, later village reports and case persons), and its conversion to the core's record.
+
+Every place is tied to a region code: the desa when it is known, otherwise the kecamatan the
+NIK gives (see ``region_for_identity``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from benteng.core.nik import parse_nik
+from benteng.core.phones import normalize_phone
+from benteng.core.records import IdentityRecord
+from benteng.regions.models import Region
+
+
+class Sex(models.TextChoices):
+    LAKI_LAKI = "L", _("Laki-laki")
+    PEREMPUAN = "P", _("Perempuan")
+
+
+class IdentityFields(models.Model):
+    full_name = models.CharField(_("nama lengkap"), max_length=200)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    passport_no = models.CharField(_("nomor paspor"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wilayah (desa/kelurahan)"),
+    )
+    phone = models.CharField(_("nomor telepon"), max_length=20, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def identity_record(self, *, record_id: str) -> IdentityRecord:
+        return IdentityRecord(
+            id=record_id,
+            name=self.full_name,
+            birth_date=self.birth_date,
+            sex=self.sex or None,
+            nik=self.nik or None,
+            birth_place=self.birth_place or None,
+            passport_no=self.passport_no or None,
+            address=self.address or None,
+            phone=self.phone or None,
+            region_code=self.region_id,
+        )
+
+
+def region_for_identity(*, desa_code: str | None, nik: str | None) -> Region | None:
+    """The desa when given; otherwise the most precise region the NIK names that exists."""
+    if desa_code:
+        region = Region.objects.filter(code=desa_code).first()
+        if region is not None:
+            return region
+    if nik:
+        info, _problems = parse_nik(nik)
+        if info is not None:
+            for code in (info.district_code, info.regency_code, info.province_code):
+                region = Region.objects.filter(code=code).first()
+                if region is not None:
+                    return region
+    return None
+
+
+def normalized_phone_or_blank(value: str) -> str:
+    return normalize_phone(value) or "" if value else ""

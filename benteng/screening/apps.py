@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScreeningConfig(AppConfig):
+    name = "benteng.screening"
+    label = "screening"
+    verbose_name = _("Penyaringan")
+
+    def ready(self) -> None:
+        from benteng.access.policy import register_policy
+        from benteng.screening import access
+
+        for policy in access.POLICIES:
+            register_policy(policy)

@@ -1,0 +1,638 @@
+"""The officer's decisions on a screened applicant or passenger, and what follows from them.
+
+At the Kanim counter the officer records the interview (answers, the sponsor, recruiter and
+companions named) and decides: issue, postpone until missing documents are supplied (with a
+due date the system tracks), refuse, refer to BP3MI, or refer to police. At the TPI the
+border officer allows the departure, delays it, or hands the passenger over to police.
+
+The score never decides: every decision names the officer who made it. The only decision
+without an officer is the system's *gugur* — a postponement whose documents were not supplied
+in time, recorded by :func:`postponements_lapse_overdue`.
+
+A postponement or refusal enters the shared immigration watchlist of delayed applicants, and
+a delayed or handed-over departure the list of delayed departures, so an applicant delayed in
+Serang is seen in Tangerang and at the airport. Referral to police (and hand-over) makes the
+record visible to police case roles (``police_visible``) until the exchange capability carries
+a referral object. Every write is audited; the index is updated after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benteng.access.viewer import Viewer, ViewerKind
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_write
+from benteng.core.phones import normalize_phone
+from benteng.screening.models import (
+    ApplicationDecision,
+    ApplicationStatus,
+    ContactRelation,
+    DecisionOutcome,
+    DecisionReason,
+    DepartureCheck,
+    DepartureOutcome,
+    NamedContact,
+    PassportApplication,
+    TravelDocument,
+)
+
+DEFAULT_POSTPONEMENT_DAYS = 30
+# How long a decision stays on the shared watchlist (a year: the applicant may try again).
+DECISION_WATCHLIST_DAYS = 365
+# The longest postponement an officer may give.
+MAX_POSTPONEMENT_DAYS = 180
+DEPARTURE_DELAY_LIST_CODE = "imigrasi-penundaan-keberangkatan"
+# Flight numbers as printed on a boarding pass: a two-character airline code, 1-4 digits and
+# an optional suffix letter (GA 840, QZ7510, 8B 123A).
+_FLIGHT_NUMBER = re.compile(r"^[A-Z0-9]{2}[0-9]{1,4}[A-Z]?$")
+_FLIGHT_SEPARATORS = re.compile(r"[\s\-.]+")
+
+OFFICER_OUTCOMES = (
+    DecisionOutcome.ISSUE,
+    DecisionOutcome.POSTPONE,
+    DecisionOutcome.REFUSE,
+    DecisionOutcome.REFER_BP3MI,
+    DecisionOutcome.REFER_POLICE,
+)
+STATUS_AFTER: dict[str, str] = {
+    DecisionOutcome.ISSUE: ApplicationStatus.ISSUED,
+    DecisionOutcome.POSTPONE: ApplicationStatus.POSTPONED,
+    DecisionOutcome.REFUSE: ApplicationStatus.REFUSED,
+    DecisionOutcome.REFER_BP3MI: ApplicationStatus.REFERRED_BP3MI,
+    DecisionOutcome.REFER_POLICE: ApplicationStatus.REFERRED_POLICE,
+    DecisionOutcome.LAPSE: ApplicationStatus.LAPSED,
+}
+# An application waits for a decision, or for a re-decision after a postponement.
+DECIDABLE_STATUSES = frozenset({ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED})
+WATCHLISTED_OUTCOMES = frozenset({DecisionOutcome.POSTPONE, DecisionOutcome.REFUSE})
+DEPARTURE_OUTCOMES = (
+    DepartureOutcome.ALLOW,
+    DepartureOutcome.DELAY,
+    DepartureOutcome.HAND_OVER,
+)
+WATCHLISTED_DEPARTURES = frozenset({DepartureOutcome.DELAY, DepartureOutcome.HAND_OVER})
+COUNTER_ROLE = "petugas_imigrasi"
+BORDER_ROLE = "petugas_tpi"
+IMMIGRATION = "imigrasi"
+
+
+class DecisionInvalid(ValidationError):
+    """The decision cannot be recorded as given; ``errors`` maps fields to Indonesian reasons."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class DecisionRefused(PermissionDenied):
+    """The viewer may not decide on this record (wrong role or office)."""
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    """A sponsor, recruiter or companion named in the interview."""
+
+    relation: str
+    name: str = ""
+    phone: str = ""
+
+
+def postponement_days() -> int:
+    return int(getattr(settings, "BENTENG_POSTPONEMENT_DAYS", DEFAULT_POSTPONEMENT_DAYS))
+
+
+def default_due_date(*, today: datetime.date | None = None) -> datetime.date:
+    """The date by which postponed documents are due, counted from today."""
+    return (today or timezone.localdate()) + datetime.timedelta(days=postponement_days())
+
+
+def normalize_flight_number(value: str) -> str | None:
+    """The flight number upper-cased without spaces or dashes, or None when malformed."""
+    text = _FLIGHT_SEPARATORS.sub("", (value or "").strip().upper())
+    return text if _FLIGHT_NUMBER.match(text) else None
+
+
+def _format_date(value: datetime.date) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+# --- who may decide ------------------------------------------------------------------------
+
+
+def can_decide_applications(viewer: Viewer) -> bool:
+    """Passport officers decide on their own Kanim's applications."""
+    return (
+        viewer.kind is ViewerKind.USER
+        and viewer.agency_kind == IMMIGRATION
+        and viewer.role == COUNTER_ROLE
+        and viewer.office_id is not None
+    )
+
+
+def can_decide_departures(viewer: Viewer) -> bool:
+    """Border officers decide on departures checked at their own TPI."""
+    return (
+        viewer.kind is ViewerKind.USER
+        and viewer.agency_kind == IMMIGRATION
+        and viewer.role == BORDER_ROLE
+        and viewer.office_id is not None
+    )
+
+
+def _require_application_decider(viewer: Viewer, application: PassportApplication) -> None:
+    if not can_decide_applications(viewer):
+        raise DecisionRefused(_("Hanya petugas layanan paspor yang dapat memutuskan permohonan."))
+    if application.office_id != viewer.office_id:
+        raise DecisionRefused(_("Permohonan ini diputuskan oleh kantor yang menerimanya."))
+
+
+def _require_departure_decider(viewer: Viewer, check: DepartureCheck) -> None:
+    if not can_decide_departures(viewer):
+        raise DecisionRefused(_("Hanya petugas TPI yang dapat memutuskan keberangkatan."))
+    if check.office_id != viewer.office_id:
+        raise DecisionRefused(_("Keberangkatan ini diputuskan oleh TPI yang memeriksanya."))
+
+
+# --- cleaning ------------------------------------------------------------------------------
+
+
+def _clean_contacts(
+    contacts: Iterable[ContactInput | Mapping[str, Any]], errors: dict[str, list[str]]
+) -> list[ContactInput]:
+    cleaned: list[ContactInput] = []
+    for number, raw in enumerate(contacts, start=1):
+        item = raw if isinstance(raw, ContactInput) else ContactInput(**dict(raw))
+        name = " ".join((item.name or "").split())
+        phone_text = (item.phone or "").strip()
+        if not name and not phone_text:
+            continue
+        if item.relation not in ContactRelation.values:
+            errors.setdefault("contacts", []).append(
+                _("Orang ke-%(number)d: pilih hubungannya dengan pemohon.") % {"number": number}
+            )
+            continue
+        phone = ""
+        if phone_text:
+            phone = normalize_phone(phone_text) or ""
+            if not phone:
+                errors.setdefault("contacts", []).append(
+                    _(
+                        "Orang ke-%(number)d: nomor telepon “%(value)s” bukan nomor Indonesia "
+                        "yang sah (contoh 0812-3456-7890)."
+                    )
+                    % {"number": number, "value": phone_text}
+                )
+                continue
+        if len(name) > NamedContact._meta.get_field("name").max_length:  # type: ignore[operator]
+            errors.setdefault("contacts", []).append(
+                _("Orang ke-%(number)d: nama terlalu panjang.") % {"number": number}
+            )
+            continue
+        cleaned.append(ContactInput(relation=item.relation, name=name, phone=phone))
+    return cleaned
+
+
+def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, str]:
+    """Question → answer, with blank answers left out."""
+    cleaned: dict[str, str] = {}
+    for question, answer in (answers or {}).items():
+        text = str(answer or "").strip()
+        if text and str(question).strip():
+            cleaned[str(question).strip()[:500]] = text[:2000]
+    return cleaned
+
+
+def _clean_due_date(
+    outcome: str,
+    due_date: datetime.date | None,
+    today: datetime.date,
+    errors: dict[str, list[str]],
+) -> datetime.date | None:
+    if outcome != DecisionOutcome.POSTPONE:
+        return None
+    if due_date is None:
+        return default_due_date(today=today)
+    if due_date <= today:
+        errors.setdefault("due_date", []).append(
+            _("Batas waktu melengkapi dokumen harus setelah hari ini (%(today)s).")
+            % {"today": _format_date(today)}
+        )
+    elif due_date > today + datetime.timedelta(days=MAX_POSTPONEMENT_DAYS):
+        errors.setdefault("due_date", []).append(
+            _("Batas waktu paling lama %(days)d hari dari hari ini.")
+            % {"days": MAX_POSTPONEMENT_DAYS}
+        )
+    return due_date
+
+
+def _check_state(
+    application: PassportApplication, today: datetime.date, errors: dict[str, list[str]]
+) -> None:
+    if application.status not in DECIDABLE_STATUSES:
+        errors.setdefault("outcome", []).append(
+            _("Permohonan ini sudah diputuskan (%(status)s); keputusan tidak dapat diubah.")
+            % {"status": application.get_status_display()}
+        )
+        return
+    overdue = (
+        application.status == ApplicationStatus.POSTPONED
+        and application.postponed_until is not None
+        and application.postponed_until < today
+    )
+    if overdue:
+        errors.setdefault("outcome", []).append(
+            _(
+                "Batas waktu melengkapi dokumen (%(date)s) sudah lewat: permohonan gugur dan "
+                "pemohon harus mengajukan permohonan baru."
+            )
+            % {"date": _format_date(application.postponed_until)}  # type: ignore[arg-type]
+        )
+
+
+# --- the automatic watchlists --------------------------------------------------------------
+
+
+def _person_values(record: PassportApplication | DepartureCheck) -> dict[str, Any]:
+    region_code = record.region_id or ""
+    return {
+        "subject_type": "orang",
+        "full_name": record.full_name,
+        "nik": record.nik,
+        "birth_date": record.birth_date,
+        "sex": record.sex,
+        "birth_place": record.birth_place,
+        "passport_no": record.passport_no,
+        "address": record.address,
+        "desa_code": region_code if region_code.count(".") == 3 else "",
+        "phone": record.phone,
+    }
+
+
+def _system_viewer(purpose: str) -> Viewer:
+    return Viewer.system(purpose=purpose)
+
+
+def _officer_label(viewer: Viewer) -> str:
+    from benteng.accounts.models import User
+
+    user = User.objects.filter(pk=viewer.user_id).only("full_name", "username").first()
+    if user is None:
+        return ""
+    return str(user.full_name or user.username)
+
+
+def _application_watchlist_entry(
+    *,
+    viewer: Viewer,
+    application: PassportApplication,
+    decision: ApplicationDecision,
+    today: datetime.date,
+) -> None:
+    """Put a postponed or refused applicant on the shared immigration list (system write)."""
+    from benteng.watchlists.models import EntrySource
+    from benteng.watchlists.services import immigration_decision_watchlist, watchlist_entry_create
+
+    office_name = application.office.name
+    officer = _officer_label(viewer)
+    reason = str(DecisionReason(decision.reason).label)
+    if decision.outcome == DecisionOutcome.POSTPONE:
+        verb, category = "ditunda", "Pemohon paspor ditunda"
+        detail = f" sampai {_format_date(decision.due_date)}" if decision.due_date else ""
+    else:
+        verb, category, detail = "ditolak", "Pemohon paspor ditolak", ""
+    contact = f"{office_name} ({officer})" if officer else office_name
+    instruction = (
+        f"Pemohon {verb} di {office_name} pada {_format_date(today)}{detail} karena "
+        f"{reason[:1].lower()}{reason[1:]}; hubungi {contact} sebelum menerbitkan paspor atau "
+        "mengizinkan keberangkatan."
+    )
+    watchlist = immigration_decision_watchlist()
+    data = {
+        **_person_values(application),
+        "category": f"{category}: {reason}"[:120],
+        "instruction": instruction,
+        "contact": contact[:200],
+        "expires_on": today + datetime.timedelta(days=DECISION_WATCHLIST_DAYS),
+        "internal_notes": decision.note,
+    }
+    watchlist_entry_create(
+        viewer=_system_viewer(f"keputusan permohonan paspor {application.reference}"),
+        watchlist=watchlist,
+        data=data,
+        source=EntrySource.DECISION,
+        source_reference=application.reference,
+    )
+
+
+def _expire_application_entries(application: PassportApplication) -> None:
+    """An applicant who supplied the documents in time is no longer a delayed applicant."""
+    from benteng.watchlists.models import EntrySource, WatchlistEntry
+    from benteng.watchlists.services import immigration_decision_watchlist, watchlist_entry_expire
+
+    system = _system_viewer(f"penerbitan setelah penundaan {application.reference}")
+    entries = WatchlistEntry.objects.in_force().filter(
+        watchlist=immigration_decision_watchlist(),
+        source=EntrySource.DECISION,
+        source_reference=application.reference,
+    )
+    for entry in entries.select_related("watchlist__owner_agency"):
+        watchlist_entry_expire(viewer=system, entry=entry)
+
+
+def _departure_watchlist_entry(
+    *, viewer: Viewer, check: DepartureCheck, today: datetime.date
+) -> None:
+    """Put a delayed or handed-over passenger on the list of delayed departures."""
+    from benteng.watchlists.models import EntrySource, Watchlist, WatchlistEntry
+    from benteng.watchlists.reference_data import watchlists_load_reference
+    from benteng.watchlists.services import watchlist_entry_create
+
+    watchlist = Watchlist.objects.filter(code=DEPARTURE_DELAY_LIST_CODE).first()
+    if watchlist is None:
+        watchlists_load_reference()
+        watchlist = Watchlist.objects.get(code=DEPARTURE_DELAY_LIST_CODE)
+    already = (
+        WatchlistEntry.objects.in_force()
+        .filter(watchlist=watchlist, source_reference=check.reference)
+        .exists()
+    )
+    if already:
+        return
+    office_name = check.office.name
+    officer = _officer_label(viewer)
+    contact = f"{office_name} ({officer})" if officer else office_name
+    if check.outcome == DepartureOutcome.HAND_OVER:
+        verb, category = "diserahkan kepada kepolisian", "Penumpang diserahkan ke kepolisian"
+    else:
+        verb, category = "ditunda keberangkatannya", "Keberangkatan ditunda"
+    flight = f" (penerbangan {check.flight_number})" if check.flight_number else ""
+    instruction = (
+        f"Penumpang {verb} di {office_name} pada {_format_date(today)}{flight}"
+        + (f" karena {check.note.strip()}" if check.note.strip() else "")
+        + f"; hubungi {contact} sebelum mengizinkan keberangkatan atau menerbitkan paspor."
+    )
+    watchlist_entry_create(
+        viewer=_system_viewer(f"keputusan keberangkatan {check.reference}"),
+        watchlist=watchlist,
+        data={
+            **_person_values(check),
+            "category": category,
+            "instruction": instruction,
+            "contact": contact[:200],
+            "expires_on": today + datetime.timedelta(days=DECISION_WATCHLIST_DAYS),
+        },
+        source=EntrySource.DECISION,
+        source_reference=check.reference,
+    )
+
+
+def _reindex_application(application: PassportApplication) -> None:
+    from benteng.screening.index import index_application
+
+    index_application(application)
+
+
+def _reindex_departure(check: DepartureCheck) -> None:
+    from benteng.screening.index import index_departure_check
+
+    index_departure_check(check)
+
+
+# --- the counter ---------------------------------------------------------------------------
+
+
+def application_decide(
+    *,
+    viewer: Viewer,
+    application: PassportApplication,
+    outcome: str,
+    reason: str,
+    note: str = "",
+    due_date: datetime.date | None = None,
+    contacts: Iterable[ContactInput | Mapping[str, Any]] = (),
+    answers: Mapping[str, Any] | None = None,
+    documents: Iterable[str] | None = None,
+) -> ApplicationDecision:
+    """Record the officer's decision, the interview answers and the people named.
+
+    ``documents``, when given, replaces the documents recorded as shown (a postponed
+    applicant returns with what was missing). Raises DecisionRefused when the viewer is not
+    a passport officer of the application's
+    Kanim, and DecisionInvalid (by field) for an unknown outcome or reason, a due date that is
+    not after today, a missing note where one is needed, a malformed contact phone, or an
+    application that is decided already or whose postponement is overdue.
+    """
+    _require_application_decider(viewer, application)
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if outcome not in OFFICER_OUTCOMES:
+        errors.setdefault("outcome", []).append(_("Pilih keputusan."))
+    if reason not in DecisionReason.values:
+        errors.setdefault("reason", []).append(_("Pilih alasan keputusan."))
+    note = (note or "").strip()
+    if reason == DecisionReason.OTHER and not note:
+        errors.setdefault("note", []).append(_("Alasan “lainnya” perlu dijelaskan di catatan."))
+    if outcome in (DecisionOutcome.REFUSE, DecisionOutcome.REFER_POLICE) and not note:
+        errors.setdefault("note", []).append(
+            _("Tuliskan dasar penolakan atau rujukan ke kepolisian di catatan.")
+        )
+    cleaned_due_date = _clean_due_date(outcome, due_date, today, errors)
+    cleaned_contacts = _clean_contacts(contacts, errors)
+    cleaned_answers = _clean_answers(answers)
+    cleaned_documents = None
+    if documents is not None:
+        cleaned_documents = list(dict.fromkeys(str(code) for code in documents))
+        unknown = [code for code in cleaned_documents if code not in TravelDocument.values]
+        if unknown:
+            errors.setdefault("documents", []).append(
+                _("Dokumen tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+    with transaction.atomic():
+        locked = (
+            PassportApplication.objects.select_for_update()
+            .select_related("office")
+            .get(pk=application.pk)
+        )
+        _check_state(locked, today, errors)
+        if errors:
+            raise DecisionInvalid(errors)
+        decision = ApplicationDecision.objects.create(
+            application=locked,
+            outcome=outcome,
+            reason=reason,
+            note=note,
+            decided_by_id=viewer.user_id,
+            decided_at=timezone.now(),
+            due_date=cleaned_due_date,
+        )
+        audit_record_write(
+            viewer=viewer,
+            action=AuditAction.CREATE,
+            obj=decision,
+            changed_fields=["outcome", "reason", "note", "due_date"],
+        )
+        changed = ["status", "postponed_until"]
+        locked.status = STATUS_AFTER[outcome]
+        locked.postponed_until = cleaned_due_date
+        if cleaned_documents is not None and cleaned_documents != list(locked.documents or []):
+            locked.documents = cleaned_documents
+            changed.append("documents")
+        if cleaned_answers:
+            locked.interview_answers = {**(locked.interview_answers or {}), **cleaned_answers}
+            changed.append("interview_answers")
+        if outcome == DecisionOutcome.REFER_POLICE and not locked.police_visible:
+            locked.police_visible = True
+            changed.append("police_visible")
+        locked.save(update_fields=changed)
+        audit_record_write(
+            viewer=viewer, action=AuditAction.UPDATE, obj=locked, changed_fields=changed
+        )
+        for contact in cleaned_contacts:
+            named = NamedContact.objects.create(
+                application=locked,
+                relation=contact.relation,
+                name=contact.name,
+                phone=contact.phone,
+                recorded_by_id=viewer.user_id,
+            )
+            audit_record_write(
+                viewer=viewer,
+                action=AuditAction.CREATE,
+                obj=named,
+                changed_fields=["relation", "name", "phone"],
+            )
+        if outcome in WATCHLISTED_OUTCOMES:
+            _application_watchlist_entry(
+                viewer=viewer, application=locked, decision=decision, today=today
+            )
+        elif outcome == DecisionOutcome.ISSUE and application.status == ApplicationStatus.POSTPONED:
+            _expire_application_entries(locked)
+        _reindex_application(locked)
+    for name in changed:
+        setattr(application, name, getattr(locked, name))
+    return decision
+
+
+def postponements_lapse_overdue(*, today: datetime.date | None = None) -> int:
+    """Record as lapsed (*gugur*) every postponement whose due date has passed.
+
+    No officer decides this: the decision has no officer and is audited as Benteng's own.
+    Idempotent; each application is lapsed in its own transaction, so one failure does not
+    hold back the others. Returns how many applications lapsed.
+    """
+    today = today or timezone.localdate()
+    viewer = _system_viewer("penundaan permohonan paspor yang lewat batas waktu")
+    overdue_ids = list(
+        PassportApplication.objects.filter(
+            status=ApplicationStatus.POSTPONED, postponed_until__lt=today
+        ).values_list("pk", flat=True)
+    )
+    lapsed = 0
+    for pk in overdue_ids:
+        with transaction.atomic():
+            application = PassportApplication.objects.select_for_update().filter(pk=pk).first()
+            if application is None or application.status != ApplicationStatus.POSTPONED:
+                continue
+            if application.postponed_until is None or application.postponed_until >= today:
+                continue
+            decision = ApplicationDecision.objects.create(
+                application=application,
+                outcome=DecisionOutcome.LAPSE,
+                reason=DecisionReason.DOCUMENTS_NOT_SUPPLIED,
+                note=_("Dokumen tidak dilengkapi sampai %(date)s.")
+                % {"date": _format_date(application.postponed_until)},
+                decided_by=None,
+                decided_at=timezone.now(),
+            )
+            audit_record_write(
+                viewer=viewer,
+                action=AuditAction.CREATE,
+                obj=decision,
+                changed_fields=["outcome", "reason"],
+            )
+            application.status = ApplicationStatus.LAPSED
+            application.save(update_fields=["status"])
+            audit_record_write(
+                viewer=viewer, action=AuditAction.UPDATE, obj=application, changed_fields=["status"]
+            )
+            _reindex_application(application)
+            lapsed += 1
+    return lapsed
+
+
+# --- the TPI -------------------------------------------------------------------------------
+
+
+def departure_decide(
+    *,
+    viewer: Viewer,
+    check: DepartureCheck,
+    outcome: str,
+    note: str = "",
+    flight_number: str = "",
+) -> DepartureCheck:
+    """Record the border officer's decision on a departure, with the flight number.
+
+    A delay or a hand-over puts the passenger on the list of delayed departures; a hand-over
+    also makes the check visible to police. A later decision on the same check (the delay is
+    lifted, or the passenger is handed over after all) replaces the outcome and is audited.
+    """
+    _require_departure_decider(viewer, check)
+    errors: dict[str, list[str]] = {}
+    if outcome not in DEPARTURE_OUTCOMES:
+        errors.setdefault("outcome", []).append(_("Pilih keputusan keberangkatan."))
+    flight_text = (flight_number or "").strip() or check.flight_number
+    flight = normalize_flight_number(flight_text) if flight_text else None
+    if not flight_text:
+        errors.setdefault("flight_number", []).append(_("Nomor penerbangan wajib diisi."))
+    elif flight is None:
+        errors.setdefault("flight_number", []).append(
+            _(
+                "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
+                "1-4 angka, misalnya GA840 atau QZ 7510."
+            )
+            % {"value": flight_text}
+        )
+    note = (note or "").strip()
+    if outcome == DepartureOutcome.HAND_OVER and not note:
+        errors.setdefault("note", []).append(
+            _("Tuliskan alasan penyerahan kepada kepolisian di catatan.")
+        )
+    if errors:
+        raise DecisionInvalid(errors)
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = (
+            DepartureCheck.objects.select_for_update().select_related("office").get(pk=check.pk)
+        )
+        changed = ["outcome", "decided_at", "note", "flight_number", "checked_by"]
+        locked.outcome = outcome
+        locked.decided_at = timezone.now()
+        locked.note = note
+        locked.flight_number = flight or ""
+        # The check names the officer who decided it (a client system's check has none yet).
+        locked.checked_by_id = viewer.user_id
+        if outcome == DepartureOutcome.HAND_OVER and not locked.police_visible:
+            locked.police_visible = True
+            changed.append("police_visible")
+        locked.save(update_fields=changed)
+        audit_record_write(
+            viewer=viewer, action=AuditAction.UPDATE, obj=locked, changed_fields=changed
+        )
+        if outcome in WATCHLISTED_DEPARTURES:
+            _departure_watchlist_entry(viewer=viewer, check=locked, today=today)
+        _reindex_departure(locked)
+    for name in changed:
+        setattr(check, name, getattr(locked, name))
+    return check

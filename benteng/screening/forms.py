@@ -1,0 +1,434 @@
+"""Forms of the counter, the interview and decision, the lists and the TPI check.
+
+Every message is in Bahasa Indonesia and says what to type instead. A form that fails keeps
+everything typed (Django binds the posted values back), including the desa list of the chosen
+kecamatan and the documents ticked.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from benteng.core.phones import normalize_phone
+from benteng.identity import Sex
+from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
+from benteng.screening.decisions import OFFICER_OUTCOMES, normalize_flight_number
+from benteng.screening.models import (
+    ApplicationStatus,
+    ContactRelation,
+    DecisionOutcome,
+    DecisionReason,
+    DepartureOutcome,
+    DestinationCountry,
+    TravelDocument,
+    TravelPurpose,
+)
+
+_DATE_SHAPE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
+CONTACT_ROWS = 4
+
+
+def parse_date_text(text: str, *, label: str) -> datetime.date | None:
+    """A date written 17-08-1990, 17/08/1990 or 1990-08-17; a clear message otherwise."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    match = _DATE_SHAPE.match(text)
+    if match is None:
+        raise forms.ValidationError(
+            _("%(label)s harus ditulis HH-BB-TTTT, misalnya 17-08-1990 (tertulis “%(value)s”)."),
+            params={"label": label, "value": text},
+        )
+    if match.group(1):
+        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    else:
+        year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise forms.ValidationError(
+            _("%(label)s “%(value)s” tidak ada di kalender (periksa tanggal dan bulannya)."),
+            params={"label": label, "value": text},
+        ) from None
+
+
+def _text_input(**attrs: Any) -> forms.TextInput:
+    return forms.TextInput(attrs=attrs)
+
+
+def _kecamatan_choices() -> list[tuple[str, Any]]:
+    """Kecamatan of Banten grouped by kabupaten/kota, for the address."""
+    regencies = {
+        region.code: region.name
+        for region in Region.objects.filter(level__in=[RegionLevel.KABUPATEN, RegionLevel.KOTA])
+    }
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name in Region.objects.filter(level=RegionLevel.KECAMATAN).values_list(
+        "code", "name"
+    ):
+        regency = regencies.get(code.rsplit(".", 1)[0], "")
+        groups.setdefault(regency, []).append((code, name))
+    return [("", _("— pilih kecamatan —")), *groups.items()]
+
+
+def desa_choices(kecamatan_code: str) -> list[tuple[str, str]]:
+    """The desa/kelurahan of one kecamatan."""
+    if not kecamatan_code:
+        return []
+    return list(
+        Region.objects.filter(parent_id=kecamatan_code, level__in=VILLAGE_LEVELS)
+        .order_by("name")
+        .values_list("code", "name")
+    )
+
+
+def _destination_choices() -> list[tuple[str, Any]]:
+    return [("", _("— pilih negara —"))] + [
+        (code, f"{name} ({code})")
+        for code, name in DestinationCountry.objects.order_by("name").values_list("code", "name")
+    ]
+
+
+class ApplicationForm(forms.Form):
+    """The applicant as the officer reads them from the KTP, KK and the interview.
+
+    Values are cleaned by the screening service's :class:`ApplicationInput` (the same rules
+    as the API), and every problem is put on its field at once; the cleaned input is
+    ``self.application_input``.
+    """
+
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=30,
+        required=False,
+        widget=_text_input(inputmode="numeric", autocomplete="off", autofocus=True),
+    )
+    full_name = forms.CharField(
+        label=_("Nama lengkap"),
+        max_length=200,
+        required=False,
+        widget=_text_input(autocomplete="off"),
+    )
+    birth_date = forms.CharField(
+        label=_("Tanggal lahir"),
+        max_length=20,
+        required=False,
+        help_text=_("HH-BB-TTTT, misalnya 17-08-1990"),
+        widget=_text_input(inputmode="numeric", placeholder="HH-BB-TTTT", autocomplete="off"),
+    )
+    birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
+    sex = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect, required=False
+    )
+    address = forms.CharField(
+        label=_("Alamat (jalan, kampung, RT/RW)"), max_length=300, required=False
+    )
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    desa_code = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
+    phone = forms.CharField(
+        label=_("Nomor telepon/WhatsApp"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    passport_no = forms.CharField(
+        label=_("Nomor paspor lama (bila ada)"),
+        max_length=30,
+        required=False,
+        widget=_text_input(autocomplete="off"),
+    )
+    purpose = forms.ChoiceField(
+        label=_("Tujuan perjalanan"),
+        choices=[("", _("— pilih tujuan —")), *TravelPurpose.choices],
+        required=False,
+    )
+    destination_country = forms.ChoiceField(label=_("Negara tujuan"), required=False)
+    sponsor_name = forms.CharField(label=_("Sponsor/penjamin"), max_length=200, required=False)
+    sponsor_phone = forms.CharField(
+        label=_("Telepon sponsor"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    employer_name = forms.CharField(label=_("Pemberi kerja"), max_length=200, required=False)
+    placement_company = forms.CharField(
+        label=_("Perusahaan penempatan (P3MI)"), max_length=200, required=False
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Dokumen yang ditunjukkan"),
+        choices=TravelDocument.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # One key per form shown: a double submit screens the applicant once.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    INPUT_FIELDS = (
+        "nik",
+        "full_name",
+        "birth_date",
+        "birth_place",
+        "sex",
+        "address",
+        "desa_code",
+        "phone",
+        "passport_no",
+        "purpose",
+        "destination_country",
+        "sponsor_name",
+        "sponsor_phone",
+        "employer_name",
+        "placement_company",
+        "documents",
+    )
+
+    def __init__(self, *args: Any, today: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.application_input: Any = None
+        self._choice_field("kecamatan").choices = _kecamatan_choices()
+        # With htmx the desa list follows the kecamatan at once; without it, after a submit.
+        self.fields["kecamatan"].widget.attrs.update(
+            {
+                "hx-get": reverse("screening:desa_options"),
+                "hx-trigger": "change",
+                "hx-target": "#id_desa_code",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self._choice_field("destination_country").choices = _destination_choices()
+        self.fields["destination_country"].error_messages["invalid_choice"] = _(
+            "Negara tujuan tidak ada di daftar negara tujuan."
+        )
+        source = self.data if self.is_bound else self.initial
+        kecamatan = str(source.get("kecamatan", "") or "")
+        self._choice_field("desa_code").choices = [
+            ("", _("— pilih desa/kelurahan —")),
+            *desa_choices(kecamatan),
+        ]
+        self.fields["desa_code"].error_messages["invalid_choice"] = _(
+            "Desa/kelurahan itu tidak ada di kecamatan yang dipilih; pilih lagi."
+        )
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        return field
+
+    def clean(self) -> dict[str, Any]:
+        from benteng.screening.services import ApplicationInput, ScreeningInputInvalid
+
+        cleaned = super().clean() or {}
+        raw = {name: cleaned.get(name) for name in self.INPUT_FIELDS if name not in self.errors}
+        try:
+            self.application_input = ApplicationInput.from_raw(raw, today=self.today)
+        except ScreeningInputInvalid as error:
+            add_service_errors(self, error.errors)
+        return cleaned
+
+
+def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Put a service's messages on the form's fields (or above the form)."""
+    for name, messages in errors.items():
+        field = name if name in form.fields else None
+        for message in messages:
+            if field is not None and field in form.errors and message in form.errors[field]:
+                continue
+            form.add_error(field, message)
+
+
+class DecisionForm(forms.Form):
+    """The officer's decision with its reason code; the due date only for a postponement."""
+
+    outcome = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[
+            (value, label) for value, label in DecisionOutcome.choices if value in OFFICER_OUTCOMES
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih keputusan.")},
+    )
+    reason = forms.ChoiceField(
+        label=_("Alasan"),
+        choices=[("", _("— pilih alasan —"))]
+        + [(v, label) for v, label in DecisionReason.choices if v != "dokumen_tidak_dilengkapi"],
+        error_messages={"required": _("Pilih alasan keputusan.")},
+    )
+    due_date = forms.CharField(
+        label=_("Batas melengkapi dokumen (untuk tunda)"),
+        required=False,
+        max_length=20,
+        widget=_text_input(inputmode="numeric", placeholder="HH-BB-TTTT", autocomplete="off"),
+    )
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Dokumen yang kini ditunjukkan"),
+        choices=TravelDocument.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_due_date(self) -> datetime.date | None:
+        return parse_date_text(
+            self.cleaned_data.get("due_date", ""), label=str(_("Batas melengkapi dokumen"))
+        )
+
+
+class ContactForm(forms.Form):
+    relation = forms.ChoiceField(
+        label=_("Hubungan"),
+        required=False,
+        choices=[("", _("— hubungan —")), *ContactRelation.choices],
+    )
+    name = forms.CharField(label=_("Nama"), required=False, max_length=200)
+    phone = forms.CharField(
+        label=_("Telepon"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        has_person = cleaned.get("name") or cleaned.get("phone")
+        if has_person and not cleaned.get("relation"):
+            self.add_error("relation", _("Pilih hubungan orang ini dengan pemohon."))
+        phone = (cleaned.get("phone") or "").strip()
+        if phone and normalize_phone(phone) is None:
+            self.add_error(
+                "phone",
+                _("Nomor telepon “%(value)s” bukan nomor Indonesia yang sah.") % {"value": phone},
+            )
+        return cleaned
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=CONTACT_ROWS, max_num=20, absolute_max=20)
+
+
+class ApplicationFilterForm(forms.Form):
+    """Filters of the applications list."""
+
+    DUE_SOON = "segera"
+    OVERDUE = "lewat"
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua status")), *ApplicationStatus.choices],
+    )
+    due = forms.ChoiceField(
+        label=_("Batas waktu penundaan"),
+        required=False,
+        choices=[
+            ("", _("Semua")),
+            (DUE_SOON, _("Jatuh tempo dalam 7 hari")),
+            (OVERDUE, _("Sudah lewat batas")),
+        ],
+    )
+    q = forms.CharField(label=_("Cari nama, NIK atau nomor"), required=False, max_length=100)
+
+
+class DepartureForm(forms.Form):
+    """The TPI check: passport number and name, nothing else required.
+
+    Cleaned by the screening service's :class:`DepartureInput`; the result is
+    ``self.departure_input``.
+    """
+
+    passport_no = forms.CharField(
+        label=_("Nomor paspor"),
+        max_length=30,
+        required=False,
+        widget=_text_input(
+            autofocus=True, autocomplete="off", autocapitalize="characters", accesskey="p"
+        ),
+    )
+    full_name = forms.CharField(
+        label=_("Nama sesuai paspor"),
+        max_length=200,
+        required=False,
+        widget=_text_input(autocomplete="off", accesskey="n"),
+    )
+    birth_date = forms.CharField(
+        label=_("Tanggal lahir (bila ada)"),
+        required=False,
+        max_length=20,
+        widget=_text_input(inputmode="numeric", placeholder="HH-BB-TTTT", autocomplete="off"),
+    )
+    flight_number = forms.CharField(
+        label=_("Nomor penerbangan (bila ada)"),
+        required=False,
+        max_length=12,
+        widget=_text_input(autocomplete="off", autocapitalize="characters"),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    INPUT_FIELDS = ("passport_no", "full_name", "birth_date", "flight_number")
+
+    def __init__(self, *args: Any, today: datetime.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.departure_input: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        from benteng.screening.services import DepartureInput, ScreeningInputInvalid
+
+        cleaned = super().clean() or {}
+        raw = {name: cleaned.get(name) for name in self.INPUT_FIELDS if name not in self.errors}
+        try:
+            self.departure_input = DepartureInput.from_raw(raw, today=self.today)
+        except ScreeningInputInvalid as error:
+            add_service_errors(self, error.errors)
+        return cleaned
+
+
+def clean_flight_text(value: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        return ""
+    flight = normalize_flight_number(text)
+    if flight is None:
+        raise forms.ValidationError(
+            _(
+                "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
+                "1-4 angka, misalnya GA840 atau QZ 7510."
+            ),
+            params={"value": text},
+        )
+    return flight
+
+
+class DepartureDecisionForm(forms.Form):
+    """Allow, delay or hand over; each a button with an access key on the TPI page."""
+
+    outcome = forms.ChoiceField(
+        choices=[(v, label) for v, label in DepartureOutcome.choices if v != "belum"],
+        error_messages={"required": _("Pilih keputusan keberangkatan.")},
+    )
+    flight_number = forms.CharField(
+        label=_("Nomor penerbangan"),
+        max_length=12,
+        required=False,
+        widget=_text_input(autocomplete="off", autocapitalize="characters", accesskey="f"),
+    )
+    note = forms.CharField(
+        label=_("Catatan/alasan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_flight_number(self) -> str:
+        return clean_flight_text(self.cleaned_data.get("flight_number", ""))

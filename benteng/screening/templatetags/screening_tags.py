@@ -1,0 +1,20 @@
+"""Template filters of the screening pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def iso_date(value: object) -> str:
+    """A date stored as ISO text in a screening result ("2026-11-16"), shown as 16-11-2026."""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d-%m-%Y")
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]).strftime("%d-%m-%Y")
+    except ValueError:
+        return str(value or "")

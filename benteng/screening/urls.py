@@ -1,0 +1,15 @@
+from django.urls import path
+
+from benteng.screening import views
+
+app_name = "screening"
+
+urlpatterns = [
+    path("loket/", views.counter, name="counter"),
+    path("loket/desa/", views.desa_options, name="desa_options"),
+    path("permohonan/", views.application_list, name="applications"),
+    path("permohonan/<int:pk>/", views.application_detail, name="application_detail"),
+    path("permohonan/<int:pk>/keputusan/", views.application_decision, name="application_decision"),
+    path("tpi/", views.departure_check, name="departure_check"),
+    path("tpi/<int:pk>/", views.departure_detail, name="departure_detail"),
+]

@@ -1,0 +1,423 @@
+"""Pages of screening: the counter, the result, the interview and decision, the lists, and the
+TPI departure check.
+
+Views parse, authorise, call one service or selector, and render. A role that does not use a
+page gets a 403; an application or check the viewer may not see answers 404, exactly like a
+missing one. Every read of personal data is audited (``access_object`` for one record, an
+audit ``list`` entry for a list page).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from benteng.access import NotVisible, Viewer, access_object
+from benteng.accounts.models import User
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_read
+from benteng.screening import worklists
+from benteng.screening.access import POLICE_CASE_ROLES
+from benteng.screening.decisions import (
+    DecisionInvalid,
+    DecisionRefused,
+    application_decide,
+    can_decide_applications,
+    can_decide_departures,
+    default_due_date,
+    departure_decide,
+)
+from benteng.screening.forms import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    ContactFormSet,
+    DecisionForm,
+    DepartureDecisionForm,
+    DepartureForm,
+    add_service_errors,
+    desa_choices,
+)
+from benteng.screening.models import (
+    ApplicationStatus,
+    DecisionOutcome,
+    DepartureCheck,
+    DepartureOutcome,
+    PassportApplication,
+    ScreeningResult,
+)
+
+PAGE_SIZE = 50
+PURPOSE = "penyaringan"
+DECISION_PURPOSE = "wawancara dan keputusan permohonan paspor"
+LIST_ROLES = frozenset({"petugas_imigrasi", "analis_imigrasi", *POLICE_CASE_ROLES})
+COUNTER_ROLES = frozenset({"petugas_imigrasi"})
+BORDER_ROLES = frozenset({"petugas_tpi"})
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _viewer(request: HttpRequest, purpose: str = PURPOSE) -> Viewer:
+    user: User = request.user  # type: ignore[assignment]
+    return Viewer.for_user(user, purpose=purpose)
+
+
+def _require_role(viewer: Viewer, roles: frozenset[str]) -> None:
+    if viewer.role not in roles or viewer.office_id is None:
+        raise PermissionDenied
+
+
+def _application_or_404(viewer: Viewer, pk: int) -> PassportApplication:
+    try:
+        return access_object(
+            viewer,
+            PassportApplication,
+            pk,
+            queryset=worklists.application_with_history(viewer=viewer),
+        )
+    except NotVisible:
+        raise Http404 from None
+
+
+def _check_or_404(viewer: Viewer, pk: int) -> DepartureCheck:
+    try:
+        return access_object(
+            viewer,
+            DepartureCheck,
+            pk,
+            queryset=DepartureCheck.objects.select_related("office", "checked_by"),
+        )
+    except NotVisible:
+        raise Http404 from None
+
+
+def _result_view(viewer: Viewer, record: Any, result: ScreeningResult | None) -> Any:
+    """The screening as this viewer may see it (the service's own projection)."""
+    if result is None:
+        return None
+    from benteng.screening.services import outcome_from_result
+
+    return outcome_from_result(viewer=viewer, record=record, result=result)
+
+
+def _latest_result(record: PassportApplication | DepartureCheck) -> ScreeningResult | None:
+    return (
+        ScreeningResult.objects.filter(
+            **(
+                {"application": record}
+                if isinstance(record, PassportApplication)
+                else {"departure_check": record}
+            )
+        )
+        .select_related("rule_set")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _questions(result: ScreeningResult | None) -> list[str]:
+    """The interview questions the fired indicators suggest, each once, in order."""
+    questions: list[str] = []
+    for indicator in (result.indicators if result else []) or []:
+        for question in indicator.get("questions", []):
+            if question and question not in questions:
+                questions.append(question)
+    return questions
+
+
+# --- the counter ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest) -> HttpResponseBase:
+    """The application form; on submit the applicant is screened and the result shown."""
+    viewer = _viewer(request)
+    _require_role(viewer, COUNTER_ROLES)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST)
+        if form.is_valid():
+            from benteng.screening.services import (
+                IdempotencyKeyReused,
+                ScreeningInputInvalid,
+                application_screen,
+            )
+
+            try:
+                outcome = application_screen(
+                    viewer=viewer,
+                    data=form.application_input,
+                    idempotency_key=form.cleaned_data.get("idempotency_key") or "",
+                )
+            except ScreeningInputInvalid as error:
+                add_service_errors(form, error.errors)
+            except IdempotencyKeyReused as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("screening:application_detail", pk=outcome.record.pk)
+    else:
+        form = ApplicationForm(initial={"idempotency_key": uuid.uuid4().hex})
+    return TemplateResponse(request, "screening/counter.html", {"form": form})
+
+
+@login_required
+@require_GET
+def desa_options(request: HttpRequest) -> TemplateResponse:
+    """The desa/kelurahan of a kecamatan, as <option>s for the counter form (htmx)."""
+    viewer = _viewer(request)
+    _require_role(viewer, COUNTER_ROLES)
+    kecamatan = request.GET.get("kecamatan", "")[:20]
+    return TemplateResponse(
+        request, "screening/_desa_options.html", {"villages": desa_choices(kecamatan)}
+    )
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def application_list(request: HttpRequest) -> TemplateResponse:
+    viewer = _viewer(request, purpose="daftar permohonan paspor")
+    _require_role(viewer, LIST_ROLES)
+    form = ApplicationFilterForm(request.GET or None)
+    status = due = query = ""
+    if form.is_bound and form.is_valid():
+        status = form.cleaned_data["status"]
+        due = form.cleaned_data["due"]
+        query = form.cleaned_data["q"]
+    applications = worklists.application_list(viewer=viewer, status=status, due=due, query=query)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    audit_record_read(viewer=viewer, objects=shown, action=AuditAction.LIST)
+    latest = worklists.latest_screenings(shown)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return TemplateResponse(
+        request,
+        "screening/application_list.html",
+        {
+            "form": form,
+            "rows": [{"application": item, "screening": latest.get(item.pk)} for item in shown],
+            "page": page,
+            "query": query_string.urlencode(),
+            "is_police": viewer.role in POLICE_CASE_ROLES,
+            "can_screen": viewer.role in COUNTER_ROLES,
+        },
+    )
+
+
+def _application_context(viewer: Viewer, application: PassportApplication) -> dict[str, Any]:
+    result = _latest_result(application)
+    return {
+        "application": application,
+        "outcome": _result_view(viewer, application, result),
+        "checklist": worklists.application_checklist(application),
+        "policy_checks": worklists.application_policy_checks(application),
+        "duplicates": worklists.duplicate_events(result),
+        "questions": _questions(result),
+        "decisions": list(application.decisions.all()),
+        "contacts": list(application.contacts.all()),
+        "screenings": list(application.screenings.all()),
+        "can_decide": can_decide_applications(viewer)
+        and application.office_id == viewer.office_id
+        and application.status in (ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED),
+    }
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> TemplateResponse:
+    """The screening result of an application, its decisions and the people named."""
+    viewer = _viewer(request)
+    _require_role(viewer, LIST_ROLES)
+    application = _application_or_404(viewer, pk)
+    return TemplateResponse(
+        request, "screening/application_detail.html", _application_context(viewer, application)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_decision(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The interview (answers, people named) and the decision, or the re-decision."""
+    viewer = _viewer(request, purpose=DECISION_PURPOSE)
+    _require_role(viewer, COUNTER_ROLES)
+    application = _application_or_404(viewer, pk)
+    context = _application_context(viewer, application)
+    if not context["can_decide"]:
+        messages.error(request, _("Permohonan ini tidak menunggu keputusan Anda."))
+        return redirect("screening:application_detail", pk=application.pk)
+    questions = context["questions"]
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        contacts = ContactFormSet(request.POST, prefix="kontak")
+        answers = {
+            question: request.POST.get(f"jawaban-{number}", "")
+            for number, question in enumerate(questions)
+        }
+        if form.is_valid() and contacts.is_valid():
+            try:
+                application_decide(
+                    viewer=viewer,
+                    application=application,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    due_date=form.cleaned_data["due_date"],
+                    contacts=[
+                        {
+                            "relation": item.get("relation", ""),
+                            "name": item.get("name", ""),
+                            "phone": item.get("phone", ""),
+                        }
+                        for item in contacts.cleaned_data
+                        if item
+                    ],
+                    answers=answers,
+                    documents=form.cleaned_data["documents"],
+                )
+            except DecisionRefused:
+                raise PermissionDenied from None
+            except DecisionInvalid as error:
+                contact_errors = error.errors.pop("contacts", [])
+                add_service_errors(form, error.errors)
+                for message in contact_errors:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Keputusan tersimpan."))
+                return redirect("screening:application_detail", pk=application.pk)
+    else:
+        form = DecisionForm(
+            initial={
+                "due_date": default_due_date().strftime("%d-%m-%Y"),
+                "documents": list(application.documents or []),
+            }
+        )
+        contacts = ContactFormSet(prefix="kontak")
+        answers = {
+            question: (application.interview_answers or {}).get(question, "")
+            for question in questions
+        }
+    context.update(
+        {
+            "form": form,
+            "contact_forms": contacts,
+            "answer_rows": [
+                {"name": f"jawaban-{number}", "question": question, "answer": answers[question]}
+                for number, question in enumerate(questions)
+            ],
+            "is_redecision": application.status == ApplicationStatus.POSTPONED,
+            "postpone": DecisionOutcome.POSTPONE,
+        }
+    )
+    return TemplateResponse(request, "screening/application_decision.html", context)
+
+
+# --- the TPI -------------------------------------------------------------------------------
+
+
+def _departure_page(request: HttpRequest, viewer: Viewer, form: DepartureForm) -> TemplateResponse:
+    recent = worklists.departure_recent(viewer=viewer)
+    if recent:
+        audit_record_read(viewer=viewer, objects=recent, action=AuditAction.LIST)
+    return TemplateResponse(
+        request, "screening/departure_check.html", {"form": form, "recent": recent}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def departure_check(request: HttpRequest) -> HttpResponseBase:
+    """Passport number and name → the result page of the passenger."""
+    viewer = _viewer(request)
+    _require_role(viewer, BORDER_ROLES)
+    if request.method == "POST":
+        form = DepartureForm(request.POST)
+        if form.is_valid():
+            from benteng.screening.services import (
+                IdempotencyKeyReused,
+                ScreeningInputInvalid,
+                departure_screen,
+            )
+
+            try:
+                outcome = departure_screen(
+                    viewer=viewer,
+                    data=form.departure_input,
+                    idempotency_key=form.cleaned_data.get("idempotency_key") or "",
+                )
+            except ScreeningInputInvalid as error:
+                add_service_errors(form, error.errors)
+            except IdempotencyKeyReused as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("screening:departure_detail", pk=outcome.record.pk)
+    else:
+        form = DepartureForm(initial={"idempotency_key": uuid.uuid4().hex})
+    return _departure_page(request, viewer, form)
+
+
+def _departure_context(
+    viewer: Viewer, check: DepartureCheck, form: DepartureDecisionForm
+) -> dict[str, Any]:
+    outcome = _result_view(viewer, check, _latest_result(check))
+    flagged = bool(outcome and (outcome.hits or outcome.risk_band == "tinggi")) or any(
+        event.get("status") in ("ditunda", "ditolak", "tunda", "serahkan_polisi")
+        for event in (outcome.earlier_events if outcome else [])
+    )
+    return {
+        "check": check,
+        "outcome": outcome,
+        "form": form,
+        "flagged": flagged,
+        "can_decide": can_decide_departures(viewer) and check.office_id == viewer.office_id,
+        "outcomes": DepartureOutcome,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def departure_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The passenger's result and the officer's allow / delay / hand-over."""
+    viewer = _viewer(request)
+    _require_role(viewer, BORDER_ROLES | {"analis_imigrasi", *POLICE_CASE_ROLES})
+    check = _check_or_404(viewer, pk)
+    if request.method == "POST":
+        form = DepartureDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                departure_decide(
+                    viewer=viewer.with_purpose("keputusan keberangkatan"),
+                    check=check,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["note"],
+                    flight_number=form.cleaned_data["flight_number"],
+                )
+            except DecisionRefused:
+                raise PermissionDenied from None
+            except DecisionInvalid as error:
+                add_service_errors(form, error.errors)
+            else:
+                messages.success(
+                    request,
+                    _("%(reference)s: %(outcome)s.")
+                    % {"reference": check.reference, "outcome": check.get_outcome_display()},
+                )
+                return redirect(reverse("screening:departure_check"))
+    else:
+        form = DepartureDecisionForm(initial={"flight_number": check.flight_number})
+    return TemplateResponse(
+        request, "screening/departure_detail.html", _departure_context(viewer, check, form)
+    )

@@ -1,0 +1,216 @@
+"""What officers work through: the office's applications, their due postponements, the TPI's
+recent checks, the document checklist of an application, and the home-page figures.
+
+Reads only (selectors); every query for personal data goes through ``visible_to`` so a police
+user lists only applications referred to police or that hit a police watchlist, and an
+officer only their own Kanim's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from benteng.access.viewer import Viewer
+from benteng.screening.models import (
+    ApplicationDecision,
+    ApplicationStatus,
+    DepartureCheck,
+    DepartureOutcome,
+    PassportApplication,
+    ScreeningResult,
+)
+from benteng.screening.rules import (
+    ChecklistItem,
+    PolicyCheck,
+    destination_policy_checks,
+    document_checklist,
+)
+
+DUE_SOON_DAYS = 7
+DUE_SOON = "segera"
+OVERDUE = "lewat"
+OPEN_STATUSES = (ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED)
+
+
+def application_list(
+    *, viewer: Viewer, status: str = "", due: str = "", query: str = ""
+) -> QuerySet[PassportApplication]:
+    """The applications this viewer may see, newest first, filtered as the list page asks."""
+    today = timezone.localdate()
+    applications = PassportApplication.objects.visible_to(viewer).select_related("office")
+    if status:
+        applications = applications.filter(status=status)
+    if due == DUE_SOON:
+        applications = applications.filter(
+            status=ApplicationStatus.POSTPONED,
+            postponed_until__gte=today,
+            postponed_until__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+    elif due == OVERDUE:
+        applications = applications.filter(
+            status=ApplicationStatus.POSTPONED, postponed_until__lt=today
+        )
+    query = " ".join(query.split())
+    if query:
+        applications = applications.filter(
+            Q(full_name__icontains=query) | Q(nik=query) | Q(reference__iexact=query)
+        )
+    if due:
+        return applications.order_by("postponed_until", "pk")
+    return applications.order_by("-submitted_at", "-pk")
+
+
+def latest_screenings(applications: list[PassportApplication]) -> dict[int, ScreeningResult]:
+    """The newest screening of each application, in one query."""
+    latest: dict[int, ScreeningResult] = {}
+    rows = ScreeningResult.objects.filter(application__in=applications).order_by(
+        "application_id", "-created_at", "-pk"
+    )
+    for result in rows.only("pk", "application_id", "risk_score", "risk_band", "created_at"):
+        latest.setdefault(result.application_id, result)  # type: ignore[arg-type]
+    return latest
+
+
+def application_with_history(*, viewer: Viewer) -> QuerySet[PassportApplication]:
+    """The queryset an application detail page loads through ``access_object``."""
+    return PassportApplication.objects.select_related(
+        "office", "region", "entered_by"
+    ).prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=ApplicationDecision.objects.select_related("decided_by").order_by(
+                "-decided_at", "-pk"
+            ),
+        ),
+        "contacts",
+        Prefetch("screenings", queryset=ScreeningResult.objects.order_by("-created_at", "-pk")),
+    )
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    item: ChecklistItem
+    shown: bool
+
+
+def application_checklist(application: PassportApplication) -> list[ChecklistRow]:
+    """The documents the stated purpose calls for, each marked shown or missing."""
+    shown = set(application.documents or [])
+    return [
+        ChecklistRow(item=item, shown=item.document in shown)
+        for item in document_checklist(application.purpose)
+    ]
+
+
+def application_policy_checks(application: PassportApplication) -> list[PolicyCheck]:
+    return destination_policy_checks(
+        destination_country=application.destination_country, purpose=application.purpose
+    )
+
+
+def duplicate_events(result: ScreeningResult | None) -> list[dict[str, Any]]:
+    """Earlier applications of the same person that are still open (at any office)."""
+    if result is None:
+        return []
+    duplicates = []
+    for event in result.earlier_events or []:
+        if event.get("kind") != "application":
+            continue
+        if str(event.get("outcome") or event.get("status") or "") in OPEN_STATUSES:
+            duplicates.append(event)
+    return duplicates
+
+
+def departure_recent(*, viewer: Viewer, limit: int = 10) -> list[DepartureCheck]:
+    """The latest checks at the viewer's TPI (for the officer's own overview)."""
+    checks = DepartureCheck.objects.visible_to(viewer).select_related("office")
+    if viewer.office_id is not None:
+        checks = checks.filter(office_id=viewer.office_id)
+    return list(checks.order_by("-checked_at", "-pk")[:limit])
+
+
+def screening_home_figures(viewer: Viewer) -> dict[str, int]:
+    """Counts for the home page of screening roles; no names, so no audit entry.
+
+    petugas_imigrasi: own Kanim's applications waiting for a decision, postponements due
+    within a week and overdue. petugas_tpi: own TPI's checks today and delays today.
+    analis_imigrasi: the same counts over every office. Police case roles: applications and
+    departures referred or handed over to them. Other roles: an empty dict.
+    """
+    today = timezone.localdate()
+    figures: dict[str, int] = {}
+    applications = PassportApplication.objects.visible_to(viewer)
+    departures = DepartureCheck.objects.visible_to(viewer)
+    if viewer.role in ("petugas_imigrasi", "analis_imigrasi"):
+        counts = applications.aggregate(
+            waiting=Count("pk", filter=Q(status=ApplicationStatus.SCREENED)),
+            due_soon=Count(
+                "pk",
+                filter=Q(
+                    status=ApplicationStatus.POSTPONED,
+                    postponed_until__gte=today,
+                    postponed_until__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+                ),
+            ),
+            overdue=Count(
+                "pk", filter=Q(status=ApplicationStatus.POSTPONED, postponed_until__lt=today)
+            ),
+            screened_today=Count("pk", filter=Q(submitted_at__date=today)),
+        )
+        figures.update({key: int(value or 0) for key, value in counts.items()})
+    if viewer.role in ("petugas_tpi", "analis_imigrasi"):
+        counts = departures.aggregate(
+            checks_today=Count("pk", filter=Q(checked_at__date=today)),
+            delays_today=Count(
+                "pk",
+                filter=Q(
+                    checked_at__date=today,
+                    outcome__in=[DepartureOutcome.DELAY, DepartureOutcome.HAND_OVER],
+                ),
+            ),
+        )
+        figures.update({key: int(value or 0) for key, value in counts.items()})
+    if viewer.role in ("penyidik", "analis_polri"):
+        figures["applications_for_police"] = applications.count()
+        figures["departures_handed_over"] = departures.filter(
+            outcome=DepartureOutcome.HAND_OVER
+        ).count()
+    return figures
+
+
+# --- who uses which page (navigation and the pages' own checks) -----------------------------
+
+
+def uses_counter(user: Any) -> bool:
+    """Passport officers of a Kanim screen applicants at the counter."""
+    return bool(
+        user.is_authenticated and user.role == "petugas_imigrasi" and user.office_id is not None
+    )
+
+
+def uses_departure_check(user: Any) -> bool:
+    """Border officers of a TPI check departing passengers."""
+    return bool(user.is_authenticated and user.role == "petugas_tpi" and user.office_id is not None)
+
+
+def uses_application_list_as_immigration(user: Any) -> bool:
+    """Passport officers (own Kanim) and immigration analysts (every office)."""
+    return bool(
+        user.is_authenticated
+        and user.role in ("petugas_imigrasi", "analis_imigrasi")
+        and user.office_id is not None
+    )
+
+
+def uses_application_list_as_police(user: Any) -> bool:
+    """Police case roles see the applications referred to police or that hit police lists."""
+    return bool(
+        user.is_authenticated
+        and user.role in ("penyidik", "analis_polri")
+        and user.office_id is not None
+    )

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WatchlistsConfig(AppConfig):
+    name = "benteng.watchlists"
+    label = "watchlists"
+    verbose_name = _("Daftar pantauan")
+
+    def ready(self) -> None:
+        from benteng.access.policy import register_policy
+        from benteng.watchlists.access import PendingImportPolicy, WatchlistEntryPolicy
+
+        register_policy(WatchlistEntryPolicy())
+        register_policy(PendingImportPolicy())

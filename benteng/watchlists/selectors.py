@@ -1,0 +1,106 @@
+"""Reading watchlists: the lists of the viewer's agency and the entries of one list."""
+
+from __future__ import annotations
+
+import datetime
+from enum import StrEnum
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from benteng.access.viewer import Viewer
+from benteng.core.phones import normalize_phone
+from benteng.core.records import normalize_passport_no
+from benteng.watchlists.access import watchlists_visible_to
+from benteng.watchlists.models import Watchlist, WatchlistEntry
+from benteng.watchlists.validation import normalized_nik_query
+
+
+class EntryStatus(StrEnum):
+    IN_FORCE = "berlaku"
+    EXPIRED = "kedaluwarsa"
+    REMOVED = "dicabut"
+    ALL = "semua"
+
+
+def _in_force_q(today: datetime.date) -> Q:
+    return Q(entries__removed_at__isnull=True) & (
+        Q(entries__expires_on__isnull=True) | Q(entries__expires_on__gte=today)
+    )
+
+
+def watchlist_list(*, viewer: Viewer) -> QuerySet[Watchlist]:
+    """The lists of the viewer's agency with their number of entries in force."""
+    today = timezone.localdate()
+    return (
+        watchlists_visible_to(viewer)
+        .select_related("owner_agency", "owner_office")
+        .annotate(
+            in_force_count=Count("entries", filter=_in_force_q(today)),
+            entry_count=Count("entries", filter=Q(entries__removed_at__isnull=True)),
+        )
+        .order_by("owner_agency__kind", "name")
+    )
+
+
+def watchlist_entry_list(
+    *,
+    viewer: Viewer,
+    watchlist: Watchlist,
+    status: str = EntryStatus.IN_FORCE,
+    category: str = "",
+    query: str = "",
+) -> QuerySet[WatchlistEntry]:
+    """Entries of one list the viewer may see, filtered by status, category and a search."""
+    today = timezone.localdate()
+    entries = WatchlistEntry.objects.visible_to(viewer).filter(watchlist=watchlist)
+    if status == EntryStatus.IN_FORCE:
+        entries = entries.in_force(on=today)
+    elif status == EntryStatus.EXPIRED:
+        entries = entries.filter(removed_at__isnull=True, expires_on__lt=today)
+    elif status == EntryStatus.REMOVED:
+        entries = entries.filter(removed_at__isnull=False)
+    if category:
+        entries = entries.filter(category=category)
+    if query:
+        entries = entries.filter(_search_q(query))
+    return entries.select_related("owner_office").order_by("-updated_at", "-pk")
+
+
+def _search_q(text: str) -> Q:
+    """A name part, a NIK, a phone number or a passport number, however it was typed."""
+    text = " ".join(text.split())
+    condition = Q(full_name__icontains=text)
+    nik = normalized_nik_query(text)
+    if nik.isdigit() and len(nik) == 16:
+        condition |= Q(nik=nik)
+    phone = normalize_phone(text)
+    if phone:
+        condition |= Q(phone=phone)
+    passport_no = normalize_passport_no(text)
+    if passport_no and any(character.isdigit() for character in passport_no):
+        condition |= Q(passport_no=passport_no)
+    return condition
+
+
+def watchlist_categories(*, watchlist: Watchlist) -> list[str]:
+    """The categories used in a list, for the filter (category names are not personal)."""
+    return list(
+        WatchlistEntry.objects.filter(watchlist=watchlist)
+        .order_by("category")
+        .values_list("category", flat=True)
+        .distinct()
+    )
+
+
+def watchlist_entries_for_hits(*, index_ids: list[str]) -> dict[str, WatchlistEntry]:
+    """The entries behind screening-index ids ("w<pk>"), ready for ``hit_view`` in one query.
+
+    Not filtered by viewer: a hit is shown to every agency as ``hit_view`` projects it. Ids
+    of entries removed since the index last saw them are left out.
+    """
+    pks = [int(value[1:]) for value in index_ids if value[:1] == "w" and value[1:].isdigit()]
+    entries = WatchlistEntry.objects.filter(pk__in=pks, removed_at__isnull=True).select_related(
+        "watchlist__owner_agency", "owner_office"
+    )
+    return {entry.index_id: entry for entry in entries}

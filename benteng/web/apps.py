@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebConfig(AppConfig):
+    name = "benteng.web"
+    label = "web"
+    verbose_name = _("Tampilan")

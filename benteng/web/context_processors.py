@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from benteng.web.navigation import navigation_for
+
+# Views that a signed-in person may open before passing the second factor show no navigation:
+# every other page would send them back to the second factor anyway.
+_PAGES_WITHOUT_NAVIGATION = frozenset(
+    {"login", "two_factor_setup", "two_factor_verify", "two_factor_qr"}
+)
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """What every page's layout needs: the demo flag and the navigation for this person."""
+    context: dict[str, Any] = {"demo_mode": settings.DEMO_MODE, "navigation": []}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    match = getattr(request, "resolver_match", None)
+    section = ""
+    if match is not None and match.namespace == "web":
+        if match.url_name in _PAGES_WITHOUT_NAVIGATION:
+            return context
+        # "regions_detail" belongs to the "regions" entry.
+        section = (match.url_name or "").split("_")[0]
+    elif match is not None:
+        # Pages of other apps belong to the entry named after their URL namespace.
+        section = match.namespace or ""
+    context["navigation"] = navigation_for(user, current_section=section)
+    return context

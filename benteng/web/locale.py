@@ -1,0 +1,24 @@
+"""Bahasa Indonesia unless the person chose English with the language switch.
+
+Django's ``LocaleMiddleware`` also follows the browser's Accept-Language header, so a phone
+set to English would get English pages without anyone choosing it. Benteng is Indonesian
+first: only the choice stored by the language switch (the language cookie) changes it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """``LocaleMiddleware`` that ignores Accept-Language (drop-in replacement in MIDDLEWARE)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

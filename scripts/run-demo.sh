@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `make run`: the local demo on the embedded SQLite database under var/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG=1 BENTENG_DEMO=1
+BIN=.venv/bin
+
+$BIN/python manage.py migrate --noinput
+$BIN/python manage.py seed_demo
+
+$BIN/python manage.py db_worker &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+
+echo
+echo "Benteng runs on http://127.0.0.1:8000 (DEMO: the demo accounts skip 2FA). Ctrl-C stops it."
+$BIN/python manage.py runserver 127.0.0.1:8000

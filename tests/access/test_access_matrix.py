@@ -1,0 +1,174 @@
+"""Every role against every kind of personal-data record that exists so far.
+
+The rows are decided in the database query (``visible_to``) and the fields by ``redact``;
+both are checked, with allowed and denied cases for each role.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Model
+
+from benteng.access import NotVisible, Viewer, access_object, redact, registered_models
+from benteng.accounts.models import User
+from benteng.api.models import ApiClient
+from benteng.audit.models import AuditEntry
+from benteng.audit.services import Actor, audit_record
+
+ALL_ROLES = [
+    "petugas_imigrasi",
+    "petugas_imigrasi_other",
+    "petugas_tpi",
+    "analis_imigrasi",
+    "pimpasa",
+    "penyidik",
+    "analis_polri",
+    "bhabinkamtibmas",
+    "pic_desa",
+    "pic_desa_other",
+    "pimpinan",
+    "admin",
+]
+
+# Who sees whose staff account (besides their own). Same office or same villages only.
+USER_VISIBILITY = {
+    "petugas_imigrasi": {"pimpasa"},  # colleague at Kanim Tangerang
+    "petugas_imigrasi_other": set(),
+    "petugas_tpi": set(),
+    "analis_imigrasi": {"pimpinan", "admin"},  # all at the Kanwil
+    "pimpasa": {"petugas_imigrasi", "bhabinkamtibmas", "pic_desa"},
+    "penyidik": {"analis_polri"},
+    "analis_polri": {"penyidik"},
+    "bhabinkamtibmas": {"pimpasa", "pic_desa"},
+    "pic_desa": {"pimpasa", "bhabinkamtibmas"},
+    "pic_desa_other": set(),
+    "pimpinan": {"analis_imigrasi", "admin"},
+    "admin": set(ALL_ROLES),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_staff_accounts_visible_only_to_self_office_and_village_partners(personas, viewer_role):
+    # given
+    people = personas.all()
+    viewer = people[viewer_role]
+    expected = {viewer_role} | USER_VISIBILITY[viewer_role]
+    # when
+    visible_ids = set(User.objects.visible_to(viewer).values_list("pk", flat=True))
+    # then
+    for role, person in people.items():
+        assert (person.pk in visible_ids) == (role in expected), (viewer_role, role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", [r for r in ALL_ROLES if r != "admin"])
+def test_colleagues_see_directory_fields_but_not_contact_details(personas, viewer_role):
+    people = personas.all()
+    viewer = people[viewer_role]
+    for role in USER_VISIBILITY[viewer_role]:
+        # when
+        shown = redact(viewer, people[role], ["full_name", "role", "office", "email", "phone"])
+        # then
+        assert set(shown) == {"full_name", "role", "office"}, (viewer_role, role)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_everyone_sees_their_own_contact_details_but_never_a_password_hash(personas, viewer_role):
+    viewer = personas.all()[viewer_role]
+    shown = redact(viewer, viewer, ["email", "phone", "password"])
+    assert set(shown) == {"email", "phone"}
+
+
+@pytest.mark.django_db
+def test_admin_sees_every_field_of_every_account(personas):
+    shown = redact(personas.admin, personas.pic_desa, ["email", "phone"])
+    assert shown == {"email": "picdesa@example.test", "phone": "081200000000"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_audit_trail_is_visible_to_administrators_only(personas, viewer_role):
+    # given
+    audit_record(actor=Actor(user_id=None, label="test"), action="read", object_type="x")
+    viewer = personas.all()[viewer_role]
+    # when
+    count = AuditEntry.objects.visible_to(viewer).count()
+    # then
+    assert (count > 0) == (viewer_role == "admin")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_api_clients_are_visible_to_administrators_only(personas, viewer_role):
+    # given
+    ApiClient.objects.create(
+        name="SIMKIM",
+        office=personas.petugas_imigrasi.office,
+        role="petugas_imigrasi",
+        token_prefix="abc",
+        token_hash="0" * 64,
+    )
+    viewer = personas.all()[viewer_role]
+    # when
+    count = ApiClient.objects.visible_to(viewer).count()
+    # then
+    assert (count == 1) == (viewer_role == "admin")
+
+
+@pytest.mark.django_db
+def test_a_client_system_sees_no_staff_accounts(personas):
+    client = ApiClient.objects.create(
+        name="SIMKIM",
+        office=personas.petugas_imigrasi.office,
+        role="admin",
+        token_prefix="abc",
+        token_hash="1" * 64,
+    )
+    assert User.objects.visible_to(Viewer.for_client(client)).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_background_task_must_state_its_purpose(personas):
+    with pytest.raises(ValueError, match="purpose"):
+        Viewer.system(purpose="")
+    task = Viewer.system(purpose="kirim notifikasi")
+    assert User.objects.visible_to(task).count() == len(ALL_ROLES)
+
+
+@pytest.mark.django_db
+def test_missing_and_forbidden_look_the_same_and_a_read_is_audited(personas):
+    # given
+    viewer = personas.pic_desa_other
+    before = AuditEntry.objects.count()
+    # when / then: another village's PIC and a non-existent id give the same error
+    with pytest.raises(NotVisible):
+        access_object(viewer, User, personas.pic_desa.pk)
+    with pytest.raises(NotVisible):
+        access_object(viewer, User, 10**9)
+    with pytest.raises(NotVisible):
+        access_object(viewer, User, "not-a-number")
+    assert AuditEntry.objects.count() == before
+    # and an allowed read leaves one audit entry naming the reader and the record
+    found = access_object(personas.pic_desa, User, personas.pimpasa.pk, purpose="koordinasi")
+    entry = AuditEntry.objects.get(sequence=AuditEntry.objects.count())
+    assert found == personas.pimpasa
+    assert entry.actor_id == personas.pic_desa.pk
+    assert entry.object_type == "accounts.user"
+    assert entry.object_ids == [str(personas.pimpasa.pk)]
+    assert entry.purpose == "koordinasi"
+    assert entry.actor_office == personas.pic_desa.office.name
+
+
+def test_every_personal_data_model_has_a_policy():
+    personal_data_models: set[type[Model]] = {User, AuditEntry, ApiClient}
+    assert personal_data_models <= set(registered_models())
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_is_not_a_viewer():
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(TypeError):
+        User.objects.visible_to(AnonymousUser())

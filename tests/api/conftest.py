@@ -1,0 +1,65 @@
+"""Client systems and their tokens for the API tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from benteng.access.viewer import Viewer
+from benteng.accounts.models import Office, Role
+from benteng.api.models import ApiScope
+from benteng.api.services import IssuedToken, api_client_create
+
+MakeToken = Callable[..., IssuedToken]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """The rate limiter counts in the cache; every test starts with nothing counted."""
+    cache.clear()
+
+
+@pytest.fixture
+def make_token(reference_data) -> MakeToken:  # type: ignore[no-untyped-def]
+    counter = iter(range(1, 1000))
+
+    def make(
+        *,
+        scopes: tuple[str, ...] = (ApiScope.REFERENCE_READ,),
+        office_code: str = "kanim-tangerang",
+        role: str = Role.PETUGAS_IMIGRASI,
+        name: str = "",
+    ) -> IssuedToken:
+        return api_client_create(
+            name=name or f"Sistem uji {next(counter)}",
+            office=Office.objects.get(code=office_code),
+            role=role,
+            scopes=scopes,
+            viewer=Viewer.system(purpose="test"),
+        )
+
+    return make
+
+
+@pytest.fixture
+def reference_token(make_token: MakeToken) -> str:
+    """A token of an immigration system allowed to read reference data."""
+    return make_token().token
+
+
+@pytest.fixture
+def no_scope_token(make_token: MakeToken) -> str:
+    """The "no access" case: a valid token whose scopes do not include reference:read."""
+    return make_token(scopes=(ApiScope.SCREENING_READ,)).token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def api(client: Client) -> Client:
+    return client

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from benteng.access import Viewer
+from benteng.audit.models import AuditEntry
+from benteng.audit.services import (
+    Actor,
+    audit_chain_verify,
+    audit_record,
+    audit_record_read,
+    audit_record_write,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _append(count: int) -> list[AuditEntry]:
+    return [
+        audit_record(
+            actor=Actor(user_id=None, label=f"petugas{i}", role="petugas_imigrasi"),
+            action="read",
+            object_type="accounts.user",
+            object_ids=[i],
+            purpose="wawancara",
+            detail={"n": i},
+        )
+        for i in range(count)
+    ]
+
+
+def test_each_entry_carries_the_hash_of_the_one_before():
+    entries = _append(3)
+    assert [e.sequence for e in entries] == [1, 2, 3]
+    assert entries[0].previous_hash == "0" * 64
+    assert entries[1].previous_hash == entries[0].entry_hash
+    assert entries[2].previous_hash == entries[1].entry_hash
+    assert audit_chain_verify() == (3, None)
+
+
+def test_verify_command_reports_an_intact_chain(capsys):
+    _append(5)
+    call_command("audit_verify")
+    assert "5 entries verified" in capsys.readouterr().out
+
+
+def test_a_row_edited_directly_in_the_database_is_caught_at_that_entry():
+    # given
+    _append(5)
+    table = AuditEntry._meta.db_table
+    # when: somebody edits entry 3 behind the application's back
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET purpose = %s WHERE sequence = %s",  # noqa: S608
+            ["disembunyikan", 3],
+        )
+    # then
+    with pytest.raises(CommandError, match="broken at entry 3: content does not match"):
+        call_command("audit_verify")
+
+
+def test_a_deleted_row_is_caught():
+    _append(4)
+    AuditEntry.objects.filter(sequence=2).delete()
+    checked, chain_break = audit_chain_verify()
+    assert checked == 1
+    assert chain_break is not None
+    assert chain_break.sequence == 2
+
+
+def test_a_rehashed_forgery_is_caught_by_the_next_entry():
+    # given: the forger edits entry 2 and recomputes its own hash
+    from benteng.audit.chain import entry_hash
+
+    _append(3)
+    values = AuditEntry.objects.filter(sequence=2).values().get()
+    values["purpose"] = "palsu"
+    forged_hash = entry_hash(values)
+    AuditEntry.objects.filter(sequence=2).update(purpose="palsu", entry_hash=forged_hash)
+    # when
+    _checked, chain_break = audit_chain_verify()
+    # then: entry 3 still points at the original hash
+    assert chain_break is not None
+    assert (chain_break.sequence, chain_break.reason) == (3, "previous hash does not match")
+
+
+def test_truncating_the_tail_is_caught_by_the_chain_head():
+    _append(3)
+    AuditEntry.objects.filter(sequence=3).delete()
+    _checked, chain_break = audit_chain_verify()
+    assert chain_break is not None
+    assert chain_break.sequence == 3
+
+
+def test_reads_and_writes_name_the_reader_office_and_fields_but_not_values(personas):
+    viewer = Viewer.for_user(personas.petugas_imigrasi, purpose="wawancara pemohon")
+    read = audit_record_read(viewer=viewer, objects=[personas.pimpasa])
+    write = audit_record_write(
+        viewer=viewer, action="update", obj=personas.pimpasa, changed_fields=["phone"]
+    )
+    assert read is not None
+    assert read.actor_label == "imigrasi"
+    assert read.actor_office == "Kantor Imigrasi Kelas I Khusus Non TPI Tangerang"
+    assert read.purpose == "wawancara pemohon"
+    assert write.detail == {"fields": ["phone"]}
+    assert "081200000000" not in str(write.detail)
+
+
+def test_nobody_can_change_the_trail_through_the_admin(personas):
+    from tests.conftest import verified_client
+
+    entry = _append(1)[0]
+    client = verified_client(personas.admin)
+    assert client.get("/admin/audit/auditentry/").status_code == 200
+    assert client.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code in (200, 403)
+    response = client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"purpose": "diubah"})
+    assert response.status_code == 403
+    assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
+    entry.refresh_from_db()
+    assert entry.purpose == "wawancara"

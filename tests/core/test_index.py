@@ -1,0 +1,335 @@
+"""Screening index: search, changes without rebuild, persistence, caps, concurrency."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import threading
+from pathlib import Path
+
+import pytest
+
+from benteng.core.compare import DEFAULT_PARAMETERS, prepare_identity
+from benteng.core.index import DEFAULT_THRESHOLD, KeyKind, ScreeningIndex
+from benteng.core.records import IdentityRecord
+from benteng.core.synthetic import generate_identities
+
+
+@pytest.fixture(scope="module")
+def people() -> tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]]:
+    return generate_identities(3_000, seed=41)
+
+
+@pytest.fixture(scope="module")
+def index(
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> ScreeningIndex:
+    canonical, _variants, _truth = people
+    return ScreeningIndex(canonical)
+
+
+ANI = IdentityRecord(
+    id="w-ani",
+    name="Ani Suryani binti Karta",
+    birth_date=datetime.date(1994, 3, 12),
+    sex="P",
+    nik="3602015203940004",
+    birth_place="Lebak",
+    phone="6285712345678",
+)
+
+
+def test_finds_the_true_entry_among_the_top_ten_for_corrupted_queries(
+    index: ScreeningIndex,
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    # given
+    _canonical, variants, truth = people
+
+    # when
+    found = sum(
+        any(candidate.entry_id == truth[query.id] for candidate in index.search(query, top=10))
+        for query in variants[:1_000]
+    )
+    first = sum(
+        (results := index.search(query, top=1)) != [] and results[0].entry_id == truth[query.id]
+        for query in variants[:1_000]
+    )
+
+    # then
+    assert found / 1_000 >= 0.98
+    assert first / 1_000 >= 0.95
+
+
+def test_results_are_sorted_bounded_and_explained(
+    index: ScreeningIndex,
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    _canonical, variants, _truth = people
+    for query in variants[:50]:
+        results = index.search(query, top=5)
+        assert len(results) <= 5
+        weights = [candidate.comparison.match_weight for candidate in results]
+        assert weights == sorted(weights, reverse=True)
+        for candidate in results:
+            assert candidate.score == candidate.comparison.score
+            assert len(candidate.comparison.features) > 0
+
+
+def test_threshold_keeps_only_candidates_at_or_above_it(
+    index: ScreeningIndex,
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    _canonical, variants, _truth = people
+    for query in variants[:50]:
+        everything = index.search(query, top=10)
+        above = index.search(query, top=10, threshold=DEFAULT_THRESHOLD)
+        assert [c.entry_id for c in above] == [
+            c.entry_id for c in everything if c.score >= DEFAULT_THRESHOLD
+        ]
+
+
+def test_a_stranger_scores_below_the_default_threshold(index: ScreeningIndex) -> None:
+    stranger = IdentityRecord(
+        id="q",
+        name="Xylona Qwertyuiop",
+        birth_date=datetime.date(1931, 2, 3),
+        nik="3601010302310009",
+    )
+    assert index.search(stranger, threshold=DEFAULT_THRESHOLD) == []
+
+
+def test_top_zero_returns_nothing(index: ScreeningIndex) -> None:
+    assert index.search(ANI, top=0) == []
+
+
+def test_empty_index_finds_nothing() -> None:
+    assert ScreeningIndex().search(ANI) == []
+    assert len(ScreeningIndex()) == 0
+
+
+def test_exact_nik_finds_the_entry_despite_another_name_spelling() -> None:
+    # given
+    index = ScreeningIndex([ANI, dataclasses.replace(ANI, id="w-other", nik=None, name="Ani")])
+    query = IdentityRecord(id="q", name="ANY SURIANI", nik="3602015203940004")
+
+    # when
+    results = index.search(query)
+
+    # then
+    assert results[0].entry_id == "w-ani"
+    assert results[0].score > 0.99
+
+
+def test_swapped_day_and_month_still_finds_the_entry(
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    # given: an entry found only through name and birth date
+    canonical, _variants, _truth = people
+    index = ScreeningIndex(canonical)
+    entry = next(
+        r
+        for r in canonical
+        if r.birth_date is not None
+        and r.birth_date.day <= 12
+        and r.birth_date.day != r.birth_date.month
+    )
+    assert entry.birth_date is not None
+    swapped = entry.birth_date.replace(day=entry.birth_date.month, month=entry.birth_date.day)
+    query = IdentityRecord(id="q", name=entry.name, birth_date=swapped, sex=entry.sex)
+
+    # when
+    results = index.search(query, top=3)
+
+    # then
+    assert results[0].entry_id == entry.id
+
+
+def test_common_name_parts_do_not_flood_the_candidates() -> None:
+    # given: 4,000 women called Siti something, and one Siti Aminah born 1990-05-07
+    entries = [
+        IdentityRecord(
+            id=f"w{index}",
+            name=f"Siti Nama{index:04d}",
+            birth_date=datetime.date(1960 + index % 40, 1 + index % 12, 1 + index % 28),
+            sex="P",
+        )
+        for index in range(4_000)
+    ]
+    entries.append(
+        IdentityRecord(
+            id="target", name="Siti Aminah", birth_date=datetime.date(1990, 5, 7), sex="P"
+        )
+    )
+    index = ScreeningIndex(entries)
+
+    # when
+    query = IdentityRecord(id="q", name="Sity Aminah", birth_date=datetime.date(1990, 5, 7))
+    prepared_slots = index._candidates(prepare_identity(query))[0]
+    results = index.search(query, top=3)
+
+    # then: "siti" alone is too common to be a key, the candidates stay few
+    assert len(prepared_slots) < 500
+    assert results[0].entry_id == "target"
+
+
+def test_add_update_remove_without_rebuild() -> None:
+    # given
+    index = ScreeningIndex([ANI])
+    budi = IdentityRecord(
+        id="w-budi", name="Budi Santoso", birth_date=datetime.date(1980, 1, 2), sex="L"
+    )
+    query_budi = IdentityRecord(id="q", name="Budi Santosa", birth_date=datetime.date(1980, 1, 2))
+
+    # when: add
+    index.add(budi)
+    # then
+    assert "w-budi" in index
+    assert len(index) == 2
+    assert index.search(query_budi)[0].entry_id == "w-budi"
+
+    # when: update the same id with a new birth date
+    index.update(dataclasses.replace(budi, birth_date=datetime.date(1981, 6, 30)))
+    # then: the new version is scored, the old one is gone, the id appears once
+    results = index.search(
+        IdentityRecord(id="q", name="Budi Santoso", birth_date=datetime.date(1981, 6, 30))
+    )
+    assert [c.entry_id for c in results].count("w-budi") == 1
+    birth = next(r for r in results[0].comparison.features if r.feature == "birth_date_matches")
+    assert birth.level == "exact"
+    assert len(index) == 2
+
+    # when: remove
+    index.remove("w-budi")
+    # then
+    assert "w-budi" not in index
+    assert all(c.entry_id != "w-budi" for c in index.search(query_budi))
+    assert len(index) == 1
+
+
+def test_change_errors() -> None:
+    index = ScreeningIndex([ANI])
+    with pytest.raises(ValueError, match="already"):
+        index.add(ANI)
+    with pytest.raises(KeyError):
+        index.update(dataclasses.replace(ANI, id="nobody"))
+    with pytest.raises(KeyError):
+        index.remove("nobody")
+    with pytest.raises(ValueError, match="duplicate"):
+        ScreeningIndex([ANI, ANI])
+    with pytest.raises(ValueError, match="NUL"):
+        ScreeningIndex([dataclasses.replace(ANI, id="bad\x00id")])
+
+
+def test_compact_keeps_the_answers(
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    # given: an index with changes in its overlay
+    canonical, variants, _truth = people
+    index = ScreeningIndex(canonical[:1_500])
+    for record in canonical[1_500:2_000]:
+        index.add(record)
+    for record in canonical[:100]:
+        index.remove(record.id)
+    before = [[c.entry_id for c in index.search(q)] for q in variants[:200]]
+
+    # when
+    index.compact()
+
+    # then
+    after = [[c.entry_id for c in index.search(q)] for q in variants[:200]]
+    assert after == before
+    assert index._overlay == {}
+
+
+def test_save_and_load_give_the_same_answers(
+    tmp_path: Path,
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    # given
+    canonical, variants, _truth = people
+    index = ScreeningIndex(canonical[:2_000])
+    index.add(ANI)
+    index.remove(canonical[0].id)
+    path = tmp_path / "watchlist.npz"
+
+    # when
+    index.save(path)
+    loaded = ScreeningIndex.load(path)
+
+    # then
+    assert len(loaded) == len(index)
+    assert canonical[0].id not in loaded
+    for query in [*variants[:100], ANI]:
+        assert [(c.entry_id, round(c.score, 9)) for c in loaded.search(query)] == [
+            (c.entry_id, round(c.score, 9)) for c in index.search(query)
+        ]
+    # the loaded index can still change
+    loaded.add(dataclasses.replace(ANI, id="w-ani-2"))
+    assert "w-ani-2" in loaded
+    assert loaded.parameters == DEFAULT_PARAMETERS
+
+
+def test_load_rejects_other_files(tmp_path: Path) -> None:
+    import numpy as np
+
+    path = tmp_path / "other.npz"
+    np.savez(path, something=np.zeros(3))
+    with pytest.raises(ValueError, match="not a"):
+        ScreeningIndex.load(path)
+
+
+def test_empty_index_saves_and_loads(tmp_path: Path) -> None:
+    path = tmp_path / "empty.npz"
+    ScreeningIndex().save(path)
+    loaded = ScreeningIndex.load(path)
+    assert len(loaded) == 0
+    loaded.add(ANI)
+    assert loaded.search(ANI)[0].entry_id == ANI.id
+
+
+def test_key_kinds_fit_in_four_bits() -> None:
+    assert max(KeyKind) < 16
+
+
+def test_concurrent_readers_with_one_writer(
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    # given
+    canonical, variants, truth = people
+    index = ScreeningIndex(canonical[:1_000])
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    queries = [v for v in variants if truth[v.id] in {r.id for r in canonical[:500]}][:100]
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                for query in queries:
+                    results = index.search(query)
+                    ids = [c.entry_id for c in results]
+                    assert len(ids) == len(set(ids))
+        except BaseException as error:
+            errors.append(error)
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+
+    # when: one writer adds, updates and removes while the readers search
+    for record in canonical[1_000:1_600]:
+        index.add(record)
+    for record in canonical[1_000:1_300]:
+        index.update(dataclasses.replace(record, phone=None))
+    for record in canonical[1_300:1_600]:
+        index.remove(record.id)
+    index.compact()
+    stop.set()
+    for thread in readers:
+        thread.join()
+
+    # then
+    assert errors == []
+    assert len(index) == 1_300
+    found = sum(any(c.entry_id == truth[q.id] for c in index.search(q)) for q in queries)
+    assert found >= 98

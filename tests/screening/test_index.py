@@ -1,0 +1,649 @@
+"""The Django-side screening index: what it holds, how changes reach it, and that the
+in-process backend and the shared service answer alike."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from benteng.accounts.models import Agency, AgencyKind, Office
+from benteng.core.records import IdentityRecord
+from benteng.core.synthetic import generate_identities
+from benteng.screening.index import (
+    EVENTS,
+    IDENTITY_COLUMNS,
+    WATCHLIST,
+    IndexStore,
+    InProcessBackend,
+    ScreeningIndexError,
+    ScreeningIndexServer,
+    ScreeningIndexUnavailable,
+    SocketBackend,
+    StoreSettings,
+    index_application,
+    index_departure_check,
+    index_watchlist_entry,
+    record_from_row,
+    screening_index,
+    screening_index_reset,
+    store_for_service,
+)
+from benteng.screening.models import DepartureCheck, PassportApplication
+from benteng.watchlists.models import (
+    SharingLevel,
+    SubjectType,
+    Watchlist,
+    WatchlistEntry,
+    WatchlistKind,
+)
+
+_references = count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_index() -> Iterator[None]:
+    screening_index_reset()
+    yield
+    screening_index_reset()
+
+
+@pytest.fixture
+def socket_dir() -> Iterator[Path]:
+    # Unix socket paths are limited to ~100 bytes: pytest's tmp_path can be longer.
+    directory = Path(tempfile.mkdtemp(prefix="bix", dir="/tmp"))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def watchlist(reference_data) -> Watchlist:  # type: ignore[no-untyped-def]
+    office = Office.objects.get(code="polda-banten")
+    return Watchlist.objects.create(
+        code="perekrut-polda",
+        name="Terduga perekrut",
+        kind=WatchlistKind.PEREKRUT,
+        owner_agency=Agency.objects.get(kind=AgencyKind.POLRI),
+        owner_office=office,
+    )
+
+
+def _identity(record: IdentityRecord) -> dict[str, object]:
+    return {
+        "full_name": record.name,
+        "birth_date": record.birth_date,
+        "sex": record.sex or "",
+        "nik": record.nik or "",
+        "birth_place": record.birth_place or "",
+        "passport_no": record.passport_no or "",
+        "address": record.address or "",
+        "phone": record.phone or "",
+    }
+
+
+def make_entry(watchlist: Watchlist, record: IdentityRecord, **fields: object) -> WatchlistEntry:
+    """An entry written through the ORM only: no hook is called."""
+    values: dict[str, object] = {
+        "watchlist": watchlist,
+        "owner_office": watchlist.owner_office,
+        "category": "perekrut",
+        "legal_basis": "UU 21/2007",
+        "instruction": "Tunda dan hubungi piket Ditreskrimum.",
+        **_identity(record),
+    }
+    values.update(fields)
+    return WatchlistEntry.objects.create(**values)
+
+
+def make_application(record: IdentityRecord) -> PassportApplication:
+    return PassportApplication.objects.create(
+        reference=f"APP-{next(_references)}",
+        office=Office.objects.get(code="kanim-tangerang"),
+        purpose="wisata",
+        destination_country="MY",
+        **_identity(record),
+    )
+
+
+def make_check(record: IdentityRecord) -> DepartureCheck:
+    return DepartureCheck.objects.create(
+        reference=f"DEP-{next(_references)}",
+        office=Office.objects.get(code="tpi-bandara-soekarno-hatta"),
+        **_identity(record),
+    )
+
+
+def person(name: str, **fields: object) -> IdentityRecord:
+    values: dict[str, object] = {
+        "id": "query",
+        "name": name,
+        "birth_date": datetime.date(1990, 4, 12),
+        "sex": "P",
+    }
+    values.update(fields)
+    return IdentityRecord(**values)  # type: ignore[arg-type]
+
+
+def found_ids(candidates: list) -> set[str]:  # type: ignore[type-arg]
+    return {candidate.entry_id for candidate in candidates}
+
+
+def eventually(check: Callable[[], bool], *, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def _read_uncommitted() -> None:
+    """Tests share one in-memory SQLite database between threads (shared cache), where a
+    reader's table lock makes a concurrent writer fail at once instead of waiting; reading
+    without those locks keeps the sync thread out of the test's way."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
+class Service:
+    """The index service in a thread of the test process, on a temporary socket."""
+
+    def __init__(self, socket_path: str, store: IndexStore) -> None:
+        self.server = ScreeningIndexServer(socket_path, store)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.server.start_sync(prepare=_read_uncommitted)
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def start_backend(socket_dir, settings):  # type: ignore[no-untyped-def]
+    """``start_backend(kind, refresh_seconds, reconcile_seconds)`` -> the backend, built now."""
+    services: list[Service] = []
+
+    def start(kind: str, *, refresh: float = 3600.0, reconcile: float = 3600.0):  # type: ignore[no-untyped-def]
+        settings.SCREENING_INDEX_REFRESH_MS = int(refresh * 1000)
+        settings.SCREENING_INDEX_RECONCILE_SECONDS = reconcile
+        if kind == "in_process":
+            settings.SCREENING_INDEX_SOCKET = ""
+            backend = screening_index()
+            assert isinstance(backend, InProcessBackend)
+            backend.store()
+            return backend
+        path = str(socket_dir / "index.sock")
+        store = IndexStore.from_database(
+            store_settings=StoreSettings(refresh_seconds=refresh, reconcile_seconds=reconcile)
+        )
+        services.append(Service(path, store))
+        settings.SCREENING_INDEX_SOCKET = path
+        backend = screening_index()
+        assert isinstance(backend, SocketBackend)
+        return backend
+
+    yield start
+    for service in services:
+        service.stop()
+
+
+BACKENDS = pytest.mark.parametrize("kind", ["in_process", "service"])
+
+
+# -- What the index holds ----------------------------------------------------------------------
+
+
+def test_record_from_row_is_the_models_identity_record(watchlist) -> None:  # type: ignore[no-untyped-def]
+    # given
+    entry = make_entry(
+        watchlist,
+        person("Siti Nurhayati", nik="3603074512900001", phone="6281234567890"),
+        birth_place="Tangerang",
+    )
+    # when
+    row = WatchlistEntry.objects.filter(pk=entry.pk).values_list(*IDENTITY_COLUMNS).get()
+    # then
+    assert record_from_row("w", row) == entry.identity_record(record_id=entry.index_id)
+
+
+def test_watchlist_part_holds_only_shareable_persons_in_force(watchlist) -> None:  # type: ignore[no-untyped-def]
+    # given
+    today = timezone.localdate()
+    in_force = make_entry(watchlist, person("Siti Nurhayati"))
+    until_today = make_entry(watchlist, person("Wartini Suryani"), expires_on=today)
+    expired = make_entry(
+        watchlist, person("Euis Komariah"), expires_on=today - datetime.timedelta(days=1)
+    )
+    removed = make_entry(watchlist, person("Lilis Handayani"), removed_at=timezone.now())
+    company = make_entry(watchlist, person("Yuyun Lestari"), subject_type=SubjectType.COMPANY)
+    owner_only = make_entry(
+        watchlist, person("Neneng Maryani"), sharing_level=SharingLevel.OWNER_ONLY
+    )
+    # when
+    store = IndexStore.from_database()
+    # then
+    indexed = set(store.parts[WATCHLIST].entry_ids())
+    assert indexed == {in_force.index_id, until_today.index_id}
+    for excluded in (expired, removed, company, owner_only):
+        hits = store.search(WATCHLIST, person(excluded.full_name), top=5, threshold=None)
+        assert excluded.index_id not in found_ids(hits)
+
+
+def test_events_part_holds_applications_and_departure_checks(reference_data) -> None:  # type: ignore[no-untyped-def]
+    # given
+    application = make_application(person("Nur Hayati", passport_no="C1234567"))
+    check = make_check(person("Nurhayati", passport_no="C1234567"))
+    # when
+    store = IndexStore.from_database()
+    hits = store.search(EVENTS, person("Nur Hayati", passport_no="C1234567"), top=5, threshold=0.5)
+    # then
+    assert store.sizes() == {WATCHLIST: 0, EVENTS: 2}
+    assert found_ids(hits) == {application.index_id, check.index_id}
+    assert all(hit.score > 0.9 for hit in hits)
+
+
+# -- Both backends alike -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backends_give_the_same_results(watchlist, start_backend) -> None:  # type: ignore[no-untyped-def]
+    # given 60 synthetic people on the watchlist, 30 earlier applications, 10 departure checks
+    canonical, variants, truth = generate_identities(100, seed=11)
+    entries = [make_entry(watchlist, record) for record in canonical[:60]]
+    applications = [make_application(record) for record in canonical[60:90]]
+    checks = [make_check(record) for record in canonical[90:]]
+    queries = variants[:40]
+    local = start_backend("in_process")
+    remote = start_backend("service")
+    # when
+    local_answers = [
+        (local.search_watchlist(query, top=5), local.search_events(query, top=5, threshold=0.3))
+        for query in queries
+    ]
+    remote_answers = [
+        (remote.search_watchlist(query, top=5), remote.search_events(query, top=5, threshold=0.3))
+        for query in queries
+    ]
+    # then the same candidates, scores and explanations
+    for (local_watch, local_events), (remote_watch, remote_events) in zip(
+        local_answers, remote_answers, strict=True
+    ):
+        for mine, theirs in ((local_watch, remote_watch), (local_events, remote_events)):
+            assert [c.entry_id for c in mine] == [c.entry_id for c in theirs]
+            assert [c.score for c in mine] == pytest.approx([c.score for c in theirs])
+            assert [c.comparison.reasons(language="en") for c in mine] == [
+                c.comparison.reasons(language="en") for c in theirs
+            ]
+    # and the people who are there are found
+    ids_by_canonical = {
+        record.id: item.index_id
+        for record, item in zip(canonical, [*entries, *applications, *checks], strict=True)
+    }
+    found = 0
+    for query, (watch, events) in zip(queries, local_answers, strict=True):
+        expected = ids_by_canonical[truth[query.id]]
+        found += expected in found_ids(watch) | found_ids(events)
+    assert found >= 0.8 * len(queries)
+
+
+# -- Changes reach the index -------------------------------------------------------------------
+
+
+@BACKENDS
+@pytest.mark.django_db(transaction=True)
+def test_hooks_apply_changes_at_once(kind, watchlist, start_backend) -> None:  # type: ignore[no-untyped-def]
+    # given a backend that would not read the database's changes for an hour
+    backend = start_backend(kind)
+    query = person("Siti Nurhayati", nik="3603075204900003")
+    assert backend.search_watchlist(query, threshold=0.5) == []
+    # when an entry is created and its hook called
+    entry = make_entry(watchlist, query)
+    index_watchlist_entry(entry)
+    # then it is found at once
+    assert found_ids(backend.search_watchlist(query, threshold=0.5)) == {entry.index_id}
+
+    # when its identity is corrected
+    entry.full_name = "Wartini Suryani"
+    entry.nik = "3603075506880004"
+    entry.birth_date = datetime.date(1988, 6, 15)
+    entry.updated_at = timezone.now()
+    entry.save()
+    index_watchlist_entry(entry)
+    # then the new identity is found and the old one no longer
+    corrected = person("Wartini Suryani", nik="3603075506880004", birth_date=entry.birth_date)
+    assert found_ids(backend.search_watchlist(corrected, threshold=0.5)) == {entry.index_id}
+    assert backend.search_watchlist(query, threshold=0.5) == []
+
+    # when it expires
+    entry.expires_on = timezone.localdate() - datetime.timedelta(days=1)
+    entry.save()
+    index_watchlist_entry(entry)
+    # then it is no longer found
+    assert backend.search_watchlist(corrected, threshold=0.5) == []
+
+    # when another entry is removed
+    other = make_entry(watchlist, person("Euis Komariah"))
+    index_watchlist_entry(other)
+    assert found_ids(backend.search_watchlist(person("Euis Komariah"), threshold=0.5)) == {
+        other.index_id
+    }
+    other.removed_at = timezone.now()
+    other.save()
+    index_watchlist_entry(other)
+    assert backend.search_watchlist(person("Euis Komariah"), threshold=0.5) == []
+
+    # when an application and a departure check are recorded
+    traveller = person("Nur Hayati", passport_no="C7654321")
+    application = make_application(traveller)
+    index_application(application)
+    check = make_check(traveller)
+    index_departure_check(check)
+    # then both are earlier events at once
+    events = backend.search_events(traveller, threshold=0.5)
+    assert found_ids(events) == {application.index_id, check.index_id}
+
+
+def test_hooks_wait_for_the_commit(watchlist, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    # given a built in-process index, inside a transaction (the test's)
+    backend = screening_index()
+    assert isinstance(backend, InProcessBackend)
+    store = backend.store()
+    query = person("Siti Nurhayati")
+    # when the hook is called before the commit
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        entry = make_entry(watchlist, query)
+        index_watchlist_entry(entry)
+    # then nothing is indexed until the callbacks run at commit
+    assert entry.index_id not in store.parts[WATCHLIST]
+    for callback in callbacks:
+        callback()
+    assert entry.index_id in store.parts[WATCHLIST]
+
+
+@BACKENDS
+@pytest.mark.django_db(transaction=True)
+def test_changes_written_elsewhere_arrive_after_the_refresh_interval(
+    kind, watchlist, start_backend
+) -> None:  # type: ignore[no-untyped-def]
+    # given a backend refreshing every 50 ms, reconciling every 200 ms; every write below goes
+    # through the ORM only, as another process would, without calling a hook
+    backend = start_backend(kind, refresh=0.05, reconcile=0.2)
+    siti = person("Siti Nurhayati", nik="3603075204900003")
+
+    def watch(query: IdentityRecord) -> set[str]:
+        return found_ids(backend.search_watchlist(query, threshold=0.5))
+
+    # created
+    entry = make_entry(watchlist, siti)
+    assert eventually(lambda: watch(siti) == {entry.index_id})
+    # updated
+    WatchlistEntry.objects.filter(pk=entry.pk).update(
+        full_name="Siti Nurhayati Binti Karta", passport_no="B9876543", updated_at=timezone.now()
+    )
+    with_passport = person("Siti Nurhayati", passport_no="B9876543")
+    assert eventually(
+        lambda: any(
+            hit.entry_id == entry.index_id and hit.score > 0.99
+            for hit in backend.search_watchlist(with_passport, threshold=0.5)
+        )
+    )
+    # expired
+    WatchlistEntry.objects.filter(pk=entry.pk).update(
+        expires_on=timezone.localdate() - datetime.timedelta(days=1), updated_at=timezone.now()
+    )
+    assert eventually(lambda: watch(siti) == set())
+    # removed
+    euis = person("Euis Komariah")
+    other = make_entry(watchlist, euis)
+    assert eventually(lambda: watch(euis) == {other.index_id})
+    WatchlistEntry.objects.filter(pk=other.pk).update(
+        removed_at=timezone.now(), updated_at=timezone.now()
+    )
+    assert eventually(lambda: watch(euis) == set())
+    # deleted outright (found by the reconciliation)
+    lilis = person("Lilis Handayani")
+    deleted = make_entry(watchlist, lilis)
+    assert eventually(lambda: watch(lilis) == {deleted.index_id})
+    WatchlistEntry.objects.filter(pk=deleted.pk).delete()
+    assert eventually(lambda: watch(lilis) == set())
+    # events
+    traveller = person("Nur Hayati", passport_no="C7654321")
+    application = make_application(traveller)
+    check = make_check(traveller)
+    assert eventually(
+        lambda: (
+            found_ids(backend.search_events(traveller, threshold=0.5))
+            == {application.index_id, check.index_id}
+        )
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_committed_out_of_order_are_not_missed(watchlist, settings) -> None:  # type: ignore[no-untyped-def]
+    # given an index that has read up to now
+    settings.SCREENING_INDEX_REFRESH_MS = 0
+    store = IndexStore.from_database()
+    first = make_entry(watchlist, person("Siti Nurhayati"))
+    second = make_entry(watchlist, person("Euis Komariah"))
+    # when the later row is seen first (the earlier one's transaction still open)
+    hidden = WatchlistEntry.objects.filter(pk=first.pk)
+    row = hidden.values().get()
+    hidden.delete()
+    store.refresh(reconcile=False)
+    assert second.index_id in store.parts[WATCHLIST]
+    assert first.pk in store.states["w"].pending
+    WatchlistEntry.objects.create(**row)
+    store.refresh(reconcile=False)
+    # then the earlier one is picked up by the retry of skipped ids
+    assert first.index_id in store.parts[WATCHLIST]
+    assert first.pk not in store.states["w"].pending
+
+
+def test_entries_leave_the_index_when_they_expire_at_midnight(watchlist, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # given an entry in force until today
+    today = timezone.localdate()
+    entry = make_entry(watchlist, person("Siti Nurhayati"), expires_on=today)
+    store = IndexStore.from_database()
+    assert entry.index_id in store.parts[WATCHLIST]
+    # when the day passes, with no write at all
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
+    report = store.refresh()
+    # then
+    assert entry.index_id not in store.parts[WATCHLIST]
+    assert report.removed == 1
+
+
+def test_snapshot_is_loaded_and_brought_up_to_date(watchlist, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # given a snapshot of the index
+    kept = make_entry(watchlist, person("Siti Nurhayati"))
+    dropped = make_entry(watchlist, person("Euis Komariah"))
+    make_application(person("Nur Hayati"))
+    IndexStore.from_database().save_snapshot(tmp_path)
+    # when the database changes before the service starts again
+    added = make_entry(watchlist, person("Lilis Handayani"))
+    WatchlistEntry.objects.filter(pk=dropped.pk).update(
+        removed_at=timezone.now(), updated_at=timezone.now()
+    )
+    store = store_for_service(snapshot_directory=tmp_path)
+    # then it starts from the snapshot with the changes applied
+    assert store.origin == "snapshot"
+    assert set(store.parts[WATCHLIST].entry_ids()) == {kept.index_id, added.index_id}
+    assert store.sizes()[EVENTS] == 1
+    # and a snapshot too old is ignored
+    stale = store_for_service(snapshot_directory=tmp_path, snapshot_max_age=0)
+    assert stale.origin == "database"
+
+
+# -- The service and its failures --------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_service_answers_many_clients_at_once(watchlist, start_backend) -> None:  # type: ignore[no-untyped-def]
+    # given
+    canonical, variants, _truth = generate_identities(30, seed=5)
+    for record in canonical:
+        make_entry(watchlist, record)
+    backend = start_backend("service")
+    expected = [found_ids(backend.search_watchlist(query, top=3)) for query in variants]
+    answers: dict[int, list[set[str]]] = {}
+    errors: list[BaseException] = []
+
+    # when eight threads, each with its own connection, search at the same time
+    def client(number: int) -> None:
+        try:
+            answers[number] = [
+                found_ids(backend.search_watchlist(query, top=3)) for query in variants
+            ]
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # then
+    assert errors == []
+    assert all(answer == expected for answer in answers.values())
+    status = backend.status()
+    assert status["sizes"] == {WATCHLIST: 30, EVENTS: 0}
+    assert status["memory"]["rss"] > 0
+
+
+def test_a_service_that_is_down_gives_a_clear_error(socket_dir) -> None:
+    # given no service at the path
+    backend = SocketBackend(str(socket_dir / "missing.sock"))
+    # when / then
+    with pytest.raises(ScreeningIndexUnavailable) as error:
+        backend.search_watchlist(person("Siti Nurhayati"))
+    assert "is not answering" in str(error.value)
+    assert "screening_index_serve --socket" in str(error.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_client_reconnects_after_the_service_restarts(watchlist, socket_dir) -> None:  # type: ignore[no-untyped-def]
+    # given a client that has talked to a service
+    entry = make_entry(watchlist, person("Siti Nurhayati"))
+    path = str(socket_dir / "index.sock")
+    service = Service(path, IndexStore.from_database())
+    backend = SocketBackend(path)
+    assert found_ids(backend.search_watchlist(person("Siti Nurhayati"))) == {entry.index_id}
+    # when the service stops
+    service.stop()
+    # then the next call says so
+    with pytest.raises(ScreeningIndexUnavailable):
+        backend.search_watchlist(person("Siti Nurhayati"))
+    # and when it is back, the same client works again
+    service = Service(path, IndexStore.from_database())
+    try:
+        assert found_ids(backend.search_watchlist(person("Siti Nurhayati"))) == {entry.index_id}
+    finally:
+        service.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_service_refuses_bad_requests_and_a_second_service(reference_data, socket_dir) -> None:  # type: ignore[no-untyped-def]
+    # given
+    path = str(socket_dir / "index.sock")
+    service = Service(path, IndexStore.from_database())
+    backend = SocketBackend(path)
+    try:
+        # when / then: a bad id, an unknown part, an unknown operation
+        with pytest.raises(ScreeningIndexError, match="not a screening index id"):
+            backend.call({"op": "remove", "id": "x12"})
+        with pytest.raises(ScreeningIndexError, match="Unknown index part"):
+            backend.call({"op": "search", "part": "people", "record": ["q", "Siti"] + [None] * 8})
+        with pytest.raises(ScreeningIndexError, match="Unknown operation"):
+            backend.call({"op": "drop_everything"})
+        with pytest.raises(ScreeningIndexError, match="record must be a list"):
+            backend.call({"op": "upsert", "record": {"id": "w1"}})
+        # the connection still works after refusals
+        assert backend.status()["sizes"] == {WATCHLIST: 0, EVENTS: 0}
+        # a second service on the same socket is refused
+        with pytest.raises(ScreeningIndexError, match="already answering"):
+            ScreeningIndexServer(path, IndexStore())
+    finally:
+        service.stop()
+    assert not os.path.exists(path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hook_failure_does_not_fail_the_committed_write(
+    watchlist, socket_dir, settings, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    # given the service configured but not running
+    settings.SCREENING_INDEX_SOCKET = str(socket_dir / "down.sock")
+    entry = make_entry(watchlist, person("Siti Nurhayati"))
+    # when the hook runs after the commit
+    with caplog.at_level(logging.ERROR):
+        index_watchlist_entry(entry)
+    # then the write stands and the failure is logged (the refresh brings it in later)
+    assert WatchlistEntry.objects.filter(pk=entry.pk).exists()
+    assert "is not answering" in caplog.text
+
+
+def test_first_refresh_after_a_build_does_not_reapply_fresh_rows(watchlist) -> None:  # type: ignore[no-untyped-def]
+    # given entries written a moment ago (a bulk import) and an index built right after
+    for name in ("Siti Nurhayati", "Euis Komariah", "Lilis Handayani"):
+        make_entry(watchlist, person(name), updated_at=timezone.now())
+    store = IndexStore.from_database()
+    # when it first reads the database's changes
+    report = store.refresh(reconcile=True)
+    # then nothing is applied twice, and the counts agree
+    assert (report.upserted, report.removed) == (0, 0)
+    assert store.sizes()[WATCHLIST] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_service_never_waits_for_a_busy_store(reference_data, socket_dir) -> None:  # type: ignore[no-untyped-def]
+    # given a service whose store is busy (the sync thread compacting or saving a snapshot)
+    path = str(socket_dir / "index.sock")
+    store = IndexStore.from_database()
+    service = Service(path, store)
+    backend = SocketBackend(path, timeout=2)
+    query = person("Siti Nurhayati", passport_no="C1234567")
+    try:
+        with HeldLock(store.write_lock):
+            # when a change arrives, it is accepted at once and searches still answer
+            backend.upsert(IdentityRecord(id="a7", name="Siti Nurhayati", passport_no="C1234567"))
+            assert backend.search_events(query, threshold=0.5) == []
+            assert backend.status()["deferred_changes"] == 1
+        # then it is applied as soon as the store is free
+        assert eventually(lambda: found_ids(backend.search_events(query, threshold=0.5)) == {"a7"})
+        assert backend.status()["deferred_changes"] == 0
+    finally:
+        service.stop()
+
+
+class HeldLock:
+    """Hold a lock from another thread (the store's lock is re-entrant for its owner)."""
+
+    def __init__(self, lock) -> None:  # type: ignore[no-untyped-def]
+        self.lock = lock
+        self.taken = threading.Event()
+        self.release = threading.Event()
+
+    def _hold(self) -> None:
+        with self.lock:
+            self.taken.set()
+            self.release.wait(10)
+
+    def __enter__(self) -> None:
+        threading.Thread(target=self._hold, daemon=True).start()
+        self.taken.wait(5)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release.set()

@@ -1,0 +1,458 @@
+"""Risk rules as data: versions, the cached current rule set, analysts' edits, reference
+loading that keeps analysts' edits, the document checklist, destination policy, and the
+rule pages (with their no-access cases)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from benteng.access.viewer import Viewer
+from benteng.audit.models import AuditEntry
+from benteng.core.risk import RiskFacts, assess
+from benteng.screening import rules as rule_services
+from benteng.screening.models import (
+    DestinationCountry,
+    RiskRule,
+    RuleSetVersion,
+    TravelDocument,
+    TravelPurpose,
+)
+from benteng.screening.reference_data import load_reference
+from tests.conftest import Personas, verified_client
+
+pytestmark = pytest.mark.django_db
+
+
+def _analyst(personas: Personas) -> Viewer:
+    return Viewer.for_user(personas.analis_imigrasi, purpose="uji aturan")
+
+
+def _edit(viewer: Viewer, rule: RiskRule, **changes: object) -> RuleSetVersion:
+    values: dict[str, object] = {
+        "weight": rule.weight,
+        "is_enabled": rule.is_enabled,
+        "parameters": dict(rule.parameters),
+        "questions": list(rule.questions),
+        "name": rule.name,
+        "description": rule.description,
+        "change_note": "Penyesuaian hasil evaluasi triwulan",
+    }
+    values.update(changes)
+    return rule_services.rule_update(viewer=viewer, rule=rule, **values)  # type: ignore[arg-type]
+
+
+def _group_rule() -> RiskRule:
+    return RiskRule.objects.get(code="group_pattern")
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+def test_reference_data_loads_every_rule_country_and_a_first_version() -> None:
+    assert RiskRule.objects.count() == len(rule_services.default_rules())
+    assert DestinationCountry.objects.filter(domestic_work_moratorium=True).count() == 19
+    first = RuleSetVersion.objects.get(number=1)
+    assert len(first.snapshot["rules"]) == RiskRule.objects.count()
+    assert "SA" in first.snapshot["moratorium_countries"]
+    assert "MY" not in first.snapshot["moratorium_countries"]
+
+
+def test_reference_loading_is_idempotent_and_keeps_analysts_edits(personas: Personas) -> None:
+    # given an analyst changed a rule and a country, and another rule was deleted
+    _edit(_analyst(personas), _group_rule(), weight=60)
+    rule_services.destination_save(
+        viewer=_analyst(personas),
+        code="MY",
+        name="Malaysia",
+        domestic_work_moratorium=True,
+        note="Uji",
+        change_note="Uji",
+    )
+    RiskRule.objects.filter(code="age_focus_band").delete()
+    versions_before = RuleSetVersion.objects.count()
+    # when the reference data is loaded again
+    summary = load_reference()
+    # then the edits stay, the missing rule comes back and a version records it
+    assert _group_rule().weight == 60
+    assert DestinationCountry.objects.get(code="MY").domestic_work_moratorium is True
+    assert RiskRule.objects.filter(code="age_focus_band").exists()
+    assert "1 risk rules" in summary
+    assert RuleSetVersion.objects.count() == versions_before + 1
+    # and a second load changes nothing
+    assert load_reference().startswith("0 risk rules and 0 destination countries created")
+    assert RuleSetVersion.objects.count() == versions_before + 1
+
+
+# --- versions and the current rule set --------------------------------------------------------
+
+
+def test_edit_creates_version_n_plus_one_with_snapshot_and_rules_current_follows(
+    personas: Personas,
+) -> None:
+    # given
+    version_before, configs_before = rule_services.rules_current()
+    rule = _group_rule()
+    assert next(c for c in configs_before if c.code == "group_pattern").weight == 25
+    # when
+    version = _edit(
+        _analyst(personas),
+        rule,
+        weight=40,
+        parameters={"window_days": 7, "min_others": 3},
+        change_note="Rombongan kecil kini lebih sering",
+    )
+    # then
+    assert version.number == version_before.number + 1
+    assert version.created_by == personas.analis_imigrasi
+    assert version.changed_rule == "group_pattern"
+    assert version.change_note == "Rombongan kecil kini lebih sering"
+    snapshot_rule = next(r for r in version.snapshot["rules"] if r["code"] == "group_pattern")
+    assert snapshot_rule["weight"] == 40
+    assert snapshot_rule["parameters"] == {"window_days": 7, "min_others": 3}
+    current, configs = rule_services.rules_current()
+    assert current.pk == version.pk
+    config = next(c for c in configs if c.code == "group_pattern")
+    assert config.weight == 40
+    assert config.parameters["min_others"] == 3
+    # the new rules score differently: two others no longer make a group
+    facts = RiskFacts("wisata", "JP", same_sponsor_recent=2, has_return_ticket=True)
+    assert assess(facts, configs).indicators == []
+    assert [i.code for i in assess(facts, configs_before).indicators] == ["group_pattern"]
+    # and the old version still holds the old rules
+    version_before.refresh_from_db()
+    old = next(r for r in version_before.snapshot["rules"] if r["code"] == "group_pattern")
+    assert old["weight"] == 25
+
+
+def test_rules_current_is_cached_per_version(personas: Personas, django_assert_num_queries) -> None:
+    rule_services.rules_current()
+    with django_assert_num_queries(1):
+        version, configs = rule_services.rules_current()
+    assert configs
+    _edit(_analyst(personas), _group_rule(), weight=30)
+    with django_assert_num_queries(2):
+        newer, _configs = rule_services.rules_current()
+    assert newer.number == version.number + 1
+
+
+def test_rules_current_loads_defaults_when_no_version_exists() -> None:
+    RuleSetVersion.objects.all().delete()
+    RiskRule.objects.all().delete()
+    version, configs = rule_services.rules_current()
+    assert version.number == 1
+    assert {config.code for config in configs} >= {"group_pattern", "person_on_watchlist"}
+
+
+def test_edit_is_audited(personas: Personas) -> None:
+    rule = _group_rule()
+    _edit(_analyst(personas), rule, weight=33, is_enabled=False)
+    entry = AuditEntry.objects.order_by("-sequence").first()
+    assert entry is not None
+    assert entry.object_type == "screening.riskrule"
+    assert entry.object_ids == [str(rule.pk)]
+    assert entry.detail == {"fields": ["is_enabled", "weight"]}
+    assert entry.actor_id == personas.analis_imigrasi.pk
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["petugas_imigrasi", "petugas_tpi", "pimpasa", "analis_polri", "penyidik", "admin", "pimpinan"],
+)
+def test_only_immigration_analysts_edit_rules(personas: Personas, persona: str) -> None:
+    viewer = Viewer.for_user(getattr(personas, persona))
+    versions = RuleSetVersion.objects.count()
+    with pytest.raises(PermissionDenied):
+        _edit(viewer, _group_rule(), weight=99)
+    assert _group_rule().weight == 25
+    assert RuleSetVersion.objects.count() == versions
+
+
+def test_client_systems_and_background_tasks_do_not_edit_rules(personas: Personas) -> None:
+    with pytest.raises(PermissionDenied):
+        _edit(Viewer.system(purpose="uji"), _group_rule(), weight=99)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        pytest.param({"weight": 101}, "weight", id="weight-too-high"),
+        pytest.param({"weight": -1}, "weight", id="weight-negative"),
+        pytest.param({"weight": "20"}, "weight", id="weight-text"),
+        pytest.param({"parameters": {"window_days": "tujuh"}}, "parameters", id="param-type"),
+        pytest.param({"parameters": {"hari": 7}}, "parameters", id="param-unknown"),
+        pytest.param({"parameters": ["window_days"]}, "parameters", id="param-not-object"),
+        pytest.param({"name": " "}, "name", id="name-empty"),
+        pytest.param({"change_note": ""}, "change_note", id="note-empty"),
+    ],
+)
+def test_invalid_edits_are_refused_and_change_nothing(
+    personas: Personas, changes: dict[str, object], field: str
+) -> None:
+    versions = RuleSetVersion.objects.count()
+    with pytest.raises(ValidationError) as error:
+        _edit(_analyst(personas), _group_rule(), **changes)
+    assert field in error.value.message_dict
+    assert _group_rule().weight == 25
+    assert RuleSetVersion.objects.count() == versions
+
+
+def test_an_edit_that_changes_nothing_is_refused(personas: Personas) -> None:
+    with pytest.raises(ValidationError):
+        _edit(_analyst(personas), _group_rule())
+
+
+def test_destination_change_is_versioned_and_feeds_moratorium_codes(personas: Personas) -> None:
+    assert "MY" not in rule_services.destination_moratorium_codes()
+    assert "SA" in rule_services.destination_moratorium_codes()
+    rule_services.destination_save(
+        viewer=_analyst(personas),
+        code="sa",
+        name="Arab Saudi",
+        domestic_work_moratorium=False,
+        note="Uji coba SPSK diperlakukan sebagai pengecualian",
+        change_note="SPSK",
+    )
+    assert "SA" not in rule_services.destination_moratorium_codes()
+    version = RuleSetVersion.objects.order_by("-number").first()
+    assert version is not None
+    diff = rule_services.rule_set_diff(version=version)
+    assert diff.moratorium_removed == ("SA",)
+    assert diff.rules == ()
+    entry = AuditEntry.objects.order_by("-sequence").first()
+    assert entry is not None
+    assert entry.object_type == "screening.destinationcountry"
+
+
+def test_destination_save_refused_for_officers(personas: Personas) -> None:
+    with pytest.raises(PermissionDenied):
+        rule_services.destination_save(
+            viewer=Viewer.for_user(personas.petugas_imigrasi),
+            code="MY",
+            name="Malaysia",
+            domestic_work_moratorium=True,
+            note="",
+            change_note="x",
+        )
+
+
+def test_version_diff_names_the_changed_fields(personas: Personas) -> None:
+    version = _edit(_analyst(personas), _group_rule(), weight=31, is_enabled=False)
+    diff = rule_services.rule_set_diff(version=version)
+    assert [change.code for change in diff.rules] == ["group_pattern"]
+    fields = {field.field: (field.before, field.after) for field in diff.rules[0].fields}
+    assert fields == {"weight": (25, 31), "is_enabled": (True, False)}
+
+
+# --- the document checklist and destination policy ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("purpose", "required"),
+    [
+        pytest.param(
+            TravelPurpose.BEKERJA,
+            {
+                TravelDocument.REKOMENDASI_DISNAKER,
+                TravelDocument.SURAT_SEHAT,
+                TravelDocument.VISA_KERJA,
+                TravelDocument.KONTRAK_KERJA,
+                TravelDocument.PERJANJIAN_PENEMPATAN,
+                TravelDocument.STATUS_PERKAWINAN,
+                TravelDocument.IZIN_KELUARGA,
+                TravelDocument.SERTIFIKAT_KOMPETENSI,
+                TravelDocument.SERTIFIKAT_PSIKOLOGI,
+                TravelDocument.EPMI,
+            },
+            id="work",
+        ),
+        pytest.param(TravelPurpose.UMRAH_HAJI, {TravelDocument.REKOMENDASI_KEMENAG}, id="umrah"),
+        pytest.param(
+            TravelPurpose.KUNJUNGAN_KELUARGA,
+            {TravelDocument.SURAT_JAMINAN, TravelDocument.PASPOR_KERABAT},
+            id="family-visit",
+        ),
+        pytest.param(TravelPurpose.WISATA, {TravelDocument.TIKET_PULANG}, id="tourism"),
+        pytest.param(TravelPurpose.STUDI, {TravelDocument.SURAT_PENERIMAAN_STUDI}, id="study"),
+    ],
+)
+def test_document_checklist_fits_the_purpose(purpose: str, required: set[str]) -> None:
+    items = rule_services.document_checklist(purpose)
+    assert {item.document for item in items if item.required} == required
+    assert all(item.label and item.basis for item in items)
+
+
+def test_tourism_checklist_offers_travel_agent_letter_where_relevant() -> None:
+    items = {item.document: item for item in rule_services.document_checklist("wisata")}
+    assert items[TravelDocument.SURAT_BIRO_PERJALANAN].required is False
+
+
+def test_destination_policy_checks() -> None:
+    saudi = rule_services.destination_policy_checks(destination_country="sa", purpose="wisata")
+    assert [check.code for check in saudi] == ["domestic_work_moratorium", "analyst_note"]
+    assert "Kepmenaker 260/2015" in saudi[0].message
+    cambodia = rule_services.destination_policy_checks(destination_country="KH", purpose="wisata")
+    assert "scam_compound_country" in [check.code for check in cambodia]
+    japan = rule_services.destination_policy_checks(destination_country="JP", purpose="wisata")
+    assert japan == []
+    unknown = rule_services.destination_policy_checks(destination_country="ZZ", purpose="wisata")
+    assert [check.code for check in unknown] == ["unknown_destination"]
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+READERS = ["petugas_imigrasi", "petugas_tpi", "pimpasa", "analis_imigrasi"]
+NON_IMMIGRATION = ["penyidik", "analis_polri", "bhabinkamtibmas", "pic_desa"]
+
+
+@pytest.mark.parametrize("persona", READERS)
+def test_immigration_staff_read_the_rules(personas: Personas, persona: str) -> None:
+    client = verified_client(getattr(personas, persona))
+    page = client.get("/aturan-risiko/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Pola kelompok" in body
+    assert "hanya pendukung keputusan" in body
+    for url in [
+        "/aturan-risiko/group_pattern/",
+        "/aturan-risiko/versi/",
+        "/aturan-risiko/versi/1/",
+        "/aturan-risiko/negara-tujuan/",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("persona", NON_IMMIGRATION)
+def test_other_agencies_do_not_see_the_rule_pages(personas: Personas, persona: str) -> None:
+    client = verified_client(getattr(personas, persona))
+    for url in [
+        "/aturan-risiko/",
+        "/aturan-risiko/group_pattern/",
+        "/aturan-risiko/group_pattern/ubah/",
+        "/aturan-risiko/versi/",
+        "/aturan-risiko/negara-tujuan/",
+        "/aturan-risiko/negara-tujuan/MY/ubah/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert "/aturan-risiko/" not in client.get("/").content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_sign_in() -> None:
+    from django.test import Client
+
+    response = Client().get("/aturan-risiko/")
+    assert response.status_code == 302
+    assert "/masuk/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["petugas_imigrasi", "petugas_tpi", "pimpasa"])
+def test_immigration_officers_may_not_edit(personas: Personas, persona: str) -> None:
+    client = verified_client(getattr(personas, persona))
+    assert client.get("/aturan-risiko/group_pattern/ubah/").status_code == 403
+    response = client.post(
+        "/aturan-risiko/group_pattern/ubah/",
+        {"name": "x", "weight": "99", "parameters": "{}", "change_note": "x"},
+    )
+    assert response.status_code == 403
+    assert _group_rule().weight == 25
+    assert client.get("/aturan-risiko/negara-tujuan/MY/ubah/").status_code == 403
+    assert "/ubah/" not in client.get("/aturan-risiko/").content.decode()
+
+
+def _form_data(**changes: str) -> dict[str, str]:
+    data = {
+        "name": "Pola kelompok",
+        "description": "Uraian",
+        "weight": "25",
+        "is_enabled": "on",
+        "parameters": '{"window_days": 14, "min_others": 2}',
+        "questions_id": "Siapa yang mengatur rombongan?",
+        "questions_en": "Who arranges the group?",
+        "change_note": "Uji halaman",
+    }
+    data.update(changes)
+    return data
+
+
+def test_analyst_edits_a_rule_through_the_page(personas: Personas) -> None:
+    client = verified_client(personas.analis_imigrasi)
+    page = client.get("/aturan-risiko/group_pattern/ubah/")
+    assert page.status_code == 200
+    assert "window_days" in page.content.decode()
+    response = client.post(
+        "/aturan-risiko/group_pattern/ubah/",
+        _form_data(weight="45", parameters='{"window_days": 5, "min_others": 4}'),
+    )
+    assert response.status_code == 302
+    rule = _group_rule()
+    assert rule.weight == 45
+    assert rule.parameters == {"window_days": 5, "min_others": 4}
+    assert rule.questions == [
+        {"id": "Siapa yang mengatur rombongan?", "en": "Who arranges the group?"}
+    ]
+    latest = RuleSetVersion.objects.order_by("-number").first()
+    assert latest is not None
+    history = client.get(f"/aturan-risiko/versi/{latest.number}/").content.decode()
+    assert "Persona analisimi" in history
+    assert "Uji halaman" in history
+    assert "window_days" in history
+
+
+@pytest.mark.parametrize(
+    ("changes", "message", "kept"),
+    [
+        pytest.param({"weight": "250"}, "Bobot paling besar 100", "250", id="weight"),
+        pytest.param(
+            {"parameters": '{"window_days": 5,'},
+            "bukan JSON yang sah",
+            "{&quot;window_days&quot;: 5,",
+            id="json",
+        ),
+        pytest.param(
+            {"parameters": '{"window_days": "lima"}'}, "harus bilangan bulat", "lima", id="type"
+        ),
+        pytest.param({"change_note": ""}, "Tuliskan alasan perubahan", "Uraian", id="note"),
+        pytest.param({"questions_en": "One\nTwo"}, "harus sama", "Two", id="question-count"),
+    ],
+)
+def test_edit_form_keeps_input_on_error(
+    personas: Personas, changes: dict[str, str], message: str, kept: str
+) -> None:
+    client = verified_client(personas.analis_imigrasi)
+    versions = RuleSetVersion.objects.count()
+    response = client.post("/aturan-risiko/group_pattern/ubah/", _form_data(**changes))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert kept in body
+    assert RuleSetVersion.objects.count() == versions
+    assert _group_rule().weight == 25
+
+
+def test_analyst_edits_a_destination_through_the_page(personas: Personas) -> None:
+    client = verified_client(personas.analis_imigrasi)
+    response = client.post(
+        "/aturan-risiko/negara-tujuan/MY/ubah/",
+        {"name": "Malaysia", "domestic_work_moratorium": "on", "note": "", "change_note": "Uji"},
+    )
+    assert response.status_code == 302
+    assert DestinationCountry.objects.get(code="MY").domestic_work_moratorium is True
+    added = client.post(
+        "/aturan-risiko/negara-tujuan/tambah/",
+        {"code": "nz", "name": "Selandia Baru", "note": "", "change_note": "Negara baru"},
+    )
+    assert added.status_code == 302
+    assert DestinationCountry.objects.get(code="NZ").name == "Selandia Baru"
+    duplicate = client.post(
+        "/aturan-risiko/negara-tujuan/tambah/",
+        {"code": "MY", "name": "Malaysia lagi", "note": "", "change_note": "x"},
+    )
+    assert duplicate.status_code == 200
+    assert "sudah ada" in duplicate.content.decode()
+    assert "Malaysia lagi" in duplicate.content.decode()
+
+
+def test_navigation_shows_rules_to_immigration_only(personas: Personas) -> None:
+    officer_home = verified_client(personas.petugas_imigrasi).get("/").content.decode()
+    assert 'href="/aturan-risiko/"' in officer_home

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from benteng.accounts.models import Role, User
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-" + "x" * 50,
+    "ALLOWED_HOSTS": "benteng.example.go.id",
+    "DATABASE_URL": "sqlite:////tmp/benteng-deploy-check.sqlite3",
+    "EMAIL_HOST": "smtp.example.go.id",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    test_only = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "BENTENG_REQUIRE_2FA"}
+    clean = {k: v for k, v in os.environ.items() if k not in test_only}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_the_secret_key_can_come_from_a_file(tmp_path):
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("from-a-file-" + "y" * 50)
+    env = {**PRODUCTION_ENV, "SECRET_KEY": "", "SECRET_KEY_FILE": str(secret_file)}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_requires_two_factor_and_hashes_with_argon2():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.BENTENG_REQUIRE_2FA, s.DEMO_MODE, s.PASSWORD_HASHERS[0].rsplit('.', 1)[1])"
+    )
+    result = _manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.splitlines()[-1].split() == ["True", "False", "Argon2PasswordHasher"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_every_role_and_a_second_run_keeps_user_changes(capsys):
+    # given
+    call_command("seed_demo")
+    roles = set(User.objects.filter(is_demo_account=True).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    # when: a user changes their name, then the seed runs again
+    User.objects.filter(username="imigrasi.tangerang").update(full_name="Nama Diubah")
+    count = User.objects.count()
+    call_command("seed_demo")
+    # then
+    assert User.objects.count() == count
+    assert User.objects.get(username="imigrasi.tangerang").full_name == "Nama Diubah"
+    assert "Benteng-Demo-2026" in capsys.readouterr().out

@@ -1,0 +1,284 @@
+"""Importing entries from CSV and XLSX files (built here with real bytes and openpyxl) and
+exporting a list: every bad row is reported by number, column and reason; nothing else lost."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from benteng.audit.models import AuditAction, AuditEntry
+from benteng.watchlists.imports import (
+    watchlist_export,
+    watchlist_import_apply,
+    watchlist_import_preview,
+    watchlist_import_template,
+)
+from benteng.watchlists.models import EntrySource, Watchlist, WatchlistEntry
+from tests.watchlists.conftest import NIK_MAN, NIK_WOMAN, make_entry, viewer_of
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["nama", "nik", "tanggal_lahir", "jenis_kelamin", "telepon", "nomor_paspor", "kategori"]
+GOOD_ROWS = [
+    ["Siti Rahmawati", NIK_WOMAN, "14-08-1990", "P", "0812-3456-7890", "C1234567", "Calo"],
+    ["Ujang Suryana", NIK_MAN, "1985-01-02", "L", "", "", "Calo"],
+    ["Dedi Kurniawan", "", "", "", "+62 857 1111 2222", "", "Penampung calon PMI"],
+]
+BAD_ROWS = [
+    ["Rina Marlina", "36030754089", "14-08-1990", "P", "", "", "Calo"],  # NIK too short
+    ["Asep Saepudin", "", "31-02-1990", "L", "", "X#1", "Calo"],  # date and passport
+    ["", "", "", "", "", "", ""],  # blank: skipped and counted
+    ["", "", "", "", "0812-0000-1111", "", "Calo"],  # no name for a person
+]
+
+
+def _csv(rows: list[list[str]], *, delimiter: str = ",") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(HEADER)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(header: list[object], rows: list[list[object]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _problems(preview):  # type: ignore[no-untyped-def]
+    return [(problem.row_number, problem.column, problem.message) for problem in preview.problems]
+
+
+# --- preview -----------------------------------------------------------------------------
+
+
+def test_a_csv_preview_reports_each_bad_row_and_writes_nothing(personas, police_list):
+    # when
+    preview = watchlist_import_preview(
+        watchlist=police_list, filename="calo.csv", content=_csv(GOOD_ROWS + BAD_ROWS)
+    )
+    # then
+    assert not WatchlistEntry.objects.exists()
+    assert [row.row_number for row in preview.valid_rows] == [2, 3, 4]
+    problems = _problems(preview)
+    assert (5, "nik", "NIK harus 16 digit angka; yang tertulis 11 digit.") in problems
+    assert any(
+        row == 6 and column == "tanggal_lahir" and "tidak ada di kalender" in message
+        for row, column, message in problems
+    )
+    assert any(
+        row == 6 and column == "nomor_paspor" and "tidak sah" in message
+        for row, column, message in problems
+    )
+    assert (8, "nama", "Nama lengkap wajib diisi.") in problems
+    assert preview.blank_rows == [7]
+    assert preview.invalid_count == 3
+    assert preview.row_count == 6
+    assert preview.can_import
+
+
+def test_a_semicolon_csv_with_a_byte_order_mark_is_read(personas, police_list):
+    content = "\ufeff".encode() + _csv(GOOD_ROWS, delimiter=";")
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.CSV", content=content)
+    assert len(preview.valid_rows) == 3
+    assert preview.problems == []
+
+
+def test_a_file_without_a_name_column_is_refused_as_a_whole(personas, police_list):
+    content = b"nik,kategori\n3603075408900003,Calo\n"
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=content)
+    assert not preview.can_import
+    assert "kolom “nama”" in preview.file_problems[0]
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "message"),
+    [
+        ("data.txt", b"nama\nA\n", "unggah berkas .csv atau .xlsx"),
+        ("data.xlsx", b"not a zip", "tidak dapat dibuka"),
+        ("data.csv", b"", "Berkas kosong."),
+    ],
+    ids=["extension", "broken-xlsx", "empty"],
+)
+def test_unreadable_files_say_why(personas, police_list, filename, content, message):
+    preview = watchlist_import_preview(watchlist=police_list, filename=filename, content=content)
+    assert not preview.can_import
+    assert message in " ".join(preview.file_problems)
+
+
+def test_unknown_columns_are_named_not_silently_dropped(personas, police_list):
+    content = b"No,nama,kategori,hobi\n1,Siti Aminah,Calo,memancing\n"
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=content)
+    assert preview.ignored_columns == ["No", "hobi"]
+    assert len(preview.valid_rows) == 1
+
+
+def test_duplicates_in_the_list_and_in_the_file_are_reported(personas, police_list):
+    # given
+    existing = make_entry(personas.analis_polri, police_list)
+    rows = [
+        ["Siti R.", NIK_WOMAN, "", "", "", "", "Calo"],
+        ["Ujang", NIK_MAN, "", "", "", "", "Calo"],
+        ["Ujang S.", NIK_MAN, "", "", "", "", "Calo"],
+    ]
+    # when
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=_csv(rows))
+    # then
+    problems = _problems(preview)
+    assert (
+        2,
+        "nik",
+        f"Sudah ada di daftar ini sebagai entri #{existing.pk} yang masih berlaku.",
+    ) in (problems)
+    assert (4, "nik", "Sama dengan baris 3 di berkas ini.") in problems
+    assert [row.row_number for row in preview.valid_rows] == [3]
+
+
+def test_an_xlsx_with_typed_cells_and_blank_rows_keeps_spreadsheet_row_numbers(
+    personas, police_list
+):
+    # given: numbers and dates as Excel stores them, a blank row, then bad values
+    excel_date = datetime.datetime(1990, 8, 14)  # noqa: DTZ001 - Excel cells carry no zone
+    rows: list[list[object]] = [
+        ["Siti Rahmawati", int(NIK_WOMAN), excel_date, "P", 81234567890, "C"],
+        [None, None, None, None, None, None],
+        ["Ujang Suryana", 3.60307e15, None, "L", None, "C"],  # a NIK Excel turned into a float
+        ["Asep", None, "1990-13-01", "laki-laki", None, None],
+    ]
+    header = ["Nama", "NIK", "Tanggal Lahir", "Jenis Kelamin", "Telepon", "Kategori"]
+    content = _xlsx(header, rows)
+    # when
+    preview = watchlist_import_preview(watchlist=police_list, filename="a.xlsx", content=content)
+    # then
+    assert [row.row_number for row in preview.valid_rows] == [2]
+    values = preview.valid_rows[0].values
+    assert values["nik"] == NIK_WOMAN
+    assert values["birth_date"] == datetime.date(1990, 8, 14)
+    assert values["phone"] == "6281234567890"
+    assert preview.blank_rows == [3]
+    problems = _problems(preview)
+    assert any(row == 4 and column == "NIK" for row, column, _message in problems)
+    assert any(
+        row == 5 and column == "Tanggal Lahir" and "tidak ada di kalender" in message
+        for row, column, message in problems
+    )
+    assert (5, "Kategori", "Kategori alasan wajib diisi.") in problems
+
+
+# --- apply -------------------------------------------------------------------------------
+
+
+def test_confirming_writes_the_valid_rows_with_one_audit_entry(personas, police_list):
+    # when
+    result = watchlist_import_apply(
+        viewer=viewer_of(personas.analis_polri),
+        watchlist=police_list,
+        filename="calo.csv",
+        content=_csv(GOOD_ROWS + BAD_ROWS),
+    )
+    # then
+    entries = list(WatchlistEntry.objects.order_by("pk"))
+    assert [entry.full_name for entry in entries] == [
+        "Siti Rahmawati",
+        "Ujang Suryana",
+        "Dedi Kurniawan",
+    ]
+    assert {entry.source for entry in entries} == {EntrySource.IMPORT}
+    assert [entry.source_reference for entry in entries] == [
+        "calo.csv:2",
+        "calo.csv:3",
+        "calo.csv:4",
+    ]
+    assert all(entry.created_by == personas.analis_polri for entry in entries)
+    assert entries[0].instruction == police_list.default_instruction
+    assert result.preview.invalid_count == 3
+    audit = AuditEntry.objects.get(
+        action=AuditAction.CREATE, object_type="watchlists.watchlistentry"
+    )
+    assert sorted(audit.object_ids) == sorted(str(entry.pk) for entry in entries)
+    assert audit.actor_id == personas.analis_polri.pk
+
+
+def test_imported_entries_reach_the_index_on_commit(
+    personas, police_list, recording_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = watchlist_import_apply(
+            viewer=viewer_of(personas.penyidik),
+            watchlist=police_list,
+            filename="calo.csv",
+            content=_csv(GOOD_ROWS),
+        )
+    assert [pk for pk, _in_force in recording_index.indexed] == [e.pk for e in result.entries]
+
+
+def test_only_keepers_import(personas, police_list):
+    from benteng.watchlists.services import WatchlistWriteRefused
+
+    with pytest.raises(WatchlistWriteRefused):
+        watchlist_import_apply(
+            viewer=viewer_of(personas.analis_imigrasi),
+            watchlist=police_list,
+            filename="calo.csv",
+            content=_csv(GOOD_ROWS),
+        )
+    assert not WatchlistEntry.objects.exists()
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_export_is_audited_and_imports_into_another_list(personas, police_list, file_format):
+    # given
+    keeper = viewer_of(personas.analis_polri)
+    entries = [
+        make_entry(personas.analis_polri, police_list),
+        make_entry(
+            personas.analis_polri,
+            police_list,
+            nik=NIK_MAN,
+            birth_date="",
+            sex="",
+            passport_no="",
+            phone="",
+        ),
+    ]
+    # when
+    data = watchlist_export(
+        viewer=keeper,
+        watchlist=police_list,
+        file_format=file_format,
+        entries=WatchlistEntry.objects.order_by("pk"),
+    )
+    sponsors = Watchlist.objects.get(code="polri-sponsor")
+    preview = watchlist_import_preview(
+        watchlist=sponsors, filename=f"ekspor.{file_format}", content=data
+    )
+    # then
+    audit = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert sorted(audit.object_ids) == sorted(str(entry.pk) for entry in entries)
+    assert audit.detail == {"watchlist": police_list.code, "format": file_format}
+    assert preview.problems == []
+    assert preview.ignored_columns == []
+    assert [row.values["nik"] for row in preview.valid_rows] == [NIK_WOMAN, NIK_MAN]
+    assert preview.valid_rows[0].values["internal_notes"] == entries[0].internal_notes
+    assert preview.valid_rows[0].values["birth_date"] == datetime.date(1990, 8, 14)
+
+
+def test_the_template_has_the_import_columns(personas, police_list):
+    content = watchlist_import_template(file_format="csv")
+    preview = watchlist_import_preview(watchlist=police_list, filename="t.csv", content=content)
+    assert preview.file_problems == []
+    assert preview.ignored_columns == []
+    assert preview.row_count == 0

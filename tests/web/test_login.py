@@ -1,0 +1,191 @@
+"""Signing in and out: messages, lock-out after repeated failures, audit entries, sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from benteng.audit.models import AuditAction, AuditEntry
+from tests.conftest import verified_client
+from tests.web.conftest import password_login
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_indonesian_and_asks_for_username_and_password(anonymous_client):
+    # when
+    response = anonymous_client.get("/masuk/")
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="id">' in html
+    assert "Masuk ke Benteng" in html
+    assert 'name="username"' in html
+    assert 'name="password"' in html
+
+
+def test_right_password_of_a_personal_data_role_leads_to_two_factor_enrolment(
+    personas, anonymous_client
+):
+    # given
+    officer = personas.petugas_imigrasi
+    # when
+    response = password_login(anonymous_client, officer)
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/verifikasi/daftar/"
+    entry = AuditEntry.objects.filter(action=AuditAction.LOGIN).latest("sequence")
+    assert entry.actor_id == officer.pk
+    assert entry.detail == {"second_factor": "pending"}
+    assert entry.ip_address == "127.0.0.1"
+
+
+def test_wrong_password_says_so_and_keeps_the_username(personas, anonymous_client):
+    # given
+    officer = personas.petugas_imigrasi
+    # when
+    response = password_login(anonymous_client, officer, password="salah-sekali-2026")
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in html
+    assert f'value="{officer.username}"' in html
+    assert "_auth_user_id" not in anonymous_client.session
+    entry = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).latest("sequence")
+    assert entry.actor_label == officer.username
+    assert entry.actor_id is None
+    assert entry.detail == {"locked_out": False}
+
+
+def test_empty_form_names_the_missing_fields(anonymous_client):
+    # when
+    response = anonymous_client.post("/masuk/", {"username": "", "password": ""})
+    # then
+    assert response.status_code == 200
+    assert response.content.decode().count("Bidang ini tidak boleh kosong.") == 2
+
+
+def test_account_locks_after_the_failure_limit_even_for_the_right_password(
+    personas, anonymous_client, settings
+):
+    # given
+    settings.AXES_FAILURE_LIMIT = 3
+    officer = personas.petugas_imigrasi
+    # when
+    responses = [
+        password_login(anonymous_client, officer, password=f"salah-{attempt}-2026")
+        for attempt in range(3)
+    ]
+    after_lock = password_login(anonymous_client, officer)
+    # then
+    assert [r.status_code for r in responses[:2]] == [200, 200]
+    assert responses[2].status_code == 429
+    html = responses[2].content.decode()
+    assert "Akun dikunci sementara" in html
+    assert "(3 kali)" in html
+    assert "30 menit" in html
+    assert after_lock.status_code == 429
+    assert "_auth_user_id" not in anonymous_client.session
+    failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).order_by("sequence")
+    assert [entry.detail["locked_out"] for entry in failed] == [False, False, True, True]
+
+
+def test_lock_out_is_per_username_so_a_colleague_still_signs_in(
+    personas, anonymous_client, settings
+):
+    # given
+    settings.AXES_FAILURE_LIMIT = 2
+    for attempt in range(2):
+        password_login(anonymous_client, personas.petugas_imigrasi, password=f"salah-{attempt}")
+    # when
+    response = password_login(anonymous_client, personas.pimpinan)
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_safe_next_is_kept_and_a_foreign_one_ignored(personas, anonymous_client):
+    # given
+    leader = personas.pimpinan  # leadership sees no personal data and needs no second factor
+    # when
+    kept = anonymous_client.post(
+        "/masuk/?next=/kantor/",
+        {"username": leader.username, "password": "Persona-Password-2026"},
+    )
+    anonymous_client.logout()
+    ignored = anonymous_client.post(
+        "/masuk/",
+        {
+            "username": leader.username,
+            "password": "Persona-Password-2026",
+            "next": "https://example.com/",
+        },
+    )
+    # then
+    assert kept["Location"] == "/kantor/"
+    assert ignored["Location"] == "/"
+
+
+def test_logout_only_by_post_and_audited(personas):
+    # given
+    officer = personas.petugas_imigrasi
+    client = verified_client(officer)
+    # when
+    by_get = client.get("/keluar/")
+    by_post = client.post("/keluar/")
+    # then
+    assert by_get.status_code == 405
+    assert by_post.status_code == 302
+    assert by_post["Location"] == "/masuk/"
+    assert "_auth_user_id" not in client.session
+    entry = AuditEntry.objects.filter(action=AuditAction.LOGOUT).latest("sequence")
+    assert entry.actor_id == officer.pk
+    assert client.get("/").status_code == 302
+
+
+def test_signed_in_visitor_of_the_login_page_goes_home(personas):
+    # given
+    client = verified_client(personas.petugas_imigrasi)
+    # when
+    response = client.get("/masuk/")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_session_expires_after_inactivity_and_is_refreshed_by_activity():
+    # then: at most half an hour idle, renewed on every request, gone with the browser
+    assert django_settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert django_settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_an_expired_session_sends_back_to_the_login_page(personas):
+    # given
+    client = verified_client(personas.petugas_imigrasi)
+    assert client.get("/").status_code == 200
+    # when
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    response = client.get("/")
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == "/masuk/?next=/"
+
+
+def test_each_request_pushes_the_session_expiry_forward(personas):
+    # given
+    client = verified_client(personas.petugas_imigrasi)
+    key = client.session.session_key
+    soon = timezone.now() + dt.timedelta(seconds=60)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    # when
+    client.get("/")
+    # then
+    assert Session.objects.get(session_key=key).expire_date > soon
