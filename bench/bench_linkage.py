@@ -269,6 +269,13 @@ def run_accuracy(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (all threads)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _peak_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -281,22 +288,27 @@ def run_one_speed(n_records: int, args: argparse.Namespace) -> dict[str, Any]:
     backend = DuckDBBackend(threads=args.threads, memory_limit=args.memory_limit)
     stages: dict[str, float] = {}
     started = time.perf_counter()
-    last = [started]
+    cpu_started = _cpu_seconds()
+    current = ["start", started]
 
     def progress(message: str) -> None:
         now = time.perf_counter()
-        stages[message] = round(now - last[0], 2)
-        last[0] = now
+        name, since = current
+        stages[str(name)] = round(stages.get(str(name), 0.0) + now - float(since), 2)
+        current[:] = [message, now]
 
     _model, result = train_and_link(records, backend=backend, workers=args.workers,
                                     progress=progress)  # fmt: skip
+    progress("done")
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_started
     own, children = _peak_mb()
     found = {frozenset((p.id_l, p.id_r)) for p in result.pairs}
     figures = score(found, expected)
     return {
         "records": len(records),
         "seconds": round(elapsed, 1),
+        "cpu_seconds": round(cpu, 1),
         "peak_rss_mb": round(own),
         "peak_rss_children_mb": round(children),
         "clusters": len({m.cluster_id for m in result.clusters}),
@@ -322,11 +334,13 @@ def run_speed(args: argparse.Namespace) -> list[dict[str, Any]]:
         row = json.loads(done.stdout.strip().splitlines()[-1])
         rows.append(row)
         print(
-            f"  {row['records']:>9,} records: {row['seconds']:6.1f} s, peak RSS "
+            f"  {row['records']:>9,} records: {row['seconds']:6.1f} s "
+            f"(CPU {row['cpu_seconds']:.0f} s), peak RSS "
             f"{row['peak_rss_mb']:,} MB (children {row['peak_rss_children_mb']:,} MB), "
             f"F1={row['f1']:.4f} (P={row['precision']:.4f} R={row['recall']:.4f})"
         )
-        print(f"      stages (s): {row['stages_s']}")
+        stages = ", ".join(f"{k} {v}" for k, v in row["stages_s"].items() if k != "start")
+        print(f"      wall seconds by step: {stages}")
     return rows
 
 
@@ -342,7 +356,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads")
     parser.add_argument("--workers", type=int, default=2, help="name-feature processes")
-    parser.add_argument("--memory-limit", default="3GB", help="DuckDB memory limit")
+    parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--one-speed", type=int, default=None, help=argparse.SUPPRESS)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from benteng.api.urls import api
 
@@ -7,8 +8,13 @@ urlpatterns = [
     path("", include("benteng.web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("daftar-pantauan/", include("benteng.watchlists.urls")),
+    path("penyaringan/", include("benteng.screening.urls")),
+    path("aturan-risiko/", include("benteng.screening.urls_rules")),
+    # One audited login (with lock-out and 2FA) for the whole site, the admin included.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="web:login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("aturan-risiko/", include("benteng.screening.urls_rules")),
-    path("penyaringan/", include("benteng.screening.urls")),
 ]

@@ -21,7 +21,7 @@ echo "== Static checks (ruff, import contract) =="
 $BIN/ruff check . && $BIN/ruff format --check . && $BIN/lint-imports || status=1
 
 echo "== Test suite on SQLite =="
-env -u DATABASE_URL $BIN/pytest "$@" || status=1
+env -u DATABASE_URL $BIN/pytest -n auto "$@" || status=1
 
 if $BIN/python - "$PG_URL" <<'PY' 2>/dev/null
 import sys, psycopg
@@ -29,7 +29,7 @@ psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_tim
 PY
 then
   echo "== Test suite on PostgreSQL ($PG_URL) =="
-  DATABASE_URL="$PG_URL" $BIN/pytest "$@" || status=1
+  DATABASE_URL="$PG_URL" $BIN/pytest -n auto "$@" || status=1
 elif [ "${BENTENG_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required but not reachable at $PG_URL" >&2
   status=1

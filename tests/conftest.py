@@ -49,6 +49,26 @@ def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def indonesian_by_default():  # type: ignore[no-untyped-def]
+    """Each test starts in the default language; a request in English must not leak on."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_screening_index():  # type: ignore[no-untyped-def]
+    """The in-process screening index is per process; rolled-back tests must not leak into it."""
+    from benteng.screening.index import screening_index_reset
+
+    screening_index_reset()
+    yield
+    screening_index_reset()
+
+
 @dataclass
 class Personas:
     petugas_imigrasi: User

@@ -3,6 +3,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Generic, Self, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from benteng.access.viewer import Viewer, as_viewer
@@ -91,7 +92,7 @@ def access_object(
     base = queryset if queryset is not None else model._default_manager.all()
     try:
         obj = base.filter(policy_for(model).rows(viewer)).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as error:
+    except (ObjectDoesNotExist, ValueError, TypeError) as error:
         raise NotVisible from error
     audit_record_read(viewer=viewer, objects=[obj], purpose=purpose or viewer.purpose)
     return obj

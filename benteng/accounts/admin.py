@@ -71,15 +71,16 @@ class AssignmentValidationMixin(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class BentengUserCreationForm(AssignmentValidationMixin, UserCreationForm):  # type: ignore[type-arg]
-    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
+    class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "full_name", "email", "role", "office", "villages")
 
 
 class BentengUserChangeForm(AssignmentValidationMixin, UserChangeForm):  # type: ignore[type-arg]
-    class Meta(UserChangeForm.Meta):  # type: ignore[name-defined]
+    class Meta(UserChangeForm.Meta):
         model = User
-        fields = [
+        # django-stubs declares UserChangeForm.Meta.fields as "__all__" only.
+        fields = (  # type: ignore[assignment]
             "username",
             "password",
             "full_name",
@@ -90,7 +91,7 @@ class BentengUserChangeForm(AssignmentValidationMixin, UserChangeForm):  # type:
             "office",
             "villages",
             "is_active",
-        ]
+        )
 
 
 @admin.register(User)

@@ -8,6 +8,8 @@ desa.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -188,7 +190,7 @@ class User(AbstractUser):
     # Only accounts created by `seed_demo` on a demo machine may skip 2FA, and only there.
     is_demo_account = models.BooleanField(default=False, editable=False)
 
-    objects = BentengUserManager()
+    objects: ClassVar[BentengUserManager] = BentengUserManager()
 
     REQUIRED_FIELDS = ["email"]
 

@@ -12,7 +12,7 @@ def _codes_with_ancestors(code: str) -> list[str]:
 
 
 # How local an office is: the village office first, the regional office last.
-OFFICE_LOCALITY = {
+OFFICE_LOCALITY: dict[str, int] = {
     OfficeKind.KANTOR_DESA: 0,
     OfficeKind.POLSEK: 1,
     OfficeKind.TPI: 1,

@@ -29,7 +29,8 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_per_page = 100
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).visible_to(request.user)
+        queryset: Any = super().get_queryset(request)
+        return queryset.visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

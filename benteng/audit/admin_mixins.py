@@ -15,7 +15,8 @@ class AuditedAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Admin pages of personal data go through the access layer and write the audit trail."""
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+        queryset: Any = super().get_queryset(request)
+        return queryset.visible_to(request.user)  # type: ignore[no-any-return]
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

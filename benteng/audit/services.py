@@ -31,8 +31,8 @@ def actor_for_viewer(viewer: Viewer) -> Actor:
 
     office = ""
     if viewer.office_id is not None:
-        office = Office.objects.filter(pk=viewer.office_id).values_list("name", flat=True).first()
-        office = office or ""
+        office_name = Office.objects.filter(pk=viewer.office_id).values_list("name", flat=True)
+        office = office_name.first() or ""
     if viewer.user_id is not None:
         user = User.objects.filter(pk=viewer.user_id).only("username").first()
         label = user.username if user else f"user:{viewer.user_id}"
@@ -159,7 +159,7 @@ def audit_chain_verify(*, batch_size: int = 5000) -> tuple[int, ChainBreak | Non
                 )
             if values["previous_hash"] != expected_previous:
                 return checked, ChainBreak(sequence, "previous hash does not match")
-            if entry_hash(values) != values["entry_hash"]:
+            if entry_hash(dict(values)) != values["entry_hash"]:
                 return checked, ChainBreak(sequence, "content does not match its hash")
             expected_previous = values["entry_hash"]
             expected_sequence += 1

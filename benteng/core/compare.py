@@ -537,9 +537,10 @@ def _levels(**values: tuple[float, float]) -> dict[Level, LevelParameters]:
 # phone, which the generator drops but never alters. u of an identical phone number is set
 # to 1e-6 rather than the identifier floor 1e-8: families share one phone. u of "one
 # character off" is 100 times u of "identical" for identifiers (each number has about a
-# hundred one-typo neighbours).
+# hundred one-typo neighbours). The prior, -22 bits, is the one that best fits which returned
+# candidates were true on the screening benchmark (bench_screening.py prints the fit).
 DEFAULT_PARAMETERS = ComparisonParameters(
-    prior_match_weight=-20.0,
+    prior_match_weight=-22.0,
     levels={
         "name_matches": _levels(
             exact=(0.594, 1.43e-4),

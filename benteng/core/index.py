@@ -3,18 +3,20 @@
 A :class:`ScreeningIndex` holds 10 to 1,000,000 watchlist entries and answers a query in
 about a millisecond on one core. It works in two stages:
 
-1. **Candidates by blocking keys.** Every entry is filed under several keys: its NIK,
-   passport number and phone; its order-insensitive name key and phonetic name key; each
-   phonetic name token with the birth year; each pair of phonetic name tokens; each *rare*
-   phonetic token alone; its birth date. A query looks up the same keys (plus its birth date
-   with day and month swapped and the birth date inside its NIK). Keys shared by too many
-   entries are dropped at build time (frequency caps), so "siti", "nur" or "muhammad" alone
-   never pull in a hundred thousand candidates; the token pairs and token + birth year keys
-   still find those people.
-2. **Scoring.** Candidates are ranked by a cheap pre-score (the key evidence plus the
-   birth-date and sex agreement, computed with numpy), and the best ``candidate_limit`` are
-   compared in full with :func:`benteng.core.compare.compare_prepared`, which gives the
-   calibrated score and the explanation.
+1. **Candidates by blocking keys.** Every entry is filed under several keys: its NIK, the
+   first 12 NIK digits (region and birth date), passport number and phone; its
+   order-insensitive name key; each phonetic name token alone and with the birth year; each
+   pair of phonetic name tokens; its birth date. A query looks up the same keys (plus its
+   birth date with day and month swapped and the birth date inside its NIK). Keys shared by
+   too many entries are dropped at build time (frequency caps), so "siti", "nur" or
+   "muhammad" alone never pull in a hundred thousand candidates; the token pairs and token +
+   birth year keys still find those people.
+2. **Scoring.** Candidates are ranked by the evidence of the keys they share; the best
+   ``shortlist_limit`` get the birth date, sex, birth place and address agreement
+   (vectorised with numpy) and a cheap name similarity (rapidfuzz); the best
+   ``candidate_limit`` are compared in full with
+   :func:`benteng.core.compare.compare_prepared`, which gives the calibrated score and the
+   explanation.
 
 Storage is columnar (numpy arrays and lists of normalised strings) and the key postings are
 a compressed sparse layout (sorted 64-bit key hashes, offsets, entry slots), so a million
@@ -35,10 +37,11 @@ de-duplicated by entry id.
 
 from __future__ import annotations
 
+import gc
 import threading
 import zlib
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -115,8 +118,6 @@ _YEAR_ORIGIN = 1800
 _MAX_PAIR_TOKENS = 6
 _SEX_CODES = {"L": 1, "P": 2}
 _SEX_VALUES = {1: "L", 2: "P"}
-
-
 _YEAR_FIELD_MAX = (1 << _YEAR_BITS) - 1
 _NIK_TAG = int(KeyKind.NIK) << _KIND_SHIFT
 _PASSPORT_TAG = int(KeyKind.PASSPORT) << _KIND_SHIFT
@@ -131,7 +132,7 @@ _NIK_HEAD_LENGTH = 12
 
 
 def _text_hash(text: str) -> int:
-    """A stable 60-bit hash of a text (the same in every process, unlike ``hash``)."""
+    """A stable 64-bit hash of a text (the same in every process, unlike ``hash``)."""
     data = text.encode("utf-8")
     return zlib.crc32(data) | (zlib.crc32(data[::-1]) << 32)
 
@@ -183,25 +184,29 @@ class _Postings:
     @classmethod
     def from_pairs(cls, hashes: UInt64Array, slots: Int32Array) -> _Postings:
         """Sort (hash, slot) pairs into the layout, dropping keys over their kind's cap."""
-        order = np.lexsort((slots, hashes))
+        order = np.argsort(hashes, kind="stable")
         hashes = hashes[order]
         slots = slots[order]
-        unique, starts, counts = np.unique(hashes, return_index=True, return_counts=True)
+        del order
+        if len(hashes) == 0:
+            return cls.empty()
+        starts = np.concatenate(([0], np.flatnonzero(hashes[1:] != hashes[:-1]) + 1))
+        counts = np.diff(np.append(starts, len(hashes)))
+        unique = hashes[starts]
+        del hashes
         kinds = (unique >> np.uint64(_KIND_SHIFT)).astype(np.int64)
         caps = np.zeros(16, dtype=np.int64)
         for kind, cap in KEY_CAPS.items():
             caps[int(kind)] = cap
         keep = counts <= caps[kinds]
         too_common = frozenset(int(value) for value in unique[~keep])
-        keep_posting = np.repeat(keep, counts)
         kept_counts = counts[keep]
         offsets = np.zeros(len(kept_counts) + 1, dtype=np.int64)
         np.cumsum(kept_counts, out=offsets[1:])
-        del starts
         return cls(
             keys=unique[keep],
             offsets=offsets,
-            slots=np.ascontiguousarray(slots[keep_posting], dtype=np.int32),
+            slots=np.ascontiguousarray(slots[np.repeat(keep, counts)], dtype=np.int32),
             too_common=too_common,
         )
 
@@ -219,14 +224,14 @@ class ScreeningIndex:
         *,
         parameters: ComparisonParameters = DEFAULT_PARAMETERS,
         candidate_limit: int = 10,
-        shortlist_limit: int = 200,
-        progress: Callable[[Iterable[IdentityRecord]], Iterable[IdentityRecord]] | None = None,
+        shortlist_limit: int = 120,
     ) -> None:
-        """Build the index from ``records`` (ids must be unique).
+        """Build the index from ``records`` (ids must be unique; wrap them in ``tqdm`` for a
+        progress bar).
 
-        ``shortlist_limit`` candidates (by key evidence) get the cheap name similarity;
-        the best ``candidate_limit`` of those are compared in full. ``progress`` may wrap
-        the records in a progress bar (``tqdm``).
+        The best ``shortlist_limit`` candidates by key evidence get the vectorised field
+        agreement and the cheap name similarity; the best ``candidate_limit`` of those are
+        compared in full.
         """
         self.parameters = parameters
         self.candidate_limit = candidate_limit
@@ -264,8 +269,7 @@ class ScreeningIndex:
                 for level in (Level.DIFFERENT, Level.WEAK, Level.GOOD, Level.STRONG, Level.EXACT)
             ]
         )
-        source = records if progress is None else progress(records)
-        self._build(source)
+        self._build(records)
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -414,7 +418,18 @@ class ScreeningIndex:
         return slot
 
     def _build(self, records: Iterable[IdentityRecord]) -> None:
-        """Fill an empty index: columns in growable buffers, postings sorted once."""
+        """Fill an empty index (with the cyclic garbage collector paused: a bulk build makes
+        millions of objects without cycles, and collecting them only slows it down)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._fill(records)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _fill(self, records: Iterable[IdentityRecord]) -> None:
+        """Columns in growable buffers, postings sorted once."""
         keys = array("Q")
         slots = array("i")
         births, nik_births = array("i"), array("i")
@@ -455,8 +470,7 @@ class ScreeningIndex:
         self._alive = np.ones(slot, dtype=np.int8)
         self._size = slot
         self._postings = _Postings.from_pairs(
-            np.frombuffer(keys, dtype=np.uint64).copy(),
-            np.frombuffer(slots, dtype=np.int32).copy(),
+            np.frombuffer(keys, dtype=np.uint64), np.frombuffer(slots, dtype=np.int32)
         )
 
     # -- changes ----------------------------------------------------------------------------
@@ -711,9 +725,18 @@ class ScreeningIndex:
         if len(slots) > limit:
             estimate += self._field_evidence(prepared, slots)
             if prepared.normalized_name:
+                # The name evidence lies between the weights of "different" and "exact": a
+                # candidate further below the limit-th best than that range cannot reach
+                # the limit, so only the others need the name similarity.
+                reach = float(self._name_weights.max() - self._name_weights.min())
+                cut = np.partition(estimate, len(estimate) - limit)[len(estimate) - limit]
+                contenders = np.flatnonzero(estimate >= cut - reach)
+                estimate = estimate[contenders]
+                slots = slots[contenders]
                 estimate += self._name_evidence(prepared, slots)
-            best = np.argpartition(-estimate, limit - 1)[:limit]
-            slots = slots[best]
+            if len(slots) > limit:
+                best = np.argpartition(-estimate, limit - 1)[:limit]
+                slots = slots[best]
         minimum_weight = -np.inf if threshold is None else score_to_match_weight(threshold)
         scored: dict[str, Candidate] = {}
         parameters = self.parameters

@@ -4,8 +4,9 @@ One dataset is deduplicated, two datasets are linked. The pipeline:
 
 1. **Features** (Python, before Splink): every :class:`IdentityRecord` becomes one row of
    derived columns built with the Indonesian name rules of :mod:`benteng.core.names`
-   (normalised name, order-insensitive name key, joined name, phonetic keys, first and last
-   token), birth-date parts, NIK, phone, passport number and cleaned birth place and address.
+   (order-insensitive name key, own name parts joined, phonetic codes of the name parts),
+   birth-date parts, NIK, phone, passport number, cleaned birth place and address, and
+   frequency-capped blocking keys.
 2. **Model**: Fellegi-Sunter comparisons on those columns (see ``_comparisons``), trained
    without labels: ``u`` by random sampling, ``m`` by expectation maximisation over two
    blocked passes, the prior match rate from deterministic rules. The trained model is a
@@ -49,8 +50,12 @@ from benteng.core.names import name_key, phonetic_tokens, split_parent_name
 from benteng.core.records import IdentityRecord
 
 __all__ = [
+    "DEFAULT_BLOCK_CAP",
     "DEFAULT_THRESHOLD",
+    "LEFT",
     "MODEL_FORMAT",
+    "M_FLOOR",
+    "RIGHT",
     "Backend",
     "ClusterMember",
     "DuckDBBackend",
@@ -59,7 +64,9 @@ __all__ = [
     "LinkedPair",
     "SparkBackend",
     "TrainingOptions",
+    "default_backend_for",
     "link_records",
+    "local_spark_session",
     "prepare_features",
     "train_and_link",
     "train_linker",
@@ -142,7 +149,6 @@ def _database(backend: Backend) -> Iterator[DatabaseAPI[Any]]:
         if backend.threads is not None:
             con.execute(f"SET threads = {int(backend.threads)}")
         if backend.memory_limit is not None:
-            con.execute("SELECT 1").fetchall()
             con.execute(f"SET memory_limit = '{_checked_size(backend.memory_limit)}'")
         if backend.temp_directory is not None:
             con.execute(f"SET temp_directory = '{_checked_path(backend.temp_directory)}'")
@@ -244,7 +250,7 @@ _NAME_COLUMNS = ("name_key", "name_flat", "phon_key", "phon_first", "phon_last")
 # ``WEAK_BLOCK_CAP`` records share it. So no block grows quadratically with the data.
 _STRONG_KEYS = ("name_key", "phon_key", "nik", "phone", "passport_no")
 _WEAK_KEYS = ("phon_first", "phon_last", "nik_a", "nik_b", "nik_c", "addr_head", "addr_tail")
-WEAK_BLOCK_CAP = 20
+WEAK_BLOCK_CAP = 10
 # Derived only for blocking (the comparisons use the full values).
 _KEY_ONLY_COLUMNS = ("nik_a", "nik_b", "nik_c", "addr_head", "addr_tail")
 
@@ -319,10 +325,13 @@ def _clean_sql(tables: Sequence[str]) -> str:
     )
     SELECT *,
         list_distinct(string_split(address, ' ')) AS addr_toks,
-        -- NIK without one of its three parts (a 16-digit NIK: region, birth date, serial):
-        -- a single typed-wrong digit leaves at least one of these keys intact.
+        -- NIK without one of its parts (16 digits: region, birth date DDMMYY, serial): a
+        -- single typed-wrong digit outside the birth year leaves one of these keys intact.
+        -- Only day and month are left out of the middle key: region + serial alone is
+        -- shared by thousands (serials restart for every birth date).
         CASE WHEN length(nik) >= 6 THEN substr(nik, {cut1} + 1) END AS nik_a,
-        CASE WHEN length(nik) >= 6
+        CASE WHEN length(nik) = 16 THEN substr(nik, 1, 6) || substr(nik, 11)
+            WHEN length(nik) >= 6
             THEN substr(nik, 1, {cut1}) || substr(nik, {cut2} + 1) END AS nik_b,
         CASE WHEN length(nik) >= 6 THEN substr(nik, 1, {cut2}) END AS nik_c,
         CASE WHEN len(string_split(address, ' ')) >= 3
@@ -417,14 +426,19 @@ def prepare_features(
             names.append(name)
         del lookup
         con.execute(f"CREATE TABLE keyed AS {_clean_sql(names)}")
+        for name in names:
+            con.unregister(name)
         con.execute(f"CREATE TABLE capped AS {_capped_sql('keyed', block_cap)}")
+        con.execute("DROP TABLE keyed")
         features = con.sql(_final_sql("capped", block_cap)).to_arrow_table()
     finally:
         con.close()
+    if len(datasets) == 1:
+        return [features.drop_columns(["ds"])]
     tables = []
     for index in range(len(datasets)):
         part = features.filter(pc.equal(features.column("ds"), index))
-        tables.append(part.drop_columns(["ds"]).combine_chunks())
+        tables.append(part.drop_columns(["ds"]))
     return tables
 
 
@@ -562,7 +576,6 @@ def _address_comparison(dialect: str) -> ComparisonCreator:
                 f"{shared} >= 0.6 * {smaller}",
                 label_for_charts="Most address words shared",
             ),
-            cll.JaroWinklerLevel("address", 0.8),
             cll.CustomLevel(f"{shared} >= 2", label_for_charts="Two address words shared"),
             cll.ElseLevel(),
         ],

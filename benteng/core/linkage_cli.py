@@ -7,6 +7,7 @@ the process exit code. Messages are in Bahasa Indonesia (the analysts' language)
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,7 @@ EXIT_INPUT_ERROR = 2
 # (link_records with a saved model).
 _STEPS_TRAIN_AND_LINK = 8
 _STEPS_LINK = 4
+_PARALLEL_FROM = 100_000
 
 
 def _read(path: Path, err: TextIO) -> list[IdentityRecord] | None:
@@ -91,7 +93,7 @@ def run_link(
     model: Path | None = None,
     save_model: Path | None = None,
     backend: Backend | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     stderr: TextIO | None = None,
     show_progress: bool = True,
 ) -> int:
@@ -101,10 +103,12 @@ def run_link(
     first file and ``id_r`` from the second), best first, and, when ``clusters`` is given,
     every record as ``id,cluster_id`` (plus ``source``, the file name, with two inputs).
     ``threshold`` defaults to the saved model's, or :data:`DEFAULT_THRESHOLD`.
+
     The model is estimated from the inputs unless ``model`` names a saved one; ``save_model``
-    writes the model used; ``workers`` processes compute name features on large inputs.
-    Row problems go to ``stderr`` with their row numbers and the run
-    goes on. Returns 0 on success and 2 when the inputs or arguments cannot be used.
+    writes the model used. ``workers`` processes compute the name features (default: one per
+    core, at most four, from 100,000 records on). Row problems go to ``stderr`` with their
+    row numbers and the run goes on. Returns 0 on success and 2 when the inputs or arguments
+    cannot be used.
     """
     err = stderr if stderr is not None else sys.stderr
     if len(inputs) not in (1, 2):
@@ -154,6 +158,8 @@ def run_link(
 
     backend = backend or DuckDBBackend()
     n_records = len(left) + len(right or ())
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if n_records >= _PARALLEL_FROM else 1
     too_small = len(left) < 2 and right is None
     steps = _STEPS_LINK if loaded_model is not None or too_small else _STEPS_TRAIN_AND_LINK
     with tqdm(
@@ -169,27 +175,32 @@ def run_link(
             bar.update(1)
 
         linkage_model = loaded_model
-        if too_small:
-            result = unlinked(left, right)
-        elif linkage_model is None:
-            linkage_model, result = train_and_link(
-                left,
-                right,
-                options=TrainingOptions(threshold=threshold or DEFAULT_THRESHOLD),
-                backend=backend,
-                workers=workers,
-                progress=step,
-            )
-        else:
-            result = link_records(
-                linkage_model,
-                left,
-                right,
-                threshold=threshold,
-                backend=backend,
-                workers=workers,
-                progress=step,
-            )
+        try:
+            if too_small:
+                result = unlinked(left, right)
+            elif linkage_model is None:
+                linkage_model, result = train_and_link(
+                    left,
+                    right,
+                    options=TrainingOptions(threshold=threshold or DEFAULT_THRESHOLD),
+                    backend=backend,
+                    workers=workers,
+                    progress=step,
+                )
+            else:
+                result = link_records(
+                    linkage_model,
+                    left,
+                    right,
+                    threshold=threshold,
+                    backend=backend,
+                    workers=workers,
+                    progress=step,
+                )
+        except ValueError as error:  # e.g. a saved model from an older comparison set
+            bar.close()
+            print(f"galat: penautan tidak dapat dijalankan: {error}", file=err)
+            return EXIT_INPUT_ERROR
     try:
         _write_pairs(output, result)
         if clusters is not None:

@@ -8,6 +8,8 @@ result's *earlier events* (office, date, outcome, reason) — never the other of
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
@@ -93,7 +95,7 @@ class ApplicationDecisionPolicy(RecordPolicy[ApplicationDecision]):
         return _through_application(viewer)
 
 
-POLICIES = [
+POLICIES: list[RecordPolicy[Any]] = [
     PassportApplicationPolicy(),
     DepartureCheckPolicy(),
     ScreeningResultPolicy(),

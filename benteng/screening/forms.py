@@ -30,6 +30,7 @@ from benteng.screening.models import (
     TravelDocument,
     TravelPurpose,
 )
+from benteng.screening.services import ApplicationInput, DepartureInput, ScreeningInputInvalid
 
 _DATE_SHAPE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
 CONTACT_ROWS = 4
@@ -223,8 +224,6 @@ class ApplicationForm(forms.Form):
         return field
 
     def clean(self) -> dict[str, Any]:
-        from benteng.screening.services import ApplicationInput, ScreeningInputInvalid
-
         cleaned = super().clean() or {}
         raw = {name: cleaned.get(name) for name in self.INPUT_FIELDS if name not in self.errors}
         try:
@@ -383,8 +382,6 @@ class DepartureForm(forms.Form):
         self.departure_input: Any = None
 
     def clean(self) -> dict[str, Any]:
-        from benteng.screening.services import DepartureInput, ScreeningInputInvalid
-
         cleaned = super().clean() or {}
         raw = {name: cleaned.get(name) for name in self.INPUT_FIELDS if name not in self.errors}
         try:

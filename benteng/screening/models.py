@@ -57,10 +57,6 @@ class ApplicationStatus(models.TextChoices):
     LAPSED = "gugur", _("Gugur (dokumen tidak dilengkapi)")
 
 
-class ScreeningQuerySet(AccessQuerySet[models.Model]):
-    pass
-
-
 class PassportApplication(IdentityFields):
     reference = models.CharField(_("nomor"), max_length=30, unique=True)
     office = models.ForeignKey(
@@ -107,7 +103,7 @@ class PassportApplication(IdentityFields):
     # Police see an application only when it hit a police watchlist or was referred to them.
     police_visible = models.BooleanField(default=False, db_index=True)
 
-    objects = ScreeningQuerySet.as_manager()
+    objects = AccessQuerySet["PassportApplication"].as_manager()
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -182,7 +178,7 @@ class DepartureCheck(IdentityFields):
     note = models.TextField(_("catatan"), blank=True)
     police_visible = models.BooleanField(default=False, db_index=True)
 
-    objects = ScreeningQuerySet.as_manager()
+    objects = AccessQuerySet["DepartureCheck"].as_manager()
 
     class Meta:
         ordering = ["-checked_at"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -101,14 +101,11 @@ def application_list_for(
 
 def application_get(viewer: Viewer, pk: Any) -> PassportApplication:
     """One application for this viewer; missing and not visible both raise ``NotVisible``."""
-    return cast(
+    return access_object(
+        _viewer_with_purpose(viewer),
         PassportApplication,
-        access_object(
-            _viewer_with_purpose(viewer),
-            PassportApplication,
-            pk,
-            queryset=PassportApplication.objects.select_related("office", "region", "entered_by"),
-        ),
+        pk,
+        queryset=PassportApplication.objects.select_related("office", "region", "entered_by"),
     )
 
 
@@ -139,14 +136,11 @@ def departure_list_for(
 
 def departure_get(viewer: Viewer, pk: Any) -> DepartureCheck:
     """One departure check for this viewer; missing and not visible both raise ``NotVisible``."""
-    return cast(
+    return access_object(
+        _viewer_with_purpose(viewer),
         DepartureCheck,
-        access_object(
-            _viewer_with_purpose(viewer),
-            DepartureCheck,
-            pk,
-            queryset=DepartureCheck.objects.select_related("office", "checked_by"),
-        ),
+        pk,
+        queryset=DepartureCheck.objects.select_related("office", "checked_by"),
     )
 
 

@@ -1255,10 +1255,9 @@ def _replay(
     """The earlier outcome of this key, or ``None``; raises when the values differ."""
     if not key:
         return None
-    record = cast(
-        "PassportApplication | DepartureCheck | None",
-        model.objects.filter(idempotency_key=key, **_owner_filter(model, viewer)).first(),
-    )
+    record: PassportApplication | DepartureCheck | None = model.objects.filter(
+        idempotency_key=key, **_owner_filter(model, viewer)
+    ).first()
     if record is None:
         return None
     if record.idempotency_fingerprint != fingerprint:

@@ -56,6 +56,13 @@ from benteng.screening.models import (
     PassportApplication,
     ScreeningResult,
 )
+from benteng.screening.services import (
+    IdempotencyKeyReused,
+    ScreeningInputInvalid,
+    application_screen,
+    departure_screen,
+    outcome_from_result,
+)
 
 PAGE_SIZE = 50
 PURPOSE = "penyaringan"
@@ -106,8 +113,6 @@ def _result_view(viewer: Viewer, record: Any, result: ScreeningResult | None) ->
     """The screening as this viewer may see it (the service's own projection)."""
     if result is None:
         return None
-    from benteng.screening.services import outcome_from_result
-
     return outcome_from_result(viewer=viewer, record=record, result=result)
 
 
@@ -136,6 +141,26 @@ def _questions(result: ScreeningResult | None) -> list[str]:
     return questions
 
 
+def _with_fresh_key(form_class: Any, request: HttpRequest) -> Any:
+    """The posted form again, with a new idempotency key and a word on why.
+
+    The key was used for a screening with other values: the officer went back in the browser
+    and changed the form after it had been sent. Sending again screens the new values.
+    """
+    data = request.POST.copy()
+    data["idempotency_key"] = uuid.uuid4().hex
+    form = form_class(data)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Formulir ini sudah pernah dikirim dengan isi yang berbeda. Periksa isiannya, lalu "
+            "kirim lagi untuk menyaring data yang baru."
+        ),
+    )
+    return form
+
+
 # --- the counter ---------------------------------------------------------------------------
 
 
@@ -148,12 +173,6 @@ def counter(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = ApplicationForm(request.POST)
         if form.is_valid():
-            from benteng.screening.services import (
-                IdempotencyKeyReused,
-                ScreeningInputInvalid,
-                application_screen,
-            )
-
             try:
                 outcome = application_screen(
                     viewer=viewer,
@@ -162,8 +181,8 @@ def counter(request: HttpRequest) -> HttpResponseBase:
                 )
             except ScreeningInputInvalid as error:
                 add_service_errors(form, error.errors)
-            except IdempotencyKeyReused as error:
-                form.add_error(None, str(error))
+            except IdempotencyKeyReused:
+                form = _with_fresh_key(ApplicationForm, request)
             else:
                 return redirect("screening:application_detail", pk=outcome.record.pk)
     else:
@@ -346,12 +365,6 @@ def departure_check(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = DepartureForm(request.POST)
         if form.is_valid():
-            from benteng.screening.services import (
-                IdempotencyKeyReused,
-                ScreeningInputInvalid,
-                departure_screen,
-            )
-
             try:
                 outcome = departure_screen(
                     viewer=viewer,
@@ -360,8 +373,8 @@ def departure_check(request: HttpRequest) -> HttpResponseBase:
                 )
             except ScreeningInputInvalid as error:
                 add_service_errors(form, error.errors)
-            except IdempotencyKeyReused as error:
-                form.add_error(None, str(error))
+            except IdempotencyKeyReused:
+                form = _with_fresh_key(DepartureForm, request)
             else:
                 return redirect("screening:departure_detail", pk=outcome.record.pk)
     else:

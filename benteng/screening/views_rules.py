@@ -173,7 +173,9 @@ def version_detail(request: HttpRequest, number: int) -> TemplateResponse:
                     "change": change,
                     "fields": [
                         {
-                            "field": RiskRule._meta.get_field(field.field).verbose_name,
+                            "field": getattr(
+                                RiskRule._meta.get_field(field.field), "verbose_name", field.field
+                            ),
                             "before": _pretty(field.before),
                             "after": _pretty(field.after),
                         }

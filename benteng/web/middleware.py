@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -33,14 +34,14 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        user: Any = request.user  # django-otp adds is_verified() and the device relation
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
-            and two_factor_required(user)  # type: ignore[arg-type]
+            and not user.is_verified()
+            and two_factor_required(user)
             and not self._is_open(request)
         ):
-            has_device = user.totpdevice_set.filter(confirmed=True).exists()  # type: ignore[union-attr]
+            has_device = user.totpdevice_set.filter(confirmed=True).exists()
             return redirect("web:two_factor_verify" if has_device else "web:two_factor_setup")
         return self.get_response(request)
 

@@ -40,6 +40,7 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import Actor, actor_for_viewer, audit_record, audit_record_read
 from benteng.regions.models import Region, RegionLevel
 from benteng.regions.selectors import region_get, region_search
+from benteng.screening.worklists import screening_home_figures
 from benteng.web import selectors
 from benteng.web.forms import DirectorySearchForm, LoginForm, RegionSearchForm, TokenForm
 from benteng.web.roles import ROLE_PURPOSES
@@ -327,6 +328,7 @@ def home(request: HttpRequest) -> TemplateResponse:
         context["agency_offices"] = selectors.agency_office_counts(agency=user.office.agency)
     if user.role in VILLAGE_ROLES:
         context["villages"] = selectors.villages_of_user(user=user)
+    context["screening_figures"] = screening_home_figures(viewer)
     return TemplateResponse(request, "web/home.html", context)
 
 

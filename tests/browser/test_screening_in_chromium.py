@@ -178,6 +178,7 @@ def test_postponed_applicant_is_seen_at_another_kanim_and_flagged_at_the_tpi(
     tpi = _signed_in(open_page, personas.petugas_tpi)
     tpi.goto("/penyaringan/tpi/")
     # when: keyboard only — the passport field has the focus, Tab moves on, Enter submits
+    tpi.wait_for_function("document.activeElement && document.activeElement.name === 'passport_no'")
     tpi.keyboard.type("C8812045")
     tpi.keyboard.press("Tab")
     tpi.keyboard.type("SITI NURHALIMAH")
@@ -191,6 +192,9 @@ def test_postponed_applicant_is_seen_at_another_kanim_and_flagged_at_the_tpi(
         tpi.get_by_test_id("instructions").inner_text()
     )
     # when: the flight number (focused) and Enter: the default button of a flagged passenger
+    tpi.wait_for_function(
+        "document.activeElement && document.activeElement.name === 'flight_number'"
+    )
     tpi.keyboard.type("QZ 7510")
     tpi.keyboard.press("Enter")
     tpi.wait_for_url("**/penyaringan/tpi/")

@@ -554,3 +554,20 @@ def test_estimated_weights_are_monotone_in_agreement_strength() -> None:
 def test_estimate_parameters_needs_two_records() -> None:
     with pytest.raises(ValueError, match="two records"):
         estimate_parameters([], [SITI])
+
+
+def test_name_feature_agrees_with_the_public_name_similarity() -> None:
+    # The comparison reuses parsed names (names._parsed_similarity); this guards that it
+    # gives exactly what names.name_similarity gives on the raw names.
+    from benteng.core.names import name_similarity
+    from benteng.core.synthetic import generate_identities
+
+    canonical, variants, truth = generate_identities(400, seed=9)
+    by_id = {record.id: record for record in canonical}
+    rng = random.Random(9)
+    pairs = [(by_id[truth[v.id]], v) for v in variants]
+    pairs += [tuple(rng.sample(canonical, 2)) for _ in range(400)]  # type: ignore[misc]
+    for a, b in pairs:
+        result = next(r for r in compare_identities(a, b).features if r.feature == "name_matches")
+        if result.level is not Level.EXACT:
+            assert result.similarity == pytest.approx(name_similarity(a.name, b.name))

@@ -13,9 +13,11 @@ import pytest
 from benteng.core.linkage import (
     DEFAULT_THRESHOLD,
     MODEL_FORMAT,
+    DuckDBBackend,
     LinkageModel,
     LinkageResult,
     TrainingOptions,
+    default_backend_for,
     link_records,
     prepare_features,
     train_linker,
@@ -420,10 +422,10 @@ def test_features_fold_names_dates_and_identifiers() -> None:
     assert row["phon_toks"] and len(row["phon_toks"]) == 3
     assert (row["dob"], row["dob_y"], row["dob_m"], row["dob_d"]) == ("1980-11-03", 1980, 11, 3)
     assert row["dob_sorted"] == "1980-03-11"
-    # the NIK without its serial, without its birth date, without its region
+    # the NIK without its serial, without its birth day and month, without its region
     assert (row["nik_c_blk"], row["nik_b_blk"], row["nik_a_blk"]) == (
         "360101431180",
-        "3601010005",
+        "360101800005",
         "4311800005",
     )
     assert row["passport_no"] == "C1234567"
@@ -436,3 +438,18 @@ def test_other_identifier_numbers_are_split_in_thirds_for_blocking() -> None:
     (table,) = prepare_features([[record]])
     row = table.to_pylist()[0]
     assert (row["nik_a_blk"], row["nik_b_blk"], row["nik_c_blk"]) == ("34567", "12567", "1234")
+
+
+def test_duckdb_settings_are_checked(model: LinkageModel) -> None:
+    records = [IdentityRecord(id="a", name="Eko"), IdentityRecord(id="b", name="Eko")]
+    with pytest.raises(ValueError, match="memory_limit"):
+        link_records(model, records, backend=DuckDBBackend(memory_limit="lots"))
+    with pytest.raises(ValueError, match="temp_directory"):
+        link_records(model, records, backend=DuckDBBackend(temp_directory="spill'; --"))
+    result = link_records(model, records, backend=DuckDBBackend(threads=1, memory_limit="1GB"))
+    assert len(result.clusters) == 2
+
+
+def test_backend_recommendation_by_size() -> None:
+    assert default_backend_for(1_000_000) == "duckdb"
+    assert default_backend_for(200_000_000) == "spark"

@@ -236,3 +236,21 @@ def test_missing_model_file(tmp_path: Path) -> None:
     code = run_link([source], tmp_path / "p.csv", None, model=tmp_path / "m.json", stderr=err)
     assert code == EXIT_INPUT_ERROR
     assert "m.json" in err.getvalue()
+
+
+def test_model_from_another_comparison_set(
+    dedupe_run: tuple[Path, int, str], tmp_path: Path
+) -> None:
+    folder, _, _ = dedupe_run
+    data = LinkageModel.load(folder / "model.json").to_dict()
+    data["splink_settings"]["comparisons"][0]["comparison_levels"].pop()
+    old = tmp_path / "old.json"
+    LinkageModel.from_dict(data).save(old)
+    err = io.StringIO()
+    code = run_link(
+        [folder / "people.csv"], tmp_path / "p.csv", None, model=old, stderr=err,
+        show_progress=False,
+    )  # fmt: skip
+    assert code == EXIT_INPUT_ERROR
+    assert "train it again" in err.getvalue()
+    assert not (tmp_path / "p.csv").exists()

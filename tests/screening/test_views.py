@@ -462,6 +462,8 @@ def test_tpi_check_flags_a_delayed_applicant_and_records_the_delay(personas, pos
     # the first (default) button delays a flagged passenger
     buttons = re.findall(r'<button type="submit" name="outcome" value="([a-z_]+)"', page)
     assert buttons[0] == DepartureOutcome.DELAY
+    for key in ("i", "t", "s", "f"):  # allow, delay, hand over, flight number
+        assert f'accesskey="{key}"' in page
     # when: the officer presses Enter (the default button) with a flight number
     decided = post(
         client,
@@ -560,3 +562,70 @@ def test_open_application_elsewhere_is_shown_as_a_duplicate(personas):
     duplicates = page.split('data-testid="duplicates"')[1].split("</section>")[0]
     assert "Permohonan lain di Kantor Imigrasi Kelas I Serang pada 20-11-2026" in duplicates
     assert "01-10-2026" not in duplicates
+
+
+def test_home_figures_partial_renders_for_each_screening_role(personas):
+    from django.template.loader import render_to_string
+
+    from benteng.screening.worklists import screening_home_figures
+
+    application_make()
+    for persona, expected in [
+        ("petugas_imigrasi", "Menunggu keputusan"),
+        ("petugas_tpi", "Pemeriksaan keberangkatan hari ini"),
+        ("penyidik", "Permohonan dirujuk/hit daftar polisi"),
+    ]:
+        viewer = Viewer.for_user(getattr(personas, persona))
+        html = render_to_string(
+            "screening/_home_figures.html", {"figures": screening_home_figures(viewer)}
+        )
+        assert expected in html, persona
+    empty = screening_home_figures(Viewer.for_user(personas.pimpasa))
+    assert render_to_string("screening/_home_figures.html", {"figures": empty}).strip() == ""
+
+
+def test_other_kanims_decision_is_shown_but_not_its_application(personas, post):
+    # given: Kanim Serang screened and postponed the applicant
+    serang = verified_client(personas.petugas_imigrasi_other)
+    first = post(serang, reverse("screening:counter"), APPLICANT)
+    serang_application = PassportApplication.objects.get()
+    post(
+        serang,
+        reverse("screening:application_decision", args=[serang_application.pk]),
+        _decision_data(),
+    )
+    # when: she applies at Kanim Tangerang, her name written differently
+    tangerang = verified_client(personas.petugas_imigrasi)
+    second = post(tangerang, reverse("screening:counter"), {**APPLICANT, "full_name": "Nur 'Aini"})
+    page = _text(tangerang.get(second["Location"]))
+    # then: the decision at Serang, with its reason and due date, but no way into its record
+    events = page.split('data-testid="earlier-events"')[1].split("</section>")[0]
+    assert "Kantor Imigrasi Kelas I Serang" in events
+    assert "Tunda sampai dokumen dilengkapi" in events
+    assert "Dokumen pendukung belum lengkap" in events
+    assert first["Location"] not in events
+    assert tangerang.get(first["Location"]).status_code == 404
+
+
+def test_form_sent_again_with_other_values_gets_a_fresh_key(personas, post):
+    client = verified_client(personas.petugas_imigrasi)
+    post(client, reverse("screening:counter"), {**APPLICANT, "idempotency_key": "k1"})
+    # the officer goes back in the browser, changes the name and sends the same form again
+    response = post(
+        client,
+        reverse("screening:counter"),
+        {**APPLICANT, "full_name": "Nur Aini Lestari", "idempotency_key": "k1"},
+    )
+    page = _text(response)
+    assert response.status_code == 200
+    assert "sudah pernah dikirim dengan isi yang berbeda" in page
+    assert 'value="Nur Aini Lestari"' in page
+    fresh = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    assert fresh != "k1"
+    again = post(
+        client,
+        reverse("screening:counter"),
+        {**APPLICANT, "full_name": "Nur Aini Lestari", "idempotency_key": fresh},
+    )
+    assert again.status_code == 302
+    assert PassportApplication.objects.count() == 2

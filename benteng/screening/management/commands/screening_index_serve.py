@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import signal
 import threading
@@ -90,6 +91,9 @@ class Command(BaseCommand):
             snapshot_max_age=options["snapshot_max_age"],
             store_settings=store_settings,
         )
+        # The index is long-lived: keep the collector from walking it again and again.
+        gc.collect()
+        gc.freeze()
         try:
             server = ScreeningIndexServer(socket_path, store)
         except (ScreeningIndexError, OSError) as error:
