@@ -50,6 +50,9 @@ def env_secret(name: str) -> str:
 DEBUG = env_bool("DEBUG")
 # The local demo of `make run`: demo accounts may skip 2FA and every page shows a banner.
 DEMO_MODE = env_bool("BENTENG_DEMO")
+# Demo accounts and synthetic records may be created on development machines only; fixed at
+# start-up (the test runner turns DEBUG off while tests run).
+ALLOW_DEMO_DATA = DEBUG
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
@@ -92,11 +95,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "benteng.web.locale.ChosenLanguageMiddleware",
+    "benteng.web.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "benteng.web.middleware.TwoFactorRequiredMiddleware",
+    "benteng.web.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,12 +171,20 @@ LOGOUT_REDIRECT_URL = "web:login"
 
 # Two-factor authentication (TOTP) for every role that sees personal data.
 BENTENG_REQUIRE_2FA = env_bool("BENTENG_REQUIRE_2FA", default=True)
+if not DEBUG and (DEMO_MODE or not BENTENG_REQUIRE_2FA):
+    raise ImproperlyConfigured(
+        "BENTENG_DEMO and BENTENG_REQUIRE_2FA=0 are for a local demo only; "
+        "they are refused when DEBUG is off."
+    )
 OTP_TOTP_ISSUER = "Benteng"
 
 # Lock-out after repeated failed logins (per username and IP).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per username from any address (guessing from several addresses still locks), and per device
+# (address + browser) across usernames (password spraying); not per bare address, so one
+# officer's typos do not lock a whole office behind one NAT address.
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False

@@ -78,3 +78,21 @@ def test_seed_demo_creates_every_role_and_a_second_run_keeps_user_changes(capsys
     assert User.objects.count() == count
     assert User.objects.get(username="imigrasi.tangerang").full_name == "Nama Diubah"
     assert "Benteng-Demo-2026" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "override",
+    [{"BENTENG_DEMO": "1"}, {"BENTENG_REQUIRE_2FA": "0"}],
+    ids=["demo-mode", "two-factor-off"],
+)
+def test_production_refuses_the_demo_relaxations(override):
+    result = _manage("check", env={**PRODUCTION_ENV, **override})
+    assert result.returncode != 0
+    assert "local demo only" in result.stderr
+
+
+def test_seed_demo_refuses_to_run_in_production():
+    result = _manage("seed_demo", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    # Settings refuse first or the command does; either way no demo account is made.
+    assert "seed_demo" in result.stderr or "DEBUG" in result.stderr

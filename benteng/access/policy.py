@@ -86,13 +86,15 @@ def access_object(
     queryset: models.QuerySet[ModelT] | None = None,
 ) -> ModelT:
     """Load one object on a viewer's behalf and record the read in the audit trail."""
-    from benteng.audit.services import audit_record_read
+    from benteng.audit.services import audit_record_denied, audit_record_read
 
     viewer = as_viewer(who)
     base = queryset if queryset is not None else model._default_manager.all()
     try:
         obj = base.filter(policy_for(model).rows(viewer)).get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError) as error:
+        # Probing other offices' ids leaves a trace, the same for missing and forbidden.
+        audit_record_denied(viewer=viewer, model=model, pk=pk)
         raise NotVisible from error
     audit_record_read(viewer=viewer, objects=[obj], purpose=purpose or viewer.purpose)
     return obj

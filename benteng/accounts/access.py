@@ -1,9 +1,10 @@
 """Who may see which staff accounts.
 
 Officers' names, phone numbers and e-mail addresses are personal data too. Everybody sees their
-own account in full; colleagues of the same office, and the people working the same villages
-(the PIC desa, their PIMPASA and Bhabinkamtibmas), see each other's name, role and office, so
-they know whom to call; contact details stay with the person and the administrators.
+own account in full; leadership sees only that (it works with aggregates). Colleagues of the same
+office, and the people working the same villages (the PIC desa, their PIMPASA and
+Bhabinkamtibmas), see each other's name, role and office, so they know whom to call; contact
+details stay with the person and the administrators.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class UserPolicy(RecordPolicy[User]):
         if viewer.is_admin:
             return EVERYTHING
         visible = Q(pk=viewer.user_id)
+        if viewer.role == "pimpinan":
+            # Leadership works with aggregates and signs in without a second factor.
+            return visible
         if viewer.office_id is not None:
             visible |= Q(office_id=viewer.office_id)
         if viewer.village_codes:

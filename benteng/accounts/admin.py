@@ -7,11 +7,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from benteng.access.viewer import Viewer
 from benteng.accounts.models import Agency, Office, OfficeCoverage, User
 from benteng.accounts.services import office_validate, user_validate_assignment
 from benteng.audit.admin_mixins import AuditedAdminMixin
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_write
 
 
 @admin.register(Agency)
@@ -132,6 +136,20 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+
+    def user_change_password(self, request: Any, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None:
+                audit_record_write(
+                    viewer=Viewer.for_user(request.user),
+                    action=AuditAction.UPDATE,
+                    obj=user,
+                    changed_fields=["password"],
+                    purpose="admin",
+                )
+        return response
 
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
         # Staff status follows the role: only administrators use this site.

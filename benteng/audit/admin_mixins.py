@@ -60,6 +60,35 @@ class AuditedAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
             purpose="admin",
         )
 
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        self._audit_read(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if request.method == "GET":
+            self._audit_read(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        """The "delete selected" action: one entry naming every record deleted."""
+        viewer = Viewer.for_user(request.user)  # type: ignore[arg-type]
+        for obj in queryset:
+            audit_record_write(viewer=viewer, action=AuditAction.DELETE, obj=obj, purpose="admin")
+        super().delete_queryset(request, queryset)
+
+    def _audit_read(self, request: HttpRequest, object_id: str) -> None:
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            audit_record_read(
+                viewer=Viewer.for_user(request.user),  # type: ignore[arg-type]
+                objects=[obj],
+                purpose="admin",
+            )
+
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit_record_write(
             viewer=Viewer.for_user(request.user),  # type: ignore[arg-type]

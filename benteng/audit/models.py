@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Gagal masuk")
     LOGOUT = "logout", _("Keluar")
     TWO_FACTOR = "two_factor", _("Verifikasi dua langkah")
+    DENIED = "denied", _("Akses ditolak atau data tidak ada")
 
 
 class AuditEntry(models.Model):

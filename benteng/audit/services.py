@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from benteng.audit.chain import GENESIS_HASH, entry_hash
 from benteng.audit.models import AuditAction, AuditChainHead, AuditEntry
@@ -44,6 +47,19 @@ def actor_for_viewer(viewer: Viewer) -> Actor:
     return Actor(user_id=None, label="sistem", role=viewer.role)
 
 
+def normalized_ip_address(value: str | None) -> str | None:
+    """The address as the database will store it, so the hash matches what is kept."""
+    if not value:
+        return None
+    address = value.split("%", 1)[0].strip()  # an IPv6 zone id ("fe80::1%eth0") is not kept
+    try:
+        if ":" in address:
+            return clean_ipv6_address(address)
+        return str(ipaddress.IPv4Address(address))
+    except (ValueError, ValidationError):
+        return None
+
+
 def object_type_of(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
@@ -79,7 +95,7 @@ def audit_record(
             "recipient": recipient[:200],
             "legal_basis": legal_basis[:300],
             "detail": detail or {},
-            "ip_address": ip_address,
+            "ip_address": normalized_ip_address(ip_address),
             "previous_hash": head.last_hash or GENESIS_HASH,
         }
         values["entry_hash"] = entry_hash(values)
@@ -128,6 +144,17 @@ def audit_record_write(
         object_ids=[obj.pk],
         purpose=purpose or viewer.purpose,
         detail={"fields": sorted(changed_fields)} if changed_fields else {},
+    )
+
+
+def audit_record_denied(*, viewer: Viewer, model: type[models.Model], pk: Any) -> AuditEntry:
+    """Record an attempt to open a record that is missing or not the viewer's to see."""
+    return audit_record(
+        actor=actor_for_viewer(viewer),
+        action=AuditAction.DENIED,
+        object_type=object_type_of(model),
+        object_ids=[str(pk)[:40]],
+        purpose=viewer.purpose,
     )
 
 

@@ -41,9 +41,9 @@ from rapidfuzz.distance import OSA
 from benteng.core.names import (
     DEFAULT_RULES,
     ParsedName,
-    _parsed_similarity,
     normalize_name,
     parse_name,
+    parsed_name_similarity,
 )
 from benteng.core.nik import parse_nik
 from benteng.core.phones import normalize_phone
@@ -241,7 +241,7 @@ def _parsed_name_similarity(a: PreparedIdentity, b: PreparedIdentity) -> float:
     left, right = a.parsed_name, b.parsed_name
     if (left.key, a.normalized_name) > (right.key, b.normalized_name):
         left, right = right, left  # one fixed order keeps the greedy alignment symmetric
-    return _parsed_similarity(left, right, DEFAULT_RULES)
+    return parsed_name_similarity(left, right, DEFAULT_RULES)
 
 
 def name_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
@@ -531,7 +531,9 @@ def _levels(**values: tuple[float, float]) -> dict[Level, LevelParameters]:
 
 # Estimated with estimate_parameters() on the Indonesian synthetic benchmark (200,000 people
 # with one variant each, 1,000,000 random pairs of different people, seed 20261127; run
-# `bench/bench_screening.py --estimate`), rounded to three significant digits. Levels the
+# `bench/bench_screening.py --estimate`), rounded to three significant digits. Another
+# random-pair sample moves the rarest levels (identical address, swapped or mistyped birth
+# date) by up to half a bit. Levels the
 # generator never produces keep the documented judgement values (see docs/core-screening.md):
 # NIK "different", the NIK/birth-date cross-check, and m of birth place, passport, address and
 # phone, which the generator drops but never alters. u of an identical phone number is set

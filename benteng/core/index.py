@@ -27,12 +27,12 @@ Changes without a rebuild: :meth:`ScreeningIndex.add`, :meth:`~ScreeningIndex.up
 entries marked dead); :meth:`~ScreeningIndex.compact` folds the overlay into the arrays.
 
 Thread safety: any number of threads may call :meth:`~ScreeningIndex.search` while one
-thread writes. Writers take an internal lock (so concurrent writers are serialised); a write
-fills an entry's columns before publishing its postings, arrays grow by copy-and-swap and
-compaction swaps in a new posting table in one assignment, so a reader never sees a
-half-written entry: it sees each entry as before or as after the write. During an
-:meth:`~ScreeningIndex.update` a reader may briefly find both versions; results are
-de-duplicated by entry id.
+thread writes. Writers take an internal lock (so concurrent writers are serialised). A write
+fills an entry's columns before publishing its postings; arrays grow by copy-and-swap;
+compaction swaps in a new posting table (arrays and overlay together) in one assignment.
+So a reader never sees a half-written entry: it sees each entry as before or as after the
+write. During an :meth:`~ScreeningIndex.update` a reader may briefly find both versions;
+results are de-duplicated by entry id.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import threading
 import zlib
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 from itertools import combinations
@@ -171,6 +171,10 @@ class _Postings:
     offsets: Int64Array
     slots: Int32Array
     too_common: frozenset[int]
+    # Postings of entries added since the arrays were built: key -> slots. Mutated in place
+    # by the (locked) writer; compaction replaces the whole _Postings in one assignment, so
+    # a reader always sees arrays and overlay of the same generation.
+    overlay: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> _Postings:
@@ -262,7 +266,6 @@ class ScreeningIndex:
         self._size = 0
         self._slot_by_id: dict[str, int] = {}
         self._postings = _Postings.empty()
-        self._overlay: dict[int, list[int]] = {}
         self._name_weights = np.array(
             [
                 parameters.weight("name_matches", level)
@@ -478,11 +481,11 @@ class ScreeningIndex:
     def _insert(self, record: IdentityRecord) -> int:
         prepared = prepare_identity(record)
         slot = self._store(prepared)
-        too_common = self._postings.too_common
+        postings = self._postings
         for key in self._keys(prepared, query=False):
-            if key in too_common:
+            if key in postings.too_common:
                 continue
-            self._overlay.setdefault(key, []).append(slot)
+            postings.overlay.setdefault(key, []).append(slot)
         self._alive[slot] = 1
         return slot
 
@@ -515,7 +518,7 @@ class ScreeningIndex:
         """
         with self._write_lock:
             static_keys, static_slots = self._postings.pairs()
-            overlay = self._overlay
+            overlay = self._postings.overlay
             overlay_keys = np.fromiter(
                 (key for key, slots in overlay.items() for _ in slots), dtype=np.uint64
             )
@@ -532,7 +535,6 @@ class ScreeningIndex:
                 slots=postings.slots,
                 too_common=postings.too_common | self._postings.too_common,
             )
-            self._overlay = {}
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -589,7 +591,7 @@ class ScreeningIndex:
     def _candidates(self, prepared: PreparedIdentity) -> tuple[Int32Array, Float64Array]:
         """Alive slots sharing a key with the query, with the evidence of the keys shared."""
         postings = self._postings
-        overlay = self._overlay
+        overlay = postings.overlay
         keys = self._keys(prepared, query=True)
         empty = np.zeros(0, dtype=np.int32), np.zeros(0)
         if not keys:

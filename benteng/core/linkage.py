@@ -207,6 +207,7 @@ def local_spark_session(
     from pyspark.sql import SparkSession
     from splink.internals.spark.jar_location import similarity_jar_location
 
+    scratch = checkpoint_dir or tempfile.mkdtemp(prefix="splink-")
     spark = (
         SparkSession.builder.master(master)
         .appName("benteng-linkage")
@@ -217,9 +218,10 @@ def local_spark_session(
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.ansi.enabled", "false")
+        .config("spark.sql.warehouse.dir", str(Path(scratch) / "warehouse"))
         .getOrCreate()
     )
-    spark.sparkContext.setCheckpointDir(checkpoint_dir or tempfile.mkdtemp(prefix="splink-"))
+    spark.sparkContext.setCheckpointDir(scratch)
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -395,12 +397,19 @@ def _name_feature_lookup(
     distinct = list(dict.fromkeys(r.name for records in datasets for r in records))
     if workers <= 1 or len(distinct) < 20_000:
         return {name: _name_features(name) for name in distinct}
+    import gc
     import multiprocessing
 
     size = -(-len(distinct) // (workers * 4))
     chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        rows = [row for part in pool.map(_name_feature_rows, chunks) for row in part]
+    # Freeze the parent's objects so the children's garbage collector does not touch (and
+    # so copy) every page of the records they inherited through fork.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            rows = [row for part in pool.map(_name_feature_rows, chunks) for row in part]
+    finally:
+        gc.unfreeze()
     return dict(zip(distinct, rows, strict=True))
 
 
@@ -443,14 +452,19 @@ def prepare_features(
 
 
 def _active_fields(tables: Sequence[pa.Table]) -> list[str]:
-    """Optional fields with enough values to estimate their parameters."""
+    """Optional fields with values in at least 1 % of the records of every dataset.
+
+    A field only one side of a link has could never agree or disagree: it gets no comparison.
+    """
     column_of = {"birth_date": "dob"}
     active = []
-    total = sum(t.num_rows for t in tables)
     for name in OPTIONAL_FIELDS:
         column = column_of.get(name, name)
-        present = sum(t.num_rows - t.column(column).null_count for t in tables)
-        if total and present / total >= 0.01 and present >= 2:
+        present = [t.num_rows - t.column(column).null_count for t in tables]
+        enough = all(
+            n >= 1 and n >= 0.01 * t.num_rows for n, t in zip(present, tables, strict=True)
+        )
+        if enough and sum(present) >= 2:
             active.append(name)
     return active
 
@@ -861,7 +875,7 @@ class TrainingOptions:
 
     seed: int = 7
     u_max_pairs: float = 1e6
-    em_max_pairs: float = 1e6
+    em_max_pairs: float = 5e5
     recall_of_exact_rules: float = 0.7
     threshold: float = DEFAULT_THRESHOLD
     block_cap: int = DEFAULT_BLOCK_CAP
@@ -1079,13 +1093,21 @@ def _collect_clusters(
         if two_datasets
         else f"'{LEFT}'"
     )
+    if isinstance(linker._db_api, DuckDBAPI):
+        # Number clusters 1, 2, ... in SQL (parallel); Splink names them after a record.
+        sql = f"""
+            SELECT unique_id, CAST(dense_rank() OVER (ORDER BY cluster_id) AS VARCHAR),
+                   {source} AS source
+            FROM {clustered.physical_name}
+            ORDER BY source, unique_id
+        """  # noqa: S608 - names from Splink, not input
+        ids, numbers, sources = (_query(linker, sql).column(i).to_pylist() for i in range(3))
+        return [ClusterMember(*member) for member in zip(ids, numbers, sources, strict=True)]
+    # On Spark a global window would move every row into one partition: number in Python.
     sql = f"""
         SELECT unique_id, cluster_id, {source} FROM {clustered.physical_name}
     """  # noqa: S608 - names from Splink, not input
-    table = _query(linker, sql)
-    ids, splink_ids, sources = (table.column(i).to_pylist() for i in range(3))
-    # Splink names a cluster after one of its records; number them 1, 2, ... instead
-    # (in Python: a global window would put all rows in one Spark partition).
+    ids, splink_ids, sources = (_query(linker, sql).column(i).to_pylist() for i in range(3))
     number = {cluster: str(n) for n, cluster in enumerate(sorted(set(splink_ids)), start=1)}
     members = [
         ClusterMember(str(i), number[c], str(s))

@@ -40,6 +40,16 @@ EXIT_INPUT_ERROR = 2
 _STEPS_TRAIN_AND_LINK = 8
 _STEPS_LINK = 4
 _PARALLEL_FROM = 100_000
+# The library reports its steps in English; the analyst reads them in Bahasa Indonesia.
+_STEP_NAMES = {
+    "preparing features": "menyiapkan fitur nama dan data",
+    "estimating the match rate": "memperkirakan tingkat kecocokan",
+    "estimating u by random sampling": "memperkirakan u dari sampel acak",
+    "estimating m by expectation maximisation": "memperkirakan m (EM)",
+    "scoring candidate pairs": "menilai pasangan kandidat",
+    "clustering": "membentuk klaster",
+    "collecting results": "mengumpulkan hasil",
+}
 
 
 def _read(path: Path, err: TextIO) -> list[IdentityRecord] | None:
@@ -171,7 +181,7 @@ def run_link(
     ) as bar:
 
         def step(message: str) -> None:
-            bar.set_postfix_str(message)
+            bar.set_postfix_str(_STEP_NAMES.get(message, message))
             bar.update(1)
 
         linkage_model = loaded_model

@@ -733,7 +733,8 @@ def _parts_similarity(
     return score
 
 
-def _parsed_similarity(left: ParsedName, right: ParsedName, rules: NameRules) -> float:
+def parsed_name_similarity(left: ParsedName, right: ParsedName, rules: NameRules) -> float:
+    """``name_similarity`` of two names already parsed: the hot path of record comparison."""
     if not left.tokens or not right.tokens:
         return 0.0
     if left.sorted_tokens == right.sorted_tokens or (rules.joined_tokens and left.key == right.key):
@@ -774,4 +775,4 @@ def name_similarity(a: str, b: str, *, rules: NameRules = DEFAULT_RULES) -> floa
     left, right = parse_name(a, rules), parse_name(b, rules)
     if left.key > right.key or (left.key == right.key and a > b):
         left, right = right, left  # one fixed order keeps the greedy alignment symmetric
-    return _parsed_similarity(left, right, rules)
+    return parsed_name_similarity(left, right, rules)

@@ -377,10 +377,11 @@ def _departure_watchlist_entry(
     else:
         verb, category = "ditunda keberangkatannya", "Keberangkatan ditunda"
     flight = f" (penerbangan {check.flight_number})" if check.flight_number else ""
+    # The instruction is a hit field every agency reads: fixed text only. The officer's
+    # free-text note goes to the internal notes, which only the list's readers see.
     instruction = (
-        f"Penumpang {verb} di {office_name} pada {_format_date(today)}{flight}"
-        + (f" karena {check.note.strip()}" if check.note.strip() else "")
-        + f"; hubungi {contact} sebelum mengizinkan keberangkatan atau menerbitkan paspor."
+        f"Penumpang {verb} di {office_name} pada {_format_date(today)}{flight}; "
+        f"hubungi {contact} sebelum mengizinkan keberangkatan atau menerbitkan paspor."
     )
     watchlist_entry_create(
         viewer=_system_viewer(f"keputusan keberangkatan {check.reference}"),
@@ -391,10 +392,26 @@ def _departure_watchlist_entry(
             "instruction": instruction,
             "contact": contact[:200],
             "expires_on": today + datetime.timedelta(days=DECISION_WATCHLIST_DAYS),
+            "internal_notes": check.note,
         },
         source=EntrySource.DECISION,
         source_reference=check.reference,
     )
+
+
+def _expire_departure_entries(check: DepartureCheck) -> None:
+    """A passenger allowed after all is no longer a delayed departure (system write, audited)."""
+    from benteng.watchlists.models import EntrySource, WatchlistEntry
+    from benteng.watchlists.services import watchlist_entry_expire
+
+    system = _system_viewer(f"keberangkatan diizinkan setelah penundaan {check.reference}")
+    entries = WatchlistEntry.objects.in_force().filter(
+        watchlist__code=DEPARTURE_DELAY_LIST_CODE,
+        source=EntrySource.DECISION,
+        source_reference=check.reference,
+    )
+    for entry in entries.select_related("watchlist__owner_agency"):
+        watchlist_entry_expire(viewer=system, entry=entry)
 
 
 def _reindex_application(application: PassportApplication) -> None:
@@ -586,7 +603,9 @@ def departure_decide(
 
     A delay or a hand-over puts the passenger on the list of delayed departures; a hand-over
     also makes the check visible to police. A later decision on the same check (the delay is
-    lifted, or the passenger is handed over after all) replaces the outcome and is audited.
+    lifted, or the passenger is handed over after all) replaces the outcome and is audited;
+    allowing the departure after all ends the delay's watchlist entry. ``checked_by`` keeps
+    who checked the passenger; ``decided_by`` names the officer of the latest decision.
     """
     _require_departure_decider(viewer, check)
     errors: dict[str, list[str]] = {}
@@ -616,13 +635,15 @@ def departure_decide(
         locked = (
             DepartureCheck.objects.select_for_update().select_related("office").get(pk=check.pk)
         )
-        changed = ["outcome", "decided_at", "note", "flight_number", "checked_by"]
+        changed = ["outcome", "decided_at", "decided_by", "note", "flight_number"]
+        previous_outcome = locked.outcome
         locked.outcome = outcome
         locked.decided_at = timezone.now()
+        # Who checked stays as recorded (it also keys the check's idempotency); the officer
+        # who decides is recorded apart, and a later decision names its own officer.
+        locked.decided_by_id = viewer.user_id
         locked.note = note
         locked.flight_number = flight or ""
-        # The check names the officer who decided it (a client system's check has none yet).
-        locked.checked_by_id = viewer.user_id
         if outcome == DepartureOutcome.HAND_OVER and not locked.police_visible:
             locked.police_visible = True
             changed.append("police_visible")
@@ -632,6 +653,8 @@ def departure_decide(
         )
         if outcome in WATCHLISTED_DEPARTURES:
             _departure_watchlist_entry(viewer=viewer, check=locked, today=today)
+        elif previous_outcome in WATCHLISTED_DEPARTURES:
+            _expire_departure_entries(locked)
         _reindex_departure(locked)
     for name in changed:
         setattr(check, name, getattr(locked, name))

@@ -626,12 +626,17 @@ class IndexStore:
     # -- snapshots -----------------------------------------------------------------------
 
     def save_snapshot(self, directory: str | Path) -> None:
-        """Write both parts and the read marks to ``directory`` (atomically per file)."""
+        """Write both parts and the read marks to ``directory`` (atomically per file).
+
+        The files hold every indexed identity: the directory is made 0o700 and each file is
+        created 0o600 before anything is written to it, whatever the process umask.
+        """
         folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
         with self.refresh_lock, self.write_lock:
             for part, index in self.parts.items():
-                temporary = folder / f".{part}.npz.tmp"
+                temporary = _private_file(folder / f".{part}.npz.tmp")
                 index.save(temporary)
                 os.replace(temporary, folder / f"{part}.npz")
                 self.writes_since_compaction[part] = 0
@@ -641,7 +646,7 @@ class IndexStore:
                 "today": self.today.isoformat() if self.today else None,
                 "sources": {prefix: state.to_json() for prefix, state in self.states.items()},
             }
-            temporary = folder / ".state.json.tmp"
+            temporary = _private_file(folder / ".state.json.tmp")
             temporary.write_text(json.dumps(state), encoding="utf-8")
             os.replace(temporary, folder / "state.json")
 
@@ -687,6 +692,18 @@ class IndexStore:
         store.origin = "snapshot"
         store.load_seconds = time.perf_counter() - started
         return store
+
+
+def _private_file(path: Path) -> Path:
+    """An empty file at ``path`` readable and writable by its owner only (0o600).
+
+    A leftover of an interrupted save is replaced; writing to the path afterwards (truncating)
+    keeps the mode, and so does the rename over the snapshot file.
+    """
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(descriptor)
+    return path
 
 
 # -- In-process backend ------------------------------------------------------------------------

@@ -175,6 +175,14 @@ class DepartureCheck(IdentityFields):
         db_index=True,
     )
     decided_at = models.DateTimeField(_("waktu keputusan"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petugas yang memutuskan"),
+    )
     note = models.TextField(_("catatan"), blank=True)
     police_visible = models.BooleanField(default=False, db_index=True)
 

@@ -214,3 +214,24 @@ def uses_application_list_as_police(user: Any) -> bool:
         and user.role in ("penyidik", "analis_polri")
         and user.office_id is not None
     )
+
+
+def uses_application_list(user: Any) -> bool:
+    """Everybody who opens the application list, as the immigration or the police side."""
+    return uses_application_list_as_immigration(user) or uses_application_list_as_police(user)
+
+
+# The screening pages a card or link may point to, with who may open each (the pages' own
+# checks): a link is shown only to a user its page would not answer 403.
+PAGE_USERS = {
+    "counter": uses_counter,
+    "departure_check": uses_departure_check,
+    "applications": uses_application_list,
+}
+
+
+def may_open_page(user: Any, page: str) -> bool:
+    """Whether this user may open the named screening page (see ``PAGE_USERS``)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return PAGE_USERS[page](user)

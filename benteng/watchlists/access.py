@@ -1,8 +1,11 @@
 """Who may see watchlist entries as records, and what a hit shows everyone else.
 
-The owning agency's officers read its lists; its analysts (and police investigators) keep them.
-Everybody else learns of an entry only as a *hit* on a screening: the identity that matched,
-the category, the instruction and whom to call — never the internal notes or the legal file.
+The owning agency's analysts (immigration analysts; police investigators and analysts) read
+and keep its lists. Everybody else — counter and TPI officers of the same agency included —
+learns of an entry only as a *hit* on a screening: the identity that matched, the category,
+the instruction and whom to call — never the internal notes or the legal file. (Issue 4: an
+officer "sees other Kanims' decisions about the same person but not their unrelated
+applications"; the lists hold other Kanims' decision notes and unrelated applicants.)
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from benteng.access.viewer import Viewer, ViewerKind
 from benteng.watchlists.models import PendingImport, Watchlist, WatchlistEntry
 
 READER_ROLES: dict[str, frozenset[str]] = {
-    "imigrasi": frozenset({"analis_imigrasi", "petugas_imigrasi", "petugas_tpi"}),
+    "imigrasi": frozenset({"analis_imigrasi"}),
     "polri": frozenset({"penyidik", "analis_polri"}),
 }
 KEEPER_ROLES: dict[str, frozenset[str]] = {
@@ -61,9 +64,11 @@ class WatchlistEntryPolicy(RecordPolicy[WatchlistEntry]):
     def fields(self, viewer: Viewer, obj: WatchlistEntry) -> frozenset[str]:
         if viewer.kind is ViewerKind.SYSTEM:
             return self.all_fields()
-        if viewer.agency_kind == obj.watchlist.owner_agency.kind:
-            return self.all_fields()
-        return HIT_FIELDS
+        if viewer.agency_kind != obj.watchlist.owner_agency.kind:
+            return HIT_FIELDS
+        if viewer.role not in READER_ROLES.get(viewer.agency_kind, ()):
+            return HIT_FIELDS
+        return self.all_fields()
 
 
 class PendingImportPolicy(RecordPolicy[PendingImport]):

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benteng.identity import Sex
+from benteng.watchlists.imports import MAX_FILE_BYTES
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist
 from benteng.watchlists.selectors import EntryStatus
 
@@ -156,6 +157,11 @@ class ImportUploadForm(forms.Form):
         if not (name.endswith((".csv", ".xlsx"))):
             raise forms.ValidationError(
                 _("Jenis berkas tidak didukung: unggah berkas .csv atau .xlsx.")
+            )
+        # Checked from the upload's size, before anything reads the file into memory.
+        if uploaded.size is None or uploaded.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (lebih dari 5 MB); bagi menjadi beberapa berkas.")
             )
         return uploaded
 

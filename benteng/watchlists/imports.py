@@ -15,12 +15,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import secrets
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources
@@ -41,6 +43,15 @@ from benteng.watchlists.validation import ENTRY_INPUT_FIELDS, entry_values_clean
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# A sheet wider or longer than this is not a watchlist (a 247 KB XLSX of 2,000 rows by 1,000
+# columns kept a worker busy for a minute): it is refused from its dimension, unread.
+MAX_COLUMNS = 200
+MAX_SHEET_ROWS = 100_000
+# An XLSX is a zip: its parts may unpack to far more than the 5 MB uploaded. 20,000 rows of
+# every import column unpack to about 20 MB.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # The column each input field is written under in a file (the first name is the canonical
 # one, used by exports and the template); other accepted spellings follow.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -139,8 +150,31 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _csv_rows(content: bytes) -> Iterator[list[Any]]:
-    """Rows of a CSV file, comma or semicolon separated (Excel writes either)."""
+class _Table:
+    """A file's header row, then its data rows cut to the columns that are used."""
+
+    def __init__(self, header: list[Any], data_rows: Any) -> None:
+        self.header = header
+        self._data_rows = data_rows
+
+    def data_rows(self, columns: int) -> Iterator[list[Any]]:
+        """Rows 2, 3, … with only the first ``columns`` values (blank rows kept)."""
+        result: Iterator[list[Any]] = self._data_rows(columns)
+        return result
+
+
+def _too_wide(columns: int) -> ImportFileUnreadable:
+    return ImportFileUnreadable(
+        _(
+            "Lembar kerja ini berisi %(columns)d kolom; paling banyak %(max)d kolom. Hapus "
+            "kolom yang tidak dipakai atau salin data ke berkas baru."
+        )
+        % {"columns": columns, "max": MAX_COLUMNS}
+    )
+
+
+def _csv_table(content: bytes) -> _Table:
+    """A CSV file, comma or semicolon separated (Excel writes either)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -150,43 +184,140 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
         raise ImportFileUnreadable(_("Berkas ini bukan CSV yang dapat dibaca."))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        return _Table([], lambda columns: iter(()))
+    if len(header) > MAX_COLUMNS:
+        raise _too_wide(len(header))
+
+    def data_rows(columns: int) -> Iterator[list[Any]]:
+        for row in reader:
+            yield row[:columns]
+
+    return _Table(header, data_rows)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
-    """Rows of the first sheet, blank rows kept so row numbers match what Excel shows."""
+# A cell reference beyond column MAX_COLUMNS (GR): three letters, or GS-GZ, or HA-ZZ.
+_CELL_BEYOND_LAST_COLUMN = re.compile(
+    rb'<(?:\w+:)?c\s[^>]{0,200}?\br="(?:[A-Z]{3}|G[S-Z]|[H-Z][A-Z])[0-9]'
+)
+_SCAN_CHUNK_BYTES = 1024 * 1024
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the workbook's first sheet (what openpyxl opens as worksheets[0])."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    first = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook)
+    if first is None:
+        return None
+    for relation in re.finditer(rb"<Relationship\b[^>]*>", relations):
+        tag = relation.group(0)
+        if re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', tag):
+            target = re.search(rb'\bTarget="([^"]+)"', tag)
+            if target is None:
+                return None
+            path = target.group(1).decode("utf-8", "replace")
+            return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return None
+
+
+def _cells_beyond_last_column(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet has a cell beyond column MAX_COLUMNS, whatever its dimension says.
+
+    A regular-expression scan of the sheet's XML: far cheaper than parsing its cells, which
+    would cost as much as the wide sheet this guards against.
+    """
+    overlap = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_SCAN_CHUNK_BYTES):
+            if _CELL_BEYOND_LAST_COLUMN.search(overlap + chunk):
+                return True
+            overlap = chunk[-256:]
+    return False
+
+
+def _xlsx_table(content: bytes) -> _Table:
+    """The first sheet: its dimension checked, the header read, then only the used columns."""
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ImportFileUnreadable(
+                    _(
+                        "Berkas XLSX ini terlalu besar setelah dibuka (%(megabytes)d MB); simpan "
+                        "hanya data daftar pantauan ke berkas baru."
+                    )
+                    % {"megabytes": unpacked // (1024 * 1024)}
+                )
+            # Before openpyxl reads anything: it parses a sheet without a dimension whole.
+            part = _first_sheet_part(archive)
+            if part is not None and _cells_beyond_last_column(archive, part):
+                raise ImportFileUnreadable(
+                    _(
+                        "Lembar kerja ini berisi data di luar kolom ke-%(max)d. Hapus kolom yang "
+                        "tidak dipakai atau salin data ke berkas baru."
+                    )
+                    % {"max": MAX_COLUMNS}
+                )
+    except ImportFileUnreadable:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise ImportFileUnreadable(
             _("Berkas XLSX tidak dapat dibuka; simpan ulang dari Excel sebagai .xlsx.")
         ) from error
-    sheet = workbook.worksheets[0]
-    expected = 1
-    for row in sheet.iter_rows():
-        cells = [cell for cell in row if getattr(cell, "row", None) is not None]
-        row_number = cells[0].row if cells else expected
-        while expected < row_number:
-            yield []
-            expected += 1
-        values: list[Any] = []
-        for cell in cells:
-            while len(values) < cell.column - 1:
-                values.append(None)
-            values.append(cell.value)
-        yield values
-        expected += 1
-    workbook.close()
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as error:
+        raise ImportFileUnreadable(
+            _("Berkas XLSX tidak dapat dibuka; simpan ulang dari Excel sebagai .xlsx.")
+        ) from error
+    # The dimension is what the file says of itself; a file without one is still read only up
+    # to the last used column, and no further than MAX_ROWS rows.
+    if (sheet.max_column or 0) > MAX_COLUMNS:
+        workbook.close()
+        raise _too_wide(sheet.max_column)
+    if (sheet.max_row or 0) > MAX_SHEET_ROWS:
+        workbook.close()
+        raise ImportFileUnreadable(
+            _(
+                "Lembar kerja ini mencapai baris %(rows)d; paling banyak %(max)d baris. Hapus "
+                "baris yang tidak dipakai atau salin data ke berkas baru."
+            )
+            % {"rows": sheet.max_row, "max": MAX_SHEET_ROWS}
+        )
+    header_rows = sheet.iter_rows(min_row=1, max_row=1, values_only=True)
+    first = next(header_rows, None)
+    header = list(first) if first is not None else []
+    while header and header[-1] is None:
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        workbook.close()
+        raise _too_wide(len(header))
+
+    def data_rows(columns: int) -> Iterator[list[Any]]:
+        # Missing rows come back as empty ones, so row numbers match what Excel shows.
+        rows = sheet.iter_rows(min_row=2, max_col=max(columns, 1), values_only=True)
+        for row in rows:
+            yield list(row)
+        workbook.close()
+
+    return _Table(header, data_rows)
 
 
-def _rows_of(filename: str, content: bytes) -> Iterator[list[Any]]:
+def _table_of(filename: str, content: bytes) -> _Table:
     lowered = filename.lower()
     if lowered.endswith(".xlsx"):
-        return _xlsx_rows(content)
+        return _xlsx_table(content)
     if lowered.endswith(".csv"):
-        return _csv_rows(content)
+        return _csv_table(content)
     raise ImportFileUnreadable(_("Jenis berkas tidak didukung: unggah berkas .csv atau .xlsx."))
 
 
@@ -220,17 +351,52 @@ def _read_header(header: list[Any], preview: ImportPreview) -> dict[int, tuple[s
     return columns
 
 
+def _normalised_name(name: str) -> str:
+    """A name compared for duplicates: case, punctuation and spacing left out."""
+    return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+def _name_key(subject_type: str, full_name: str, birth_date: datetime.date | None) -> str:
+    birth = birth_date.isoformat() if birth_date else ""
+    return f"{subject_type}|{_normalised_name(full_name)}|{birth}"
+
+
 def _duplicate_keys(values: dict[str, Any]) -> list[tuple[str, str]]:
     keys = []
+    subject_type = values.get("subject_type")
     if values.get("nik"):
         keys.append(("nik", values["nik"]))
     if values.get("passport_no"):
         keys.append(("passport_no", values["passport_no"]))
-    if values.get("subject_type") == SubjectType.PHONE and values.get("phone"):
+    if subject_type == SubjectType.PHONE and values.get("phone"):
         keys.append(("phone", values["phone"]))
-    if values.get("subject_type") == SubjectType.COMPANY and values.get("licence_number"):
+    if subject_type == SubjectType.COMPANY and values.get("licence_number"):
         keys.append(("licence_number", values["licence_number"]))
+    # A row without an identifier is the same as an entry with the same name and birth date
+    # (a company: the same name).
+    if not keys and subject_type != SubjectType.PHONE and values.get("full_name"):
+        name_key = _name_key(subject_type or "", values["full_name"], values.get("birth_date"))
+        keys.append(("full_name", name_key))
     return keys
+
+
+def _existing_name_keys(
+    in_force: Any, name_keys: set[str], found: dict[tuple[str, str], int]
+) -> None:
+    """Entries in force with the same subject type, normalised name and birth date."""
+    subject_types = {key.split("|", 1)[0] for key in name_keys}
+    births = {key.rsplit("|", 1)[1] for key in name_keys}
+    dates = [datetime.date.fromisoformat(birth) for birth in births if birth]
+    same_birth = Q(birth_date__in=dates)
+    if "" in births:
+        same_birth |= Q(birth_date__isnull=True)
+    candidates = in_force.filter(same_birth, subject_type__in=subject_types).values_list(
+        "subject_type", "full_name", "birth_date", "pk"
+    )
+    for subject_type, full_name, birth_date, pk in candidates.order_by("pk"):
+        key = _name_key(subject_type, full_name, birth_date)
+        if key in name_keys:
+            found.setdefault(("full_name", key), pk)
 
 
 def _existing_keys(watchlist: Watchlist, rows: list[ValidRow]) -> dict[tuple[str, str], int]:
@@ -241,6 +407,9 @@ def _existing_keys(watchlist: Watchlist, rows: list[ValidRow]) -> dict[tuple[str
             wanted.setdefault(name, set()).add(value)
     found: dict[tuple[str, str], int] = {}
     in_force = WatchlistEntry.objects.filter(watchlist=watchlist).in_force()
+    name_keys = wanted.pop("full_name", set())
+    if name_keys:
+        _existing_name_keys(in_force, name_keys, found)
     for name, values in wanted.items():
         ordered = sorted(values)
         for start in range(0, len(ordered), 500):
@@ -259,11 +428,12 @@ def _drop_duplicates(watchlist: Watchlist, preview: ImportPreview, columns: dict
         duplicate = False
         for key in _duplicate_keys(row.values):
             column = columns.get(key[0], key[0])
+            shown = row.values.get(key[0]) or key[1]
             if key in existing:
                 preview.add_problem(
                     row.row_number,
                     column,
-                    key[1],
+                    shown,
                     _("Sudah ada di daftar ini sebagai entri #%(pk)d yang masih berlaku.")
                     % {"pk": existing[key]},
                 )
@@ -272,7 +442,7 @@ def _drop_duplicates(watchlist: Watchlist, preview: ImportPreview, columns: dict
                 preview.add_problem(
                     row.row_number,
                     column,
-                    key[1],
+                    shown,
                     _("Sama dengan baris %(row)d di berkas ini.") % {"row": first_row[key]},
                 )
                 duplicate = True
@@ -294,15 +464,15 @@ def watchlist_import_preview(
         )
         return preview
     try:
-        rows = _rows_of(filename, content)
-        header = next(rows, None)
-        if header is None:
+        table = _table_of(filename, content)
+        if not table.header:
             preview.file_problems.append(_("Berkas kosong."))
             return preview
-        positions = _read_header(header, preview)
+        positions = _read_header(table.header, preview)
         if preview.file_problems:
             return preview
         columns = dict(positions.values())
+        rows = table.data_rows(max(positions) + 1)
         for row_number, row in enumerate(rows, start=2):
             if row_number - 1 > MAX_ROWS:
                 preview.file_problems.append(
@@ -332,7 +502,7 @@ def _check_row(
 ) -> None:
     raw: dict[str, Any] = {}
     for position, (name, _written) in positions.items():
-        raw[name] = row[position] if position < len(row) else None
+        raw[name] = _formula_unescaped(row[position] if position < len(row) else None)
     if all(_cell_text(value) == "" for value in row):
         preview.blank_rows.append(row_number)
         return
@@ -398,15 +568,21 @@ def pending_import_take(
 ) -> tuple[str, bytes] | None:
     """The file this viewer uploaded for this list under this token, removed from storage;
     None when there is none (confirmed already, expired, or somebody else's)."""
+    if not token:
+        return None
     fresh_since = timezone.now() - PENDING_IMPORT_LIFETIME
     pending = (
         PendingImport.objects.visible_to(viewer)
         .filter(token=token, watchlist=watchlist, uploaded_at__gte=fresh_since)
         .first()
     )
-    if pending is None or not token:
+    if pending is None:
         return None
-    pending.delete()
+    # Claimed by deleting it: of two confirmations at once, only the one whose delete removed
+    # the row goes on to write the entries.
+    deleted, _by_model = PendingImport.objects.filter(pk=pending.pk).delete()
+    if deleted != 1:
+        return None
     return pending.filename, bytes(pending.content)
 
 
@@ -441,13 +617,41 @@ EXPORT_CONTENT_TYPES = {
 }
 
 
+def _formula_escaped(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made plain text with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return value
+
+
+def _formula_unescaped(value: Any) -> Any:
+    """An exported cell read back: the apostrophe :func:`_formula_escaped` added goes again."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def _file_data(dataset: Any, file_format: str) -> bytes | str:
+    """The dataset written as a file, every cell escaped here (not by django-import-export:
+    its escaping drops only a leading "=" and turns empty cells into the text "None")."""
+    escaped = dataset.__class__(headers=dataset.headers)
+    for row in dataset:
+        escaped.append([_formula_escaped(value) for value in row])
+    data: bytes | str = escaped.export(EXPORT_FORMATS[file_format]().get_title())
+    return data
+
+
 def watchlist_export(
     *, viewer: Viewer, watchlist: Watchlist, file_format: str, entries: Any
 ) -> bytes:
-    """The entries as a file; the export is audited with the id of every entry in it."""
+    """The entries as a file; the export is audited with the id of every entry in it.
+
+    No cell starts like a formula (= + - @, tab, carriage return): such text is prefixed with
+    an apostrophe, which an import of the file removes again.
+    """
     rows = list(entries)
     dataset = WatchlistEntryResource().export(queryset=rows)
-    data = EXPORT_FORMATS[file_format]().export_data(dataset)
+    data = _file_data(dataset, file_format)
     if rows:
         audit_record_read(
             viewer=viewer,
@@ -461,5 +665,5 @@ def watchlist_export(
 def watchlist_import_template(*, file_format: str) -> bytes:
     """An empty file with the column headers, to fill in and import."""
     dataset = WatchlistEntryResource().export(queryset=[])
-    data = EXPORT_FORMATS[file_format]().export_data(dataset)
+    data = _file_data(dataset, file_format)
     return data if isinstance(data, bytes) else data.encode("utf-8-sig")

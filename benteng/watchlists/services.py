@@ -270,14 +270,18 @@ def _plain(name: str, value: Any) -> Any:
 def hit_view(*, viewer: Viewer, entry: WatchlistEntry) -> dict[str, Any]:
     """What this viewer may know of an entry that matched: a hit for other agencies.
 
-    Owners (and Benteng itself) get every field; everybody else the HIT_FIELDS only — the
-    matched identity, category, instruction and contact, never internal notes or legal basis.
+    The owning agency's list readers (and Benteng itself) get every field; everybody else —
+    the owning agency's counter and TPI officers included — the HIT_FIELDS only: the matched
+    identity, category, instruction and contact, never internal notes or legal basis.
     Both get the list's kind and the owner office's name. The caller audits the read (one
     audit entry for all hits of a screening). Load entries with
     ``selectors.watchlist_entries_for_hits`` so this makes no query of its own.
     """
     allowed = visible_fields(viewer, entry)
-    is_owner = allowed != HIT_FIELDS
+    reads_in_full = allowed != HIT_FIELDS
+    # Owner means the viewer's agency keeps the list; only its list readers (analysts) see
+    # more than the hit fields — counter and TPI officers of that agency see the hit.
+    is_owner = reads_in_full or viewer.agency_kind == entry.watchlist.owner_agency.kind
     names = [f.name for f in WatchlistEntry._meta.concrete_fields if f.name in allowed]
     view: dict[str, Any] = {name: _plain(name, getattr(entry, name)) for name in names}
     view["id"] = entry.pk
@@ -290,6 +294,6 @@ def hit_view(*, viewer: Viewer, entry: WatchlistEntry) -> dict[str, Any]:
     view["owner_agency"] = entry.watchlist.owner_agency.kind
     view["owner_office_name"] = entry.owner_office.name
     view["subject_type_label"] = entry.get_subject_type_display()
-    if is_owner:
+    if reads_in_full:
         view["watchlist_code"] = entry.watchlist.code
     return view

@@ -1,8 +1,9 @@
 """Pages of the watchlists: the lists of one's agency, their entries, and keeping them.
 
-Officers of the owning agency read its lists; its keepers (analysts, police investigators)
-write. Another agency's list or entry answers 404, exactly like a missing one: other agencies
-learn of an entry only as a hit on a screening. Every read of entries is audited.
+The owning agency's analysts (immigration analysts; police investigators and analysts) read
+and write its lists; counter and TPI officers get 403 here and see entries only as hits.
+Another agency's list or entry answers 404, exactly like a missing one: other agencies learn
+of an entry only as a hit on a screening. Every read of entries is audited.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from benteng.watchlists.forms import (
 from benteng.watchlists.imports import (
     COLUMN_NAMES,
     EXPORT_CONTENT_TYPES,
+    MAX_FILE_BYTES,
     pending_import_store,
     pending_import_take,
     watchlist_export,
@@ -411,7 +413,8 @@ def watchlist_import(request: HttpRequest, code: str) -> HttpResponseBase:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        content = uploaded.read()
+        # The form refused anything over MAX_FILE_BYTES from its size; read no more than that.
+        content = uploaded.read(MAX_FILE_BYTES + 1)
         preview = watchlist_import_preview(
             watchlist=watchlist, filename=uploaded.name, content=content
         )

@@ -3,10 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from benteng.accounts.twofactor import two_factor_required
 
@@ -54,3 +56,54 @@ class TwoFactorRequiredMiddleware:
         except Resolver404:
             return False
         return match.view_name in OPEN_BEFORE_TWO_FACTOR
+
+
+class PrivatePagesMiddleware:
+    """Pages shown to a signed-in person are never stored by the browser or a proxy, so the
+    back button on a shared counter PC cannot bring an applicant back after logout."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith("/static/"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the path, the query or a body is refused with 400 before any view.
+
+    PostgreSQL cannot store NUL in text, so such input would otherwise end in a 500; it is never
+    legitimate in Benteng's forms, searches or JSON.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_null(request):
+            if request.path.startswith("/api/"):
+                from benteng.api.errors import ApiErrorCode, error_body
+
+                body = error_body(
+                    ApiErrorCode.BAD_REQUEST, _("Permintaan memuat karakter NUL yang tidak sah.")
+                )
+                return JsonResponse(body, status=400)
+            return HttpResponseBadRequest(
+                _("Permintaan memuat karakter NUL yang tidak sah."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_null(request: HttpRequest) -> bool:
+        raw_query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in raw_query or "\x00" in raw_query:
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith("multipart/"):
+            body = request.body
+            return b"\x00" in body or b"%00" in body or b"\\u0000" in body
+        return False

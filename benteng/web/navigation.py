@@ -40,7 +40,8 @@ def _everyone(user: User) -> bool:
 
 
 def _watchlist_reader(user: User) -> bool:
-    """Officers of an agency that keeps watchlists read their own agency's lists."""
+    """The analysts of an agency that keeps watchlists read its lists (immigration analysts,
+    police investigators and analysts); counter and TPI officers see entries only as hits."""
     from benteng.watchlists.access import READER_ROLES
 
     return user.role in READER_ROLES.get(user.agency_kind or "", ())

@@ -7,6 +7,7 @@ Regions and offices are reference data, not personal data.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from base64 import b32encode
 from typing import Any
@@ -184,8 +185,16 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
             return redirect(pending or next_url)
         username = (request.POST.get("username") or "").strip()
         if username:
+            # A typed name that is no account (often a password typed in the wrong box) is
+            # kept only as a hash, so the permanent trail never holds it.
+            account = User.objects.filter(username=username).only("username").first()
+            label = (
+                account.username
+                if account is not None
+                else "unknown:" + hashlib.sha256(username.encode()).hexdigest()[:16]
+            )
             audit_record(
-                actor=Actor(user_id=None, label=username[:150]),
+                actor=Actor(user_id=None, label=label),
                 action=AuditAction.LOGIN_FAILED,
                 detail={"locked_out": bool(getattr(request, "axes_locked_out", False))},
                 ip_address=_client_ip(request),

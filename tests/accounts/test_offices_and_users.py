@@ -119,3 +119,31 @@ def test_the_admin_rejects_a_police_role_at_an_immigration_office(personas):
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.office.code == "polda-banten"
+
+
+def test_admin_password_reset_and_bulk_delete_are_audited(personas):
+    from benteng.audit.models import AuditEntry
+
+    client = verified_client(personas.admin)
+    target = personas.pic_desa_other
+    # when: a password reset
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/password/",
+        {"password1": "Sandi-Baru-Yang-Panjang-2026", "password2": "Sandi-Baru-Yang-Panjang-2026"},
+    )
+    assert response.status_code == 302
+    reset = AuditEntry.objects.order_by("-sequence").first()
+    assert (reset.action, reset.object_ids, reset.detail) == (
+        "update",
+        [str(target.pk)],
+        {"fields": ["password"]},
+    )
+    # when: "delete selected"
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": [target.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=target.pk).exists()
+    deleted = AuditEntry.objects.filter(action="delete", object_type="accounts.user")
+    assert [entry.object_ids for entry in deleted] == [[str(target.pk)]]

@@ -121,3 +121,12 @@ def test_nobody_can_change_the_trail_through_the_admin(personas):
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
     entry.refresh_from_db()
     assert entry.purpose == "wawancara"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["2001:DB8::1", "2001:0db8:0000:0000:0000:0000:0000:0001", "fe80::1%eth0", "::ffff:10.0.0.1"],
+)
+def test_unusual_ip_addresses_do_not_break_the_chain(address):
+    audit_record(actor=Actor(user_id=None, label="x"), action="login_failed", ip_address=address)
+    assert audit_chain_verify() == (1, None)

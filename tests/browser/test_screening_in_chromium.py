@@ -203,6 +203,7 @@ def test_postponed_applicant_is_seen_at_another_kanim_and_flagged_at_the_tpi(
     assert check.outcome == DepartureOutcome.DELAY
     assert check.flight_number == "QZ7510"
     assert check.checked_by == personas.petugas_tpi
+    assert check.decided_by == personas.petugas_tpi
     assert tpi.get_by_text("Keberangkatan ditunda").first.is_visible()
     assert tpi.csp_violations == []
     assert tangerang.csp_violations == []

@@ -557,7 +557,7 @@ def test_estimate_parameters_needs_two_records() -> None:
 
 
 def test_name_feature_agrees_with_the_public_name_similarity() -> None:
-    # The comparison reuses parsed names (names._parsed_similarity); this guards that it
+    # The comparison reuses parsed names (names.parsed_name_similarity); this guards that it
     # gives exactly what names.name_similarity gives on the raw names.
     from benteng.core.names import name_similarity
     from benteng.core.synthetic import generate_identities

@@ -239,7 +239,7 @@ def test_compact_keeps_the_answers(
     # then
     after = [[c.entry_id for c in index.search(q)] for q in variants[:200]]
     assert after == before
-    assert index._overlay == {}
+    assert index._postings.overlay == {}
 
 
 def test_save_and_load_give_the_same_answers(

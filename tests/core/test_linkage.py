@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import random
@@ -453,3 +454,14 @@ def test_duckdb_settings_are_checked(model: LinkageModel) -> None:
 def test_backend_recommendation_by_size() -> None:
     assert default_backend_for(1_000_000) == "duckdb"
     assert default_backend_for(200_000_000) == "spark"
+
+
+def test_field_missing_on_one_side_of_a_link_gets_no_comparison(
+    people: tuple[list[IdentityRecord], dict[str, str]],
+) -> None:
+    records, _ = people
+    left = [r for r in records if r.id.endswith("-0")]
+    right = [dataclasses.replace(r, phone=None) for r in records if r.id.endswith("-1")]
+    model = train_linker(left, right, options=TrainingOptions(seed=5))
+    assert "phone" not in model.fields
+    assert {"birth_date", "nik"} <= set(model.fields)

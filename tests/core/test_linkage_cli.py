@@ -126,10 +126,9 @@ def test_link_two_files_puts_first_file_ids_left(
     a = _write(tmp_path / "a.csv", [r for r in records if r.id.endswith("-0")])
     b = _write(tmp_path / "b.csv", [r for r in records if not r.id.endswith("-0")])
     err = io.StringIO()
-    code = run_link(
-        [a, b], tmp_path / "pairs.csv", tmp_path / "c.csv", 0.6, stderr=err, show_progress=False
-    )
+    code = run_link([a, b], tmp_path / "pairs.csv", tmp_path / "c.csv", 0.6, stderr=err)
     assert code == EXIT_OK, err.getvalue()
+    assert "membentuk klaster" in err.getvalue()  # the progress bar names each step
     pairs = _rows(tmp_path / "pairs.csv")
     assert pairs
     assert all(p["id_l"].endswith("-0") and not p["id_r"].endswith("-0") for p in pairs)

@@ -27,10 +27,14 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     # py4j logs its shutdown after pytest has closed the captured streams
     logging.getLogger("py4j").setLevel(logging.WARNING)
-    session = local_spark_session(master="local[1]", shuffle_partitions=1)
+    session = local_spark_session(
+        master="local[1]",
+        shuffle_partitions=1,
+        checkpoint_dir=str(tmp_path_factory.mktemp("spark")),
+    )
     yield session
     session.stop()
 

@@ -384,7 +384,7 @@ def test_delayed_departure_enters_the_departure_watchlist(personas):
     check.refresh_from_db()
     assert check.outcome == DepartureOutcome.DELAY
     assert check.flight_number == "QZ7510"
-    assert check.checked_by == personas.petugas_tpi
+    assert check.decided_by == personas.petugas_tpi
     assert check.decided_at is not None
     assert check.police_visible is False
     [entry] = WatchlistEntry.objects.filter(
@@ -505,3 +505,120 @@ def test_documents_supplied_at_the_re_decision_are_recorded(personas):
     application.refresh_from_db()
     assert application.documents == ["surat_jaminan", "paspor_kerabat"]
     assert application.status == ApplicationStatus.ISSUED
+
+
+# --- what other agencies see of a decision, and re-decisions ---------------------------------
+
+
+def _hit_field_text(entry: WatchlistEntry) -> str:
+    from benteng.watchlists.access import HIT_FIELDS
+
+    return " ".join(str(getattr(entry, name, "") or "") for name in HIT_FIELDS if name != "id")
+
+
+@pytest.mark.parametrize(
+    "outcome", [DepartureOutcome.DELAY, DepartureOutcome.HAND_OVER], ids=["delay", "hand-over"]
+)
+def test_the_border_officers_note_stays_internal(personas, outcome):
+    # given: a free-text note only immigration analysts may read
+    check = departure_make()
+    note = "Informasi dari kru: dijemput agen bernama Pak Darto di Dubai."
+    # when
+    departure_decide(
+        viewer=_border(personas), check=check, outcome=outcome, note=note, flight_number="GA840"
+    )
+    # then: the note is kept for the owners, never in what every agency sees of the hit
+    [entry] = WatchlistEntry.objects.filter(
+        watchlist__code=DEPARTURE_DELAY_LIST_CODE, source_reference=check.reference
+    )
+    assert entry.internal_notes == note
+    assert "Darto" not in _hit_field_text(entry)
+    assert "penerbangan GA840" in entry.instruction
+    assert check.office.name in entry.instruction
+    assert "hubungi" in entry.instruction
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason"),
+    [
+        (DecisionOutcome.POSTPONE, DecisionReason.OTHER),
+        (DecisionOutcome.REFUSE, DecisionReason.OTHER),
+    ],
+    ids=["postpone", "refuse"],
+)
+def test_the_counter_officers_note_stays_internal(personas, outcome, reason):
+    # given
+    application = application_make()
+    note = "Kakak pemohon (Pak Darto) menunggu di luar dan menjawab untuknya."
+    # when
+    application_decide(
+        viewer=_officer(personas),
+        application=application,
+        outcome=outcome,
+        reason=reason,
+        note=note,
+    )
+    # then
+    [entry] = _decision_entries(application.reference)
+    assert entry.internal_notes == note
+    assert "Darto" not in _hit_field_text(entry)
+
+
+def test_allowing_a_delayed_departure_ends_the_delay_entry_and_keeps_who_checked(personas):
+    # given: a check entered by one border officer, delayed by a colleague at the same TPI
+    from benteng.accounts.models import Role
+    from benteng.audit.models import AuditAction
+    from tests.conftest import make_user
+
+    checker = make_user("tpi-pagi", Role.PETUGAS_TPI, "tpi-bandara-soekarno-hatta")
+    check = departure_make()
+    DepartureCheck.objects.filter(pk=check.pk).update(checked_by=checker)
+    check.refresh_from_db()
+    departure_decide(
+        viewer=_border(personas),
+        check=check,
+        outcome=DepartureOutcome.DELAY,
+        note="Tanpa tiket pulang.",
+        flight_number="GA840",
+    )
+    [entry] = WatchlistEntry.objects.filter(
+        watchlist__code=DEPARTURE_DELAY_LIST_CODE, source_reference=check.reference
+    )
+    assert entry.in_force()
+    # when: the passenger shows the return ticket and is allowed after all
+    departure_decide(
+        viewer=_border(personas),
+        check=check,
+        outcome=DepartureOutcome.ALLOW,
+        note="Tiket pulang ditunjukkan.",
+        flight_number="GA840",
+    )
+    # then: the delay no longer flags the passenger, and the expiry is audited
+    entry.refresh_from_db()
+    assert not entry.in_force()
+    assert AuditEntry.objects.filter(
+        object_type="watchlists.watchlistentry",
+        object_ids=[str(entry.pk)],
+        action=AuditAction.UPDATE,
+    ).exists()
+    check.refresh_from_db()
+    assert check.outcome == DepartureOutcome.ALLOW
+    assert check.checked_by == checker
+    assert check.decided_by == personas.petugas_tpi
+
+
+def test_deciding_a_client_systems_check_records_the_decider_not_the_checker(personas):
+    # given: a check sent by a client system (no officer checked it)
+    check = departure_make()
+    assert check.checked_by is None
+    # when
+    departure_decide(
+        viewer=_border(personas),
+        check=check,
+        outcome=DepartureOutcome.ALLOW,
+        flight_number="GA840",
+    )
+    # then
+    check.refresh_from_db()
+    assert check.checked_by is None
+    assert check.decided_by == personas.petugas_tpi

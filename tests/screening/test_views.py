@@ -476,6 +476,7 @@ def test_tpi_check_flags_a_delayed_applicant_and_records_the_delay(personas, pos
     check.refresh_from_db()
     assert check.outcome == DepartureOutcome.DELAY
     assert check.checked_by == personas.petugas_tpi
+    assert check.decided_by == personas.petugas_tpi
 
 
 def test_tpi_check_keeps_input_and_explains_bad_passport_number(personas):
@@ -629,3 +630,34 @@ def test_form_sent_again_with_other_values_gets_a_fresh_key(personas, post):
     )
     assert again.status_code == 302
     assert PassportApplication.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "persona", ["petugas_imigrasi", "petugas_tpi", "analis_imigrasi", "penyidik", "analis_polri"]
+)
+def test_home_figures_link_only_to_pages_the_role_may_open(personas, persona):
+    # given
+    application_make()
+    departure_make()
+    client = verified_client(getattr(personas, persona))
+    # when
+    html = client.get("/").content.decode()
+    card = html.split('data-testid="screening-figures"')[1].split("</section>")[0]
+    links = re.findall(r'href="([^"]+)"', card)
+    # then: the card has figures, and every link in it opens for this role
+    assert "<dd>" in card
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, (persona, link)
+
+
+def test_an_immigration_analyst_sees_departure_figures_without_the_tpi_link(personas):
+    html = verified_client(personas.analis_imigrasi).get("/").content.decode()
+    card = html.split('data-testid="screening-figures"')[1].split("</section>")[0]
+    assert "Pemeriksaan keberangkatan hari ini" in card
+    assert reverse("screening:departure_check") not in card
+
+
+def test_a_border_officer_still_gets_the_link_to_the_tpi_check(personas):
+    html = verified_client(personas.petugas_tpi).get("/").content.decode()
+    card = html.split('data-testid="screening-figures"')[1].split("</section>")[0]
+    assert f'href="{reverse("screening:departure_check")}"' in card

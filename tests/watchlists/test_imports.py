@@ -282,3 +282,240 @@ def test_the_template_has_the_import_columns(personas, police_list):
     assert preview.file_problems == []
     assert preview.ignored_columns == []
     assert preview.row_count == 0
+
+
+# --- files that would keep the server busy -------------------------------------------------
+
+
+def _without_dimension(content: bytes) -> bytes:
+    """The same workbook with the sheet's <dimension> element removed (some tools omit it)."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            target.writestr(item, data)
+    return output.getvalue()
+
+
+def test_a_sheet_of_absurd_width_is_refused_before_its_rows_are_read(personas, police_list):
+    # given: a few rows whose cells reach column 1,000 (the dimension says A1:ALL4)
+    rows = [[*row, *([None] * 992), "x"] for row in GOOD_ROWS]
+    content = _xlsx(HEADER, rows)
+    # when
+    preview = watchlist_import_preview(
+        watchlist=police_list, filename="lebar.xlsx", content=content
+    )
+    # then
+    assert not preview.can_import
+    assert preview.valid_rows == []
+    assert "di luar kolom ke-200" in " ".join(preview.file_problems)
+
+
+def test_a_sheet_hiding_its_width_is_refused_too(personas, police_list):
+    # given: cells in column 900 of a sheet that states no dimension
+    rows = [[*row, *([None] * 892), "sampah"] for row in GOOD_ROWS]
+    content = _without_dimension(_xlsx(HEADER, rows))
+    # when
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.xlsx", content=content)
+    # then
+    assert not preview.can_import
+    assert "di luar kolom ke-200" in " ".join(preview.file_problems)
+
+
+def test_a_sheet_of_absurd_length_is_refused_by_its_dimension(personas, police_list):
+    # given: a sheet that says it reaches row 200,000 (one far cell)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(GOOD_ROWS[0])
+    sheet.cell(row=200_000, column=1, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # when
+    preview = watchlist_import_preview(
+        watchlist=police_list, filename="panjang.xlsx", content=buffer.getvalue()
+    )
+    # then
+    assert not preview.can_import
+    assert "baris 200000" in " ".join(preview.file_problems)
+
+
+def test_a_sheet_without_dimension_is_read_only_up_to_its_last_mapped_column(
+    personas, police_list, monkeypatch
+):
+    # given: valid rows that also carry a value in column 150, in a sheet without dimension
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    rows = [[*row, *([None] * 142), "sampah"] for row in GOOD_ROWS]
+    content = _without_dimension(_xlsx(HEADER, rows))
+    reads: list[dict[str, object]] = []
+    original = ReadOnlyWorksheet.iter_rows
+
+    def recording_iter_rows(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(kwargs)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", recording_iter_rows)
+    # when
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.xlsx", content=content)
+    # then: every row is read; the data rows never beyond the last column with a known header
+    assert [row.row_number for row in preview.valid_rows] == [2, 3, 4]
+    data_reads = [read for read in reads if read.get("min_row") != 1]
+    assert data_reads
+    assert all(read.get("max_col") == len(HEADER) for read in data_reads)
+
+
+def test_a_csv_with_hundreds_of_columns_is_refused(personas, police_list):
+    header = ",".join(["nama", *[f"kolom{number}" for number in range(300)]])
+    content = f"{header}\nSiti Aminah\n".encode()
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=content)
+    assert not preview.can_import
+    assert "301 kolom" in " ".join(preview.file_problems)
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(
+    personas, police_list, monkeypatch
+):
+    # given: the limit on the unpacked size set low enough for a small workbook to exceed it
+    from benteng.watchlists import imports
+
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1_000)
+    content = _xlsx(HEADER, GOOD_ROWS * 20)
+    # when
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.xlsx", content=content)
+    # then
+    assert not preview.can_import
+    assert "terlalu besar setelah dibuka" in " ".join(preview.file_problems)
+
+
+# --- formulas in exports ---------------------------------------------------------------------
+
+FORMULA_VALUES = {
+    "category": '=HYPERLINK("http://contoh.test/x","Klik")',
+    "contact": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "instruction": "+62 hubungi segera",
+    "internal_notes": "-2+3+cmd|' /C calc'!A0",
+    "address": "\t=1+1",
+}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exported_values_never_start_a_formula_and_import_back_unchanged(
+    personas, police_list, file_format, settings
+):
+    # given: free text that a spreadsheet would run as a formula
+    settings.IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+    entry = make_entry(personas.analis_polri, police_list, **FORMULA_VALUES)
+    for name, value in FORMULA_VALUES.items():
+        assert getattr(entry, name) == value.strip() or getattr(entry, name) == value, name
+    stored = {name: getattr(entry, name) for name in FORMULA_VALUES}
+    # when
+    data = watchlist_export(
+        viewer=viewer_of(personas.analis_polri),
+        watchlist=police_list,
+        file_format=file_format,
+        entries=[entry],
+    )
+    # then: no cell starts like a formula, and no XLSX cell is a formula
+    if file_format == "csv":
+        cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+        cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
+    assert cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "None" not in cells
+    # and importing the file again gives back the values as stored
+    sponsors = Watchlist.objects.get(code="polri-sponsor")
+    preview = watchlist_import_preview(
+        watchlist=sponsors, filename=f"ekspor.{file_format}", content=data
+    )
+    assert preview.problems == []
+    [row] = preview.valid_rows
+    for name, value in stored.items():
+        assert row.values[name] == value, name
+
+
+# --- confirming a pending import ---------------------------------------------------------------
+
+
+def test_a_pending_import_is_taken_once_even_when_two_confirmations_race(
+    personas, police_list, monkeypatch
+):
+    # given: an uploaded file waiting for confirmation
+    from benteng.watchlists.imports import pending_import_store, pending_import_take
+    from benteng.watchlists.models import PendingImport
+
+    keeper = viewer_of(personas.analis_polri)
+    token = pending_import_store(
+        viewer=keeper, watchlist=police_list, filename="calo.csv", content=_csv(GOOD_ROWS)
+    )
+    # when: another request confirms the same file right after this one found it
+    queryset_class = type(PendingImport.objects.all())
+    original_first = queryset_class.first
+
+    def first_then_taken_by_the_other_request(self):  # type: ignore[no-untyped-def]
+        found = original_first(self)
+        if isinstance(found, PendingImport):
+            PendingImport.objects.filter(pk=found.pk).delete()
+        return found
+
+    monkeypatch.setattr(queryset_class, "first", first_then_taken_by_the_other_request)
+    taken = pending_import_take(viewer=keeper, watchlist=police_list, token=token)
+    # then: this request gets nothing, so the rows are not written twice
+    assert taken is None
+
+
+def test_a_pending_import_is_taken_by_its_uploader_once(personas, police_list):
+    from benteng.watchlists.imports import pending_import_store, pending_import_take
+
+    keeper = viewer_of(personas.analis_polri)
+    content = _csv(GOOD_ROWS)
+    token = pending_import_store(
+        viewer=keeper, watchlist=police_list, filename="calo.csv", content=content
+    )
+    other = viewer_of(personas.penyidik)
+    assert pending_import_take(viewer=other, watchlist=police_list, token=token) is None
+    assert pending_import_take(viewer=keeper, watchlist=police_list, token=token) == (
+        "calo.csv",
+        content,
+    )
+    assert pending_import_take(viewer=keeper, watchlist=police_list, token=token) is None
+
+
+def test_rows_with_only_a_name_and_birth_date_are_checked_for_duplicates(personas, police_list):
+    # given: an entry without NIK or passport in the list
+    existing = make_entry(
+        personas.analis_polri,
+        police_list,
+        full_name="Dedi Kurniawan",
+        nik="",
+        passport_no="",
+        phone="",
+        birth_date="02-03-1980",
+        sex="L",
+    )
+    rows = [
+        ["dedi  KURNIAWAN", "", "1980-03-02", "L", "", "", "Calo"],  # the same person
+        ["Dedi Kurniawan", "", "1981-03-02", "L", "", "", "Calo"],  # another birth date
+        ["Yayan Sofyan", "", "", "L", "", "", "Calo"],
+        ["YAYAN SOFYAN", "", "", "L", "", "", "Calo"],  # the row above again
+    ]
+    # when
+    preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=_csv(rows))
+    # then
+    problems = _problems(preview)
+    assert (
+        2,
+        "nama",
+        f"Sudah ada di daftar ini sebagai entri #{existing.pk} yang masih berlaku.",
+    ) in problems
+    assert (5, "nama", "Sama dengan baris 4 di berkas ini.") in problems
+    assert [row.row_number for row in preview.valid_rows] == [3, 4]

@@ -397,7 +397,7 @@ def test_another_agency_sees_a_hit_never_the_internal_notes(personas, police_lis
     assert view["index_id"] == f"w{entry.pk}"
 
 
-@pytest.mark.parametrize("persona", ["analis_polri", "penyidik", "bhabinkamtibmas"])
+@pytest.mark.parametrize("persona", ["analis_polri", "penyidik"])
 def test_the_owning_agency_sees_everything(personas, police_list, persona):
     entry = make_entry(personas.analis_polri, police_list)
     view = hit_view(viewer=viewer_of(getattr(personas, persona)), entry=entry)
@@ -494,3 +494,43 @@ def test_hits_are_loaded_by_index_id_in_one_query(personas, police_list, django_
     # then
     assert set(entries) == {first.index_id, second.index_id}
     assert all("internal_notes" not in view for view in views)
+
+
+@pytest.mark.parametrize(
+    "persona", ["petugas_imigrasi", "petugas_imigrasi_other", "petugas_tpi", "bhabinkamtibmas"]
+)
+def test_officers_outside_the_list_readers_get_hits_only_even_of_their_own_agency(
+    personas, persona
+):
+    # given: an entry of an immigration list and one of a police list, with internal notes
+    immigration = make_entry(
+        personas.analis_imigrasi, Watchlist.objects.get(code="imigrasi-deportasi")
+    )
+    police = make_entry(personas.analis_polri, Watchlist.objects.get(code="polri-perekrut"))
+    viewer = viewer_of(getattr(personas, persona))
+    # then: no rows of any list, and a hit shows only the hit fields
+    assert not WatchlistEntry.objects.visible_to(viewer).exists()
+    for entry in (immigration, police):
+        view = hit_view(viewer=viewer, entry=entry)
+        assert "internal_notes" not in view
+        assert "legal_basis" not in view
+        assert "Informan" not in str(view)
+        assert "watchlist_code" not in view
+        # "owner" still says whose list it is
+        assert view["is_owner"] is (viewer.agency_kind == entry.watchlist.owner_agency.kind)
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("analis_imigrasi", "imigrasi-deportasi"),
+        ("penyidik", "polri-perekrut"),
+        ("analis_polri", "polri-perekrut"),
+    ],
+)
+def test_the_list_readers_read_their_agencys_entries_in_full(personas, persona, code):
+    keeper = personas.analis_imigrasi if code.startswith("imigrasi") else personas.analis_polri
+    entry = make_entry(keeper, Watchlist.objects.get(code=code))
+    viewer = viewer_of(getattr(personas, persona))
+    assert list(WatchlistEntry.objects.visible_to(viewer)) == [entry]
+    assert hit_view(viewer=viewer, entry=entry)["internal_notes"].startswith("Informan")

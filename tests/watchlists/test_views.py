@@ -23,6 +23,9 @@ pytestmark = pytest.mark.django_db
 # entry of the list (~6), session save: constant however many entries a page shows.
 MAX_PAGE_QUERIES = 24
 NO_WATCHLIST_ROLES = ["pimpasa", "bhabinkamtibmas", "pic_desa", "pimpinan", "admin"]
+# Counter and TPI officers learn of entries only as hits on a screening (issue 4: they see
+# other Kanims' decisions about the same person, never the lists themselves).
+HITS_ONLY_ROLES = ["petugas_imigrasi", "petugas_imigrasi_other", "petugas_tpi"]
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def test_roles_without_watchlists_open_no_page(personas, police_entry, persona):
     )
 
 
-@pytest.mark.parametrize("persona", ["petugas_imigrasi", "petugas_tpi", "analis_imigrasi"])
+@pytest.mark.parametrize("persona", ["analis_imigrasi"])
 def test_another_agency_gets_404_on_every_page_of_a_police_list(personas, police_entry, persona):
     # given
     client = verified_client(getattr(personas, persona))
@@ -104,21 +107,27 @@ def test_police_get_404_on_immigration_entries(personas, immigration_entry, pers
         assert client.get(path).status_code == 404, path
 
 
-@pytest.mark.parametrize("persona", ["petugas_imigrasi", "petugas_tpi"])
-def test_readers_read_but_do_not_write(personas, immigration_entry, persona):
+@pytest.mark.parametrize("persona", HITS_ONLY_ROLES)
+def test_counter_and_tpi_officers_open_no_page_of_their_own_agencys_lists(
+    personas, immigration_entry, persona
+):
     # given
     client = verified_client(getattr(personas, persona))
-    pages = _pages(immigration_entry)
-    # then
-    assert client.get(pages[0]).status_code == 200
-    assert client.get(pages[3]).status_code == 200
-    for path in [pages[1], pages[2], *pages[4:]]:
+    decision_list = Watchlist.objects.get(code="imigrasi-penundaan-paspor")
+    # then: neither the lists, nor an entry (with its internal notes), nor an export
+    assert client.get("/daftar-pantauan/").status_code == 403
+    assert client.get(f"/daftar-pantauan/{decision_list.code}/").status_code == 403
+    for path in _pages(immigration_entry):
         assert client.get(path).status_code == 403, path
-    assert client.post(pages[5]).status_code == 403
+    assert client.post(_pages(immigration_entry)[5]).status_code == 403
     code = immigration_entry.watchlist.code
     assert (
         client.post(f"/daftar-pantauan/{code}/ekspor/", {"file_format": "csv"}).status_code == 403
     )
+    entry_reads = AuditEntry.objects.filter(
+        actor_id=getattr(personas, persona).pk, object_type="watchlists.watchlistentry"
+    )
+    assert not entry_reads.exists()
 
 
 # --- the lists ---------------------------------------------------------------------------
@@ -129,8 +138,6 @@ def test_readers_read_but_do_not_write(personas, immigration_entry, persona):
     [
         ("penyidik", "polri"),
         ("analis_polri", "polri"),
-        ("petugas_imigrasi", "imigrasi"),
-        ("petugas_tpi", "imigrasi"),
         ("analis_imigrasi", "imigrasi"),
     ],
 )
@@ -149,12 +156,11 @@ def test_the_navigation_links_to_watchlists_for_readers_only(personas):
     )
     assert (
         'href="/daftar-pantauan/"'
-        in verified_client(personas.petugas_tpi).get("/").content.decode()
+        in verified_client(personas.analis_imigrasi).get("/").content.decode()
     )
-    assert (
-        'href="/daftar-pantauan/"'
-        not in verified_client(personas.pic_desa).get("/").content.decode()
-    )
+    for persona in ["pic_desa", *HITS_ONLY_ROLES]:
+        html = verified_client(getattr(personas, persona)).get("/").content.decode()
+        assert 'href="/daftar-pantauan/"' not in html, persona
 
 
 def test_entries_filter_by_status_category_and_search(personas, police_list):
@@ -244,7 +250,7 @@ def test_list_pages_use_a_bounded_number_of_queries(
 
 def test_the_owner_sees_internal_notes_on_the_detail_page(personas, immigration_entry):
     # when
-    response = verified_client(personas.petugas_tpi).get(
+    response = verified_client(personas.analis_imigrasi).get(
         f"/daftar-pantauan/entri/{immigration_entry.pk}/"
     )
     # then
@@ -253,9 +259,7 @@ def test_the_owner_sees_internal_notes_on_the_detail_page(personas, immigration_
     assert NIK_MAN in html
     audit = AuditEntry.objects.filter(action=AuditAction.READ).latest("sequence")
     assert audit.object_ids == [str(immigration_entry.pk)]
-    assert audit.actor_id == personas.petugas_tpi.pk
-    # readers get no buttons that would only answer 403
-    assert "/ubah/" not in html
+    assert audit.actor_id == personas.analis_imigrasi.pk
 
 
 def test_pages_carry_no_inline_script_or_style(personas, police_entry):
@@ -500,3 +504,41 @@ def test_a_pending_import_expires_after_an_hour(personas, police_list):
     # then
     assert response.status_code == 302
     assert not WatchlistEntry.objects.exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused_without_being_read(personas, police_list):
+    # given: a file just over 5 MB
+    from benteng.watchlists.imports import MAX_FILE_BYTES
+    from benteng.watchlists.models import PendingImport
+
+    upload = io.BytesIO(b"nama\n" + b"A" * MAX_FILE_BYTES)
+    upload.name = "besar.csv"
+    # when
+    response = verified_client(personas.analis_polri).post(
+        f"/daftar-pantauan/{police_list.code}/impor/", {"file": upload}
+    )
+    # then
+    assert response.status_code == 200
+    assert "Berkas terlalu besar" in response.content.decode()
+    assert not PendingImport.objects.exists()
+
+
+def test_the_upload_form_checks_the_size_before_reading_the_file():
+    # given: a 2 GB upload that must not be read
+    from django.core.files.uploadedfile import UploadedFile
+
+    from benteng.watchlists.forms import ImportUploadForm
+
+    class HugeUpload(UploadedFile):
+        def read(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise AssertionError("the file was read")
+
+        def chunks(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise AssertionError("the file was read")
+
+    upload = HugeUpload(file=io.BytesIO(b""), name="besar.xlsx", size=2 * 1024**3)
+    # when
+    form = ImportUploadForm(data={}, files={"file": upload})
+    # then
+    assert not form.is_valid()
+    assert "Berkas terlalu besar" in " ".join(form.errors["file"])

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.utils import timezone
 
 from benteng.audit.models import AuditAction, AuditEntry
@@ -94,18 +95,42 @@ def test_account_locks_after_the_failure_limit_even_for_the_right_password(
     assert [entry.detail["locked_out"] for entry in failed] == [False, False, True, True]
 
 
-def test_lock_out_is_per_username_so_a_colleague_still_signs_in(
+def test_lock_out_is_per_username_so_a_colleague_at_another_counter_still_signs_in(
     personas, anonymous_client, settings
 ):
-    # given
+    # given: two wrong passwords for one officer at one counter
     settings.AXES_FAILURE_LIMIT = 2
     for attempt in range(2):
         password_login(anonymous_client, personas.petugas_imigrasi, password=f"salah-{attempt}")
-    # when
-    response = password_login(anonymous_client, personas.pimpinan)
+    # when: a colleague signs in from another counter behind the same office address
+    colleague = Client(HTTP_USER_AGENT="Loket-2")
+    response = password_login(colleague, personas.pimpinan)
     # then
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_a_locked_username_stays_locked_from_another_address(personas, anonymous_client, settings):
+    # given
+    settings.AXES_FAILURE_LIMIT = 2
+    for attempt in range(2):
+        password_login(anonymous_client, personas.pimpinan, password=f"salah-{attempt}")
+    # when: the right password, from elsewhere
+    elsewhere = Client(REMOTE_ADDR="10.0.0.2", HTTP_USER_AGENT="Lain")
+    response = password_login(elsewhere, personas.pimpinan)
+    # then
+    assert response.status_code == 429
+
+
+def test_password_spraying_from_one_device_is_locked(personas, anonymous_client, settings):
+    # given: one wrong password each for several usernames from one device
+    settings.AXES_FAILURE_LIMIT = 2
+    password_login(anonymous_client, personas.petugas_imigrasi, password="salah")
+    password_login(anonymous_client, personas.penyidik, password="salah")
+    # when
+    response = password_login(anonymous_client, personas.pimpinan)
+    # then
+    assert response.status_code == 429
 
 
 def test_safe_next_is_kept_and_a_foreign_one_ignored(personas, anonymous_client):
@@ -189,3 +214,12 @@ def test_each_request_pushes_the_session_expiry_forward(personas):
     client.get("/")
     # then
     assert Session.objects.get(session_key=key).expire_date > soon
+
+
+def test_a_name_that_is_no_account_is_kept_only_as_a_hash(anonymous_client):
+    # given: a password typed into the username box
+    anonymous_client.post("/masuk/", {"username": "Rahasia-Sekali-123", "password": "x"})
+    # then
+    entry = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).latest("sequence")
+    assert entry.actor_label.startswith("unknown:")
+    assert "Rahasia" not in entry.actor_label

@@ -18,3 +18,13 @@ def iso_date(value: object) -> str:
         return datetime.date.fromisoformat(str(value)[:10]).strftime("%d-%m-%Y")
     except ValueError:
         return str(value or "")
+
+
+@register.filter
+def country_name(code: object) -> str:
+    """The Indonesian name of a destination country code ("MY" → "Malaysia")."""
+    from benteng.screening.models import DestinationCountry
+
+    text = str(code or "")
+    name = DestinationCountry.objects.filter(code=text).values_list("name", flat=True).first()
+    return name or text
