@@ -34,7 +34,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 types: $(VENV)/.installed
-	DEBUG=1 $(BIN)/mypy benteng/core
+	DEBUG=1 $(BIN)/mypy benteng
 
 ## messages: refresh and compile the translation catalogues (needs Debian's gettext).
 messages: $(VENV)/.installed

@@ -17,8 +17,9 @@ if [ ! -x /usr/bin/chromium ]; then
   not_run+=("browser tests: /usr/bin/chromium is not installed (apt-get install -y chromium)")
 fi
 
-echo "== Static checks (ruff, import contract) =="
+echo "== Static checks (ruff, import contract, mypy) =="
 $BIN/ruff check . && $BIN/ruff format --check . && $BIN/lint-imports || status=1
+DEBUG=1 $BIN/mypy benteng || status=1
 
 echo "== Test suite on SQLite =="
 env -u DATABASE_URL $BIN/pytest -n auto "$@" || status=1

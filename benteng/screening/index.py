@@ -1308,7 +1308,11 @@ def screening_index() -> InProcessBackend | SocketBackend:
         with _backends_lock:
             backend = _backends.get(key)
             if backend is None:
-                backend = SocketBackend(key) if key else InProcessBackend()
+                if key:
+                    timeout = float(getattr(settings, "SCREENING_INDEX_TIMEOUT_SECONDS", 5.0))
+                    backend = SocketBackend(key, timeout=timeout)
+                else:
+                    backend = InProcessBackend()
                 _backends[key] = backend
     return backend
 

@@ -33,7 +33,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
@@ -1401,16 +1401,35 @@ def application_screen(
                 "Only passport officers of a Kanim can screen passport applications.",
             ).text()
         )
+    return _screen_once(
+        viewer=viewer,
+        model=PassportApplication,
+        fingerprint=data.fingerprint(),
+        idempotency_key=idempotency_key,
+        screen=lambda key, fingerprint: _application_screen(
+            viewer=viewer, data=data, key=key, fingerprint=fingerprint
+        ),
+    )
+
+
+def _screen_once(
+    *,
+    viewer: Viewer,
+    model: type[PassportApplication] | type[DepartureCheck],
+    fingerprint: str,
+    idempotency_key: str,
+    screen: Callable[[str, str], ScreeningOutcome],
+) -> ScreeningOutcome:
+    """Screen, unless this viewer already sent the same key: then answer with that result."""
     key = _check_idempotency_key(idempotency_key)
-    fingerprint = data.fingerprint()
-    replay = _replay(viewer=viewer, model=PassportApplication, key=key, fingerprint=fingerprint)
+    replay = _replay(viewer=viewer, model=model, key=key, fingerprint=fingerprint)
     if replay is not None:
         return replay
     try:
-        return _application_screen(viewer=viewer, data=data, key=key, fingerprint=fingerprint)
+        return screen(key, fingerprint)
     except IntegrityError:
         # The same key arrived twice at once; the other request won, answer with its result.
-        replay = _replay(viewer=viewer, model=PassportApplication, key=key, fingerprint=fingerprint)
+        replay = _replay(viewer=viewer, model=model, key=key, fingerprint=fingerprint)
         if replay is None:
             raise
         return replay
@@ -1549,18 +1568,15 @@ def departure_screen(
                 "Only border officers of a TPI can check departing passengers.",
             ).text()
         )
-    key = _check_idempotency_key(idempotency_key)
-    fingerprint = data.fingerprint()
-    replay = _replay(viewer=viewer, model=DepartureCheck, key=key, fingerprint=fingerprint)
-    if replay is not None:
-        return replay
-    try:
-        return _departure_screen(viewer=viewer, data=data, key=key, fingerprint=fingerprint)
-    except IntegrityError:
-        replay = _replay(viewer=viewer, model=DepartureCheck, key=key, fingerprint=fingerprint)
-        if replay is None:
-            raise
-        return replay
+    return _screen_once(
+        viewer=viewer,
+        model=DepartureCheck,
+        fingerprint=data.fingerprint(),
+        idempotency_key=idempotency_key,
+        screen=lambda key, fingerprint: _departure_screen(
+            viewer=viewer, data=data, key=key, fingerprint=fingerprint
+        ),
+    )
 
 
 def _departure_screen(

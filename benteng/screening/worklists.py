@@ -78,7 +78,8 @@ def latest_screenings(applications: list[PassportApplication]) -> dict[int, Scre
 
 def application_with_history(*, viewer: Viewer) -> QuerySet[PassportApplication]:
     """The queryset an application detail page loads through ``access_object``."""
-    return PassportApplication.objects.select_related(
+    # django-stubs cannot type a Prefetch on a manager built from a generic queryset.
+    return PassportApplication.objects.select_related(  # type: ignore[type-var]
         "office", "region", "entered_by"
     ).prefetch_related(
         Prefetch(
