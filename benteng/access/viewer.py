@@ -27,6 +27,10 @@ class Viewer:
     client_id: int | None = None
     village_codes: frozenset[str] = field(default_factory=frozenset)
     purpose: str = ""
+    # How the audit trail names the viewer, taken when the viewer is built so that recording
+    # a read costs no extra query.
+    actor_label: str = ""
+    office_name: str = ""
 
     @classmethod
     def for_user(cls, user: User, *, purpose: str = "") -> Viewer:
@@ -41,6 +45,8 @@ class Viewer:
             user_id=user.pk,
             village_codes=village_codes,
             purpose=purpose,
+            actor_label=user.username,
+            office_name=user.office.name if user.office_id and user.office else "",
         )
 
     @classmethod
@@ -53,6 +59,8 @@ class Viewer:
             office_id=client.office_id,
             client_id=client.pk,
             purpose=purpose,
+            actor_label=client.name,
+            office_name=client.office.name if client.office_id else "",
         )
 
     @classmethod

@@ -29,20 +29,25 @@ class Actor:
 
 
 def actor_for_viewer(viewer: Viewer) -> Actor:
+    """The actor as the trail names it; from the viewer itself when it carries the names."""
     from benteng.accounts.models import Office, User
     from benteng.api.models import ApiClient
 
-    office = ""
-    if viewer.office_id is not None:
+    office = viewer.office_name
+    if not office and viewer.office_id is not None:
         office_name = Office.objects.filter(pk=viewer.office_id).values_list("name", flat=True)
         office = office_name.first() or ""
     if viewer.user_id is not None:
-        user = User.objects.filter(pk=viewer.user_id).only("username").first()
-        label = user.username if user else f"user:{viewer.user_id}"
+        label = viewer.actor_label
+        if not label:
+            user = User.objects.filter(pk=viewer.user_id).only("username").first()
+            label = user.username if user else f"user:{viewer.user_id}"
         return Actor(user_id=viewer.user_id, label=label, role=viewer.role, office=office)
     if viewer.client_id is not None:
-        client = ApiClient.objects.filter(pk=viewer.client_id).only("name").first()
-        name = client.name if client else f"client:{viewer.client_id}"
+        name = viewer.actor_label
+        if not name:
+            client = ApiClient.objects.filter(pk=viewer.client_id).only("name").first()
+            name = client.name if client else f"client:{viewer.client_id}"
         return Actor(user_id=None, label=name, role=viewer.role, office=office, client=name)
     return Actor(user_id=None, label="sistem", role=viewer.role)
 
@@ -76,10 +81,16 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     ip_address: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain; the head row is locked so entries never fork."""
-    with transaction.atomic():
-        AuditChainHead.objects.get_or_create(singleton=1)
-        head = AuditChainHead.objects.select_for_update().get(singleton=1)
+    """Append one entry to the chain; the head row is locked so entries never fork.
+
+    Inside a caller's transaction no savepoint is made: if the entry cannot be written, the
+    caller's write must not be kept either.
+    """
+    with transaction.atomic(savepoint=False):
+        head = AuditChainHead.objects.select_for_update().filter(singleton=1).first()
+        if head is None:  # the very first entry of an installation
+            AuditChainHead.objects.get_or_create(singleton=1)
+            head = AuditChainHead.objects.select_for_update().get(singleton=1)
         values: dict[str, Any] = {
             "sequence": head.last_sequence + 1,
             "occurred_at": timezone.now(),
