@@ -18,7 +18,7 @@ from ninja import Body, Router, Schema, Status
 from ninja.params.functions import Header as header_param
 from pydantic import Field
 
-from benteng.api.auth import request_viewer, require_scope
+from benteng.api.auth import request_client, request_viewer, require_scope
 from benteng.api.errors import ApiError, ApiErrorCode, error_responses
 from benteng.api.models import ApiScope
 from benteng.api.schemas import OfficeRef
@@ -309,7 +309,17 @@ def screening_create(
         raise ApiError(409, ApiErrorCode.IDEMPOTENCY_KEY_REUSED) from error
     except ScreeningRefused as error:
         raise ApiError(403, ApiErrorCode.FORBIDDEN, str(error)) from error
+    _office_from_client(request, outcome)
     return Status(200 if outcome.replayed else 201, screening_out(outcome))
+
+
+def _office_from_client(request: HttpRequest, outcome: ScreeningOutcome) -> None:
+    """A screening is recorded at the client's office, already read with the token: use that
+    row for the answer instead of reading it again."""
+    client = request_client(request)
+    record = outcome.record
+    if client.office_id is not None and record.office_id == client.office_id:
+        record.office = client.office
 
 
 @router.get(

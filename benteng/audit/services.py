@@ -69,6 +69,20 @@ def object_type_of(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
+@dataclass(frozen=True)
+class AuditItem:
+    """One entry to append, before the chain gives it a sequence and hashes."""
+
+    action: str
+    object_type: str = ""
+    object_ids: Sequence[Any] = ()
+    purpose: str = ""
+    recipient: str = ""
+    legal_basis: str = ""
+    detail: dict[str, Any] | None = None
+    ip_address: str | None = None
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -86,35 +100,65 @@ def audit_record(
     Inside a caller's transaction no savepoint is made: if the entry cannot be written, the
     caller's write must not be kept either.
     """
+    item = AuditItem(
+        action=action,
+        object_type=object_type,
+        object_ids=object_ids,
+        purpose=purpose,
+        recipient=recipient,
+        legal_basis=legal_basis,
+        detail=detail,
+        ip_address=ip_address,
+    )
+    return audit_record_many(actor=actor, items=[item])[0]
+
+
+def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[AuditEntry]:
+    """Append several entries of one actor, in order, under one lock of the head row.
+
+    Each entry is the same as ``audit_record`` would write one by one (its own sequence, time
+    and hash, chained to the one before); the head is read and written once for all of them.
+    """
+    if not items:
+        return []
     with transaction.atomic(savepoint=False):
         head = AuditChainHead.objects.select_for_update().filter(singleton=1).first()
         if head is None:  # the very first entry of an installation
             AuditChainHead.objects.get_or_create(singleton=1)
             head = AuditChainHead.objects.select_for_update().get(singleton=1)
-        values: dict[str, Any] = {
-            "sequence": head.last_sequence + 1,
-            "occurred_at": timezone.now(),
-            "actor_id": actor.user_id,
-            "actor_label": actor.label[:200],
-            "actor_role": actor.role,
-            "actor_office": actor.office[:200],
-            "client_label": actor.client[:200],
-            "action": AuditAction(action).value,
-            "object_type": object_type,
-            "object_ids": [str(object_id) for object_id in object_ids],
-            "purpose": purpose[:300],
-            "recipient": recipient[:200],
-            "legal_basis": legal_basis[:300],
-            "detail": detail or {},
-            "ip_address": normalized_ip_address(ip_address),
-            "previous_hash": head.last_hash or GENESIS_HASH,
-        }
-        values["entry_hash"] = entry_hash(values)
-        entry = AuditEntry.objects.create(**values)
-        head.last_sequence = entry.sequence
-        head.last_hash = entry.entry_hash
+        sequence = head.last_sequence
+        previous_hash = head.last_hash or GENESIS_HASH
+        entries = []
+        for item in items:
+            sequence += 1
+            values: dict[str, Any] = {
+                "sequence": sequence,
+                "occurred_at": timezone.now(),
+                "actor_id": actor.user_id,
+                "actor_label": actor.label[:200],
+                "actor_role": actor.role,
+                "actor_office": actor.office[:200],
+                "client_label": actor.client[:200],
+                "action": AuditAction(item.action).value,
+                "object_type": item.object_type,
+                "object_ids": [str(object_id) for object_id in item.object_ids],
+                "purpose": item.purpose[:300],
+                "recipient": item.recipient[:200],
+                "legal_basis": item.legal_basis[:300],
+                "detail": item.detail or {},
+                "ip_address": normalized_ip_address(item.ip_address),
+                "previous_hash": previous_hash,
+            }
+            values["entry_hash"] = previous_hash = entry_hash(values)
+            entries.append(AuditEntry(**values))
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries)
+        head.last_sequence = sequence
+        head.last_hash = previous_hash
         head.save(update_fields=["last_sequence", "last_hash"])
-    return entry
+    return entries
 
 
 def audit_record_read(

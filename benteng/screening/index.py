@@ -818,6 +818,11 @@ def candidates_to_wire(candidates: Iterable[Candidate]) -> list[Any]:
     ]
 
 
+# Level by its wire value: a dict lookup instead of the enum's call, for every feature of
+# every candidate of every search.
+_LEVELS: dict[Any, Level] = {level.value: level for level in Level}
+
+
 def candidates_from_wire(values: list[Any]) -> list[Candidate]:
     candidates = []
     for entry_id, score, match_weight, features in values:
@@ -825,7 +830,12 @@ def candidates_from_wire(values: list[Any]) -> list[Candidate]:
             score=score,
             match_weight=match_weight,
             features=tuple(
-                FeatureResult(feature, Level(level), weight, similarity)
+                FeatureResult(
+                    feature,
+                    _LEVELS[level] if level in _LEVELS else Level(level),
+                    weight,
+                    similarity,
+                )
                 for feature, level, weight, similarity in features
             ),
         )

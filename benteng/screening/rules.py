@@ -220,6 +220,13 @@ def rules_current() -> tuple[RuleSetVersion, list[RuleConfig]]:
     return current.version, list(current.configs)
 
 
+def rules_and_moratorium_current() -> tuple[RuleSetVersion, list[RuleConfig], set[str]]:
+    """``rules_current()`` and ``destination_moratorium_codes()`` of the same version, with
+    one freshness check for both."""
+    current = _current()
+    return current.version, list(current.configs), set(current.moratorium)
+
+
 def destination_moratorium_codes() -> set[str]:
     """ISO codes under the Kepmenaker 260/2015 domestic-work moratorium (current version)."""
     return set(_current().moratorium)

@@ -46,9 +46,9 @@ from django.utils.translation import get_language
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import (
-    Actor,
+    AuditItem,
     actor_for_viewer,
-    audit_record,
+    audit_record_many,
     audit_record_read,
     object_type_of,
 )
@@ -77,7 +77,7 @@ from benteng.screening.models import (
     TravelDocument,
     TravelPurpose,
 )
-from benteng.screening.rules import destination_moratorium_codes, rules_current
+from benteng.screening.rules import rules_and_moratorium_current
 from benteng.watchlists.access import HIT_FIELDS
 from benteng.watchlists.models import SharingLevel, SubjectType, WatchlistEntry
 from benteng.watchlists.services import hit_view
@@ -1097,10 +1097,21 @@ def _earlier_events(
     facts: list[EventFact] = []
     read: list[models.Model] = []
     if application_ids:
-        decisions = ApplicationDecision.objects.order_by("-decided_at", "-pk")
+        # Only the columns an earlier event shows: the rows are read for every screening.
+        decisions = ApplicationDecision.objects.order_by("-decided_at", "-pk").only(
+            "application", "outcome", "reason", "decided_at"
+        )
         applications = (
             PassportApplication.objects.filter(pk__in=application_ids)
             .select_related("office")
+            .only(
+                "office",
+                "office__code",
+                "office__name",
+                "submitted_at",
+                "status",
+                "postponed_until",
+            )
             .prefetch_related(Prefetch("decisions", queryset=decisions))
         )
         for application in cast("list[PassportApplication]", list(applications)):
@@ -1143,7 +1154,11 @@ def _earlier_events(
             )
             read.append(application)
     if check_ids:
-        checks = DepartureCheck.objects.filter(pk__in=check_ids).select_related("office")
+        checks = (
+            DepartureCheck.objects.filter(pk__in=check_ids)
+            .select_related("office")
+            .only("office", "office__code", "office__name", "checked_at", "outcome")
+        )
         for check in cast("list[DepartureCheck]", list(checks)):
             candidate = scores[check.index_id]
             same_office = check.office_id == viewer.office_id
@@ -1351,39 +1366,42 @@ def _save_result(
         rule_set=rule_set,
         server_milliseconds=round((time.perf_counter() - started) * 1000, 2),
     )
-    # One actor for every entry of this screening (looking it up costs queries).
-    actor = actor_for_viewer(viewer)
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        object_type=object_type_of(type(record)),
-        object_ids=[record.pk],
-        purpose=PURPOSE,
-        detail={
-            "fields": sorted(written_fields),
-            "screening_result": result.pk,
-            "rule_set": rule_set.number if rule_set is not None else None,
-        },
-    )
-    _audit_reads(actor, found.read_entries, detail={"screening": record.reference, "as": "hit"})
+    # One actor for every entry of this screening (looking it up costs queries), and one
+    # lock of the chain head for all of them: the same entries as written one by one.
+    items = [
+        AuditItem(
+            action=AuditAction.CREATE,
+            object_type=object_type_of(type(record)),
+            object_ids=[record.pk],
+            purpose=PURPOSE,
+            detail={
+                "fields": sorted(written_fields),
+                "screening_result": result.pk,
+                "rule_set": rule_set.number if rule_set is not None else None,
+            },
+        )
+    ]
+    items += _read_items(found.read_entries, detail={"screening": record.reference, "as": "hit"})
     applications = [item for item in found.read_events if isinstance(item, PassportApplication)]
     checks = [item for item in found.read_events if isinstance(item, DepartureCheck)]
     for events in (applications, checks):
-        _audit_reads(actor, events, detail={"screening": record.reference, "as": "earlier_event"})
+        items += _read_items(events, detail={"screening": record.reference, "as": "earlier_event"})
+    audit_record_many(actor=actor_for_viewer(viewer), items=items)
     return result
 
 
-def _audit_reads(actor: Actor, objects: Sequence[models.Model], *, detail: dict[str, Any]) -> None:
+def _read_items(objects: Sequence[models.Model], *, detail: dict[str, Any]) -> list[AuditItem]:
     if not objects:
-        return
-    audit_record(
-        actor=actor,
-        action=AuditAction.READ,
-        object_type=object_type_of(type(objects[0])),
-        object_ids=[obj.pk for obj in objects],
-        purpose=PURPOSE,
-        detail=detail,
-    )
+        return []
+    return [
+        AuditItem(
+            action=AuditAction.READ,
+            object_type=object_type_of(type(objects[0])),
+            object_ids=[obj.pk for obj in objects],
+            purpose=PURPOSE,
+            detail=detail,
+        )
+    ]
 
 
 def _written_fields(record: models.Model, names: Iterable[str]) -> list[str]:
@@ -1441,7 +1459,7 @@ def _application_screen(
     started = time.perf_counter()
     now = timezone.now()
     today = timezone.localdate(now)
-    rule_set, rules = rules_current()
+    rule_set, rules, moratorium = rules_and_moratorium_current()
     with transaction.atomic():
         application = PassportApplication.objects.create(
             reference=_temporary_reference(),
@@ -1494,7 +1512,7 @@ def _application_screen(
             purpose=data.purpose,
             destination_country=data.destination_country,
             documents=set(data.documents),
-            moratorium_countries=destination_moratorium_codes(),
+            moratorium_countries=moratorium,
             nik_problems=nik_problems,
             watchlist_hits=_hit_facts(found.hits),
             earlier_events=found.event_facts,
@@ -1585,7 +1603,7 @@ def _departure_screen(
     started = time.perf_counter()
     now = timezone.now()
     today = timezone.localdate(now)
-    rule_set, rules = rules_current()
+    rule_set, rules, moratorium = rules_and_moratorium_current()
     with transaction.atomic():
         check = DepartureCheck.objects.create(
             reference=_temporary_reference(),
@@ -1616,7 +1634,7 @@ def _departure_screen(
             purpose=data.purpose,
             destination_country=data.destination_country,
             documents=set(data.documents),
-            moratorium_countries=destination_moratorium_codes(),
+            moratorium_countries=moratorium,
             nik_problems=nik_problems,
             watchlist_hits=_hit_facts(found.hits),
             earlier_events=found.event_facts,

@@ -9,8 +9,10 @@ from benteng.access import Viewer
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import (
     Actor,
+    AuditItem,
     audit_chain_verify,
     audit_record,
+    audit_record_many,
     audit_record_read,
     audit_record_write,
 )
@@ -39,6 +41,31 @@ def test_each_entry_carries_the_hash_of_the_one_before():
     assert entries[1].previous_hash == entries[0].entry_hash
     assert entries[2].previous_hash == entries[1].entry_hash
     assert audit_chain_verify() == (3, None)
+
+
+def test_several_entries_under_one_lock_chain_like_entries_written_one_by_one(
+    django_assert_num_queries,
+):
+    # given: one entry already in the trail
+    first = _append(1)[0]
+    actor = Actor(user_id=None, label="sistem-kanim", role="petugas_imigrasi", client="sk")
+    items = [
+        AuditItem(action="create", object_type="screening.passportapplication", object_ids=[7]),
+        AuditItem(action="read", object_type="watchlists.watchlistentry", object_ids=[1, 2]),
+        AuditItem(action="read", object_type="screening.departurecheck", detail={"as": "x"}),
+    ]
+    # when: lock the head, insert the rows, move the head
+    with django_assert_num_queries(3):
+        entries = audit_record_many(actor=actor, items=items)
+    # then
+    assert [entry.sequence for entry in entries] == [2, 3, 4]
+    assert entries[0].previous_hash == first.entry_hash
+    assert entries[2].previous_hash == entries[1].entry_hash
+    stored = list(AuditEntry.objects.order_by("sequence").values_list("action", "object_ids"))
+    assert stored[1:] == [("create", ["7"]), ("read", ["1", "2"]), ("read", [])]
+    assert audit_chain_verify() == (4, None)
+    assert audit_record_many(actor=actor, items=[]) == []
+    assert _append(1)[0].previous_hash == entries[2].entry_hash
 
 
 def test_verify_command_reports_an_intact_chain(capsys):

@@ -50,6 +50,9 @@ from tests.screening.test_services_support import (
 )
 
 pytestmark = pytest.mark.django_db
+# Queries of one application screening with a hit and an earlier event (was 25 before the
+# audit entries of a screening shared one lock of the chain head).
+QUERIES_PER_SCREENING = 18
 
 
 @pytest.fixture(autouse=True)
@@ -568,3 +571,18 @@ def test_the_write_and_the_reads_are_audited(personas, screen) -> None:  # type:
     event_read = by_type[("read", "screening.passportapplication")]
     assert event_read.object_ids == [str(first.application.pk)]
     assert event_read.detail["as"] == "earlier_event"
+
+
+def test_a_screening_with_hits_and_earlier_events_takes_a_bounded_number_of_queries(
+    personas, screen, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    # given: a police entry on the sponsor's phone and an earlier application of the person
+    police_entry(personas.analis_polri)
+    screen(personas.petugas_imigrasi)
+    before = AuditEntry.objects.count()
+    # when: one lock of the chain head serves every audit entry of the screening
+    with django_assert_max_num_queries(QUERIES_PER_SCREENING):
+        outcome = screen(personas.petugas_imigrasi_other, sponsor_phone=SPONSOR_PHONE)
+    # then
+    assert outcome.hits and outcome.earlier_events
+    assert AuditEntry.objects.count() == before + 3
