@@ -45,7 +45,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -163,6 +163,8 @@ def megabytes(value: float) -> str:
 class Running:
     process: subprocess.Popen[str]
     name: str
+    # A directory of this run only, removed when the process stops.
+    cleanup: Path | None = None
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -172,11 +174,21 @@ class Running:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.cleanup is not None:
+            shutil.rmtree(self.cleanup, ignore_errors=True)
 
 
 def start_index_service(environment: dict[str, str], snapshot: Path) -> tuple[Running, str]:
+    """Start the index service. With a snapshot of the loaded state it starts from a copy of
+    it (the service saves its index at shutdown, and the workload must not reach the
+    snapshot of the next run); without one it builds from the database and writes it."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(SOCKET_PATH)
+    used = snapshot
+    if snapshot.exists():
+        used = snapshot.with_name(f"{snapshot.name}-run-{os.getpid()}")
+        shutil.rmtree(used, ignore_errors=True)
+        shutil.copytree(snapshot, used)
     process = subprocess.Popen(
         [
             PYTHON,
@@ -185,9 +197,12 @@ def start_index_service(environment: dict[str, str], snapshot: Path) -> tuple[Ru
             "--socket",
             SOCKET_PATH,
             "--snapshot",
-            str(snapshot),
+            str(used),
             "--snapshot-every",
             "0",
+            # The loaded state does not age: reset_workload() brings the database back to it.
+            "--snapshot-max-age",
+            str(10 * 365 * 86400),
         ],
         env=environment,
         cwd=ROOT,
@@ -201,7 +216,8 @@ def start_index_service(environment: dict[str, str], snapshot: Path) -> tuple[Ru
             raise SystemExit(f"the index service stopped (exit code {process.wait()})")
         if "screening index ready" in line:
             threading.Thread(target=process.stdout.read, daemon=True).start()
-            return Running(process, "index service"), line.strip()
+            cleanup = used if used != snapshot else None
+            return Running(process, "index service", cleanup), line.strip()
 
 
 def start_gunicorn(environment: dict[str, str], workers: int, access_log: Path) -> Running:
@@ -287,6 +303,8 @@ class RunResult:
     p99_ms: float
     max_ms: float
     error_sample: str = ""
+    # CPU milliseconds per completed request, by part of the system (see cpu_seconds()).
+    cpu_ms_per_request: dict[str, float] = field(default_factory=dict)
 
     @property
     def holds(self) -> bool:
@@ -468,17 +486,61 @@ def run_load(job: dict[str, Any], environment: dict[str, str]) -> RunResult:
     return RunResult(**data)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL process of the machine (backends, writers, autovacuum)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if status.read_text().strip() == "postgres":
+                found.append(int(status.parent.name))
+    return found
+
+
+# The parts of the system whose CPU time is counted per request: name -> their pids now.
+CpuParts = Callable[[], dict[str, list[int]]]
+
+
+def cpu_seconds(parts: CpuParts) -> dict[str, float]:
+    """CPU seconds used so far by each part, and by this script's finished children (the load
+    generator; what a process that is gone used is not counted, so sample around a run)."""
+    import resource
+
+    figures = {
+        name: sum(process_cpu_seconds(pid) for pid in pids) for name, pids in parts().items()
+    }
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    figures["load generator"] = children.ru_utime + children.ru_stime
+    return figures
+
+
 def sweep(
     label: str,
     rates: Sequence[float],
     make_job: Callable[[float], dict[str, Any]],
     environment: dict[str, str],
     on_result: Callable[[RunResult], None] | None = None,
+    cpu_parts: CpuParts | None = None,
 ) -> list[RunResult]:
     """Increasing rates until one does not hold (p99 > 50 ms, errors, or falling behind)."""
     results = []
     for rate in rates:
+        before = cpu_seconds(cpu_parts) if cpu_parts else {}
         result = run_load(make_job(rate), environment)
+        if cpu_parts and result.completed:
+            after = cpu_seconds(cpu_parts)
+            result.cpu_ms_per_request = {
+                name: round((after[name] - before.get(name, 0.0)) * 1000 / result.completed, 2)
+                for name in after
+            }
         if on_result is not None:
             on_result(result)
         results.append(result)
@@ -489,6 +551,15 @@ def sweep(
             + ("" if result.holds else "  <- does not hold"),
             flush=True,
         )
+        if result.cpu_ms_per_request:
+            total = sum(result.cpu_ms_per_request.values())
+            print(
+                f"    CPU per request {total:.1f} ms: "
+                + ", ".join(
+                    f"{name} {value:.1f}" for name, value in result.cpu_ms_per_request.items()
+                ),
+                flush=True,
+            )
         if result.error_sample:
             print(f"    first error: {result.error_sample}")
         if not result.holds:
@@ -584,6 +655,87 @@ def server_times(access_log: Path, start_offset: int) -> list[float]:
     return times
 
 
+# -- The workload's state -------------------------------------------------------------------------
+
+BENCH_CLIENT_PREFIX = "bench-"
+
+
+def reset_workload() -> None:
+    """Remove what earlier runs wrote, so every run starts from the state the loader left.
+
+    Each screening saves its record, its result and audit entries, and the next run would
+    find those records again as earlier events: without a reset every run is slower than the
+    one before and runs are not comparable. Removed here: every application that is not a
+    loaded row, every departure check and screening result (with their decisions and
+    contacts), the benchmark's API clients, and the audit trail (the bench database has no
+    other entries), whose chain head goes back to the start. Run with the index service
+    stopped: it starts from the snapshot of the loaded state.
+    """
+    from django.db import transaction
+
+    from bench.screening_bench_data import BENCH_PREFIX
+    from benteng.api.models import ApiClient
+    from benteng.audit.models import AuditChainHead, AuditEntry
+    from benteng.screening.models import (
+        ApplicationDecision,
+        DepartureCheck,
+        NamedContact,
+        PassportApplication,
+        ScreeningResult,
+    )
+
+    with transaction.atomic():
+        ScreeningResult.objects.all().delete()
+        NamedContact.objects.all().delete()
+        ApplicationDecision.objects.all().delete()
+        DepartureCheck.objects.all().delete()
+        PassportApplication.objects.exclude(reference__startswith=BENCH_PREFIX).delete()
+        ApiClient.objects.filter(name__startswith=BENCH_CLIENT_PREFIX).delete()
+        AuditEntry.objects.all().delete()
+        AuditChainHead.objects.all().delete()
+
+
+def api_tokens(environment: dict[str, str]) -> tuple[str, str]:
+    """Tokens of two new client systems: a Kanim counter and the airport's TPI."""
+    stamp = int(time.time())
+    tokens = []
+    for name, office, role in (
+        ("kanim", "kanim-tangerang", "petugas_imigrasi"),
+        ("tpi", "tpi-bandara-soekarno-hatta", "petugas_tpi"),
+    ):
+        tokens.append(
+            manage(
+                [
+                    "api_client_create",
+                    "--name",
+                    f"{BENCH_CLIENT_PREFIX}{name}-{stamp}",
+                    "--office",
+                    office,
+                    "--role",
+                    role,
+                    "--scope",
+                    "screening:write,screening:read",
+                ],
+                environment,
+            ).strip()
+        )
+    return tokens[0], tokens[1]
+
+
+def request_bodies(
+    queries: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The API bodies of the application screenings and of the departure checks."""
+    sponsors = [query["record"][1] for query in queries[::7]]
+    applications = [
+        body
+        for number, query in enumerate(queries)
+        if (body := application_body(query, number, sponsors)) is not None
+    ]
+    departures = [departure_body(query, number) for number, query in enumerate(queries)]
+    return applications, departures
+
+
 # -- The benchmark ---------------------------------------------------------------------------------
 
 
@@ -654,18 +806,25 @@ def benchmark(arguments: argparse.Namespace) -> None:
     build_record = snapshot.with_suffix(".build.json")
     if arguments.rebuild_index:
         shutil.rmtree(snapshot, ignore_errors=True)
+    reset_workload()
+    connections.close_all()
+    from benteng.screening.index import SocketBackend
+
+    if not snapshot.exists():
+        # First run: build from the database; the service writes the snapshot at shutdown.
+        service, ready = start_index_service(environment, snapshot)
+        status = SocketBackend(SOCKET_PATH, timeout=60).status()
+        build_record.write_text(json.dumps({"build_seconds": status["load_seconds"]}))
+        service.stop()
+        print(ready)
+    if arguments.prepare_only:
+        print("prepared: data loaded and the index snapshot written")
+        return
     service, ready = start_index_service(environment, snapshot)
     running: list[Running] = [service]
     try:
-        from benteng.screening.index import SocketBackend
-
         status = SocketBackend(SOCKET_PATH, timeout=60).status()
         print(ready)
-        if status["origin"] == "database":
-            build_record.write_text(json.dumps({"build_seconds": status["load_seconds"]}))
-        if arguments.prepare_only:
-            print("prepared: data loaded and the index snapshot written")
-            return
         results["index"] = {
             "origin": status["origin"],
             "load_seconds": status["load_seconds"],
@@ -692,10 +851,20 @@ def benchmark(arguments: argparse.Namespace) -> None:
                 "queries": queries[:2000],
             }
 
-        index_runs = sweep("index: application", rates, index_job("application"), environment)
-        departure_index_runs = sweep("index: departure", rates, index_job("departure"), environment)
-        results["index_service_runs"] = [asdict(run) for run in index_runs]
-        results["index_service_departure_runs"] = [asdict(run) for run in departure_index_runs]
+        if not arguments.api_only:
+            index_parts: CpuParts = lambda: {"index service": [service.process.pid]}  # noqa: E731
+            index_runs = sweep(
+                "index: application",
+                rates,
+                index_job("application"),
+                environment,
+                cpu_parts=index_parts,
+            )
+            departure_index_runs = sweep(
+                "index: departure", rates, index_job("departure"), environment
+            )
+            results["index_service_runs"] = [asdict(run) for run in index_runs]
+            results["index_service_departure_runs"] = [asdict(run) for run in departure_index_runs]
 
         # 4b. The API behind gunicorn.
         access_log = VAR / "gunicorn-access.log"
@@ -703,43 +872,8 @@ def benchmark(arguments: argparse.Namespace) -> None:
         gunicorn = start_gunicorn(environment, arguments.workers, access_log)
         running.append(gunicorn)
         if api_available():
-            token = manage(
-                [
-                    "api_client_create",
-                    "--name",
-                    f"bench-kanim-{int(time.time())}",
-                    "--office",
-                    "kanim-tangerang",
-                    "--role",
-                    "petugas_imigrasi",
-                    "--scope",
-                    "screening:write,screening:read",
-                ],
-                environment,
-            ).strip()
-            tpi_token = manage(
-                [
-                    "api_client_create",
-                    "--name",
-                    f"bench-tpi-{int(time.time())}",
-                    "--office",
-                    "tpi-bandara-soekarno-hatta",
-                    "--role",
-                    "petugas_tpi",
-                    "--scope",
-                    "screening:write,screening:read",
-                ],
-                environment,
-            ).strip()
-            sponsors = [query["record"][1] for query in queries[::7]]
-            application_bodies = [
-                body
-                for number, query in enumerate(queries)
-                if (body := application_body(query, number, sponsors)) is not None
-            ]
-            departure_bodies = [
-                departure_body(query, number) for number, query in enumerate(queries)
-            ]
+            token, tpi_token = api_tokens(environment)
+            application_bodies, departure_bodies = request_bodies(queries)
             # Warm up every worker (connections, first imports, the index client).
             run_load(
                 {
@@ -767,11 +901,20 @@ def benchmark(arguments: argparse.Namespace) -> None:
 
                 return job
 
+            def server_parts() -> dict[str, list[int]]:
+                master = gunicorn.process.pid
+                return {
+                    "web": [master, *children(master)],
+                    "index service": [service.process.pid],
+                    "postgres": postgres_pids(),
+                }
+
             api_runs = sweep(
                 "api: application",
                 rates,
                 http_job("application", application_bodies, token),
                 environment,
+                cpu_parts=server_parts,
             )
             results["api_application_runs"] = [asdict(run) for run in api_runs]
             results["memory_after_api"] = server_memory(gunicorn, service)
@@ -884,6 +1027,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per rate")
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--rebuild-index", action="store_true")
+    parser.add_argument(
+        "--api-only", action="store_true", help="skip the runs of the index service alone"
+    )
     parser.add_argument(
         "--prepare-only",
         action="store_true",

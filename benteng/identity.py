@@ -57,20 +57,26 @@ class IdentityFields(models.Model):
         )
 
 
-def region_for_identity(*, desa_code: str | None, nik: str | None) -> Region | None:
-    """The desa when given; otherwise the most precise region the NIK names that exists."""
-    if desa_code:
-        region = Region.objects.filter(code=desa_code).first()
-        if region is not None:
-            return region
+def region_code_for_identity(*, desa_code: str | None, nik: str | None) -> str | None:
+    """The code of the desa when given; otherwise of the most precise region the NIK names
+    that exists. Read from the in-memory region codes (no query)."""
+    from benteng.regions.selectors import region_level
+
+    if desa_code and region_level(desa_code) is not None:
+        return desa_code
     if nik:
         info, _problems = parse_nik(nik)
         if info is not None:
             for code in (info.district_code, info.regency_code, info.province_code):
-                region = Region.objects.filter(code=code).first()
-                if region is not None:
-                    return region
+                if region_level(code) is not None:
+                    return code
     return None
+
+
+def region_for_identity(*, desa_code: str | None, nik: str | None) -> Region | None:
+    """The region of ``region_code_for_identity``, read from the database."""
+    code = region_code_for_identity(desa_code=desa_code, nik=nik)
+    return Region.objects.filter(code=code).first() if code is not None else None
 
 
 def normalized_phone_or_blank(value: str) -> str:

@@ -61,12 +61,22 @@ def indonesian_by_default():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def fresh_screening_index():  # type: ignore[no-untyped-def]
-    """The in-process screening index is per process; rolled-back tests must not leak into it."""
+    """The in-process screening index and the per-process caches of rules, region codes and
+    police company names: rolled-back tests must not leak into them."""
+    from benteng.regions.selectors import region_levels
     from benteng.screening.index import screening_index_reset
+    from benteng.screening.rules import rules_cache_clear
+    from benteng.screening.services import company_names
 
-    screening_index_reset()
+    def reset() -> None:
+        screening_index_reset()
+        rules_cache_clear()
+        region_levels.clear()
+        company_names.reset()
+
+    reset()
     yield
-    screening_index_reset()
+    reset()
 
 
 @dataclass

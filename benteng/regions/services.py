@@ -52,4 +52,8 @@ def regions_load_reference() -> RegionLoadResult:
             to_update.append(region)
     Region.objects.bulk_create(to_create, batch_size=500)
     Region.objects.bulk_update(to_update, fields, batch_size=500)
+    if to_create or to_update:
+        from benteng.regions.selectors import region_levels
+
+        region_levels.clear()
     return RegionLoadResult(created=len(to_create), updated=len(to_update))

@@ -9,8 +9,10 @@ for); only immigration analysts (``analis_imigrasi``) change them. The score nev
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -124,6 +126,10 @@ def rule_set_version_create(
     with transaction.atomic():
         latest = RuleSetVersion.objects.select_for_update().order_by("-number").first()
         number = (latest.number if latest else 0) + 1
+        # This process reads the new version from its next screening on (its own transaction
+        # sees it at once, other connections after the commit).
+        rules_cache_clear()
+        transaction.on_commit(rules_cache_clear)
         return RuleSetVersion.objects.create(
             number=number,
             created_by_id=created_by_id,
@@ -174,8 +180,16 @@ class _CachedRuleSet:
     version: RuleSetVersion
     configs: tuple[RuleConfig, ...]
     moratorium: frozenset[str]
+    # Every destination country's code: a country is only added or changed together with a
+    # new rule set version (``destination_country_save``), so it is as fresh as the version.
+    countries: frozenset[str]
+    checked_at: float
 
 
+# How long a process trusts the rule set it read before asking the database again whether a
+# newer version exists. A save in this process takes effect at once (``rules_cache_clear`` on
+# commit); other processes pick it up within this time.
+RULES_RECHECK_SECONDS = 1.0
 _cache_lock = threading.Lock()
 _cached: _CachedRuleSet | None = None
 
@@ -191,6 +205,10 @@ def _latest_version_key() -> tuple[Any, ...] | None:
 
 def _current() -> _CachedRuleSet:
     global _cached
+    cached = _cached
+    now = time.monotonic()
+    if cached is not None and now - cached.checked_at < RULES_RECHECK_SECONDS:
+        return cached
     key = _latest_version_key()
     if key is None:
         from benteng.screening.reference_data import load_reference
@@ -199,19 +217,33 @@ def _current() -> _CachedRuleSet:
         key = _latest_version_key()
         if key is None:
             raise RuntimeError("Loading the default rules created no rule set version.")
-    cached = _cached
     if cached is not None and cached.key == key:
-        return cached
-    version = RuleSetVersion.objects.get(pk=key[1])
-    fresh = _CachedRuleSet(
-        key=key,
-        version=version,
-        configs=tuple(rule_configs_from_snapshot(version.snapshot)),
-        moratorium=frozenset(version.snapshot.get("moratorium_countries", [])),
-    )
+        fresh = dataclasses.replace(cached, checked_at=now)
+    else:
+        version = RuleSetVersion.objects.get(pk=key[1])
+        fresh = _CachedRuleSet(
+            key=key,
+            version=version,
+            configs=tuple(rule_configs_from_snapshot(version.snapshot)),
+            moratorium=frozenset(version.snapshot.get("moratorium_countries", [])),
+            countries=frozenset(DestinationCountry.objects.values_list("code", flat=True)),
+            checked_at=now,
+        )
     with _cache_lock:
         _cached = fresh
     return fresh
+
+
+def rules_cache_clear() -> None:
+    """Forget the rule set read (a new version was saved, or a test rolled back)."""
+    global _cached
+    with _cache_lock:
+        _cached = None
+
+
+def destination_country_codes() -> frozenset[str]:
+    """The ISO codes of every destination country (current rule set version)."""
+    return _current().countries
 
 
 def rules_current() -> tuple[RuleSetVersion, list[RuleConfig]]:

@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -66,18 +66,17 @@ from benteng.core.risk import (
     assess,
     rule_parameter,
 )
-from benteng.identity import region_for_identity
-from benteng.regions.models import VILLAGE_LEVELS, Region
+from benteng.identity import region_code_for_identity
+from benteng.regions.selectors import is_village_code
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
-    DestinationCountry,
     PassportApplication,
     ScreeningResult,
     TravelDocument,
     TravelPurpose,
 )
-from benteng.screening.rules import rules_and_moratorium_current
+from benteng.screening.rules import destination_country_codes, rules_and_moratorium_current
 from benteng.watchlists.access import HIT_FIELDS
 from benteng.watchlists.models import SharingLevel, SubjectType, WatchlistEntry
 from benteng.watchlists.services import hit_view
@@ -395,7 +394,7 @@ class _Cleaner:
             if required:
                 self.required("destination_country")
             return ""
-        if not DestinationCountry.objects.filter(code=text).exists():
+        if text not in destination_country_codes():
             self.add(
                 "destination_country",
                 Message(
@@ -455,7 +454,7 @@ class _Cleaner:
         text = self._raw_text("desa_code")
         if not text:
             return ""
-        if not Region.objects.filter(code=text, level__in=VILLAGE_LEVELS).exists():
+        if not is_village_code(text):
             self.add(
                 "desa_code",
                 Message(
@@ -1248,7 +1247,9 @@ def _same_sponsor_recent(
         return 0
     others = PassportApplication.objects.filter(
         named, submitted_at__gte=now - datetime.timedelta(days=window_days)
-    ).exclude(pk=application.pk)
+    )
+    if application.pk is not None:
+        others = others.exclude(pk=application.pk)
     if application.nik:
         others = others.exclude(nik=application.nik)
     return others.count()
@@ -1286,12 +1287,48 @@ def _replay(
     return outcome_from_result(viewer=viewer, record=record, result=result, replayed=True)
 
 
-def _temporary_reference() -> str:
-    return f"tmp-{uuid.uuid4().hex[:24]}"
+def _final_reference(prefix: str, pk: int, now: datetime.datetime) -> str:
+    return f"{prefix}-{timezone.localdate(now).year}-{pk:06d}"
 
 
-def _final_reference(prefix: str, record: models.Model, now: datetime.datetime) -> str:
-    return f"{prefix}-{timezone.localdate(now).year}-{record.pk:06d}"
+_SEQUENCES: dict[str, str] = {}
+
+
+def _next_id(model: type[models.Model]) -> int | None:
+    """The next id of the model's table from its PostgreSQL sequence (``None`` elsewhere)."""
+    if connection.vendor != "postgresql":
+        return None
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        sequence = _SEQUENCES.get(table)
+        if sequence is None:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = _SEQUENCES[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        return int(cursor.fetchone()[0])
+
+
+def _insert_with_reference(
+    record: PassportApplication | DepartureCheck, prefix: str, now: datetime.datetime
+) -> None:
+    """Insert the record with its reference ("PP-2026-000123", the id in it): in one insert
+    when the id can be taken from the sequence first; otherwise (SQLite) insert, then set the
+    reference."""
+    model = type(record)
+    record.pk = _next_id(model)
+    if record.pk is not None:
+        record.reference = _final_reference(prefix, record.pk, now)
+        record.save(force_insert=True)
+        return
+    record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
+    record.save(force_insert=True)
+    record.reference = _final_reference(prefix, record.pk, now)
+    model.objects.filter(pk=record.pk).update(reference=record.reference)
+
+
+def _query_identity(record: PassportApplication | DepartureCheck) -> IdentityRecord:
+    """The person to search for; a record not saved yet is not in the index either."""
+    return record.identity_record(record_id=record.index_id if record.pk else "new")
 
 
 @dataclass
@@ -1317,7 +1354,7 @@ def _look_up(
     from benteng.screening.index import screening_index
 
     backend = screening_index()
-    identity = record.identity_record(record_id=record.index_id)
+    identity = _query_identity(record)
     matches = _Matches()
     _person_matches(
         matches, backend.search_watchlist(identity, top=WATCHLIST_TOP, threshold=DEFAULT_THRESHOLD)
@@ -1331,7 +1368,7 @@ def _look_up(
     hits, read_entries = _hits(viewer, matches)
     candidates = backend.search_events(identity, top=EVENTS_TOP, threshold=DEFAULT_THRESHOLD)
     events, event_facts, read_events = _earlier_events(
-        viewer, candidates, exclude=record.index_id, now=now
+        viewer, candidates, exclude=identity.id, now=now
     )
     return _Facts(hits, events, event_facts, read_entries, read_events)
 
@@ -1405,7 +1442,13 @@ def _read_items(objects: Sequence[models.Model], *, detail: dict[str, Any]) -> l
 
 
 def _written_fields(record: models.Model, names: Iterable[str]) -> list[str]:
-    return [name for name in names if getattr(record, name) not in ("", None, [], ())]
+    # The attribute of a foreign key is its id: reading the related row would cost a query.
+    attributes = {name: record._meta.get_field(name).attname for name in names}  # type: ignore[union-attr]
+    return [
+        name
+        for name, attribute in attributes.items()
+        if getattr(record, attribute) not in ("", None, [], ())
+    ]
 
 
 def application_screen(
@@ -1438,15 +1481,16 @@ def _screen_once(
     idempotency_key: str,
     screen: Callable[[str, str], ScreeningOutcome],
 ) -> ScreeningOutcome:
-    """Screen, unless this viewer already sent the same key: then answer with that result."""
+    """Screen, unless this viewer already sent the same key: then answer with that result.
+
+    A new key is the common case, so the record is simply inserted: the unique constraint on
+    (client or user, key) refuses a key seen before (or being saved at this very moment by a
+    concurrent retry, once that one commits), and only then is the earlier result read.
+    """
     key = _check_idempotency_key(idempotency_key)
-    replay = _replay(viewer=viewer, model=model, key=key, fingerprint=fingerprint)
-    if replay is not None:
-        return replay
     try:
         return screen(key, fingerprint)
     except IntegrityError:
-        # The same key arrived twice at once; the other request won, answer with its result.
         replay = _replay(viewer=viewer, model=model, key=key, fingerprint=fingerprint)
         if replay is None:
             raise
@@ -1460,73 +1504,73 @@ def _application_screen(
     now = timezone.now()
     today = timezone.localdate(now)
     rule_set, rules, moratorium = rules_and_moratorium_current()
+    application = PassportApplication(
+        office_id=_office_of(viewer),
+        entered_by_id=viewer.user_id,
+        client_id=viewer.client_id,
+        idempotency_key=key,
+        idempotency_fingerprint=fingerprint if key else "",
+        submitted_at=now,
+        full_name=data.full_name,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        nik=data.nik,
+        birth_place=data.birth_place,
+        passport_no=data.passport_no,
+        address=data.address,
+        region_id=region_code_for_identity(desa_code=data.desa_code, nik=data.nik),
+        phone=data.phone,
+        purpose=data.purpose,
+        destination_country=data.destination_country,
+        sponsor_name=data.sponsor_name,
+        sponsor_key=name_key(data.sponsor_name) if data.sponsor_name else "",
+        sponsor_phone=data.sponsor_phone,
+        employer_name=data.employer_name,
+        placement_company=data.placement_company,
+        documents=list(data.documents),
+    )
+    # What the index and the database know is read before anything is written, so the
+    # transaction that writes (and holds the audit chain's lock) stays short.
+    found = _look_up(
+        viewer,
+        application,
+        now=now,
+        sponsor_name=data.sponsor_name,
+        sponsor_phone=data.sponsor_phone,
+        company_names={
+            name: matched_on
+            for name, matched_on in (
+                (data.sponsor_name, "sponsor"),
+                (data.employer_name, "company"),
+                (data.placement_company, "company"),
+            )
+            if name
+        },
+    )
+    nik_check, nik_problems = _nik_check(
+        data.nik, birth_date=data.birth_date, sex=data.sex, today=today
+    )
+    window = int(rule_parameter(rules, "group_pattern", "window_days"))
+    facts = RiskFacts(
+        purpose=data.purpose,
+        destination_country=data.destination_country,
+        documents=set(data.documents),
+        moratorium_countries=moratorium,
+        nik_problems=nik_problems,
+        watchlist_hits=_hit_facts(found.hits),
+        earlier_events=found.event_facts,
+        same_sponsor_recent=_same_sponsor_recent(application, window_days=window, now=now),
+        age=_age(data.birth_date, today),
+        village_recruiter_reports=None,
+        has_return_ticket=TravelDocument.TIKET_PULANG in data.documents,
+        stage=APPLICATION,
+        former_migrant_worker=data.former_migrant_worker,
+        observations=set(data.observations),
+    )
+    assessment = assess(facts, rules)
+    application.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
     with transaction.atomic():
-        application = PassportApplication.objects.create(
-            reference=_temporary_reference(),
-            office_id=_office_of(viewer),
-            entered_by_id=viewer.user_id,
-            client_id=viewer.client_id,
-            idempotency_key=key,
-            idempotency_fingerprint=fingerprint if key else "",
-            submitted_at=now,
-            full_name=data.full_name,
-            birth_date=data.birth_date,
-            sex=data.sex,
-            nik=data.nik,
-            birth_place=data.birth_place,
-            passport_no=data.passport_no,
-            address=data.address,
-            region=region_for_identity(desa_code=data.desa_code, nik=data.nik),
-            phone=data.phone,
-            purpose=data.purpose,
-            destination_country=data.destination_country,
-            sponsor_name=data.sponsor_name,
-            sponsor_key=name_key(data.sponsor_name) if data.sponsor_name else "",
-            sponsor_phone=data.sponsor_phone,
-            employer_name=data.employer_name,
-            placement_company=data.placement_company,
-            documents=list(data.documents),
-        )
-        application.reference = _final_reference("PP", application, now)
-        found = _look_up(
-            viewer,
-            application,
-            now=now,
-            sponsor_name=data.sponsor_name,
-            sponsor_phone=data.sponsor_phone,
-            company_names={
-                name: matched_on
-                for name, matched_on in (
-                    (data.sponsor_name, "sponsor"),
-                    (data.employer_name, "company"),
-                    (data.placement_company, "company"),
-                )
-                if name
-            },
-        )
-        nik_check, nik_problems = _nik_check(
-            data.nik, birth_date=data.birth_date, sex=data.sex, today=today
-        )
-        window = int(rule_parameter(rules, "group_pattern", "window_days"))
-        facts = RiskFacts(
-            purpose=data.purpose,
-            destination_country=data.destination_country,
-            documents=set(data.documents),
-            moratorium_countries=moratorium,
-            nik_problems=nik_problems,
-            watchlist_hits=_hit_facts(found.hits),
-            earlier_events=found.event_facts,
-            same_sponsor_recent=_same_sponsor_recent(application, window_days=window, now=now),
-            age=_age(data.birth_date, today),
-            village_recruiter_reports=None,
-            has_return_ticket=TravelDocument.TIKET_PULANG in data.documents,
-            stage=APPLICATION,
-            former_migrant_worker=data.former_migrant_worker,
-            observations=set(data.observations),
-        )
-        assessment = assess(facts, rules)
-        application.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
-        application.save(update_fields=["reference", "police_visible"])
+        _insert_with_reference(application, "PP", now)
         result = _save_result(
             viewer=viewer,
             record=application,
@@ -1604,52 +1648,50 @@ def _departure_screen(
     now = timezone.now()
     today = timezone.localdate(now)
     rule_set, rules, moratorium = rules_and_moratorium_current()
+    check = DepartureCheck(
+        office_id=_office_of(viewer),
+        checked_by_id=viewer.user_id,
+        client_id=viewer.client_id,
+        idempotency_key=key,
+        idempotency_fingerprint=fingerprint if key else "",
+        checked_at=now,
+        full_name=data.full_name,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        nik=data.nik,
+        passport_no=data.passport_no,
+        region_id=region_code_for_identity(desa_code=None, nik=data.nik),
+        phone=data.phone,
+        flight_number=data.flight_number,
+        destination_country=data.destination_country,
+        purpose=data.purpose,
+        documents=list(data.documents),
+    )
+    found = _look_up(viewer, check, now=now)
+    nik_check, nik_problems = _nik_check(
+        data.nik, birth_date=data.birth_date, sex=data.sex, today=today
+    )
+    facts = RiskFacts(
+        purpose=data.purpose,
+        destination_country=data.destination_country,
+        documents=set(data.documents),
+        moratorium_countries=moratorium,
+        nik_problems=nik_problems,
+        watchlist_hits=_hit_facts(found.hits),
+        earlier_events=found.event_facts,
+        same_sponsor_recent=0,
+        age=_age(data.birth_date, today),
+        village_recruiter_reports=None,
+        has_return_ticket=bool(data.has_return_ticket)
+        or TravelDocument.TIKET_PULANG in data.documents,
+        stage=DEPARTURE,
+        former_migrant_worker=data.former_migrant_worker,
+        observations=set(data.observations),
+    )
+    assessment = assess(facts, rules)
+    check.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
     with transaction.atomic():
-        check = DepartureCheck.objects.create(
-            reference=_temporary_reference(),
-            office_id=_office_of(viewer),
-            checked_by_id=viewer.user_id,
-            client_id=viewer.client_id,
-            idempotency_key=key,
-            idempotency_fingerprint=fingerprint if key else "",
-            checked_at=now,
-            full_name=data.full_name,
-            birth_date=data.birth_date,
-            sex=data.sex,
-            nik=data.nik,
-            passport_no=data.passport_no,
-            region=region_for_identity(desa_code=None, nik=data.nik) if data.nik else None,
-            phone=data.phone,
-            flight_number=data.flight_number,
-            destination_country=data.destination_country,
-            purpose=data.purpose,
-            documents=list(data.documents),
-        )
-        check.reference = _final_reference("KB", check, now)
-        found = _look_up(viewer, check, now=now)
-        nik_check, nik_problems = _nik_check(
-            data.nik, birth_date=data.birth_date, sex=data.sex, today=today
-        )
-        facts = RiskFacts(
-            purpose=data.purpose,
-            destination_country=data.destination_country,
-            documents=set(data.documents),
-            moratorium_countries=moratorium,
-            nik_problems=nik_problems,
-            watchlist_hits=_hit_facts(found.hits),
-            earlier_events=found.event_facts,
-            same_sponsor_recent=0,
-            age=_age(data.birth_date, today),
-            village_recruiter_reports=None,
-            has_return_ticket=bool(data.has_return_ticket)
-            or TravelDocument.TIKET_PULANG in data.documents,
-            stage=DEPARTURE,
-            former_migrant_worker=data.former_migrant_worker,
-            observations=set(data.observations),
-        )
-        assessment = assess(facts, rules)
-        check.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
-        check.save(update_fields=["reference", "police_visible"])
+        _insert_with_reference(check, "KB", now)
         result = _save_result(
             viewer=viewer,
             record=check,

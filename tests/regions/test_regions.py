@@ -65,3 +65,30 @@ def test_loading_again_changes_nothing():
 
 def test_centroids_are_loaded_for_every_region():
     assert not Region.objects.filter(latitude__isnull=True).exists()
+
+
+def test_region_codes_are_read_from_memory_and_follow_changes(django_assert_num_queries):
+    from benteng.regions.selectors import is_village_code, region_level
+
+    assert region_level("36.03.07.2001") == "desa"
+    with django_assert_num_queries(0):
+        assert is_village_code("36.03.07.2001")
+        assert not is_village_code("36.03.07")  # a kecamatan
+        assert region_level("99.99") is None
+    # A region added here is known at once: saving clears the copy of this process.
+    Region.objects.create(code="36.03.07.2999", level="desa", name="Uji", parent_id="36.03.07")
+    assert is_village_code("36.03.07.2999")
+    Region.objects.filter(code="36.03.07.2999").delete()  # a queryset delete sends signals too
+    assert not is_village_code("36.03.07.2999")
+
+
+def test_region_codes_of_another_process_are_read_again_after_their_age(monkeypatch):
+    from benteng.regions import selectors
+
+    assert selectors.region_level("36.03.07.2001") == "desa"
+    # Another process renames the level (no signal reaches this one)...
+    Region.objects.filter(code="36.03.07.2001").update(level="kelurahan")
+    assert selectors.region_level("36.03.07.2001") == "desa"
+    # ...which this process sees once its copy is older than the maximum age.
+    monkeypatch.setattr(selectors, "REGION_LEVELS_MAX_AGE", 0.0)
+    assert selectors.region_level("36.03.07.2001") == "kelurahan"

@@ -127,13 +127,46 @@ def test_edit_creates_version_n_plus_one_with_snapshot_and_rules_current_follows
 
 def test_rules_current_is_cached_per_version(personas: Personas, django_assert_num_queries) -> None:
     rule_services.rules_current()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         version, configs = rule_services.rules_current()
     assert configs
+    # A save in this process takes effect at the next screening: the version, its rules and
+    # the destination countries are read again.
     _edit(_analyst(personas), _group_rule(), weight=30)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         newer, _configs = rule_services.rules_current()
     assert newer.number == version.number + 1
+
+
+def test_rules_current_sees_another_process_version_after_the_recheck_time(
+    personas: Personas, django_assert_num_queries, monkeypatch
+) -> None:
+    version, _configs = rule_services.rules_current()
+    # Another process saves a version: this process does not hear of it...
+    RuleSetVersion.objects.create(
+        number=version.number + 1, change_note="elsewhere", snapshot=version.snapshot
+    )
+    assert rule_services.rules_current()[0].number == version.number
+    # ...until the time it trusts its copy has passed: then one query tells it is stale.
+    monkeypatch.setattr(rule_services, "RULES_RECHECK_SECONDS", 0.0)
+    assert rule_services.rules_current()[0].number == version.number + 1
+    with django_assert_num_queries(1):
+        assert rule_services.rules_current()[0].number == version.number + 1
+
+
+def test_destination_countries_follow_the_rule_set(personas: Personas) -> None:
+    assert "MY" in rule_services.destination_country_codes()
+    assert "ZZ" not in rule_services.destination_country_codes()
+    rule_services.destination_save(
+        viewer=_analyst(personas),
+        code="ZZ",
+        name="Negeri Uji",
+        domestic_work_moratorium=True,
+        note="",
+        change_note="uji",
+    )
+    assert "ZZ" in rule_services.destination_country_codes()
+    assert "ZZ" in rule_services.destination_moratorium_codes()
 
 
 def test_rules_current_loads_defaults_when_no_version_exists() -> None:

@@ -433,22 +433,23 @@ def test_same_key_with_another_body_is_refused(personas, screen) -> None:  # typ
     assert PassportApplication.objects.count() == 1
 
 
-def test_a_concurrent_request_with_the_same_key_gets_the_first_result(
+def test_a_repeated_key_is_caught_by_the_unique_constraint(
     personas, screen, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    # given: the first request committed between the second's look-up and its insert
-    first = screen(personas.petugas_imigrasi, key="counter-7-0003")
+    # A new key is saved without looking for it first; a repeated one (a retry, or a
+    # concurrent request with the same key) is refused by the insert, then answered.
     real_replay = services._replay
     calls = []
 
-    def replay_missing_once(**arguments):  # type: ignore[no-untyped-def]
+    def counting_replay(**arguments):  # type: ignore[no-untyped-def]
         calls.append(arguments["key"])
-        return None if len(calls) == 1 else real_replay(**arguments)
+        return real_replay(**arguments)
 
-    monkeypatch.setattr(services, "_replay", replay_missing_once)
-    # when
+    monkeypatch.setattr(services, "_replay", counting_replay)
+    first = screen(personas.petugas_imigrasi, key="counter-7-0003")
+    assert calls == []
     again = screen(personas.petugas_imigrasi, key="counter-7-0003")
-    # then: the unique constraint stopped the second insert, the first result is returned
+    assert calls == ["counter-7-0003"]
     assert again.replayed is True
     assert again.result.pk == first.result.pk
     assert PassportApplication.objects.count() == 1
