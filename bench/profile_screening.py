@@ -84,7 +84,7 @@ def _by_package(stats: pstats.Stats, requests: int) -> None:
             key = "benteng/" + filename.split("/benteng/", 1)[1]
         elif "site-packages/" in filename:
             key = filename.split("site-packages/", 1)[1].split("/", 1)[0]
-        elif filename.startswith("~") or filename.startswith("<"):
+        elif filename.startswith(("~", "<")):
             key = "builtins"
         else:
             key = "stdlib/" + Path(filename).name

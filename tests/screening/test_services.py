@@ -433,9 +433,7 @@ def test_same_key_with_another_body_is_refused(personas, screen) -> None:  # typ
     assert PassportApplication.objects.count() == 1
 
 
-def test_a_repeated_key_is_caught_by_the_unique_constraint(
-    personas, screen, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_repeated_key_is_caught_by_the_unique_constraint(personas, screen, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # A new key is saved without looking for it first; a repeated one (a retry, or a
     # concurrent request with the same key) is refused by the insert, then answered.
     real_replay = services._replay
