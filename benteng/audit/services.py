@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -118,16 +118,14 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
 
     Each entry is the same as ``audit_record`` would write one by one (its own sequence, time
     and hash, chained to the one before); the head is read and written once for all of them.
+    Every screening appends here inside its transaction, so this is three plain statements
+    (lock and read the head, insert the entries, move the head) rather than ORM queries: the
+    chain head stays locked for as short a time as possible.
     """
     if not items:
         return []
     with transaction.atomic(savepoint=False):
-        head = AuditChainHead.objects.select_for_update().filter(singleton=1).first()
-        if head is None:  # the very first entry of an installation
-            AuditChainHead.objects.get_or_create(singleton=1)
-            head = AuditChainHead.objects.select_for_update().get(singleton=1)
-        sequence = head.last_sequence
-        previous_hash = head.last_hash or GENESIS_HASH
+        sequence, previous_hash = _locked_head()
         entries = []
         for item in items:
             sequence += 1
@@ -151,14 +149,59 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
             }
             values["entry_hash"] = previous_hash = entry_hash(values)
             entries.append(AuditEntry(**values))
-        if len(entries) == 1:
-            entries[0].save(force_insert=True)
-        else:
-            AuditEntry.objects.bulk_create(entries)
-        head.last_sequence = sequence
-        head.last_hash = previous_hash
-        head.save(update_fields=["last_sequence", "last_hash"])
+        _insert_entries(entries)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE singleton = 1",  # noqa: S608 - model names
+                [sequence, previous_hash],
+            )
     return entries
+
+
+_HEAD_TABLE = AuditChainHead._meta.db_table
+_ENTRY_FIELDS: list[Any] = [
+    field for field in AuditEntry._meta.concrete_fields if not field.primary_key
+]
+
+
+def _locked_head() -> tuple[int, str]:
+    """The head's last sequence and hash, its row locked until the transaction ends (on
+    SQLite the write transaction itself excludes other writers)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT last_sequence, last_hash FROM {_HEAD_TABLE} WHERE singleton = 1{lock}"  # noqa: S608 - model names
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        if row is None:  # the very first entry of an installation
+            AuditChainHead.objects.get_or_create(singleton=1)
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return int(row[0]), row[1] or GENESIS_HASH
+
+
+def _insert_entries(entries: list[AuditEntry]) -> None:
+    """One multi-row insert; each entry gets its id back."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _ENTRY_FIELDS)
+    row = "(" + ", ".join(["%s"] * len(_ENTRY_FIELDS)) + ")"
+    params = [
+        field.get_db_prep_save(getattr(entry, field.attname), connection)
+        for entry in entries
+        for field in _ENTRY_FIELDS
+    ]
+    sql = (
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) VALUES "  # noqa: S608 - model names
+        + ", ".join([row] * len(entries))
+        + " RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [value for (value,) in cursor.fetchall()]
+    # Both databases return the rows of a multi-row insert in the order given.
+    for entry, pk in zip(entries, sorted(ids), strict=True):
+        entry.pk = pk
+        entry._state.adding = False
+        entry._state.db = connection.alias
 
 
 def audit_record_read(

@@ -35,15 +35,16 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from benteng.access.viewer import Viewer
+from benteng.accounts.models import Office
 from benteng.audit.models import AuditAction
 from benteng.audit.services import (
     AuditItem,
@@ -68,6 +69,7 @@ from benteng.core.risk import (
 )
 from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
+from benteng.rows import Columns, fetch, placeholders, table
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -1078,6 +1080,58 @@ def _days_between(earlier: datetime.datetime, now: datetime.datetime) -> int:
     return max(0, (timezone.localdate(now) - timezone.localdate(earlier)).days)
 
 
+# Earlier events are read for every screening: in plain SQL (see benteng.rows), and only the
+# columns an event shows.
+_EVENT_APPLICATION = ("id", "office", "submitted_at", "status", "postponed_until")
+_EVENT_CHECK = ("id", "office", "checked_at", "outcome")
+_EVENT_OFFICE = ("id", "code", "name")
+
+
+def _event_applications(
+    ids: Sequence[int],
+) -> list[tuple[PassportApplication, ApplicationDecision | None]]:
+    """The applications with their office and latest decision (outcome and reason)."""
+    application = Columns.of(PassportApplication, "a", _EVENT_APPLICATION)
+    office = Columns.of(Office, "o", _EVENT_OFFICE)
+    latest = (
+        f"SELECT d.{{column}} FROM {table(ApplicationDecision)} d WHERE d.application_id = a.id "  # noqa: S608 - model names
+        "ORDER BY d.decided_at DESC, d.id DESC LIMIT 1"
+    )
+    rows = fetch(
+        f"SELECT {application.sql}, {office.sql}, ({latest.format(column='outcome')}), "  # noqa: S608 - model names
+        f"({latest.format(column='reason')}) FROM {table(PassportApplication)} a "
+        f"JOIN {table(Office)} o ON o.id = a.office_id WHERE a.id IN ({placeholders(len(ids))})",
+        list(ids),
+    )
+    found = []
+    for row in rows:
+        record = application.instance(row)
+        record.office = office.instance(row, application.width)
+        outcome, reason = row[application.width + office.width :]
+        decision = None
+        if outcome is not None:
+            decision = ApplicationDecision(outcome=outcome, reason=reason or "")
+        found.append((record, decision))
+    return found
+
+
+def _event_checks(ids: Sequence[int]) -> list[DepartureCheck]:
+    """The departure checks with their office."""
+    check = Columns.of(DepartureCheck, "c", _EVENT_CHECK)
+    office = Columns.of(Office, "o", _EVENT_OFFICE)
+    rows = fetch(
+        f"SELECT {check.sql}, {office.sql} FROM {table(DepartureCheck)} c "  # noqa: S608 - model names
+        f"JOIN {table(Office)} o ON o.id = c.office_id WHERE c.id IN ({placeholders(len(ids))})",
+        list(ids),
+    )
+    found = []
+    for row in rows:
+        record = check.instance(row)
+        record.office = office.instance(row, check.width)
+        found.append(record)
+    return found
+
+
 def _earlier_events(
     viewer: Viewer,
     candidates: Sequence[Candidate],
@@ -1096,26 +1150,9 @@ def _earlier_events(
     facts: list[EventFact] = []
     read: list[models.Model] = []
     if application_ids:
-        # Only the columns an earlier event shows: the rows are read for every screening.
-        decisions = ApplicationDecision.objects.order_by("-decided_at", "-pk").only(
-            "application", "outcome", "reason", "decided_at"
-        )
-        applications = (
-            PassportApplication.objects.filter(pk__in=application_ids)
-            .select_related("office")
-            .only(
-                "office",
-                "office__code",
-                "office__name",
-                "submitted_at",
-                "status",
-                "postponed_until",
-            )
-            .prefetch_related(Prefetch("decisions", queryset=decisions))
-        )
-        for application in cast("list[PassportApplication]", list(applications)):
+        applications = _event_applications(application_ids)
+        for application, latest in applications:
             candidate = scores[application.index_id]
-            latest = next(iter(application.decisions.all()), None)
             same_office = application.office_id == viewer.office_id
             days_ago = _days_between(application.submitted_at, now)
             events.append(
@@ -1153,12 +1190,8 @@ def _earlier_events(
             )
             read.append(application)
     if check_ids:
-        checks = (
-            DepartureCheck.objects.filter(pk__in=check_ids)
-            .select_related("office")
-            .only("office", "office__code", "office__name", "checked_at", "outcome")
-        )
-        for check in cast("list[DepartureCheck]", list(checks)):
+        checks = _event_checks(check_ids)
+        for check in checks:
             candidate = scores[check.index_id]
             same_office = check.office_id == viewer.office_id
             days_ago = _days_between(check.checked_at, now)

@@ -203,3 +203,31 @@ def test_request_viewer_without_client_is_401() -> None:
     with pytest.raises(ApiError) as raised:
         request_viewer(RequestFactory().get("/api/v1/me"))
     assert raised.value.status == 401
+
+
+def test_the_client_read_with_a_token_is_the_same_as_the_orm_reads_it(
+    make_token: MakeToken, django_assert_num_queries
+) -> None:
+    from benteng.api.selectors import api_client_by_token
+
+    issued = make_token(scopes=(ApiScope.SCREENING_WRITE, ApiScope.SCREENING_READ))
+    stored = ApiClient.objects.select_related("office__agency").get(pk=issued.client.pk)
+    api_client_revoke(client=stored, viewer=Viewer.system(purpose="test"))
+    stored.refresh_from_db()
+    with django_assert_num_queries(1):
+        found = api_client_by_token(token=issued.token)
+        assert found is not None
+        # office and agency come with it: no further query
+        assert found.office.agency.kind == "imigrasi"
+    assert found.scopes == ["screening:write", "screening:read"]
+    assert found.has_scope("screening:write") and not found.has_scope("screening")
+    assert found.revoked_at == stored.revoked_at and found.revoked_at.tzinfo is not None
+    assert found.created_at == stored.created_at
+    assert (found.pk, found.name, found.role, found.office_id) == (
+        stored.pk,
+        stored.name,
+        stored.role,
+        stored.office_id,
+    )
+    assert found.office.name == stored.office.name
+    assert api_client_by_token(token=issued.token + "x") is None
