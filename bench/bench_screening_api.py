@@ -671,7 +671,7 @@ def reset_workload() -> None:
     other entries), whose chain head goes back to the start. Run with the index service
     stopped: it starts from the snapshot of the loaded state.
     """
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from bench.screening_bench_data import BENCH_PREFIX
     from benteng.api.models import ApiClient
@@ -693,6 +693,17 @@ def reset_workload() -> None:
         ApiClient.objects.filter(name__startswith=BENCH_CLIENT_PREFIX).delete()
         AuditEntry.objects.all().delete()
         AuditChainHead.objects.all().delete()
+        # The sequences go back too: otherwise the next run's first ids leave a gap of every
+        # id removed here, which the index service would take for rows still being written.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for model in (PassportApplication, DepartureCheck, ScreeningResult, AuditEntry):
+                    table = model._meta.db_table
+                    cursor.execute(
+                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608
+                        f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",
+                        [table],
+                    )
 
 
 def api_tokens(environment: dict[str, str]) -> tuple[str, str]:

@@ -91,7 +91,9 @@ DEFAULT_RECONCILE_SECONDS = 60.0
 UPDATE_SKEW = timedelta(seconds=30)
 # A primary key skipped by the poll (its transaction still open) is asked for again this long.
 PENDING_SECONDS = 120.0
-MAX_PENDING = 5000
+# Gaps of skipped ids are asked for again on every refresh, one range each; more gaps than
+# this are left to the reconciliation.
+MAX_PENDING_GAPS = 200
 # Writes folded into the posting arrays after this many additions/updates (per part).
 COMPACT_AFTER_WRITES = 100_000
 BUILD_CHUNK_SIZE = 20_000
@@ -259,8 +261,14 @@ class SourceState:
     updated_since: datetime | None = None
     # pk -> updated_at already applied, for rows inside the skew window.
     applied_versions: dict[int, datetime] = field(default_factory=dict)
-    # Primary keys skipped by the poll (transaction not yet committed) -> first seen (epoch).
-    pending: dict[int, float] = field(default_factory=dict)
+    # Gaps of primary keys skipped by the poll (transactions not yet committed, or rolled
+    # back): first id of the gap -> (last id, first seen as epoch seconds). A sequence
+    # hands out ids in blocks (rolled-back transactions, other processes), so gaps are kept
+    # as ranges: one range query each, whatever their length.
+    pending: dict[int, tuple[int, float]] = field(default_factory=dict)
+
+    def is_pending(self, pk: int) -> bool:
+        return any(low <= pk <= high for low, (high, _seen) in self.pending.items())
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -269,7 +277,7 @@ class SourceState:
             "applied_versions": {
                 str(pk): at.isoformat() for pk, at in self.applied_versions.items()
             },
-            "pending": {str(pk): seen for pk, seen in self.pending.items()},
+            "pending": {str(low): [high, seen] for low, (high, seen) in self.pending.items()},
         }
 
     @classmethod
@@ -282,8 +290,25 @@ class SourceState:
                 int(pk): datetime.fromisoformat(at)
                 for pk, at in data.get("applied_versions", {}).items()
             },
-            pending={int(pk): float(seen) for pk, seen in data.get("pending", {}).items()},
+            pending={
+                int(low): (int(gap[0]), float(gap[1]))
+                for low, gap in data.get("pending", {}).items()
+                if isinstance(gap, list)  # snapshots before gaps were ranges are dropped
+            },
         )
+
+
+def _close_gaps(pending: dict[int, tuple[int, float]], found: list[int]) -> None:
+    """Take the ids found out of the pending gaps (a gap may split in two)."""
+    for pk in found:
+        for low, (high, seen) in list(pending.items()):
+            if low <= pk <= high:
+                del pending[low]
+                if low < pk:
+                    pending[low] = (pk - 1, seen)
+                if pk < high:
+                    pending[pk + 1] = (high, seen)
+                break
 
 
 @dataclass(frozen=True)
@@ -508,37 +533,36 @@ class IndexStore:
         state = self.states[source.prefix]
         index = self.parts[source.part]
         pending = state.pending
-        for pk, seen in list(pending.items()):
+        for low, (_high, seen) in list(pending.items()):
             if now_epoch - seen > PENDING_SECONDS:
-                del pending[pk]
+                del pending[low]
         query = models.Q(pk__gt=state.max_pk)
-        if pending:
-            query |= models.Q(pk__in=list(pending))
+        for low, (high, _seen) in pending.items():
+            query |= models.Q(pk__gte=low, pk__lte=high)
         rows = list(source.rows().filter(query).order_by("pk").values_list(*source.columns))
         if not rows:
             return
         previous_max = state.max_pk
-        found: set[int] = set()
+        found: list[int] = []
         for row in rows:
             pk = row[0]
-            found.add(pk)
-            pending.pop(pk, None)
+            found.append(pk)
             if source.tracks_updates:
                 state.applied_versions[pk] = row[14]
             # A row a hook already indexed is not indexed again (events never change).
             if f"{source.prefix}{pk}" in index and not source.tracks_updates:
                 continue
             self._apply_row(source, row, today, report)
-        newest = max(found)
+        _close_gaps(pending, [pk for pk in found if pk <= previous_max])
+        newest = found[-1]
         if newest > previous_max:
-            in_range = sum(1 for pk in found if pk > previous_max)
-            skipped = newest - previous_max - in_range
-            # Ids skipped by open transactions are retried; a huge gap (a sequence jump, a
-            # bulk load rolled back) is left to the reconciliation.
-            if skipped > 0 and len(pending) + skipped <= MAX_PENDING:
-                for pk in range(previous_max + 1, newest):
-                    if pk not in found:
-                        pending[pk] = now_epoch
+            # Ids skipped by open transactions are asked for again for a while; beyond
+            # MAX_PENDING_GAPS gaps, the reconciliation finds what is left.
+            seen_before = previous_max
+            for pk in [pk for pk in found if pk > previous_max]:
+                if pk > seen_before + 1 and len(pending) < MAX_PENDING_GAPS:
+                    pending[seen_before + 1] = (pk - 1, now_epoch)
+                seen_before = pk
             state.max_pk = newest
 
     def _apply_updated_rows(self, source: Source, today: date, report: RefreshReport) -> None:

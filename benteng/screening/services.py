@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from benteng.access.viewer import Viewer
-from benteng.accounts.models import Office
+from benteng.accounts.models import Agency, Office
 from benteng.audit.models import AuditAction
 from benteng.audit.services import (
     AuditItem,
@@ -80,7 +80,7 @@ from benteng.screening.models import (
 )
 from benteng.screening.rules import destination_country_codes, rules_and_moratorium_current
 from benteng.watchlists.access import HIT_FIELDS
-from benteng.watchlists.models import SharingLevel, SubjectType, WatchlistEntry
+from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist, WatchlistEntry
 from benteng.watchlists.services import hit_view
 
 PURPOSE = "penyaringan"
@@ -946,10 +946,23 @@ def _phone_matches(viewer: Viewer, matches: _Matches, phones: Mapping[str, str])
     """
     if not phones:
         return
-    rows = (
-        WatchlistEntry.objects.in_force()
-        .filter(_shared_with(viewer), phone__in=list(phones), watchlist__owner_agency__kind=POLICE)
-        .values_list("pk", "phone", "subject_type")
+    # In force, shared as hits or of the viewer's own agency (as ``_shared_with``), police
+    # lists only; in plain SQL because most screenings name a phone number.
+    numbers = list(phones)
+    rows = fetch(
+        f"SELECT e.id, e.phone, e.subject_type FROM {table(WatchlistEntry)} e "  # noqa: S608 - model names
+        f"JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
+        f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
+        f"WHERE e.phone IN ({placeholders(len(numbers))}) AND g.kind = %s "
+        "AND e.removed_at IS NULL AND (e.expires_on IS NULL OR e.expires_on >= %s) "
+        "AND (e.sharing_level = %s OR g.kind = %s)",
+        [
+            *numbers,
+            POLICE,
+            connection.ops.adapt_datefield_value(timezone.localdate()),
+            SharingLevel.HIT.value,
+            viewer.agency_kind or "",
+        ],
     )
     for pk, phone, subject_type in rows:
         owner = phones[phone]
@@ -1026,16 +1039,36 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def _hit_entries(ids: Sequence[int]) -> list[WatchlistEntry]:
+    """The entries not removed, with their list, its owner agency and the owner office (what
+    ``hit_view`` reads), in one plain query (see benteng.rows)."""
+    entry = Columns.of(WatchlistEntry, "e")
+    watchlist = Columns.of(Watchlist, "w")
+    agency = Columns.of(Agency, "g")
+    office = Columns.of(Office, "o")
+    rows = fetch(
+        f"SELECT {entry.sql}, {watchlist.sql}, {agency.sql}, {office.sql} "  # noqa: S608 - model names
+        f"FROM {table(WatchlistEntry)} e JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
+        f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
+        f"JOIN {table(Office)} o ON o.id = e.owner_office_id "
+        f"WHERE e.id IN ({placeholders(len(ids))}) AND e.removed_at IS NULL",
+        list(ids),
+    )
+    found = []
+    for row in rows:
+        item: WatchlistEntry = entry.instance(row)
+        item.watchlist = watchlist.instance(row, entry.width)
+        item.watchlist.owner_agency = agency.instance(row, entry.width + watchlist.width)
+        item.owner_office = office.instance(row, entry.width + watchlist.width + agency.width)
+        found.append(item)
+    return found
+
+
 def _hits(viewer: Viewer, matches: _Matches) -> tuple[list[dict[str, Any]], list[WatchlistEntry]]:
     """Each matched entry as a hit (the fields every agency may see), best first."""
     if not matches.by_entry:
         return [], []
-    entries = {
-        entry.pk: entry
-        for entry in WatchlistEntry.objects.filter(
-            pk__in=list(matches.by_entry), removed_at__isnull=True
-        ).select_related("watchlist__owner_agency", "owner_office")
-    }
+    entries = {entry.pk: entry for entry in _hit_entries(list(matches.by_entry))}
     hits: list[dict[str, Any]] = []
     read: list[WatchlistEntry] = []
     for match in sorted(matches.by_entry.values(), key=lambda match: -match.score):

@@ -444,12 +444,38 @@ def test_writes_committed_out_of_order_are_not_missed(watchlist, settings) -> No
     hidden.delete()
     store.refresh(reconcile=False)
     assert second.index_id in store.parts[WATCHLIST]
-    assert first.pk in store.states["w"].pending
+    assert store.states["w"].is_pending(first.pk)
     WatchlistEntry.objects.create(**row)
     store.refresh(reconcile=False)
     # then the earlier one is picked up by the retry of skipped ids
     assert first.index_id in store.parts[WATCHLIST]
-    assert first.pk not in store.states["w"].pending
+    assert not store.states["w"].is_pending(first.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_run_of_skipped_ids_is_one_gap_and_late_rows_in_it_are_found(
+    watchlist, settings
+) -> None:  # type: ignore[no-untyped-def]
+    # given an index that has read up to now, and a row 3,000 ids further on (the ids in
+    # between taken by transactions still open, rolled back, or another process)
+    settings.SCREENING_INDEX_REFRESH_MS = 0
+    store = IndexStore.from_database()
+    first = make_entry(watchlist, person("Siti Nurhayati"))
+    store.refresh(reconcile=False)
+    far = make_entry(watchlist, person("Euis Komariah"), id=first.pk + 3000)
+    store.refresh(reconcile=False)
+    state = store.states["w"]
+    assert far.index_id in store.parts[WATCHLIST]
+    assert state.pending[first.pk + 1][0] == first.pk + 2999
+    # when a row inside the gap commits late
+    late = make_entry(watchlist, person("Neneng Hasanah"), id=first.pk + 1500)
+    store.refresh(reconcile=False)
+    # then it is indexed and the gap splits around it
+    assert late.index_id in store.parts[WATCHLIST]
+    assert not state.is_pending(late.pk)
+    assert state.is_pending(first.pk + 1) and state.is_pending(first.pk + 2999)
+    assert state.pending[first.pk + 1][0] == first.pk + 1499
+    assert state.pending[first.pk + 1501][0] == first.pk + 2999
 
 
 def test_entries_leave_the_index_when_they_expire_at_midnight(watchlist, monkeypatch) -> None:  # type: ignore[no-untyped-def]
