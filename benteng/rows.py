@@ -42,7 +42,8 @@ class Columns:
 
     @staticmethod
     def of(model: type[models.Model], alias: str, names: tuple[str, ...] = ()) -> Columns:
-        """All concrete columns, or only the fields named (the others are deferred)."""
+        """All concrete columns, or only the fields named (the others are deferred); either way
+        in the model's order, which is the order of ``sql`` and of the values read."""
         return _columns(model, alias, names, connection.vendor)
 
     @property
@@ -60,10 +61,11 @@ class Columns:
 
 @cache
 def _columns(model: type[models.Model], alias: str, names: tuple[str, ...], vendor: str) -> Columns:
-    fields: tuple[Any, ...] = (
-        tuple(model._meta.get_field(name) for name in names)
-        if names
-        else tuple(model._meta.concrete_fields)
+    # In the model's own order, whatever the order of ``names``: Model.from_db fills the
+    # fields in that order.
+    wanted = {model._meta.get_field(name).name for name in names}
+    fields: tuple[Any, ...] = tuple(
+        field for field in model._meta.concrete_fields if not names or field.name in wanted
     )
     expressions = tuple(field.get_col(alias) for field in fields)
     converters = tuple(

@@ -827,11 +827,17 @@ class CompanyNames:
             self._by_word.setdefault(word, set()).add(pk)
 
     def _refresh(self) -> None:
-        # Two ordered single-row reads: each walks one index (one MAX over two columns would
-        # scan the table on SQLite).
-        entries = WatchlistEntry.objects.order_by()
-        latest = entries.order_by("-updated_at").values_list("updated_at", flat=True).first()
-        top = entries.order_by("-pk").values_list("pk", flat=True).first()
+        # Two ordered single-row reads in one statement: each walks one index (one MAX over
+        # two columns would scan the table on SQLite).
+        marks = Columns.of(WatchlistEntry, "e", ("id", "updated_at"))
+        entries = table(WatchlistEntry)
+        newest: WatchlistEntry = marks.instance(
+            fetch(
+                f"SELECT (SELECT id FROM {entries} ORDER BY id DESC LIMIT 1), "  # noqa: S608 - model names
+                f"(SELECT updated_at FROM {entries} ORDER BY updated_at DESC LIMIT 1)"
+            )[0]
+        )
+        latest, top = newest.updated_at, newest.pk
         today = timezone.localdate()
         state = (today, latest, top)
         if state == self._state:
@@ -932,11 +938,6 @@ class _Matches:
             match.reasons, match.reasons_en = reasons, reasons_en
 
 
-def _shared_with(viewer: Viewer) -> Q:
-    """Entries this viewer may be told about: shared as hits, or of the viewer's own agency."""
-    return Q(sharing_level=SharingLevel.HIT) | Q(watchlist__owner_agency__kind=viewer.agency_kind)
-
-
 def _phone_matches(viewer: Viewer, matches: _Matches, phones: Mapping[str, str]) -> None:
     """Direct lookups of the phone numbers named among police entries of every subject type.
 
@@ -946,8 +947,8 @@ def _phone_matches(viewer: Viewer, matches: _Matches, phones: Mapping[str, str])
     """
     if not phones:
         return
-    # In force, shared as hits or of the viewer's own agency (as ``_shared_with``), police
-    # lists only; in plain SQL because most screenings name a phone number.
+    # Police entries in force that this viewer may be told about (shared as hits, or of its
+    # own agency); in plain SQL because most screenings name a phone number.
     numbers = list(phones)
     rows = fetch(
         f"SELECT e.id, e.phone, e.subject_type FROM {table(WatchlistEntry)} e "  # noqa: S608 - model names
@@ -987,10 +988,18 @@ def _sponsor_person_matches(
     query = IdentityRecord(id="sponsor", name=sponsor_name, phone=sponsor_phone or None)
     candidates = backend.search_watchlist(query, top=SPONSOR_TOP)
     ids = [int(candidate.entry_id[1:]) for candidate in candidates]
+    if not ids:
+        return
+    # Police entries this viewer may be told about: shared as hits, or of its own agency.
     names = dict(
-        WatchlistEntry.objects.filter(
-            _shared_with(viewer), pk__in=ids, watchlist__owner_agency__kind=POLICE
-        ).values_list("pk", "full_name")
+        fetch(
+            f"SELECT e.id, e.full_name FROM {table(WatchlistEntry)} e "  # noqa: S608 - model names
+            f"JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
+            f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
+            f"WHERE e.id IN ({placeholders(len(ids))}) AND g.kind = %s "
+            "AND (e.sharing_level = %s OR g.kind = %s)",
+            [*ids, POLICE, SharingLevel.HIT.value, viewer.agency_kind or ""],
+        )
     )
     for pk in ids:
         if pk not in names:

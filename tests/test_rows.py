@@ -1,0 +1,48 @@
+"""benteng.rows: model instances from plain SQL read the same as through the ORM."""
+
+from __future__ import annotations
+
+import pytest
+
+from benteng.audit.models import AuditEntry
+from benteng.audit.services import Actor, audit_record
+from benteng.rows import Columns, fetch, placeholders, table
+from benteng.watchlists.models import Watchlist
+
+pytestmark = pytest.mark.django_db
+
+
+def test_all_columns_give_the_instance_the_orm_gives() -> None:
+    written = audit_record(
+        actor=Actor(user_id=None, label="uji"),
+        action="read",
+        object_type="screening.passportapplication",
+        object_ids=[1, 2],
+        detail={"as": "hit", "screening": "PP-2026-000001"},
+        ip_address="10.0.0.7",
+    )
+    stored = AuditEntry.objects.get(pk=written.pk)
+    columns = Columns.of(AuditEntry, "a")
+    (row,) = fetch(f"SELECT {columns.sql} FROM {table(AuditEntry)} a WHERE a.id = %s", [stored.pk])  # noqa: S608
+    read = columns.instance(row)
+    for field in AuditEntry._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(stored, field.attname), field.name
+    assert read.occurred_at.tzinfo is not None  # aware on SQLite too
+    assert read.detail == {"as": "hit", "screening": "PP-2026-000001"}  # JSON, not text
+    assert read._state.adding is False
+
+
+def test_named_columns_follow_the_model_order_whatever_the_order_asked(reference_data) -> None:  # type: ignore[no-untyped-def]
+    lists = list(Watchlist.objects.order_by("pk")[:3])
+    columns = Columns.of(Watchlist, "w", ("kind", "id", "name"))
+    assert [field.name for field in columns.fields] == ["id", "name", "kind"]  # model order
+    rows = fetch(
+        f"SELECT {columns.sql} FROM {table(Watchlist)} w "  # noqa: S608
+        f"WHERE w.id IN ({placeholders(len(lists))}) ORDER BY w.id",
+        [item.pk for item in lists],
+    )
+    read = [columns.instance(row) for row in rows]
+    assert [(item.pk, item.kind, item.name) for item in read] == [
+        (item.pk, item.kind, item.name) for item in lists
+    ]
+    assert "code" in read[0].get_deferred_fields()
