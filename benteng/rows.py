@@ -89,6 +89,31 @@ def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
+def insert(obj: models.Model) -> None:
+    """Insert a new instance as ``obj.save(force_insert=True)`` would, in one plain
+    statement: each field's ``pre_save`` (``auto_now_add``, defaults) and database value;
+    the id comes back when it was not set. No signals are sent: use it only for models
+    without save signals or an overridden ``save``."""
+    meta = obj._meta
+    fields: list[Any] = [
+        field
+        for field in meta.concrete_fields
+        if not (field.primary_key and getattr(obj, field.attname) is None)
+    ]
+    quote = connection.ops.quote_name
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    sql = (
+        f"INSERT INTO {table(type(obj))} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608 - model names
+        f"VALUES ({placeholders(len(fields))}) RETURNING {quote(str(meta.pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        (pk,) = cursor.fetchone()
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
 def placeholders(count: int) -> str:
     """``%s, %s, ...`` for an ``IN (...)`` of ``count`` values (at least one)."""
     return ", ".join(["%s"] * max(count, 1))

@@ -6,7 +6,7 @@ import pytest
 
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import Actor, audit_record
-from benteng.rows import Columns, fetch, placeholders, table
+from benteng.rows import Columns, fetch, insert, placeholders, table
 from benteng.watchlists.models import Watchlist
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +46,33 @@ def test_named_columns_follow_the_model_order_whatever_the_order_asked(reference
         (item.pk, item.kind, item.name) for item in lists
     ]
     assert "code" in read[0].get_deferred_fields()
+
+
+def test_insert_stores_what_the_orm_would_and_gives_the_id_back(reference_data) -> None:  # type: ignore[no-untyped-def]
+    template = Watchlist.objects.order_by("pk").first()
+    assert template is not None
+    created = Watchlist(
+        code="uji-insert",
+        name="Daftar uji",
+        kind=template.kind,
+        owner_agency_id=template.owner_agency_id,
+        owner_office_id=template.owner_office_id,
+        is_automatic=True,
+    )
+    insert(created)
+    assert created.pk is not None and created._state.adding is False
+    stored = Watchlist.objects.get(pk=created.pk)
+    for field in Watchlist._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(created, field.attname), field.name
+    # an id given is kept
+    given = Watchlist(
+        pk=created.pk + 100,
+        code="uji-insert-2",
+        name="Daftar uji 2",
+        kind=template.kind,
+        owner_agency_id=template.owner_agency_id,
+        owner_office_id=template.owner_office_id,
+    )
+    insert(given)
+    assert given.pk == created.pk + 100
+    assert Watchlist.objects.get(pk=created.pk + 100).code == "uji-insert-2"

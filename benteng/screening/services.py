@@ -69,7 +69,7 @@ from benteng.core.risk import (
 )
 from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
-from benteng.rows import Columns, fetch, placeholders, table
+from benteng.rows import Columns, fetch, insert, placeholders, table
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -1393,10 +1393,10 @@ def _insert_with_reference(
     record.pk = _next_id(model)
     if record.pk is not None:
         record.reference = _final_reference(prefix, record.pk, now)
-        record.save(force_insert=True)
+        insert(record)
         return
     record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
-    record.save(force_insert=True)
+    insert(record)
     record.reference = _final_reference(prefix, record.pk, now)
     model.objects.filter(pk=record.pk).update(reference=record.reference)
 
@@ -1466,7 +1466,7 @@ def _save_result(
         if isinstance(record, PassportApplication)
         else {"departure_check": record}
     )
-    result = ScreeningResult.objects.create(
+    result = ScreeningResult(
         **subject,
         risk_score=assessment.score,
         risk_band=assessment.band,
@@ -1478,6 +1478,7 @@ def _save_result(
         rule_set=rule_set,
         server_milliseconds=round((time.perf_counter() - started) * 1000, 2),
     )
+    insert(result)
     # One actor for every entry of this screening (looking it up costs queries), and one
     # lock of the chain head for all of them: the same entries as written one by one.
     items = [
