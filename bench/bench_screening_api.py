@@ -106,7 +106,7 @@ def ensure_database(database_url: str) -> None:
     name = parts.path.lstrip("/")
     if name in {"", "test", "postgres", "template0", "template1"}:
         raise SystemExit(f"Refusing to benchmark in the database {name!r}: name another one.")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    maintenance = urlunsplit(parts._replace(path="/postgres", query=""))
     with psycopg.connect(maintenance, autocommit=True) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (name,)

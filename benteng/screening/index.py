@@ -134,6 +134,12 @@ class ScreeningIndexBackend(Protocol):
         self, record: IdentityRecord, *, top: int = 20, threshold: float | None = None
     ) -> list[Candidate]: ...
 
+    def search_person(
+        self, record: IdentityRecord, *, watchlist_top: int, events_top: int, threshold: float
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """Both searches a screening makes for the person, in one call."""
+        ...
+
     def upsert(self, record: IdentityRecord) -> None: ...
 
     def remove(self, record_id: str) -> None: ...
@@ -775,6 +781,15 @@ class InProcessBackend:
     ) -> list[Candidate]:
         return self._fresh_store().search(EVENTS, record, top=top, threshold=threshold)
 
+    def search_person(
+        self, record: IdentityRecord, *, watchlist_top: int, events_top: int, threshold: float
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        store = self._fresh_store()
+        return (
+            store.search(WATCHLIST, record, top=watchlist_top, threshold=threshold),
+            store.search(EVENTS, record, top=events_top, threshold=threshold),
+        )
+
     def upsert(self, record: IdentityRecord) -> None:
         part_of(record.id)
         if self._store is not None:
@@ -992,6 +1007,23 @@ class SocketBackend:
     ) -> list[Candidate]:
         return self._search(EVENTS, record, top=top, threshold=threshold)
 
+    def search_person(
+        self, record: IdentityRecord, *, watchlist_top: int, events_top: int, threshold: float
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        answer = self.call(
+            {
+                "op": "search_person",
+                "record": record_to_wire(record),
+                "watchlist_top": watchlist_top,
+                "events_top": events_top,
+                "threshold": threshold,
+            }
+        )
+        return (
+            candidates_from_wire(answer["watchlist"]),
+            candidates_from_wire(answer["events"]),
+        )
+
     def _search(
         self, part: str, record: IdentityRecord, *, top: int, threshold: float | None
     ) -> list[Candidate]:
@@ -1094,6 +1126,23 @@ class ScreeningIndexServer:
                 threshold=None if threshold is None else float(threshold),
             )
             return {"ok": True, "candidates": candidates_to_wire(candidates)}
+        if op == "search_person":
+            # One round trip for the two searches of every screening.
+            record = record_from_wire(message["record"])
+            threshold = float(message["threshold"])
+            return {
+                "ok": True,
+                "watchlist": candidates_to_wire(
+                    store.search(
+                        WATCHLIST, record, top=int(message["watchlist_top"]), threshold=threshold
+                    )
+                ),
+                "events": candidates_to_wire(
+                    store.search(
+                        EVENTS, record, top=int(message["events_top"]), threshold=threshold
+                    )
+                ),
+            }
         if op == "upsert":
             record = record_from_wire(message["record"])
             part_of(record.id)

@@ -1431,9 +1431,10 @@ def _look_up(
     backend = screening_index()
     identity = _query_identity(record)
     matches = _Matches()
-    _person_matches(
-        matches, backend.search_watchlist(identity, top=WATCHLIST_TOP, threshold=DEFAULT_THRESHOLD)
+    person_hits, candidates = backend.search_person(
+        identity, watchlist_top=WATCHLIST_TOP, events_top=EVENTS_TOP, threshold=DEFAULT_THRESHOLD
     )
+    _person_matches(matches, person_hits)
     _sponsor_person_matches(viewer, matches, backend, sponsor_name, sponsor_phone)
     _company_name_matches(matches, company_names or {})
     phones = {record.phone: "person"} if record.phone else {}
@@ -1441,7 +1442,6 @@ def _look_up(
         phones[sponsor_phone] = "sponsor"
     _phone_matches(viewer, matches, phones)
     hits, read_entries = _hits(viewer, matches)
-    candidates = backend.search_events(identity, top=EVENTS_TOP, threshold=DEFAULT_THRESHOLD)
     events, event_facts, read_events = _earlier_events(
         viewer, candidates, exclude=identity.id, now=now
     )

@@ -79,15 +79,25 @@ def test_serve_command_answers_and_stops_cleanly(workdir: Path) -> None:
         hits = backend.search_events(
             IdentityRecord(id="q", name="Siti Nurhayati", passport_no="C1234567"), threshold=0.5
         )
-        # then the service process answers
+        backend.upsert(IdentityRecord(id="w7", name="Siti Nurhayati", passport_no="C1234567"))
+        watchlist, events = backend.search_person(
+            IdentityRecord(id="q", name="Siti Nur Hayati", passport_no="C1234567"),
+            watchlist_top=10,
+            events_top=20,
+            threshold=0.5,
+        )
+        # then the service process answers, both searches of a screening in one call too
         assert status["pid"] == process.pid
         assert [hit.entry_id for hit in hits] == ["a1"]
+        assert [hit.entry_id for hit in watchlist] == ["w7"]
+        assert [hit.entry_id for hit in events] == ["a1"]
+        assert watchlist[0].comparison.reasons(language="en")
         # and --status asks it from the command line
         shown = subprocess.run(
             [*command, "--status"], env=environment, cwd=ROOT, capture_output=True, text=True
         )
         assert shown.returncode == 0
-        assert json.loads(shown.stdout)["sizes"] == {"watchlist": 0, "events": 1}
+        assert json.loads(shown.stdout)["sizes"] == {"watchlist": 1, "events": 1}
         # and it stops on SIGTERM, saving its snapshot and removing its socket
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
