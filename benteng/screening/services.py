@@ -1643,24 +1643,16 @@ def _application_screen(
         former_migrant_worker=data.former_migrant_worker,
         observations=set(data.observations),
     )
-    assessment = assess(facts, rules)
-    application.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
-    with transaction.atomic():
-        _insert_with_reference(application, "PP", now)
-        result = _save_result(
-            viewer=viewer,
-            record=application,
-            found=found,
-            nik_check=nik_check,
-            assessment=assessment,
-            rule_set=rule_set,
-            started=started,
-            written_fields=_written_fields(application, APPLICATION_WRITTEN_FIELDS),
-        )
-        from benteng.screening.index import index_application
-
-        index_application(application)
-    return outcome_from_result(viewer=viewer, record=application, result=result)
+    return _save_screening(
+        viewer=viewer,
+        record=application,
+        found=found,
+        nik_check=nik_check,
+        assessment=assess(facts, rules),
+        rule_set=rule_set,
+        started=started,
+        now=now,
+    )
 
 
 APPLICATION_WRITTEN_FIELDS = (
@@ -1764,21 +1756,51 @@ def _departure_screen(
         former_migrant_worker=data.former_migrant_worker,
         observations=set(data.observations),
     )
-    assessment = assess(facts, rules)
-    check.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
+    return _save_screening(
+        viewer=viewer,
+        record=check,
+        found=found,
+        nik_check=nik_check,
+        assessment=assess(facts, rules),
+        rule_set=rule_set,
+        started=started,
+        now=now,
+    )
+
+
+def _save_screening(
+    *,
+    viewer: Viewer,
+    record: PassportApplication | DepartureCheck,
+    found: _Facts,
+    nik_check: dict[str, Any],
+    assessment: RiskAssessment,
+    rule_set: Any,
+    started: float,
+    now: datetime.datetime,
+) -> ScreeningOutcome:
+    """Write what was found, in one short transaction: the record with its reference, the
+    result, the audit entries; after the commit the record joins the index's earlier events."""
+    from benteng.screening.index import index_application, index_departure_check
+
+    record.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
+    is_application = isinstance(record, PassportApplication)
     with transaction.atomic():
-        _insert_with_reference(check, "KB", now)
+        _insert_with_reference(record, "PP" if is_application else "KB", now)
         result = _save_result(
             viewer=viewer,
-            record=check,
+            record=record,
             found=found,
             nik_check=nik_check,
             assessment=assessment,
             rule_set=rule_set,
             started=started,
-            written_fields=_written_fields(check, DEPARTURE_WRITTEN_FIELDS),
+            written_fields=_written_fields(
+                record, APPLICATION_WRITTEN_FIELDS if is_application else DEPARTURE_WRITTEN_FIELDS
+            ),
         )
-        from benteng.screening.index import index_departure_check
-
-        index_departure_check(check)
-    return outcome_from_result(viewer=viewer, record=check, result=result)
+        if isinstance(record, PassportApplication):
+            index_application(record)
+        else:
+            index_departure_check(record)
+    return outcome_from_result(viewer=viewer, record=record, result=result)
