@@ -345,7 +345,8 @@ def summarize(
 def drive_index(
     queries: list[dict[str, Any]], rate: float, duration: float, label: str
 ) -> RunResult:
-    """Open-loop load on the index service: each request = watchlist + events search."""
+    """Open-loop load on the index service: each request = watchlist + events search, in one
+    call as a screening makes them."""
     from benteng.screening.index import SocketBackend, record_from_wire
 
     backend = SocketBackend(SOCKET_PATH, timeout=10)
@@ -364,8 +365,8 @@ def drive_index(
                 record = IdentityRecord(
                     id=record.id, name=record.name, passport_no=record.passport_no
                 )
-            backend.search_watchlist(record, top=10, threshold=0.5)
-            backend.search_events(record, top=20, threshold=0.5)
+            # What every screening asks: both searches in one call.
+            backend.search_person(record, watchlist_top=10, events_top=20, threshold=0.5)
         except Exception as error:
             with lock:
                 errors.append(repr(error))
