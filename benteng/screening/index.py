@@ -29,8 +29,9 @@ How changes reach the index:
    ``updated_at`` (re-read within a clock-skew window), entries that expired at midnight by
    ``expires_on``.
 3. **Reconciliation** every ``SCREENING_INDEX_RECONCILE_SECONDS``: the number of rows that
-   belong in each part is compared with the index; a difference seen twice in a row (rows
-   deleted outright, an update that did not touch ``updated_at``) triggers a diff of the ids.
+   belong in each part is compared with the index; the same difference seen twice in a row
+   (rows deleted outright, an update that did not touch ``updated_at``) triggers a diff of
+   the ids. A difference that changes between checks is writes in flight and is left alone.
 """
 
 from __future__ import annotations
@@ -375,6 +376,8 @@ class IndexStore:
         self.last_refresh = 0.0
         self.last_reconcile = time.monotonic()
         self.mismatch_streak: dict[str, int] = dict.fromkeys(PARTS, 0)
+        # The difference (rows that belong minus entries held) seen at the last check.
+        self.last_difference: dict[str, int] = dict.fromkeys(PARTS, 0)
         self.writes_since_compaction: dict[str, int] = dict.fromkeys(PARTS, 0)
         self.origin = "empty"
         self.load_seconds = 0.0
@@ -613,19 +616,31 @@ class IndexStore:
                 report.removed += 1
 
     def _reconcile(self, today: date, report: RefreshReport, *, force: bool) -> None:
-        """Compare row counts with the index; diff the ids when they disagree (twice in a row,
-        or at once when ``force``)."""
+        """Compare row counts with the index; diff the ids when they disagree by the same
+        number twice in a row (or at once when ``force``).
+
+        Under steady load the counts rarely agree at one instant: rows are committed while the
+        count runs and their hooks arrive a moment later. Such a difference changes from one
+        check to the next; a row deleted outright (or an update that stamped nothing) leaves
+        the same difference every time. Diffing the ids reads every id of the part, so only
+        the lasting difference is worth it.
+        """
         report.reconciled = True
         for part in PARTS:
             sources = [source for source in SOURCES if source.part == part]
             expected = sum(source.included(today).count() for source in sources)
-            if expected == len(self.parts[part]):
+            difference = expected - len(self.parts[part])
+            if difference == 0:
                 self.mismatch_streak[part] = 0
-                continue
-            self.mismatch_streak[part] += 1
-            if force or self.mismatch_streak[part] >= 2:
+            elif difference == self.last_difference[part]:
+                self.mismatch_streak[part] += 1
+            else:
+                self.mismatch_streak[part] = 1
+            self.last_difference[part] = difference
+            if difference and (force or self.mismatch_streak[part] >= 2):
                 self._diff(sources, today, report)
                 self.mismatch_streak[part] = 0
+                self.last_difference[part] = 0
 
     def _diff(self, sources: list[Source], today: date, report: RefreshReport) -> None:
         for source in sources:

@@ -673,3 +673,26 @@ class HeldLock:
 
     def __exit__(self, *exc_info: object) -> None:
         self.release.set()
+
+
+def test_only_a_lasting_difference_makes_the_reconciliation_compare_ids(watchlist) -> None:  # type: ignore[no-untyped-def]
+    # given an index of two entries
+    kept = make_entry(watchlist, person("Siti Nurhayati"))
+    gone = make_entry(watchlist, person("Euis Komariah"))
+    store = IndexStore.from_database()
+    # when an entry is deleted outright (no hook, no stamp): the first check only notes it
+    WatchlistEntry.objects.filter(pk=gone.pk).delete()
+    first = store.refresh(reconcile=False)
+    store._reconcile(timezone.localdate(), first, force=False)
+    assert gone.index_id in store.parts[WATCHLIST]
+    # writes in flight change the difference: still no comparison of the ids
+    extra = make_entry(watchlist, person("Lilis Handayani"))
+    store._reconcile(timezone.localdate(), first, force=False)
+    assert gone.index_id in store.parts[WATCHLIST]
+    store.refresh(reconcile=False)  # the new row arrives; the deleted one is still missed
+    # then the same difference twice in a row is compared, and the deleted entry leaves
+    report = store.refresh(reconcile=False)
+    store._reconcile(timezone.localdate(), report, force=False)
+    store._reconcile(timezone.localdate(), report, force=False)
+    assert gone.index_id not in store.parts[WATCHLIST]
+    assert {kept.index_id, extra.index_id} <= set(store.parts[WATCHLIST].entry_ids())
