@@ -283,7 +283,7 @@ TASKS = {
 # index per worker; a unix socket path = the machine's one `screening_index_serve` service.
 SCREENING_INDEX_SOCKET = env_str("SCREENING_INDEX_SOCKET")
 SCREENING_INDEX_REFRESH_MS = env_int("SCREENING_INDEX_REFRESH_MS", 1000)
-SCREENING_INDEX_RECONCILE_SECONDS = env_int("SCREENING_INDEX_RECONCILE_SECONDS", 60)
+SCREENING_INDEX_RECONCILE_SECONDS = env_int("SCREENING_INDEX_RECONCILE_SECONDS", 300)
 SCREENING_INDEX_TIMEOUT_SECONDS = env_int("SCREENING_INDEX_TIMEOUT_SECONDS", 5)
 # Days an applicant has to supply missing documents after a postponement (tunda) at the counter.
 BENTENG_POSTPONEMENT_DAYS = env_int("BENTENG_POSTPONEMENT_DAYS", 30)
