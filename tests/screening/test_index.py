@@ -696,3 +696,28 @@ def test_only_a_lasting_difference_makes_the_reconciliation_compare_ids(watchlis
     store._reconcile(timezone.localdate(), report, force=False)
     assert gone.index_id not in store.parts[WATCHLIST]
     assert {kept.index_id, extra.index_id} <= set(store.parts[WATCHLIST].entry_ids())
+
+
+def test_settling_memory_freezes_what_survived_and_collects_the_rest() -> None:
+    import gc
+    import weakref
+
+    from benteng.screening.index import settle_memory
+
+    class Node:
+        partner: object = None
+
+    kept = [Node() for _ in range(100)]
+    garbage = Node()
+    garbage.partner = Node()
+    garbage.partner.partner = garbage  # a cycle only the collector can free
+    gone = weakref.ref(garbage)
+    del garbage
+    frozen_before = gc.get_freeze_count()
+    try:
+        settle_memory()
+        assert gone() is None  # collected, not frozen
+        assert gc.get_freeze_count() >= frozen_before + len(kept)
+        assert not any(item is kept[0] for item in gc.get_objects())  # frozen: never walked
+    finally:
+        gc.unfreeze()
