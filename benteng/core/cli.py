@@ -20,7 +20,6 @@ as missing, and the run goes on.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from tqdm import tqdm
 
 from benteng.core.index import DEFAULT_THRESHOLD, ScreeningIndex
 from benteng.core.records import CsvFormatError, IdentityRecord, read_identity_csv
+from benteng.core.spreadsheet import SafeCsvWriter
 
 __all__ = ["EXIT_INPUT_ERROR", "EXIT_OK", "main", "run_screen"]
 
@@ -202,7 +202,7 @@ def run_screen(
     people_with_hits = 0
     try:
         with output.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = SafeCsvWriter(handle)
             writer.writerow(OUTPUT_COLUMNS)
             for person in _progress(people, "menyaring", err, show=show_progress):
                 candidates = index.search(person, top=top, threshold=threshold)

@@ -6,7 +6,6 @@ the process exit code. Messages are in Bahasa Indonesia (the analysts' language)
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from benteng.core.linkage import (
     unlinked,
 )
 from benteng.core.records import CsvFormatError, IdentityRecord, read_identity_csv
+from benteng.core.spreadsheet import SafeCsvWriter
 
 __all__ = ["EXIT_INPUT_ERROR", "EXIT_OK", "run_link"]
 
@@ -75,7 +75,7 @@ def _read(path: Path, err: TextIO) -> list[IdentityRecord] | None:
 
 def _write_pairs(path: Path, result: LinkageResult) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(["id_l", "id_r", "probability"])
         for pair in result.pairs:
             writer.writerow([pair.id_l, pair.id_r, f"{pair.probability:.6f}"])
@@ -84,7 +84,7 @@ def _write_pairs(path: Path, result: LinkageResult) -> None:
 def _write_clusters(path: Path, result: LinkageResult, inputs: Sequence[Path]) -> None:
     two = len(inputs) == 2
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(["id", "cluster_id", "source"] if two else ["id", "cluster_id"])
         for member in sorted(result.clusters, key=lambda m: (int(m.cluster_id), m.source)):
             if two:

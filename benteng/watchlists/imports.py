@@ -31,6 +31,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
+from benteng.core.spreadsheet import formula_escaped, formula_unescaped
 from benteng.watchlists.models import (
     EntrySource,
     PendingImport,
@@ -50,8 +51,6 @@ MAX_SHEET_ROWS = 100_000
 # An XLSX is a zip: its parts may unpack to far more than the 5 MB uploaded. 20,000 rows of
 # every import column unpack to about 20 MB.
 MAX_UNPACKED_BYTES = 32 * 1024 * 1024
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # The column each input field is written under in a file (the first name is the canonical
 # one, used by exports and the template); other accepted spellings follow.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -502,7 +501,7 @@ def _check_row(
 ) -> None:
     raw: dict[str, Any] = {}
     for position, (name, _written) in positions.items():
-        raw[name] = _formula_unescaped(row[position] if position < len(row) else None)
+        raw[name] = formula_unescaped(row[position] if position < len(row) else None)
     if all(_cell_text(value) == "" for value in row):
         preview.blank_rows.append(row_number)
         return
@@ -617,26 +616,12 @@ EXPORT_CONTENT_TYPES = {
 }
 
 
-def _formula_escaped(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, made plain text with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
-    return value
-
-
-def _formula_unescaped(value: Any) -> Any:
-    """An exported cell read back: the apostrophe :func:`_formula_escaped` added goes again."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
-
-
 def _file_data(dataset: Any, file_format: str) -> bytes | str:
     """The dataset written as a file, every cell escaped here (not by django-import-export:
     its escaping drops only a leading "=" and turns empty cells into the text "None")."""
     escaped = dataset.__class__(headers=dataset.headers)
     for row in dataset:
-        escaped.append([_formula_escaped(value) for value in row])
+        escaped.append([formula_escaped(value) for value in row])
     data: bytes | str = escaped.export(EXPORT_FORMATS[file_format]().get_title())
     return data
 

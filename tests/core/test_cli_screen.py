@@ -365,3 +365,16 @@ def test_module_exit_code_for_a_missing_column(
     )
     assert finished.returncode == 2
     assert "id, name" in finished.stderr
+
+
+def test_ids_that_a_spreadsheet_would_run_are_written_as_text(tmp_path: Path) -> None:
+    # given ids that start like spreadsheet formulas (files come from anywhere)
+    watchlist = _write(tmp_path / "w.csv", WATCHLIST.replace("W1,", "=HYPERLINK(1),", 1))
+    queries = _write(tmp_path / "q.csv", QUERIES.replace("Q1,", "@SUM(A1),", 1))
+    output = tmp_path / "hits.csv"
+    # when
+    assert _screen(watchlist, queries, output) == 0
+    # then they are written with the apostrophe spreadsheets show as text
+    rows = _rows(output)
+    assert {"query_id": "'@SUM(A1)", "entry_id": "'=HYPERLINK(1)"}.items() <= rows[0].items()
+    assert not any(value.startswith(("=", "+", "@")) for row in rows for value in row.values())
