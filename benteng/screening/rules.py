@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from benteng.access.viewer import Viewer, ViewerKind
@@ -119,12 +119,26 @@ def rule_set_snapshot() -> dict[str, Any]:
     }
 
 
+# The advisory lock that takes rule set saves one at a time (any constant of this project).
+RULE_SET_SAVE_LOCK = 0x42_E7_7E_01
+
+
 def rule_set_version_create(
     *, created_by_id: int | None, change_note: str, changed_rule: str = ""
 ) -> RuleSetVersion:
-    """Snapshot the rules as version n+1. Call inside the transaction that changed them."""
+    """Snapshot the rules as version n+1. Call inside the transaction that changed them.
+
+    Saves are taken one at a time (on PostgreSQL a transaction-level advisory lock; SQLite
+    has one writer anyway), and the latest number and the rules are read only once the turn
+    has come: two analysts saving at the same moment get n+1 and n+2, the second snapshot
+    holding both changes. (Locking the latest version's row was not enough: the second save
+    then still read n and failed on the unique number.)
+    """
     with transaction.atomic():
-        latest = RuleSetVersion.objects.select_for_update().order_by("-number").first()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RULE_SET_SAVE_LOCK])
+        latest = RuleSetVersion.objects.order_by("-number").first()
         number = (latest.number if latest else 0) + 1
         # This process reads the new version from its next screening on (its own transaction
         # sees it at once, other connections after the commit).

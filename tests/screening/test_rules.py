@@ -489,3 +489,46 @@ def test_analyst_edits_a_destination_through_the_page(personas: Personas) -> Non
 def test_navigation_shows_rules_to_immigration_only(personas: Personas) -> None:
     officer_home = verified_client(personas.petugas_imigrasi).get("/").content.decode()
     assert 'href="/aturan-risiko/"' in officer_home
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_get_consecutive_versions() -> None:
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: there is no race to test")
+    load_reference()
+    start = RuleSetVersion.objects.order_by("-number").first().number  # type: ignore[union-attr]
+    numbers: list[int] = []
+    errors: list[BaseException] = []
+    first_saved = threading.Event()
+
+    def save(hold: float, wait_for_first: bool) -> None:
+        try:
+            if wait_for_first:
+                first_saved.wait(5)
+            with transaction.atomic():
+                version = rule_services.rule_set_version_create(
+                    created_by_id=None, change_note="serentak"
+                )
+                first_saved.set()
+                time.sleep(hold)  # still uncommitted while the other save arrives
+            numbers.append(version.number)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(0.5, False)),
+        threading.Thread(target=save, args=(0.0, True)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    assert sorted(numbers) == [start + 1, start + 2]
