@@ -89,29 +89,36 @@ def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def insert(obj: models.Model) -> None:
-    """Insert a new instance as ``obj.save(force_insert=True)`` would, in one plain
-    statement: each field's ``pre_save`` (``auto_now_add``, defaults) and database value;
-    the id comes back when it was not set. No signals are sent: use it only for models
+def insert(*objs: models.Model) -> None:
+    """Insert new instances of one model as ``save(force_insert=True)`` would, in one plain
+    (multi-row) statement: each field's ``pre_save`` (``auto_now_add``, defaults) and
+    database value; ids not set come back. No signals are sent: use it only for models
     without save signals or an overridden ``save``."""
-    meta = obj._meta
+    meta = objs[0]._meta
+    with_ids = getattr(objs[0], meta.pk.attname) is not None
     fields: list[Any] = [
-        field
-        for field in meta.concrete_fields
-        if not (field.primary_key and getattr(obj, field.attname) is None)
+        field for field in meta.concrete_fields if with_ids or not field.primary_key
     ]
     quote = connection.ops.quote_name
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection)
+        for obj in objs
+        for field in fields
+    ]
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = f"({placeholders(len(fields))})"
     sql = (
-        f"INSERT INTO {table(type(obj))} ({', '.join(quote(field.column) for field in fields)}) "  # noqa: S608 - model names
-        f"VALUES ({placeholders(len(fields))}) RETURNING {quote(str(meta.pk.column))}"
+        f"INSERT INTO {table(type(objs[0]))} ({columns}) "  # noqa: S608 - model names
+        f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(str(meta.pk.column))}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        (pk,) = cursor.fetchone()
-    obj.pk = pk
-    obj._state.adding = False
-    obj._state.db = connection.alias
+        cursor.execute(sql, params)
+        ids = sorted(value for (value,) in cursor.fetchall())
+    # New ids grow in the order the rows were given.
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def placeholders(count: int) -> str:

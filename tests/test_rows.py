@@ -76,3 +76,24 @@ def test_insert_stores_what_the_orm_would_and_gives_the_id_back(reference_data) 
     insert(given)
     assert given.pk == created.pk + 100
     assert Watchlist.objects.get(pk=created.pk + 100).code == "uji-insert-2"
+
+
+def test_insert_of_several_rows_gives_each_its_own_id(reference_data) -> None:  # type: ignore[no-untyped-def]
+    template = Watchlist.objects.order_by("pk").first()
+    assert template is not None
+    made = [
+        Watchlist(
+            code=f"uji-banyak-{number}",
+            name=f"Daftar {number}",
+            kind=template.kind,
+            owner_agency_id=template.owner_agency_id,
+            owner_office_id=template.owner_office_id,
+        )
+        for number in range(3)
+    ]
+    insert(*made)
+    assert [Watchlist.objects.get(pk=item.pk).code for item in made] == [
+        "uji-banyak-0",
+        "uji-banyak-1",
+        "uji-banyak-2",
+    ]

@@ -12,6 +12,7 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from benteng.audit.chain import GENESIS_HASH, entry_hash
 from benteng.audit.models import AuditAction, AuditChainHead, AuditEntry
+from benteng.rows import insert
 
 if TYPE_CHECKING:
     from benteng.access.viewer import Viewer
@@ -149,7 +150,7 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
             }
             values["entry_hash"] = previous_hash = entry_hash(values)
             entries.append(AuditEntry(**values))
-        _insert_entries(entries)
+        insert(*entries)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {_HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE singleton = 1",  # noqa: S608 - model names
@@ -159,9 +160,6 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
 
 
 _HEAD_TABLE = AuditChainHead._meta.db_table
-_ENTRY_FIELDS: list[Any] = [
-    field for field in AuditEntry._meta.concrete_fields if not field.primary_key
-]
 
 
 def _locked_head() -> tuple[int, str]:
@@ -177,31 +175,6 @@ def _locked_head() -> tuple[int, str]:
             cursor.execute(sql)
             row = cursor.fetchone()
     return int(row[0]), row[1] or GENESIS_HASH
-
-
-def _insert_entries(entries: list[AuditEntry]) -> None:
-    """One multi-row insert; each entry gets its id back."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _ENTRY_FIELDS)
-    row = "(" + ", ".join(["%s"] * len(_ENTRY_FIELDS)) + ")"
-    params = [
-        field.get_db_prep_save(getattr(entry, field.attname), connection)
-        for entry in entries
-        for field in _ENTRY_FIELDS
-    ]
-    sql = (
-        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) VALUES "  # noqa: S608 - model names
-        + ", ".join([row] * len(entries))
-        + " RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [value for (value,) in cursor.fetchall()]
-    # Both databases return the rows of a multi-row insert in the order given.
-    for entry, pk in zip(entries, sorted(ids), strict=True):
-        entry.pk = pk
-        entry._state.adding = False
-        entry._state.db = connection.alias
 
 
 def audit_record_read(

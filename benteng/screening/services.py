@@ -81,6 +81,7 @@ from benteng.screening.models import (
 from benteng.screening.rules import destination_country_codes, rules_and_moratorium_current
 from benteng.watchlists.access import HIT_FIELDS
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist, WatchlistEntry
+from benteng.watchlists.selectors import watchlist_entries_for_hits
 from benteng.watchlists.services import hit_view
 
 PURPOSE = "penyaringan"
@@ -938,6 +939,21 @@ class _Matches:
             match.reasons, match.reasons_en = reasons, reasons_en
 
 
+def _police_entries(
+    viewer: Viewer, columns: str, condition: str, params: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """``(id, *columns)`` of the police entries meeting ``condition`` that this viewer may be
+    told about: shared as hits, or of the viewer's own agency. In plain SQL (see
+    benteng.rows): most screenings name a phone number or a sponsor."""
+    return fetch(
+        f"SELECT e.id, {columns} FROM {table(WatchlistEntry)} e "  # noqa: S608 - model names
+        f"JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
+        f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
+        f"WHERE {condition} AND g.kind = %s AND (e.sharing_level = %s OR g.kind = %s)",
+        [*params, POLICE, SharingLevel.HIT.value, viewer.agency_kind or ""],
+    )
+
+
 def _phone_matches(viewer: Viewer, matches: _Matches, phones: Mapping[str, str]) -> None:
     """Direct lookups of the phone numbers named among police entries of every subject type.
 
@@ -947,23 +963,13 @@ def _phone_matches(viewer: Viewer, matches: _Matches, phones: Mapping[str, str])
     """
     if not phones:
         return
-    # Police entries in force that this viewer may be told about (shared as hits, or of its
-    # own agency); in plain SQL because most screenings name a phone number.
     numbers = list(phones)
-    rows = fetch(
-        f"SELECT e.id, e.phone, e.subject_type FROM {table(WatchlistEntry)} e "  # noqa: S608 - model names
-        f"JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
-        f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
-        f"WHERE e.phone IN ({placeholders(len(numbers))}) AND g.kind = %s "
-        "AND e.removed_at IS NULL AND (e.expires_on IS NULL OR e.expires_on >= %s) "
-        "AND (e.sharing_level = %s OR g.kind = %s)",
-        [
-            *numbers,
-            POLICE,
-            connection.ops.adapt_datefield_value(timezone.localdate()),
-            SharingLevel.HIT.value,
-            viewer.agency_kind or "",
-        ],
+    rows = _police_entries(
+        viewer,
+        "e.phone, e.subject_type",
+        f"e.phone IN ({placeholders(len(numbers))}) AND e.removed_at IS NULL "
+        "AND (e.expires_on IS NULL OR e.expires_on >= %s)",
+        [*numbers, connection.ops.adapt_datefield_value(timezone.localdate())],
     )
     for pk, phone, subject_type in rows:
         owner = phones[phone]
@@ -990,17 +996,7 @@ def _sponsor_person_matches(
     ids = [int(candidate.entry_id[1:]) for candidate in candidates]
     if not ids:
         return
-    # Police entries this viewer may be told about: shared as hits, or of its own agency.
-    names = dict(
-        fetch(
-            f"SELECT e.id, e.full_name FROM {table(WatchlistEntry)} e "  # noqa: S608 - model names
-            f"JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
-            f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
-            f"WHERE e.id IN ({placeholders(len(ids))}) AND g.kind = %s "
-            "AND (e.sharing_level = %s OR g.kind = %s)",
-            [*ids, POLICE, SharingLevel.HIT.value, viewer.agency_kind or ""],
-        )
-    )
+    names = dict(_police_entries(viewer, "e.full_name", f"e.id IN ({placeholders(len(ids))})", ids))
     for pk in ids:
         if pk not in names:
             continue
@@ -1048,40 +1044,15 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _hit_entries(ids: Sequence[int]) -> list[WatchlistEntry]:
-    """The entries not removed, with their list, its owner agency and the owner office (what
-    ``hit_view`` reads), in one plain query (see benteng.rows)."""
-    entry = Columns.of(WatchlistEntry, "e")
-    watchlist = Columns.of(Watchlist, "w")
-    agency = Columns.of(Agency, "g")
-    office = Columns.of(Office, "o")
-    rows = fetch(
-        f"SELECT {entry.sql}, {watchlist.sql}, {agency.sql}, {office.sql} "  # noqa: S608 - model names
-        f"FROM {table(WatchlistEntry)} e JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
-        f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
-        f"JOIN {table(Office)} o ON o.id = e.owner_office_id "
-        f"WHERE e.id IN ({placeholders(len(ids))}) AND e.removed_at IS NULL",
-        list(ids),
-    )
-    found = []
-    for row in rows:
-        item: WatchlistEntry = entry.instance(row)
-        item.watchlist = watchlist.instance(row, entry.width)
-        item.watchlist.owner_agency = agency.instance(row, entry.width + watchlist.width)
-        item.owner_office = office.instance(row, entry.width + watchlist.width + agency.width)
-        found.append(item)
-    return found
-
-
 def _hits(viewer: Viewer, matches: _Matches) -> tuple[list[dict[str, Any]], list[WatchlistEntry]]:
     """Each matched entry as a hit (the fields every agency may see), best first."""
     if not matches.by_entry:
         return [], []
-    entries = {entry.pk: entry for entry in _hit_entries(list(matches.by_entry))}
+    entries = watchlist_entries_for_hits(index_ids=[f"w{pk}" for pk in matches.by_entry])
     hits: list[dict[str, Any]] = []
     read: list[WatchlistEntry] = []
     for match in sorted(matches.by_entry.values(), key=lambda match: -match.score):
-        entry = entries.get(match.entry_id)
+        entry = entries.get(f"w{match.entry_id}")
         if entry is None or not entry.in_force():
             continue
         view = hit_view(viewer=viewer, entry=entry)
@@ -1178,14 +1149,11 @@ def _earlier_events(
     viewer: Viewer,
     candidates: Sequence[Candidate],
     *,
-    exclude: str,
     now: datetime.datetime,
 ) -> tuple[list[dict[str, Any]], list[EventFact], list[models.Model]]:
     """Earlier applications and departure checks about the person, projected to what any
     office may see: office, date, status, decision, reason, due date — never the record."""
-    scores = {
-        candidate.entry_id: candidate for candidate in candidates if candidate.entry_id != exclude
-    }
+    scores = {candidate.entry_id: candidate for candidate in candidates}
     application_ids = [int(value[1:]) for value in scores if value.startswith("a")]
     check_ids = [int(value[1:]) for value in scores if value.startswith("d")]
     events: list[dict[str, Any]] = []
@@ -1320,11 +1288,10 @@ def _same_sponsor_recent(
         named |= Q(sponsor_phone=application.sponsor_phone)
     if not (application.sponsor_key or application.sponsor_phone):
         return 0
+    # The application is not saved yet: every row found is another one.
     others = PassportApplication.objects.filter(
         named, submitted_at__gte=now - datetime.timedelta(days=window_days)
     )
-    if application.pk is not None:
-        others = others.exclude(pk=application.pk)
     if application.nik:
         others = others.exclude(nik=application.nik)
     return others.count()
@@ -1401,11 +1368,6 @@ def _insert_with_reference(
     model.objects.filter(pk=record.pk).update(reference=record.reference)
 
 
-def _query_identity(record: PassportApplication | DepartureCheck) -> IdentityRecord:
-    """The person to search for; a record not saved yet is not in the index either."""
-    return record.identity_record(record_id=record.index_id if record.pk else "new")
-
-
 @dataclass
 class _Facts:
     """What the index and the database said about the person."""
@@ -1429,7 +1391,8 @@ def _look_up(
     from benteng.screening.index import screening_index
 
     backend = screening_index()
-    identity = _query_identity(record)
+    # The record is not saved yet, so it is not among the earlier events either.
+    identity = record.identity_record(record_id="new")
     matches = _Matches()
     person_hits, candidates = backend.search_person(
         identity, watchlist_top=WATCHLIST_TOP, events_top=EVENTS_TOP, threshold=DEFAULT_THRESHOLD
@@ -1442,9 +1405,7 @@ def _look_up(
         phones[sponsor_phone] = "sponsor"
     _phone_matches(viewer, matches, phones)
     hits, read_entries = _hits(viewer, matches)
-    events, event_facts, read_events = _earlier_events(
-        viewer, candidates, exclude=identity.id, now=now
-    )
+    events, event_facts, read_events = _earlier_events(viewer, candidates, now=now)
     return _Facts(hits, events, event_facts, read_entries, read_events)
 
 

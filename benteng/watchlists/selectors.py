@@ -9,8 +9,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
+from benteng.accounts.models import Agency, Office
 from benteng.core.phones import normalize_phone
 from benteng.core.records import normalize_passport_no
+from benteng.rows import Columns, fetch, placeholders, table
 from benteng.watchlists.access import watchlists_visible_to
 from benteng.watchlists.models import Watchlist, WatchlistEntry
 from benteng.watchlists.validation import normalized_nik_query
@@ -100,7 +102,24 @@ def watchlist_entries_for_hits(*, index_ids: list[str]) -> dict[str, WatchlistEn
     of entries removed since the index last saw them are left out.
     """
     pks = [int(value[1:]) for value in index_ids if value[:1] == "w" and value[1:].isdigit()]
-    entries = WatchlistEntry.objects.filter(pk__in=pks, removed_at__isnull=True).select_related(
-        "watchlist__owner_agency", "owner_office"
+    if not pks:
+        return {}
+    # In plain SQL (see benteng.rows): every screening with a hit reads these.
+    entry, watchlist = Columns.of(WatchlistEntry, "e"), Columns.of(Watchlist, "w")
+    agency, office = Columns.of(Agency, "g"), Columns.of(Office, "o")
+    rows = fetch(
+        f"SELECT {entry.sql}, {watchlist.sql}, {agency.sql}, {office.sql} "  # noqa: S608 - model names
+        f"FROM {table(WatchlistEntry)} e JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
+        f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
+        f"JOIN {table(Office)} o ON o.id = e.owner_office_id "
+        f"WHERE e.id IN ({placeholders(len(pks))}) AND e.removed_at IS NULL",
+        pks,
     )
-    return {entry.index_id: entry for entry in entries}
+    found: dict[str, WatchlistEntry] = {}
+    for row in rows:
+        item: WatchlistEntry = entry.instance(row)
+        item.watchlist = watchlist.instance(row, entry.width)
+        item.watchlist.owner_agency = agency.instance(row, entry.width + watchlist.width)
+        item.owner_office = office.instance(row, entry.width + watchlist.width + agency.width)
+        found[item.index_id] = item
+    return found
