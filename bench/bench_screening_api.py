@@ -33,7 +33,6 @@ Figures are written to var/bench/screening-api-results.json.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
@@ -388,70 +387,111 @@ def drive_index(
     return summarize(label, rate, total, latencies, errors, elapsed)
 
 
-async def _http_request(
-    pool: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], payload: bytes
-) -> tuple[int, bytes]:
-    if pool:
-        reader, writer = pool.pop()
-    else:
-        reader, writer = await asyncio.open_connection("127.0.0.1", PORT)
-    writer.write(payload)
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    length = int(headers.get("content-length", "0"))
-    body = await reader.readexactly(length) if length else b""
-    if headers.get("connection", "").lower() == "close":
-        writer.close()
-    else:
-        pool.append((reader, writer))
-    return status, body
+class _Exchange:
+    """One request on its own connection (gunicorn's sync workers close each one)."""
+
+    __slots__ = ("header_end", "payload", "received", "scheduled", "sent", "size")
+
+    def __init__(self, scheduled: float, payload: bytes) -> None:
+        self.scheduled = scheduled
+        self.payload = payload
+        self.sent = 0
+        self.received = bytearray()
+        self.header_end = -1
+        self.size = -1  # header + body, once the header is read
+
+    def complete(self) -> bool:
+        if self.header_end < 0:
+            end = self.received.find(b"\r\n\r\n")
+            if end < 0:
+                return False
+            self.header_end = end + 4
+            length = 0
+            for line in bytes(self.received[:end]).split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            self.size = self.header_end + length
+        return len(self.received) >= self.size
+
+    def status(self) -> int:
+        return int(bytes(self.received[: self.received.find(b"\r\n")]).split()[1])
 
 
-async def _drive_http(
+def _drive_http(
     bodies: list[bytes], token: str, rate: float, duration: float, label: str
 ) -> RunResult:
-    pool: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    """Open-loop HTTP load from one thread and a selector over plain non-blocking sockets:
+    each request is sent at its scheduled time, on its own connection, whatever the state of
+    the others, and its latency counts from that time. (An asyncio client cost about twice the
+    CPU per request, taken from the same two cores as the server.)"""
+    import selectors
+    import socket
+
+    selector = selectors.DefaultSelector()
+    address = ("127.0.0.1", PORT)
     latencies: list[float] = []
     errors: list[str] = []
-    loop = asyncio.get_running_loop()
-
-    async def one(scheduled: float, number: int) -> None:
-        body = bodies[number % len(bodies)]
-        payload = (
-            f"POST /api/v1/screenings HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-            f"Idempotency-Key: bench-{label}-{rate:g}-{number}-{time.time_ns()}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
-        try:
-            status, answer = await asyncio.wait_for(_http_request(pool, payload), timeout=30)
-        except (TimeoutError, OSError, asyncio.IncompleteReadError) as error:
-            errors.append(repr(error))
-            return
-        if status >= 300:
-            errors.append(f"{status} {answer[:200]!r}")
-            return
-        latencies.append(loop.time() - scheduled)
-
     total = int(rate * duration)
-    started = loop.time()
-    tasks = []
-    for number in range(total):
-        scheduled = started + number / rate
-        delay = scheduled - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(scheduled, number)))
-    await asyncio.gather(*tasks)
-    elapsed = max(loop.time() - started, duration)
-    for _reader, writer in pool:
-        writer.close()
+    head = (
+        f"POST /api/v1/screenings HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+    ).encode()
+    run_id = f"bench-{label}-{rate:g}-{time.time_ns()}"
+    started = time.perf_counter()
+    number = 0
+    open_count = 0
+
+    def finish(stream: socket.socket, error: str | None, exchange: _Exchange) -> None:
+        nonlocal open_count
+        selector.unregister(stream)
+        stream.close()
+        open_count -= 1
+        if error is None:
+            status = exchange.status()
+            if status >= 300:
+                error = f"{status} {bytes(exchange.received[exchange.header_end :][:200])!r}"
+        if error is not None:
+            errors.append(error)
+        else:
+            latencies.append(time.perf_counter() - exchange.scheduled)
+
+    while number < total or open_count:
+        now = time.perf_counter()
+        while number < total and started + number / rate <= now:
+            body = bodies[number % len(bodies)]
+            headers = f"Idempotency-Key: {run_id}-{number}\r\nContent-Length: {len(body)}\r\n\r\n"
+            payload = head + headers.encode() + body
+            stream = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            stream.setblocking(False)
+            stream.connect_ex(address)
+            selector.register(
+                stream, selectors.EVENT_WRITE, _Exchange(started + number / rate, payload)
+            )
+            open_count += 1
+            number += 1
+        wait = started + number / rate - time.perf_counter() if number < total else 0.05
+        for key, events in selector.select(max(0.0, wait)):
+            stream, exchange = key.fileobj, key.data  # type: ignore[assignment]
+            try:
+                if events & selectors.EVENT_WRITE:
+                    exchange.sent += stream.send(exchange.payload[exchange.sent :])
+                    if exchange.sent == len(exchange.payload):
+                        selector.modify(stream, selectors.EVENT_READ, exchange)
+                    continue
+                chunk = stream.recv(65536)
+            except OSError as error:
+                finish(stream, repr(error), exchange)
+                continue
+            exchange.received += chunk
+            if exchange.complete():
+                finish(stream, None, exchange)
+            elif not chunk:
+                finish(stream, "connection closed before the whole answer", exchange)
+        if time.perf_counter() - started > duration + 60:
+            for key in list(selector.get_map().values()):
+                finish(key.fileobj, "no answer within 60 s", key.data)  # type: ignore[arg-type]
+    elapsed = max(time.perf_counter() - started, duration)
     return summarize(label, rate, total, latencies, errors, elapsed)
 
 
@@ -466,9 +506,7 @@ def generator_main(arguments: argparse.Namespace) -> None:
         result = drive_index(job["queries"], job["rate"], job["duration"], job["label"])
     else:
         bodies = [json.dumps(body).encode() for body in job["bodies"]]
-        result = asyncio.run(
-            _drive_http(bodies, job["token"], job["rate"], job["duration"], job["label"])
-        )
+        result = _drive_http(bodies, job["token"], job["rate"], job["duration"], job["label"])
     print(json.dumps(asdict(result)))
 
 

@@ -25,6 +25,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.postgresql.base import ServerBindingCursor
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -83,10 +84,76 @@ def table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def cursor() -> Any:
+    """A cursor for the hot path's statements.
+
+    On PostgreSQL it binds the parameters on the server and prepares each statement the first
+    time a connection runs it: PostgreSQL then parses and plans these few statements once per
+    connection instead of on every screening, and psycopg sends the values as they are instead
+    of quoting them into the SQL text. (Django's own cursors do neither, so that a
+    transaction-mode connection pooler, which cannot keep prepared statements, works; put none
+    in front of the web workers' connections, or one that keeps them, such as PgBouncer 1.21+
+    with ``max_prepared_statements``.) Django's wrappers stay around it: query logging, the
+    execute wrappers of the tests, errors as ``django.db`` exceptions.
+
+    Elsewhere (SQLite) it is Django's ordinary cursor.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    # Django's own wrapping of a new cursor (what connection.cursor() does to its own).
+    return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
+
+
+_ServerBindingCursor: Any = ServerBindingCursor  # defined by Django only under psycopg 3
+
+
+class _PreparingCursor(_ServerBindingCursor):  # type: ignore[misc]
+    """psycopg's server-binding cursor (as Django makes it) that prepares what it executes."""
+
+    def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+        options.setdefault("prepare", True)
+        return super().execute(query, params, **options)
+
+
 def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+    with cursor() as reader:
+        reader.execute(sql, params)
+        return list(reader.fetchall())
+
+
+@dataclass(frozen=True)
+class _Written:
+    """The fields an insert writes, with their quoted columns and typed placeholders."""
+
+    fields: tuple[Any, ...]
+    columns: str
+    casts: str
+
+
+@cache
+def _written(
+    model: type[models.Model], with_pk: bool, skip: tuple[str, ...], vendor: str
+) -> _Written:
+    fields = tuple(
+        field
+        for field in model._meta.concrete_fields
+        if (with_pk or not field.primary_key)
+        and field.name not in skip
+        and field.attname not in skip
+    )
+    quote = connection.ops.quote_name
+    return _Written(
+        fields,
+        ", ".join(quote(str(field.column)) for field in fields),
+        ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields),
+    )
+
+
+def _values(obj: models.Model, fields: Sequence[Any]) -> list[Any]:
+    """The database values of a new instance, as ``save(force_insert=True)`` writes them
+    (``pre_save``: defaults, ``auto_now_add``)."""
+    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
 
 
 def insert(*objs: models.Model) -> None:
@@ -94,31 +161,33 @@ def insert(*objs: models.Model) -> None:
     (multi-row) statement: each field's ``pre_save`` (``auto_now_add``, defaults) and
     database value; ids not set come back. No signals are sent: use it only for models
     without save signals or an overridden ``save``."""
-    meta = objs[0]._meta
+    model = type(objs[0])
+    meta = model._meta
     with_ids = getattr(objs[0], meta.pk.attname) is not None
-    fields: list[Any] = [
-        field for field in meta.concrete_fields if with_ids or not field.primary_key
-    ]
-    quote = connection.ops.quote_name
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection)
-        for obj in objs
-        for field in fields
-    ]
-    columns = ", ".join(quote(field.column) for field in fields)
-    row = f"({placeholders(len(fields))})"
+    written = _written(model, with_ids, (), connection.vendor)
+    params = [value for obj in objs for value in _values(obj, written.fields)]
+    row = f"({placeholders(len(written.fields))})"
+    pk_column = connection.ops.quote_name(str(meta.pk.column))
     sql = (
-        f"INSERT INTO {table(type(objs[0]))} ({columns}) "  # noqa: S608 - model names
-        f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(str(meta.pk.column))}"
+        f"INSERT INTO {table(model)} ({written.columns}) "  # noqa: S608 - model names
+        f"VALUES {', '.join([row] * len(objs))} RETURNING {pk_column}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = sorted(value for (value,) in cursor.fetchall())
+    with cursor() as writer:
+        writer.execute(sql, params)
+        ids = sorted(value for (value,) in writer.fetchall())
     # New ids grow in the order the rows were given.
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+def column_values(obj: models.Model, *, skip: tuple[str, ...] = ()) -> tuple[str, str, list[Any]]:
+    """A new instance's concrete fields but the primary key and ``skip``, ready for an
+    ``INSERT ... SELECT``: the quoted columns, ``CAST(%s AS type)`` for each value (a value in
+    a select list has no column to take its type from) and the database values."""
+    written = _written(type(obj), False, skip, connection.vendor)
+    return written.columns, written.casts, _values(obj, written.fields)
 
 
 def placeholders(count: int) -> str:

@@ -13,14 +13,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
-from ninja import Body, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import Body, Router, Schema
 from ninja.params.functions import Header as header_param
 from pydantic import Field
 
 from benteng.api.auth import request_client, request_viewer, require_scope
 from benteng.api.errors import ApiError, ApiErrorCode, error_responses
 from benteng.api.models import ApiScope
+from benteng.api.projection import json_response
 from benteng.api.schemas import OfficeRef
 from benteng.screening.models import PassportApplication
 from benteng.screening.selectors import screening_result_get
@@ -289,7 +290,7 @@ def screening_create(
         max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
         description="Any unique string per request (a UUID), at most 100 characters.",
     ),
-) -> Status[dict[str, Any]]:
+) -> HttpResponse:
     viewer = request_viewer(request, purpose=PURPOSE)
     raw = payload.dict(exclude={"kind"})
     try:
@@ -310,7 +311,9 @@ def screening_create(
     except ScreeningRefused as error:
         raise ApiError(403, ApiErrorCode.FORBIDDEN, str(error)) from error
     _office_from_client(request, outcome)
-    return Status(200 if outcome.replayed else 201, screening_out(outcome))
+    return json_response(
+        ScreeningOut, screening_out(outcome), status=200 if outcome.replayed else 201
+    )
 
 
 def _office_from_client(request: HttpRequest, outcome: ScreeningOutcome) -> None:
@@ -334,6 +337,8 @@ def _office_from_client(request: HttpRequest, outcome: ScreeningOutcome) -> None
     ),
     operation_id="screening_get",
 )
-def screening_get(request: HttpRequest, screening_id: int) -> dict[str, Any]:
+def screening_get(request: HttpRequest, screening_id: int) -> HttpResponse:
     viewer = request_viewer(request, purpose=PURPOSE)
-    return screening_out(screening_result_get(viewer, screening_id))
+    return json_response(
+        ScreeningOut, screening_out(screening_result_get(viewer, screening_id)), status=200
+    )

@@ -69,7 +69,8 @@ from benteng.core.risk import (
 )
 from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
-from benteng.rows import Columns, fetch, insert, placeholders, table
+from benteng.rows import Columns, column_values, fetch, insert, placeholders, table
+from benteng.rows import cursor as rows_cursor
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -1336,36 +1337,65 @@ def _final_reference(prefix: str, pk: int, now: datetime.datetime) -> str:
 _SEQUENCES: dict[str, str] = {}
 
 
-def _next_id(model: type[models.Model]) -> int | None:
-    """The next id of the model's table from its PostgreSQL sequence (``None`` elsewhere)."""
-    if connection.vendor != "postgresql":
-        return None
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        sequence = _SEQUENCES.get(table)
-        if sequence is None:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-            sequence = _SEQUENCES[table] = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        return int(cursor.fetchone()[0])
+def _sequence_of(model: type[models.Model]) -> str:
+    """The name of the PostgreSQL sequence that numbers the model's table (read once)."""
+    table_name = model._meta.db_table
+    sequence = _SEQUENCES.get(table_name)
+    if sequence is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table_name])
+            sequence = _SEQUENCES[table_name] = cursor.fetchone()[0]
+    return sequence
 
 
-def _insert_with_reference(
-    record: PassportApplication | DepartureCheck, prefix: str, now: datetime.datetime
+def _insert_record_and_result(
+    record: PassportApplication | DepartureCheck,
+    result: ScreeningResult,
+    prefix: str,
+    now: datetime.datetime,
 ) -> None:
-    """Insert the record with its reference ("PP-2026-000123", the id in it): in one insert
-    when the id can be taken from the sequence first; otherwise (SQLite) insert, then set the
-    reference."""
+    """Insert the record with its reference ("PP-2026-000123", the id in it) and its result.
+
+    On PostgreSQL in one statement: the id comes from the table's sequence, the reference is
+    made from it in SQL the way ``_final_reference`` makes it, and the result is inserted with
+    the record's id. Elsewhere (SQLite): insert, set the reference, insert the result.
+    """
     model = type(record)
-    record.pk = _next_id(model)
-    if record.pk is not None:
-        record.reference = _final_reference(prefix, record.pk, now)
+    link = "application" if isinstance(record, PassportApplication) else "departure_check"
+    if connection.vendor != "postgresql":
+        record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
         insert(record)
+        record.reference = _final_reference(prefix, record.pk, now)
+        model.objects.filter(pk=record.pk).update(reference=record.reference)
+        setattr(result, link, record)
+        insert(result)
         return
-    record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
-    insert(record)
-    record.reference = _final_reference(prefix, record.pk, now)
-    model.objects.filter(pk=record.pk).update(reference=record.reference)
+    record_columns, record_casts, record_values = column_values(record, skip=("reference",))
+    result_columns, result_casts, result_values = column_values(result, skip=(link,))
+    link_column = connection.ops.quote_name(str(ScreeningResult._meta.get_field(link).column))  # type: ignore[union-attr]
+    sql = (
+        "WITH n AS (SELECT nextval(CAST(%s AS regclass)) AS id), "  # noqa: S608 - model names
+        f"r AS (INSERT INTO {table(model)} (id, reference, {record_columns}) "
+        "SELECT n.id, CAST(%s AS text) || right('00000' || n.id, greatest(6, length(n.id::text))), "
+        f"{record_casts} FROM n RETURNING id) "
+        f"INSERT INTO {table(ScreeningResult)} ({link_column}, {result_columns}) "
+        f"SELECT r.id, {result_casts} FROM r RETURNING {link_column}, id"
+    )
+    params = [
+        _sequence_of(model),
+        f"{prefix}-{timezone.localdate(now).year}-",
+        *record_values,
+        *result_values,
+    ]
+    with rows_cursor() as writer:
+        writer.execute(sql, params)
+        record_id, result_id = writer.fetchone()
+    record.pk, result.pk = record_id, result_id
+    record.reference = _final_reference(prefix, record_id, now)
+    setattr(result, link, record)
+    for saved in (record, result):
+        saved._state.adding = False
+        saved._state.db = connection.alias
 
 
 @dataclass
@@ -1409,26 +1439,16 @@ def _look_up(
     return _Facts(hits, events, event_facts, read_entries, read_events)
 
 
-def _save_result(
+def _screening_result(
     *,
-    viewer: Viewer,
-    record: PassportApplication | DepartureCheck,
     found: _Facts,
     nik_check: dict[str, Any],
     assessment: RiskAssessment,
     rule_set: Any,
     started: float,
-    written_fields: Sequence[str],
 ) -> ScreeningResult:
-    """Save the result and write the audit trail: one entry for the record written (naming
-    its screening result), one per kind of record read (hits, earlier events)."""
-    subject = (
-        {"application": record}
-        if isinstance(record, PassportApplication)
-        else {"departure_check": record}
-    )
-    result = ScreeningResult(
-        **subject,
+    """The result of a screening, not saved yet (its record is saved with it)."""
+    return ScreeningResult(
         risk_score=assessment.score,
         risk_band=assessment.band,
         indicators=assessment.indicators_as_dicts(),
@@ -1439,9 +1459,21 @@ def _save_result(
         rule_set=rule_set,
         server_milliseconds=round((time.perf_counter() - started) * 1000, 2),
     )
-    insert(result)
+
+
+def _audit_screening(
+    *,
+    viewer: Viewer,
+    record: PassportApplication | DepartureCheck,
+    result: ScreeningResult,
+    found: _Facts,
+    rule_set: Any,
+    written_fields: Sequence[str],
+) -> None:
+    """The audit trail of a screening: one entry for the record written (naming its screening
+    result), one per kind of record read (hits, earlier events)."""
     # One actor for every entry of this screening (looking it up costs queries), and one
-    # lock of the chain head for all of them: the same entries as written one by one.
+    # INSERT for all of them (sealed into the chain after the commit, docs/audit-trail.md).
     items = [
         AuditItem(
             action=AuditAction.CREATE,
@@ -1461,7 +1493,6 @@ def _save_result(
     for events in (applications, checks):
         items += _read_items(events, detail={"screening": record.reference, "as": "earlier_event"})
     audit_record_many(actor=actor_for_viewer(viewer), items=items)
-    return result
 
 
 def _read_items(objects: Sequence[models.Model], *, detail: dict[str, Any]) -> list[AuditItem]:
@@ -1567,7 +1598,7 @@ def _application_screen(
         documents=list(data.documents),
     )
     # What the index and the database know is read before anything is written, so the
-    # transaction that writes (and holds the audit chain's lock) stays short.
+    # transaction that writes (record, result, audit entries) stays short.
     found = _look_up(
         viewer,
         application,
@@ -1746,16 +1777,21 @@ def _save_screening(
 
     record.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
     is_application = isinstance(record, PassportApplication)
+    result = _screening_result(
+        found=found,
+        nik_check=nik_check,
+        assessment=assessment,
+        rule_set=rule_set,
+        started=started,
+    )
     with transaction.atomic():
-        _insert_with_reference(record, "PP" if is_application else "KB", now)
-        result = _save_result(
+        _insert_record_and_result(record, result, "PP" if is_application else "KB", now)
+        _audit_screening(
             viewer=viewer,
             record=record,
+            result=result,
             found=found,
-            nik_check=nik_check,
-            assessment=assessment,
             rule_set=rule_set,
-            started=started,
             written_fields=_written_fields(
                 record, APPLICATION_WRITTEN_FIELDS if is_application else DEPARTURE_WRITTEN_FIELDS
             ),

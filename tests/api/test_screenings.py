@@ -15,7 +15,7 @@ from benteng.accounts.models import Role
 from benteng.api.models import ApiScope
 from benteng.audit.models import AuditEntry
 from benteng.screening.index import screening_index_reset
-from benteng.screening.models import DepartureCheck, PassportApplication
+from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
 from benteng.screening.services import company_names
 from tests.api.conftest import MakeToken, bearer
 from tests.screening.test_services_support import SPONSOR_PHONE, applicant, police_entry
@@ -158,6 +158,33 @@ def test_get_returns_the_result(client: Client, post, kanim_token: str) -> None:
     assert body["id"] == created["id"]
     assert body["indicators"] == created["indicators"]
     assert body["replayed"] is False
+
+
+def test_the_answer_is_what_ninja_would_validate(post, personas, kanim_token: str) -> None:  # type: ignore[no-untyped-def]
+    """The endpoint projects its answer onto ScreeningOut instead of letting ninja validate
+    it (benteng.api.projection): the same keys, defaults and values, nothing the schema does
+    not name (the stored events carry the office id, for one)."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from benteng.access.viewer import Viewer
+    from benteng.api.models import ApiClient
+    from benteng.api.screenings import ScreeningOut, screening_out
+    from benteng.screening.selectors import screening_result_get
+
+    police_entry(personas.analis_polri)
+    post(kanim_token, application_body(), key="first")
+    body = post(kanim_token, application_body(sponsor_phone=SPONSOR_PHONE), key="second").json()
+    assert body["hits"] and body["earlier_events"]
+    stored = ScreeningResult.objects.get(pk=body["id"])
+    assert "office_id" in stored.earlier_events[0]
+    client = ApiClient.objects.get(
+        pk=PassportApplication.objects.get(pk=body["record_id"]).client_id
+    )
+    outcome = screening_result_get(Viewer.for_client(client, purpose="test"), body["id"])
+    validated = ScreeningOut.model_validate(screening_out(outcome)).model_dump()
+    expected = json.loads(json.dumps(validated, cls=NinjaJSONEncoder))
+    expected["server_milliseconds"] = body["server_milliseconds"]
+    assert body == expected
 
 
 # --- idempotency ---------------------------------------------------------------------------------
