@@ -145,6 +145,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# Seconds from a commit to the sealing of its audit entries into the hash chain (0: in the
+# writing transaction; docs/audit-trail.md). SQLite's writers are serialised anyway. One
+# second: each process seals about once a second whatever the traffic (at 200 screenings/s,
+# a few hundred entries per round), and an entry is tamper-evident a second after its commit.
+AUDIT_SEAL_DELAY = float(
+    env_str("BENTENG_AUDIT_SEAL_DELAY")
+    or ("0" if "sqlite" in DATABASES["default"]["ENGINE"] else "1.0")
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

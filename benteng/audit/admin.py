@@ -25,7 +25,8 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("action", "actor_role", "object_type", "occurred_at")
     search_fields = ("actor_label", "actor_office", "object_type", "purpose", "recipient")
     date_hierarchy = "occurred_at"
-    ordering = ("-sequence",)
+    # Newest first by id: entries not yet sealed (no sequence yet) are listed too.
+    ordering = ("-id",)
     list_per_page = 100
 
     def get_queryset(self, request: HttpRequest) -> Any:

@@ -4,6 +4,9 @@ Each entry carries the SHA-256 of its own content and of the entry before it, so
 deleting or inserting a row anywhere breaks the chain from that point on, and
 ``manage.py audit_verify`` names the first entry where it breaks. The same trail records
 exchanges between agencies: who received what, on which basis.
+
+An entry is written *unsealed* (no sequence, no hashes) and sealed into the chain a moment
+later by the sealer, off the request path (``docs/audit-trail.md``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    sequence = models.PositiveBigIntegerField(_("urutan"), unique=True)
+    # Empty until the sealer chains the entry (docs/audit-trail.md); then the chain's order.
+    sequence = models.PositiveBigIntegerField(_("urutan"), unique=True, null=True, blank=True)
     occurred_at = models.DateTimeField(_("waktu"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -56,13 +60,15 @@ class AuditEntry(models.Model):
     legal_basis = models.CharField(_("dasar"), max_length=300, blank=True)
     detail = models.JSONField(_("rincian"), default=dict)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    # NULL, not "", while unsealed: unique allows any number of NULLs.
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = AccessQuerySet["AuditEntry"].as_manager()
 
     class Meta:
-        ordering = ["-sequence"]
+        # Newest first, unsealed entries included (they have no sequence yet).
+        ordering = ["-id"]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("jejak audit")
         indexes = [
@@ -72,11 +78,12 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.actor_label} {self.action} {self.object_type}"
+        number = f"#{self.sequence}" if self.sequence is not None else f"(id {self.pk})"
+        return f"{number} {self.actor_label} {self.action} {self.object_type}"
 
 
 class AuditChainHead(models.Model):
-    """One row holding the last sequence and hash; locked while an entry is appended."""
+    """One row holding the last sequence and hash; locked while entries are sealed."""
 
     singleton = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.PositiveBigIntegerField(default=0)

@@ -1,21 +1,28 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from benteng.audit.chain import GENESIS_HASH, entry_hash
+from benteng.audit.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
 from benteng.audit.models import AuditAction, AuditChainHead, AuditEntry
+from benteng.audit.sealer import sealer
 from benteng.rows import insert
 
 if TYPE_CHECKING:
     from benteng.access.viewer import Viewer
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def audit_record(
     detail: dict[str, Any] | None = None,
     ip_address: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain; the head row is locked so entries never fork.
+    """Append one entry to the trail; it joins the chain when sealed (``audit_record_many``).
 
     Inside a caller's transaction no savepoint is made: if the entry cannot be written, the
     caller's write must not be kept either.
@@ -115,58 +122,185 @@ def audit_record(
 
 
 def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[AuditEntry]:
-    """Append several entries of one actor, in order, under one lock of the head row.
+    """Append several entries of one actor, in order (their ids grow in that order).
 
-    Each entry is the same as ``audit_record`` would write one by one (its own sequence, time
-    and hash, chained to the one before); the head is read and written once for all of them.
-    Every screening appends here inside its transaction, so this is three plain statements
-    (lock and read the head, insert the entries, move the head) rather than ORM queries: the
-    chain head stays locked for as short a time as possible.
+    With ``AUDIT_SEAL_DELAY`` above zero this is one INSERT of the entries *unsealed* (no
+    sequence, no hashes) and nothing else: no lock is shared with other requests. After the
+    caller's commit the process's sealer chains them, ``AUDIT_SEAL_DELAY`` seconds later
+    (``docs/audit-trail.md``); the entries returned then have no sequence yet.
+
+    With a delay of zero the entries are sealed here, in the caller's transaction, under the
+    lock of the chain head: three plain statements (lock and read the head, insert the sealed
+    entries, move the head), plus two when entries of another process wait to be sealed
+    (they are sealed first). The entries returned carry their sequence and hashes.
+
+    Inside a caller's transaction no savepoint is made: if the entries cannot be written, the
+    caller's write must not be kept either.
     """
     if not items:
         return []
-    with transaction.atomic(savepoint=False):
-        sequence, previous_hash = _locked_head()
-        entries = []
-        for item in items:
-            sequence += 1
-            values: dict[str, Any] = {
-                "sequence": sequence,
-                "occurred_at": timezone.now(),
-                "actor_id": actor.user_id,
-                "actor_label": actor.label[:200],
-                "actor_role": actor.role,
-                "actor_office": actor.office[:200],
-                "client_label": actor.client[:200],
-                "action": AuditAction(item.action).value,
-                "object_type": item.object_type,
-                "object_ids": [str(object_id) for object_id in item.object_ids],
-                "purpose": item.purpose[:300],
-                "recipient": item.recipient[:200],
-                "legal_basis": item.legal_basis[:300],
-                "detail": item.detail or {},
-                "ip_address": normalized_ip_address(item.ip_address),
-                "previous_hash": previous_hash,
-            }
-            values["entry_hash"] = previous_hash = entry_hash(values)
-            entries.append(AuditEntry(**values))
+    entries = [
+        AuditEntry(
+            sequence=None,
+            occurred_at=timezone.now(),
+            actor_id=actor.user_id,
+            actor_label=actor.label[:200],
+            actor_role=actor.role,
+            actor_office=actor.office[:200],
+            client_label=actor.client[:200],
+            action=AuditAction(item.action).value,
+            object_type=item.object_type,
+            object_ids=[str(object_id) for object_id in item.object_ids],
+            purpose=item.purpose[:300],
+            recipient=item.recipient[:200],
+            legal_basis=item.legal_basis[:300],
+            detail=item.detail or {},
+            ip_address=normalized_ip_address(item.ip_address),
+            previous_hash="",
+            entry_hash=None,
+        )
+        for item in items
+    ]
+    if audit_seal_delay() > 0:
         insert(*entries)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {_HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE singleton = 1",  # noqa: S608 - model names
-                [sequence, previous_hash],
-            )
+        transaction.on_commit(_wake_sealer)
+        return entries
+    with transaction.atomic(savepoint=False):
+        sequence, previous_hash, pending = _locked_head(pending=True)
+        if pending:
+            sequence, previous_hash, _oldest = _seal_locked(sequence, previous_hash, limit=None)
+        for entry in entries:
+            sequence += 1
+            values = {name: getattr(entry, name) for name in HASHED_FIELDS}
+            values.update(sequence=sequence, previous_hash=previous_hash)
+            entry.sequence = sequence
+            entry.previous_hash = previous_hash
+            entry.entry_hash = previous_hash = entry_hash(values)
+        insert(*entries)
+        _move_head(sequence, previous_hash)
     return entries
 
 
+def audit_seal_delay() -> float:
+    """Seconds from a commit to the sealing of its entries; 0 seals inside the transaction."""
+    return max(float(settings.AUDIT_SEAL_DELAY), 0.0)
+
+
+# The most entries one ``audit_seal`` takes, and the rows of one UPDATE statement.
+SEAL_LIMIT = 5000
+SEAL_ROWS_PER_STATEMENT = 1000
+# An entry left unsealed this long means no sealer ran: ``audit_chain_verify`` reports it.
+UNSEALED_GRACE = timedelta(seconds=60)
+
+
+def audit_seal(*, limit: int = SEAL_LIMIT) -> int:
+    """Seal the oldest unsealed entries (by id, at most ``limit``) into the chain; return how
+    many were sealed.
+
+    In its own transaction: lock the chain head (one sealer at a time, and no writer sealing
+    with a delay of zero meanwhile), give each entry the next sequence, the previous entry's
+    hash and its own hash, write them back in one UPDATE per ``SEAL_ROWS_PER_STATEMENT``
+    entries, move the head. An entry whose transaction committed after a later one was sealed
+    is simply sealed now: the chain's order is the order of sealing.
+    """
+    sealed, _oldest = _seal(limit=limit)
+    return sealed
+
+
+@dataclass(frozen=True)
+class SealReport:
+    sealed: int
+    # How long the oldest entry sealed had waited since it was written (None if none).
+    oldest_wait: timedelta | None
+
+
+def audit_seal_pending() -> SealReport:
+    """Seal every entry waiting now (batch after batch), for ``manage.py audit_seal`` and
+    ``audit_verify``: entries of a process that ended between its commit and its seal."""
+    total = 0
+    oldest: datetime | None = None
+    while True:
+        sealed, batch_oldest = _seal(limit=SEAL_LIMIT)
+        total += sealed
+        if batch_oldest is not None and (oldest is None or batch_oldest < oldest):
+            oldest = batch_oldest
+        if sealed < SEAL_LIMIT:
+            break
+    return SealReport(sealed=total, oldest_wait=timezone.now() - oldest if oldest else None)
+
+
+def _seal(*, limit: int) -> tuple[int, datetime | None]:
+    with transaction.atomic():
+        sequence, previous_hash, _pending = _locked_head()
+        first = sequence
+        sequence, previous_hash, oldest = _seal_locked(sequence, previous_hash, limit=limit)
+        if sequence != first:
+            _move_head(sequence, previous_hash)
+    return sequence - first, oldest
+
+
+def _seal_locked(
+    sequence: int, previous_hash: str, *, limit: int | None
+) -> tuple[int, str, datetime | None]:
+    """Chain the unsealed entries after (sequence, previous_hash), the head being locked by
+    the caller; return the new head and the oldest time written among them. The head row
+    itself is left for the caller to move."""
+    pending = AuditEntry.objects.filter(sequence__isnull=True).order_by("id").values()
+    rows = list(pending if limit is None else pending[:limit])
+    seals: list[tuple[int, int, str, str]] = []
+    for row in rows:
+        sequence += 1
+        values: dict[str, Any] = {**row, "sequence": sequence, "previous_hash": previous_hash}
+        previous_hash = entry_hash(values)
+        seals.append((row["id"], sequence, values["previous_hash"], previous_hash))
+    for start in range(0, len(seals), SEAL_ROWS_PER_STATEMENT):
+        _write_seals(seals[start : start + SEAL_ROWS_PER_STATEMENT])
+    oldest = min((row["occurred_at"] for row in rows), default=None)
+    return sequence, previous_hash, oldest
+
+
+def _write_seals(seals: Sequence[tuple[int, int, str, str]]) -> None:
+    """One UPDATE ... FROM (VALUES ...) for all, on PostgreSQL and SQLite alike (the columns
+    of a VALUES list are column1, column2, ... on both)."""
+    row = (
+        "(%s::bigint, %s::bigint, %s::text, %s::text)"
+        if connection.vendor == "postgresql"
+        else "(%s, %s, %s, %s)"
+    )
+    sql = (
+        f"UPDATE {_ENTRY_TABLE} SET sequence = v.column2, previous_hash = v.column3, "  # noqa: S608 - model names
+        f"entry_hash = v.column4 FROM (VALUES {', '.join([row] * len(seals))}) AS v "
+        f"WHERE {_ENTRY_TABLE}.id = v.column1 AND {_ENTRY_TABLE}.sequence IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for seal in seals for value in seal])
+        if cursor.rowcount != len(seals):
+            # Someone sealed them meanwhile, which the head's lock rules out: keep nothing.
+            raise RuntimeError(
+                f"audit seal: {cursor.rowcount} of {len(seals)} entries were still unsealed"
+            )
+
+
+def _move_head(sequence: int, last_hash: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE singleton = 1",  # noqa: S608 - model names
+            [sequence, last_hash],
+        )
+
+
 _HEAD_TABLE = AuditChainHead._meta.db_table
+_ENTRY_TABLE = AuditEntry._meta.db_table
 
 
-def _locked_head() -> tuple[int, str]:
+def _locked_head(*, pending: bool = False) -> tuple[int, str, bool]:
     """The head's last sequence and hash, its row locked until the transaction ends (on
-    SQLite the write transaction itself excludes other writers)."""
+    SQLite the write transaction itself excludes other writers); with ``pending``, whether
+    unsealed entries wait, in the same statement."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"SELECT last_sequence, last_hash FROM {_HEAD_TABLE} WHERE singleton = 1{lock}"  # noqa: S608 - model names
+    unsealed = f"SELECT 1 FROM {_ENTRY_TABLE} WHERE sequence IS NULL"  # noqa: S608 - model names
+    waiting = f"EXISTS ({unsealed})" if pending else "FALSE"
+    sql = f"SELECT last_sequence, last_hash, {waiting} FROM {_HEAD_TABLE} WHERE singleton = 1{lock}"  # noqa: S608 - model names
     with connection.cursor() as cursor:
         cursor.execute(sql)
         row = cursor.fetchone()
@@ -174,7 +308,16 @@ def _locked_head() -> tuple[int, str]:
             AuditChainHead.objects.get_or_create(singleton=1)
             cursor.execute(sql)
             row = cursor.fetchone()
-    return int(row[0]), row[1] or GENESIS_HASH
+    return int(row[0]), row[1] or GENESIS_HASH, bool(row[2])
+
+
+def _wake_sealer() -> None:
+    """After the writer's commit: the sealer seals the entries a moment later. Never raises:
+    the request's write is kept whatever happens to its seal."""
+    try:
+        sealer.wake()
+    except Exception:
+        logger.exception("audit: the sealer could not be woken; the entries wait for the next seal")
 
 
 def audit_record_read(
@@ -236,36 +379,56 @@ class ChainBreak:
 
 
 def audit_chain_verify(*, batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
-    """Walk the chain in order; return how many entries were checked and the first break."""
+    """Walk the sealed entries in sequence order; return how many were checked and the first
+    break. Entries left unsealed longer than ``UNSEALED_GRACE`` are a break too (no sealer
+    ran: they are not yet tamper-evident); younger ones are the sealer's normal delay.
+
+    The walk goes on while the head moves (a sealer at work meanwhile), so a seal during the
+    walk is not taken for a truncated chain.
+    """
     expected_previous = GENESIS_HASH
-    expected_sequence = 1
     checked = 0
     last_sequence = 0
     while True:
-        batch = list(
-            AuditEntry.objects.filter(sequence__gt=last_sequence)
-            .order_by("sequence")
-            .values()[:batch_size]
-        )
-        if not batch:
+        walked = 0
+        while True:
+            batch = list(
+                AuditEntry.objects.filter(sequence__gt=last_sequence)
+                .order_by("sequence")
+                .values()[:batch_size]
+            )
+            if not batch:
+                break
+            for values in batch:
+                sequence = values["sequence"]
+                if sequence != last_sequence + 1:
+                    return checked, ChainBreak(
+                        last_sequence + 1, f"entry {last_sequence + 1} is missing"
+                    )
+                if values["previous_hash"] != expected_previous:
+                    return checked, ChainBreak(sequence, "previous hash does not match")
+                if entry_hash(dict(values)) != values["entry_hash"]:
+                    return checked, ChainBreak(sequence, "content does not match its hash")
+                expected_previous = values["entry_hash"]
+                checked += 1
+                walked += 1
+                last_sequence = sequence
+        head = AuditChainHead.objects.filter(singleton=1).first()
+        head_sequence = head.last_sequence if head is not None else 0
+        if head_sequence <= last_sequence or not walked:
             break
-        for values in batch:
-            sequence = values["sequence"]
-            if sequence != expected_sequence:
-                return checked, ChainBreak(
-                    expected_sequence, f"entry {expected_sequence} is missing"
-                )
-            if values["previous_hash"] != expected_previous:
-                return checked, ChainBreak(sequence, "previous hash does not match")
-            if entry_hash(dict(values)) != values["entry_hash"]:
-                return checked, ChainBreak(sequence, "content does not match its hash")
-            expected_previous = values["entry_hash"]
-            expected_sequence += 1
-            checked += 1
-            last_sequence = sequence
-    head = AuditChainHead.objects.filter(singleton=1).first()
-    if head is not None and head.last_sequence != last_sequence:
+    if head is not None and head_sequence != last_sequence:
         return checked, ChainBreak(
-            last_sequence + 1, f"the chain ends at {last_sequence}, head says {head.last_sequence}"
+            last_sequence + 1, f"the chain ends at {last_sequence}, head says {head_sequence}"
+        )
+    stale = AuditEntry.objects.filter(
+        sequence__isnull=True, occurred_at__lt=timezone.now() - UNSEALED_GRACE
+    ).aggregate(count=Count("id"), oldest=Min("occurred_at"))
+    if stale["count"]:
+        waited = (timezone.now() - stale["oldest"]).total_seconds()
+        return checked, ChainBreak(
+            last_sequence + 1,
+            f"{stale['count']} entries are not sealed after "
+            f"{UNSEALED_GRACE.total_seconds():.0f} s (the oldest has waited {waited:.0f} s)",
         )
     return checked, None

@@ -4,13 +4,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from benteng.audit.services import audit_chain_verify
+from benteng.audit.management.commands.audit_seal import describe
+from benteng.audit.services import audit_chain_verify, audit_seal_pending
 
 
 class Command(BaseCommand):
-    help = "Check the audit trail's hash chain and report the first entry where it breaks."
+    help = (
+        "Seal the audit entries still waiting, then check the audit trail's hash chain and "
+        "report the first entry where it breaks."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Entries of a process that ended between its commit and its seal: sealed first, so
+        # they are verified too (and named, as nobody sealed them in time).
+        report = audit_seal_pending()
+        if report.sealed:
+            self.stdout.write(self.style.WARNING(describe(report)))
         checked, chain_break = audit_chain_verify()
         if chain_break is not None:
             raise CommandError(

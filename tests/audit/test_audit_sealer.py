@@ -1,0 +1,467 @@
+"""Sealing off the request path: writers insert unsealed entries, the sealer chains them.
+
+The rest of the suite runs with ``AUDIT_SEAL_DELAY=0`` (sealed in the writing transaction);
+these tests set a delay, as production on PostgreSQL does (docs/audit-trail.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+
+from benteng.audit import sealer as sealer_module
+from benteng.audit import services
+from benteng.audit.models import AuditChainHead, AuditEntry
+from benteng.audit.sealer import Sealer, sealer
+from benteng.audit.services import (
+    UNSEALED_GRACE,
+    Actor,
+    AuditItem,
+    audit_chain_verify,
+    audit_record,
+    audit_record_many,
+    audit_seal,
+)
+
+DELAY = 0.1
+TABLE = AuditEntry._meta.db_table
+
+
+@pytest.fixture
+def delayed(settings):  # type: ignore[no-untyped-def]
+    settings.AUDIT_SEAL_DELAY = DELAY
+    return settings
+
+
+@pytest.fixture
+def own_sealer():  # type: ignore[no-untyped-def]
+    """The process's sealer thread, stopped afterwards: its connection must not outlive the
+    test (the test database is emptied, then dropped)."""
+    sealer.stop()
+    yield sealer
+    sealer.stop()
+
+
+def _write(label: str, count: int = 1) -> list[AuditEntry]:
+    return audit_record_many(
+        actor=Actor(user_id=None, label=label, role="petugas_imigrasi"),
+        items=[
+            AuditItem(action="read", object_type="accounts.user", object_ids=[n], purpose="uji")
+            for n in range(count)
+        ],
+    )
+
+
+def _wait_until_sealed(ids: list[int], *, seconds: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if not _read(lambda: _unsealed(ids)):
+            return time.monotonic() - started
+        time.sleep(0.01)
+    pytest.fail(f"not sealed within {seconds} s")
+
+
+def _unsealed(ids: list[int]) -> bool:
+    return AuditEntry.objects.filter(pk__in=ids, sequence__isnull=True).exists()
+
+
+def _read(query: Callable[[], Any]) -> Any:
+    """A read while the sealer thread may be writing. SQLite's in-memory test database is
+    shared between connections with table locks, so a read can fail with "database table is
+    locked" (a file database in WAL mode, as outside the tests, never blocks readers)."""
+    for _attempt in range(100):
+        try:
+            return query()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.01)
+    return query()
+
+
+# --- the writer and the sealer -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_with_a_delay_the_writer_inserts_unsealed_entries_in_one_statement(
+    delayed, django_assert_num_queries
+):
+    # when
+    with django_assert_num_queries(1):
+        written = _write("petugas", 3)
+    # then: no sequence, no hashes, the head untouched
+    assert [entry.sequence for entry in written] == [None, None, None]
+    stored = list(
+        AuditEntry.objects.order_by("id").values_list("sequence", "previous_hash", "entry_hash")
+    )
+    assert stored == [(None, "", None)] * 3
+    assert [entry.pk for entry in written] == sorted(entry.pk for entry in written)
+    assert not AuditChainHead.objects.filter(last_sequence__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_audit_seal_chains_the_waiting_entries_in_id_order(delayed):
+    # given
+    written = _write("a", 2) + _write("b", 3)
+    # when
+    sealed = audit_seal()
+    # then
+    assert sealed == 5
+    stored = list(AuditEntry.objects.order_by("id"))
+    assert [entry.pk for entry in stored] == [entry.pk for entry in written]
+    assert [entry.sequence for entry in stored] == [1, 2, 3, 4, 5]
+    assert stored[0].previous_hash == "0" * 64
+    assert all(
+        later.previous_hash == earlier.entry_hash for earlier, later in itertools.pairwise(stored)
+    )
+    head = AuditChainHead.objects.get()
+    assert (head.last_sequence, head.last_hash) == (5, stored[-1].entry_hash)
+    assert audit_chain_verify() == (5, None)
+    assert audit_seal() == 0
+
+
+@pytest.mark.django_db
+def test_a_seal_writes_its_batch_back_in_one_update(delayed, django_assert_max_num_queries):
+    # given
+    assert audit_seal() == 0  # the chain head exists
+    _write("a", 40)
+    # when
+    with django_assert_max_num_queries(6) as captured:
+        assert audit_seal() == 40
+    # then: (a savepoint here,) lock the head, read the batch, one UPDATE of the entries, move
+    # the head
+    updates = [query["sql"] for query in captured.captured_queries if TABLE in query["sql"]]
+    assert len([sql for sql in updates if "UPDATE" in sql]) == 1
+    assert audit_chain_verify() == (40, None)
+
+
+@pytest.mark.django_db
+def test_the_limit_leaves_the_rest_for_the_next_seal(delayed):
+    _write("a", 5)
+    assert audit_seal(limit=3) == 3
+    assert AuditEntry.objects.filter(sequence__isnull=True).count() == 2
+    assert audit_chain_verify() == (3, None)
+    assert audit_seal(limit=3) == 2
+    assert audit_chain_verify() == (5, None)
+
+
+@pytest.mark.django_db
+def test_entries_chained_through_the_sealer_and_by_writers_without_delay_form_one_chain(
+    settings,
+):
+    # given: a process with a delay left entries waiting
+    settings.AUDIT_SEAL_DELAY = 0.2
+    waiting = _write("tertunda", 2)
+    # when: a writer without delay appends
+    settings.AUDIT_SEAL_DELAY = 0
+    (own,) = _write("langsung")
+    # then: the waiting entries first, then its own, in one chain
+    assert own.sequence == 3
+    stored = dict(AuditEntry.objects.values_list("pk", "sequence"))
+    assert [stored[entry.pk] for entry in waiting] == [1, 2]
+    assert audit_chain_verify() == (3, None)
+
+
+@pytest.mark.django_db
+def test_tampering_with_a_sealed_entry_is_still_detected(delayed):
+    # given
+    written = _write("a", 4)
+    audit_seal()
+    target = AuditEntry.objects.get(pk=written[2].pk)
+    # when
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET purpose = %s WHERE id = %s",  # noqa: S608
+            ["disembunyikan", target.pk],
+        )
+    # then
+    checked, chain_break = audit_chain_verify()
+    assert checked == target.sequence - 1
+    assert chain_break is not None
+    assert (chain_break.sequence, chain_break.reason) == (
+        target.sequence,
+        "content does not match its hash",
+    )
+
+
+@pytest.mark.django_db
+def test_an_entry_committed_after_a_later_one_was_sealed_joins_the_next_batch(delayed):
+    # given: entries of two transactions; the first (lower id) commits late, so the sealer
+    # has sealed the second before it sees the first. Simulated: its row is taken away and
+    # put back, with its id, after the seal (the concurrent case runs on PostgreSQL below).
+    (early,) = _write("lambat")
+    (later,) = _write("cepat")
+    row = AuditEntry.objects.filter(pk=early.pk).values().get()
+    AuditEntry.objects.filter(pk=early.pk).delete()
+    assert audit_seal() == 1
+    AuditEntry.objects.create(**row)
+    # when
+    assert audit_seal() == 1
+    # then: the chain's order is the order of sealing
+    sealed = dict(AuditEntry.objects.values_list("pk", "sequence"))
+    assert (sealed[later.pk], sealed[early.pk]) == (1, 2)
+    assert audit_chain_verify() == (2, None)
+
+
+# --- audit_verify, audit_seal and the grace period -----------------------------------------
+
+
+@pytest.mark.django_db
+def test_audit_verify_seals_the_waiting_entries_first_and_reports_them(delayed, capsys):
+    # given: entries of a process that ended before sealing them, two minutes ago
+    _write("a", 3)
+    AuditEntry.objects.update(occurred_at=timezone.now() - timedelta(minutes=2))
+    # when
+    call_command("audit_verify")
+    # then
+    out = capsys.readouterr().out
+    assert "Sealed 3 audit entries that were waiting; the oldest had waited 12" in out
+    assert "Audit chain intact: 3 entries verified." in out
+    assert not AuditEntry.objects.filter(sequence__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_audit_seal_command_seals_what_waits(delayed, capsys):
+    _write("a", 2)
+    call_command("audit_seal")
+    assert "Sealed 2 audit entries" in capsys.readouterr().out
+    call_command("audit_seal")
+    assert "No audit entries were waiting to be sealed." in capsys.readouterr().out
+    assert audit_chain_verify() == (2, None)
+
+
+@pytest.mark.django_db
+def test_entries_left_unsealed_past_the_grace_period_are_a_problem(delayed):
+    # given: one entry within the sealer's normal delay, one nobody sealed
+    _write("a", 2)
+    audit_seal()
+    (fresh,) = _write("baru")
+    assert audit_chain_verify() == (2, None)
+    (stale,) = _write("lama")
+    AuditEntry.objects.filter(pk=stale.pk).update(
+        occurred_at=timezone.now() - UNSEALED_GRACE - timedelta(seconds=5)
+    )
+    # when
+    checked, chain_break = audit_chain_verify()
+    # then
+    assert checked == 2
+    assert chain_break is not None
+    assert chain_break.sequence == 3
+    assert chain_break.reason.startswith("1 entries are not sealed after 60 s")
+    # and sealing them (audit_verify does) clears it
+    assert audit_seal() == 2
+    assert audit_chain_verify() == (4, None)
+    assert fresh.pk != stale.pk
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_entries_not_yet_sealed(delayed, personas):
+    from tests.conftest import verified_client
+
+    _write("belum-disegel")
+    response = verified_client(personas.admin).get("/admin/audit/auditentry/")
+    assert response.status_code == 200
+    assert "belum-disegel" in response.content.decode()
+
+
+# --- the sealer thread ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sealer_thread_seals_entries_a_moment_after_their_commit(delayed, own_sealer):
+    # given
+    with transaction.atomic():
+        written = _write("a", 3)
+        assert not own_sealer.running  # woken by the commit, not before
+    # when
+    took = _wait_until_sealed([entry.pk for entry in written], seconds=20 * DELAY)
+    # then
+    assert own_sealer.running
+    assert took >= DELAY * 0.5
+    own_sealer.stop()
+    assert audit_chain_verify() == (3, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sealer_thread_coalesces_the_writes_of_many_threads(delayed, own_sealer):
+    # given: writers on their own connections, each committing its own entries
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "SQLite's in-memory test database is shared between threads with table locks, "
+            "so concurrent writers fail with 'database table is locked'; on SQLite writers "
+            "are serialised anyway and the default delay there is 0"
+        )
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def writer(number: int) -> None:
+        try:
+            for round_ in range(5):
+                with transaction.atomic():
+                    ids.extend(entry.pk for entry in _write(f"w{number}-{round_}", 2))
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(number,)) for number in range(6)]
+    # when
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert errors == []
+    _wait_until_sealed(ids, seconds=10)
+    assert audit_chain_verify() == (60, None)
+    assert sorted(AuditEntry.objects.values_list("sequence", flat=True)) == list(range(1, 61))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_committed_late_is_sealed_in_the_next_batch_on_postgresql(settings, own_sealer):
+    settings.AUDIT_SEAL_DELAY = 60  # the seals below are this test's own, not the thread's
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "on SQLite a write transaction excludes every other writer until it commits, so "
+            "a lower id can never commit after a higher one is sealed (simulated above)"
+        )
+    # given: a transaction that wrote its entry (lower id) and has not committed yet
+    written: list[AuditEntry] = []
+    inserted, release = threading.Event(), threading.Event()
+
+    def slow_request() -> None:
+        try:
+            with transaction.atomic():
+                written.extend(_write("lambat"))
+                inserted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    slow = threading.Thread(target=slow_request)
+    slow.start()
+    assert inserted.wait(10)
+    (later,) = _write("cepat")  # committed at once (autocommit)
+    # when: the sealer runs before and after the slow transaction commits
+    assert audit_seal() == 1
+    release.set()
+    slow.join()
+    assert audit_seal() == 1
+    # then
+    (early,) = written
+    assert early.pk < later.pk
+    sealed = dict(AuditEntry.objects.values_list("pk", "sequence"))
+    assert (sealed[later.pk], sealed[early.pk]) == (1, 2)
+    assert audit_chain_verify() == (2, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_seal_loses_no_write_and_is_tried_again(delayed, own_sealer, monkeypatch, caplog):
+    # given: the database refuses the first seal
+    attempts: list[int] = []
+    real = services.audit_seal_pending
+
+    def failing_once() -> Any:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("database unavailable")
+        return real()
+
+    monkeypatch.setattr(services, "audit_seal_pending", failing_once)
+    monkeypatch.setattr(sealer_module, "RETRY_SECONDS", 0.1)
+    caplog.set_level(logging.ERROR, logger="benteng.audit.sealer")
+    # when
+    with transaction.atomic():
+        (entry,) = _write("a")
+    # then: the write is committed; the failure is logged; the next round seals it
+    assert _read(AuditEntry.objects.filter(pk=entry.pk).exists)
+    _wait_until_sealed([entry.pk], seconds=5)
+    own_sealer.stop()
+    assert len(attempts) >= 2
+    assert "sealing failed" in caplog.text
+    assert audit_chain_verify() == (1, None)
+
+
+@pytest.mark.django_db
+def test_a_sealer_that_cannot_be_woken_does_not_break_the_request(
+    delayed, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken() -> None:
+        raise RuntimeError("cannot start a thread")
+
+    monkeypatch.setattr(sealer, "wake", broken)
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        entry = audit_record(actor=Actor(user_id=None, label="a"), action="login")
+    # then
+    assert len(callbacks) == 1
+    assert AuditEntry.objects.filter(pk=entry.pk, sequence__isnull=True).exists()
+    assert "could not be woken" in caplog.text
+    assert audit_seal() == 1
+
+
+def test_a_forked_process_starts_its_own_sealer_thread():
+    # given: a sealer running in this process
+    rounds = threading.Event()
+    own = Sealer(seal_round=rounds.set, delay=lambda: 0.0)
+    own.wake()
+    assert rounds.wait(5)
+    assert own.running
+    rounds.clear()
+    # when: the process forks (as gunicorn's master does), the child wakes its sealer
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child process
+        status = 1
+        try:
+            inherited = own.running
+            own.wake()
+            if not inherited and rounds.wait(5) and own.running:
+                status = 0
+        finally:
+            os._exit(status)
+    _pid, status = os.waitpid(child, 0)
+    own.stop()
+    # then: the parent's thread did not exist there; the child started and ran its own
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_process_ending_normally_seals_what_it_wrote_since_the_last_round():
+    # given: entries written, the thread still waiting out its delay
+    rounds: list[str] = []
+    own = Sealer(
+        seal_round=lambda: rounds.append(threading.current_thread().name), delay=lambda: 60
+    )
+    own.wake()
+    time.sleep(0.05)
+    # when: the interpreter exits (atexit)
+    own.seal_at_exit()
+    # then: sealed on the exiting thread, once
+    assert rounds == [threading.current_thread().name]
+    own.stop()
+    own.seal_at_exit()  # stopped: nothing more
+    assert len(rounds) == 1
+
+
+def test_nothing_is_sealed_at_exit_when_the_last_round_covered_every_write():
+    done = threading.Event()
+    own = Sealer(seal_round=done.set, delay=lambda: 0.0)
+    own.wake()
+    assert done.wait(5)
+    deadline = time.monotonic() + 5
+    while own._covered < 1 and time.monotonic() < deadline:  # the round is being counted
+        time.sleep(0.01)
+    done.clear()
+    own.seal_at_exit()
+    assert not done.is_set()
+    own.stop()
