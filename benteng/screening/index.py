@@ -37,6 +37,7 @@ How changes reach the index:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import logging
@@ -56,7 +57,13 @@ from django.conf import settings
 from django.db import close_old_connections, connection, models, transaction
 from django.utils import timezone
 
-from benteng.core.compare import Comparison, FeatureResult, Level
+from benteng.core.compare import (
+    Comparison,
+    FeatureResult,
+    Level,
+    PreparedIdentity,
+    prepare_identity,
+)
 from benteng.core.index import Candidate, ScreeningIndex
 from benteng.core.records import IdentityRecord
 from benteng.screening.models import DepartureCheck, PassportApplication
@@ -443,19 +450,40 @@ class IndexStore:
     # -- reading -------------------------------------------------------------------------
 
     def search(
-        self, part: str, record: IdentityRecord, *, top: int, threshold: float | None
+        self,
+        part: str,
+        record: IdentityRecord | PreparedIdentity,
+        *,
+        top: int,
+        threshold: float | None,
     ) -> list[Candidate]:
         index = self.parts.get(part)
         if index is None:
             raise ScreeningIndexError(f"Unknown index part {part!r}.")
         return index.search(record, top=top, threshold=threshold)
 
+    def search_person(
+        self,
+        record: IdentityRecord | PreparedIdentity,
+        *,
+        watchlist_top: int,
+        events_top: int,
+        threshold: float,
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """Both searches of a screening, with the record prepared once for the two."""
+        prepared = record if isinstance(record, PreparedIdentity) else prepare_identity(record)
+        return (
+            self.search(WATCHLIST, prepared, top=watchlist_top, threshold=threshold),
+            self.search(EVENTS, prepared, top=events_top, threshold=threshold),
+        )
+
     def sizes(self) -> dict[str, int]:
         return {part: len(index) for part, index in self.parts.items()}
 
     # -- writing -------------------------------------------------------------------------
 
-    def upsert(self, record: IdentityRecord) -> None:
+    def upsert(self, record: IdentityRecord | PreparedIdentity) -> None:
+        """Add or replace the entry with ``record``'s id (``record`` may be prepared)."""
         part = part_of(record.id)
         index = self.parts[part]
         with self.write_lock:
@@ -813,10 +841,8 @@ class InProcessBackend:
     def search_person(
         self, record: IdentityRecord, *, watchlist_top: int, events_top: int, threshold: float
     ) -> tuple[list[Candidate], list[Candidate]]:
-        store = self._fresh_store()
-        return (
-            store.search(WATCHLIST, record, top=watchlist_top, threshold=threshold),
-            store.search(EVENTS, record, top=events_top, threshold=threshold),
+        return self._fresh_store().search_person(
+            record, watchlist_top=watchlist_top, events_top=events_top, threshold=threshold
         )
 
     def upsert(self, record: IdentityRecord) -> None:
@@ -1121,7 +1147,10 @@ class ScreeningIndexServer:
         self._sync_thread: threading.Thread | None = None
         self._buffers: dict[socket.socket, bytearray] = {}
         # Changes received while the store's write lock was busy (touched by the loop only).
-        self._deferred: list[IdentityRecord | str] = []
+        self._deferred: list[IdentityRecord | PreparedIdentity | str] = []
+        # The last screenings' records as prepared for their search (loop only): see
+        # _prepared_for_upsert.
+        self._recent_queries: dict[tuple[Any, ...], PreparedIdentity] = {}
         _remove_stale_socket(socket_path)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
@@ -1158,24 +1187,23 @@ class ScreeningIndexServer:
         if op == "search_person":
             # One round trip for the two searches of every screening.
             record = record_from_wire(message["record"])
-            threshold = float(message["threshold"])
+            prepared = prepare_identity(record)
+            hits, events = store.search_person(
+                prepared,
+                watchlist_top=int(message["watchlist_top"]),
+                events_top=int(message["events_top"]),
+                threshold=float(message["threshold"]),
+            )
+            self._remember_query(record, prepared)
             return {
                 "ok": True,
-                "watchlist": candidates_to_wire(
-                    store.search(
-                        WATCHLIST, record, top=int(message["watchlist_top"]), threshold=threshold
-                    )
-                ),
-                "events": candidates_to_wire(
-                    store.search(
-                        EVENTS, record, top=int(message["events_top"]), threshold=threshold
-                    )
-                ),
+                "watchlist": candidates_to_wire(hits),
+                "events": candidates_to_wire(events),
             }
         if op == "upsert":
             record = record_from_wire(message["record"])
             part_of(record.id)
-            self._write(record)
+            self._write(self._prepared_for_upsert(record))
             return {"ok": True}
         if op == "remove":
             record_id = str(message["id"])
@@ -1196,7 +1224,24 @@ class ScreeningIndexServer:
             }
         raise ScreeningIndexError(f"Unknown operation {op!r}.")
 
-    def _write(self, change: IdentityRecord | str) -> None:
+    def _remember_query(self, record: IdentityRecord, prepared: PreparedIdentity) -> None:
+        recent = self._recent_queries
+        key = _content_key(record)
+        recent.pop(key, None)
+        recent[key] = prepared
+        if len(recent) > RECENT_QUERIES:
+            del recent[next(iter(recent))]  # the oldest
+
+    def _prepared_for_upsert(self, record: IdentityRecord) -> IdentityRecord | PreparedIdentity:
+        """A screening's record arrives twice: as the query of its search (id "new"), then,
+        once saved, as an upsert under its own id. The upsert takes the search's prepared
+        record (same fields, so the same preparation) instead of preparing it again."""
+        prepared = self._recent_queries.pop(_content_key(record), None)
+        if prepared is None:
+            return record
+        return dataclasses.replace(prepared, id=record.id)
+
+    def _write(self, change: IdentityRecord | PreparedIdentity | str) -> None:
         """Apply an upsert (a record) or a removal (an id) without ever making the loop wait:
         while the sync thread holds the write lock (compaction, a snapshot), changes queue
         up in arrival order and are applied as soon as it is free."""
@@ -1361,6 +1406,25 @@ class ScreeningIndexServer:
                     logger.exception("screening index: saving the snapshot failed")
                 last_snapshot = time.monotonic()
         connection.close()
+
+
+# How many screenings' prepared records the service keeps for their upsert: the upsert follows
+# its search by a few milliseconds, with a few other screenings in between at most.
+RECENT_QUERIES = 256
+
+
+def _content_key(record: IdentityRecord) -> tuple[Any, ...]:
+    """What :func:`prepare_identity` reads of a record, apart from its id."""
+    return (
+        record.name,
+        record.birth_date,
+        record.sex,
+        record.nik,
+        record.birth_place,
+        record.passport_no,
+        record.address,
+        record.phone,
+    )
 
 
 # How often the service moves what survived into the collector's permanent generation.

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import random
 import threading
 from pathlib import Path
 
 import pytest
 
-from benteng.core.compare import DEFAULT_PARAMETERS, prepare_identity
+from benteng.core.compare import (
+    DEFAULT_PARAMETERS,
+    ComparisonParameters,
+    Level,
+    LevelParameters,
+    compare_prepared,
+    prepare_identity,
+)
 from benteng.core.index import DEFAULT_THRESHOLD, KeyKind, ScreeningIndex
 from benteng.core.records import IdentityRecord
 from benteng.core.synthetic import generate_identities
@@ -333,3 +341,202 @@ def test_concurrent_readers_with_one_writer(
     assert len(index) == 1_300
     found = sum(any(c.entry_id == truth[q.id] for c in index.search(q)) for q in queries)
     assert found >= 98
+
+
+# -- the bound that spares candidates the full comparison ------------------------------------
+
+DIGITS = "0123456789"
+
+
+def _one_character_off(text: str, generator: random.Random) -> str:
+    """``text`` with one character replaced, dropped or added, or two neighbours swapped."""
+    position = generator.randrange(len(text))
+    change = generator.randrange(4)
+    if change == 0:
+        return text[:position] + generator.choice(DIGITS) + text[position + 1 :]
+    if change == 1 and len(text) > 1:
+        return text[:position] + text[position + 1 :]
+    if change == 2:
+        return text[:position] + generator.choice(DIGITS) + text[position:]
+    if position < len(text) - 1:
+        return text[:position] + text[position + 1] + text[position] + text[position + 2 :]
+    return text
+
+
+def _varied(record: IdentityRecord, new_id: str, generator: random.Random) -> IdentityRecord:
+    """``record`` with each field kept, dropped or changed in one of the ways its feature
+    tells apart (every level of every feature, and the NIK held by one side only)."""
+    pick = generator.choice
+    birth = record.birth_date
+    if birth is not None:
+        day_month_swapped = (
+            birth.replace(day=birth.month, month=birth.day) if birth.day <= 12 else birth
+        )
+        birth = pick(
+            [
+                birth,
+                None,
+                day_month_swapped,
+                birth + datetime.timedelta(days=1),  # mostly one digit apart
+                birth.replace(day=1, month=1 if birth.month > 6 else 12),  # same year
+                datetime.date(1950 + generator.randrange(50), 3, 4),
+            ]
+        )
+    nik = record.nik
+    if nik is not None:
+        stranger = "".join(generator.choice(DIGITS) for _ in range(16))
+        nik = pick(
+            [nik, None, _one_character_off(nik, generator), stranger, nik[:15], "0" + nik[1:]]
+        )
+    passport = record.passport_no
+    if passport is not None:
+        passport = pick([passport, None, _one_character_off(passport, generator), "X9999999"])
+    phone = record.phone
+    if phone is not None:
+        phone = pick([phone, None, _one_character_off(phone, generator), "0" + phone[2:], "6281"])
+    place = record.birth_place
+    if place is not None:
+        place = pick([place, None, place + "a", "Kota " + place, "Ambon"])
+    address = record.address
+    if address is not None:
+        address = pick([address, None, address + " 2", address.upper(), "Jl. Lain No. 1, Ambon"])
+    sex = pick([record.sex, None, "P" if record.sex == "L" else "L"])
+    name = pick([record.name, record.name, record.name.upper(), record.name + " bin Ahmad", ""])
+    return IdentityRecord(
+        id=new_id,
+        name=name,
+        birth_date=birth,
+        sex=sex,
+        nik=nik,
+        birth_place=place,
+        passport_no=passport,
+        address=address,
+        phone=phone,
+    )
+
+
+def _odd_parameters() -> ComparisonParameters:
+    """Parameters no benchmark would choose: every name level weighs less than nothing, and
+    a missing field weighs something (the bound must hold for any parameters)."""
+    levels = {feature: dict(values) for feature, values in DEFAULT_PARAMETERS.levels.items()}
+    levels["name_matches"] = {
+        level: LevelParameters(m=0.1, u=0.9 - 0.1 * rank)
+        for rank, level in enumerate(levels["name_matches"])
+    }
+    for feature in ("birth_date_matches", "phone_matches", "nik_matches_birth_date"):
+        levels[feature][Level.MISSING] = LevelParameters(m=0.5, u=0.25)
+    return ComparisonParameters(prior_match_weight=-5.0, levels=levels)
+
+
+@pytest.fixture(scope="module")
+def varied_people(
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> tuple[list[IdentityRecord], list[IdentityRecord]]:
+    """Entries (half of them varied, so entries miss fields too) and varied queries; and
+    people whose NIK only one side gives, the other side stating the birth date (the NIK's
+    birth date and sex against the stated ones, agreeing or not)."""
+    canonical, _variants, _truth = people
+    generator = random.Random(20261205)
+    entries = [
+        *canonical[:600],
+        *(_varied(record, f"e{n}", generator) for n, record in enumerate(canonical[600:1_200])),
+    ]
+    queries = [
+        _varied(record, f"q{n}", generator)
+        for n, record in enumerate(canonical[:400] + canonical[600:800] + canonical[2_000:2_200])
+    ]
+    for n, record in enumerate(canonical[1_200:1_400]):
+        other_sex = "P" if record.sex == "L" else "L"
+        sex = [record.sex, other_sex, None][n % 3]
+        birth = record.birth_date if n % 4 else datetime.date(1950, 3, 4)
+        if n < 100:  # the query holds the NIK, the entry states the birth date
+            entries.append(
+                dataclasses.replace(record, id=f"h{n}", nik=None, sex=sex, birth_date=birth)
+            )
+            queries.append(dataclasses.replace(record, id=f"qh{n}", birth_date=None))
+        else:  # the entry holds the NIK, the query states the birth date
+            entries.append(dataclasses.replace(record, id=f"h{n}", birth_date=None))
+            queries.append(
+                dataclasses.replace(record, id=f"qh{n}", nik=None, sex=sex, birth_date=birth)
+            )
+    return entries, queries
+
+
+@pytest.mark.parametrize(
+    "parameters", [DEFAULT_PARAMETERS, _odd_parameters()], ids=["default", "odd"]
+)
+def test_the_bound_is_the_full_weight_with_the_best_name_weight(
+    varied_people: tuple[list[IdentityRecord], list[IdentityRecord]],
+    parameters: ComparisonParameters,
+) -> None:
+    # given every candidate of every varied query
+    entries, queries = varied_people
+    index = ScreeningIndex(entries, parameters=parameters)
+    name_weights = parameters.level_weights
+    name_best = max(name_weights.get(("name_matches", level), 0.0) for level in Level)
+    levels_seen: set[tuple[str, Level]] = set()
+    pairs = 0
+    for query in queries:
+        prepared = prepare_identity(query)
+        slots = index._candidates(prepared)[0]
+        # when the bound and the full comparison judge each one
+        bounds = index._weight_bounds(prepared, slots)
+        for bound, entry in zip(bounds, index._prepared_entries(slots.tolist()), strict=True):
+            comparison = compare_prepared(prepared, entry, parameters=parameters)
+            name = comparison.features[0]
+            assert name.feature == "name_matches"
+            # then they agree on everything but the name, which the bound takes at its best
+            assert bound - name_best == pytest.approx(
+                comparison.match_weight - name.weight, abs=1e-9
+            )
+            assert bound >= comparison.match_weight - 1e-9
+            levels_seen.update((result.feature, result.level) for result in comparison.features)
+            pairs += 1
+    # and the queries showed every level of every feature the bound decides
+    decided = {
+        (feature, level)
+        for feature, feature_levels in DEFAULT_PARAMETERS.levels.items()
+        if feature != "name_matches"
+        for level in feature_levels
+    }
+    assert decided <= levels_seen, decided - levels_seen
+    assert pairs > 10_000
+
+
+def test_pruning_by_the_bound_gives_the_same_results(
+    varied_people: tuple[list[IdentityRecord], list[IdentityRecord]],
+) -> None:
+    # given the same index searched with and without the bound
+    entries, queries = varied_people
+    index = ScreeningIndex(entries)
+    for threshold in (0.001, DEFAULT_THRESHOLD, 0.99):
+        for top in (1, 20):
+            # when
+            index.bound_pruning = True
+            pruned = [index.search(query, top=top, threshold=threshold) for query in queries]
+            index.bound_pruning = False
+            full = [index.search(query, top=top, threshold=threshold) for query in queries]
+            # then: the same candidates, scores and explanations
+            assert pruned == full, (threshold, top)
+    assert sum(len(found) for found in full) > 100
+
+
+def test_a_prepared_record_is_searched_and_added_as_the_record(
+    people: tuple[list[IdentityRecord], list[IdentityRecord], dict[str, str]],
+) -> None:
+    # given two indexes of the same entries, one fed prepared records
+    canonical, variants, _truth = people
+    plain = ScreeningIndex(canonical[:500])
+    fed = ScreeningIndex(canonical[:500])
+    for record in canonical[500:600]:
+        plain.add(record)
+        fed.add(prepare_identity(record))
+    for record in canonical[500:520]:
+        changed = dataclasses.replace(record, phone=None)
+        plain.update(changed)
+        fed.update(prepare_identity(changed))
+    # when / then: a prepared query gives what the record gives
+    for query in variants[:300]:
+        expected = plain.search(query, threshold=0.01)
+        assert fed.search(prepare_identity(query), threshold=0.01) == expected
+        assert fed.search(query, threshold=0.01) == expected

@@ -3,6 +3,7 @@ in-process backend and the shared service answer alike."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import os
@@ -721,3 +722,66 @@ def test_settling_memory_freezes_what_survived_and_collects_the_rest() -> None:
         assert not any(item is kept[0] for item in gc.get_objects())  # frozen: never walked
     finally:
         gc.unfreeze()
+
+
+def test_the_service_prepares_a_screened_record_once(socket_dir, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # given a service whose watchlist holds Siti, and a screening's record: searched as
+    # "new", then upserted as "a1" once the screening is saved
+    import benteng.core.index as core_index
+    import benteng.screening.index as service_index
+    from benteng.core.compare import prepare_identity
+    from benteng.screening.index import RECENT_QUERIES, record_to_wire
+
+    store = IndexStore()
+    store.upsert(person("Siti Nurhayati", id="w1", passport_no="C1234567"))
+    server = ScreeningIndexServer(str(socket_dir / "index.sock"), store)
+    record = person("Siti Nur Hayati", id="new", passport_no="C1234567", phone="6281234567890")
+    prepared: list[str] = []
+
+    def counted(record: IdentityRecord) -> object:
+        prepared.append(record.id)
+        return prepare_identity(record)
+
+    monkeypatch.setattr(core_index, "prepare_identity", counted)
+    monkeypatch.setattr(service_index, "prepare_identity", counted)
+    search = {"op": "search_person", "watchlist_top": 10, "events_top": 20, "threshold": 0.5}
+    try:
+        # when
+        answer = server.answer({**search, "record": record_to_wire(record)})
+        saved = dataclasses.replace(record, id="a1")
+        server.answer({"op": "upsert", "record": record_to_wire(saved)})
+        unseen = dataclasses.replace(record, id="a2", phone="6289999999999")
+        server.answer({"op": "upsert", "record": record_to_wire(unseen)})
+        for number in range(RECENT_QUERIES + 10):
+            other = person(f"Orang Ke{number}", id="new")
+            server.answer({**search, "record": record_to_wire(other)})
+    finally:
+        server.stop()
+    # then the record was prepared once, for both searches and its upsert (a record that
+    # was not searched before is prepared at its upsert), and only the latest are kept
+    assert prepared[:2] == ["new", "a2"]
+    assert [candidate[0] for candidate in answer["watchlist"]] == ["w1"]
+    assert len(server._recent_queries) == RECENT_QUERIES
+    # and the saved record is in the index as a plain upsert puts it
+    plain = IndexStore()
+    plain.upsert(saved)
+    query = person("Siti Nurhayati", passport_no="C1234567", phone="6281234567890")
+    found = store.search(EVENTS, query, top=5, threshold=0.01)
+    assert [candidate.entry_id for candidate in found] == ["a1", "a2"]
+    assert found[0] == plain.search(EVENTS, query, top=5, threshold=0.01)[0]
+
+
+def test_search_person_is_both_searches(watchlist) -> None:  # type: ignore[no-untyped-def]
+    # given
+    for name in ("Siti Nurhayati", "Siti Nur Hayati", "Euis Komariah"):
+        make_entry(watchlist, person(name))
+    store = IndexStore.from_database()
+    store.upsert(person("Siti Nurhayati", id="a9"))
+    query = person("Siti Nurhayati")
+    # when
+    hits, events = store.search_person(query, watchlist_top=10, events_top=20, threshold=0.5)
+    # then
+    assert hits == store.search(WATCHLIST, query, top=10, threshold=0.5)
+    assert events == store.search(EVENTS, query, top=20, threshold=0.5)
+    assert len(hits) == 2
+    assert found_ids(events) == {"a9"}
