@@ -254,6 +254,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # JSON API: requests per client token (per IP without one); health of the task worker.
 BENTENG_API_RATE_LIMIT = env_str("BENTENG_API_RATE_LIMIT", "600/min")
+# Seconds a web process keeps a client system found by its token before reading it again (0:
+# read on every request). A revocation, a new token or a changed scope takes effect at once
+# in the process that made it and within this time in the others.
+BENTENG_API_CLIENT_CACHE_SECONDS = float(env_str("BENTENG_API_CLIENT_CACHE_SECONDS", "2"))
 BENTENG_TASK_STALE_SECONDS = env_int("BENTENG_TASK_STALE_SECONDS", 900)
 
 if not DEBUG:

@@ -84,9 +84,12 @@ def json_response(
     schema: type[BaseModel], value: typing.Mapping[str, Any], *, status: int
 ) -> HttpResponse:
     """The answer ninja would give for ``value`` under ``schema``, with the same encoder and
-    content type, projected instead of validated."""
-    return HttpResponse(
+    content type, projected instead of validated. It carries personal data: no cache, no
+    proxy may keep it."""
+    response = HttpResponse(
         json.dumps(Projection.of(schema)(value), cls=NinjaJSONEncoder),
         status=status,
         content_type="application/json; charset=utf-8",
     )
+    response["Cache-Control"] = "no-store, private"
+    return response

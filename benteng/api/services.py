@@ -132,6 +132,10 @@ def api_client_revoke(*, client: ApiClient, viewer: Viewer) -> bool:
         if not updated:
             return False
         client.revoked_at = now
+        # The update sends no signal: forget the clients this process knows now.
+        from benteng.api.auth import known_clients
+
+        known_clients.clear()
         audit_record_write(
             viewer=viewer, action=AuditAction.UPDATE, obj=client, changed_fields=["revoked_at"]
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import resolve
@@ -71,7 +72,13 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated and not request.path.startswith("/static/"):
+        if request.path.startswith("/static/") or (
+            # A client system's call carries no session: nobody is signed in (and looking at
+            # request.user would load an empty session on every API call).
+            request.path.startswith("/api/") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            return response
+        if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
 

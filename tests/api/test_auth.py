@@ -98,9 +98,10 @@ def test_two_tokens_differ(make_token: MakeToken) -> None:
 
 
 def test_last_used_at_is_written_at_most_once_a_minute(
-    client: Client, make_token: MakeToken, django_assert_num_queries
+    client: Client, make_token: MakeToken, django_assert_num_queries, settings
 ) -> None:
-    # given
+    # given: every request reads its client (no cache)
+    settings.BENTENG_API_CLIENT_CACHE_SECONDS = 0
     issued = make_token()
     assert issued.client.last_used_at is None
     # when: first use writes it
@@ -231,3 +232,64 @@ def test_the_client_read_with_a_token_is_the_same_as_the_orm_reads_it(
     )
     assert found.office.name == stored.office.name
     assert api_client_by_token(token=issued.token + "x") is None
+
+
+# --- the clients a process knows ---------------------------------------------------------------
+
+
+def test_a_known_client_is_not_read_again_within_the_cache_time(
+    client: Client, make_token: MakeToken, django_assert_num_queries, settings, monkeypatch
+) -> None:
+    import benteng.api.auth as auth
+
+    settings.BENTENG_API_CLIENT_CACHE_SECONDS = 2
+    issued = make_token()
+    now = [1000.0]
+    monkeypatch.setattr(auth.time, "monotonic", lambda: now[0])
+    assert client.get("/api/v1/me", **bearer(issued.token)).status_code == 200
+    # within the cache time: no query at all, even for a change this process did not see
+    ApiClient.objects.filter(pk=issued.client.pk).update(scopes=[])
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/me", **bearer(issued.token)).status_code == 200
+    # after it: read again, and the change applies
+    now[0] += 2.5
+    response = client.get("/api/v1/me", **bearer(issued.token))
+    assert response.json()["scopes"] == []
+
+
+def test_a_revocation_in_this_process_applies_at_once(
+    client: Client, make_token: MakeToken, settings
+) -> None:
+    settings.BENTENG_API_CLIENT_CACHE_SECONDS = 60
+    issued = make_token()
+    assert client.get("/api/v1/me", **bearer(issued.token)).status_code == 200
+    api_client_revoke(client=issued.client, viewer=Viewer.system(purpose="test"))
+    response = client.get("/api/v1/me", **bearer(issued.token))
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
+
+
+def test_a_new_token_or_an_admin_edit_applies_at_once(
+    client: Client, make_token: MakeToken, settings
+) -> None:
+    settings.BENTENG_API_CLIENT_CACHE_SECONDS = 60
+    issued = make_token()
+    assert client.get("/api/v1/me", **bearer(issued.token)).status_code == 200
+    new_token = api_client_rotate_token(client=issued.client, viewer=Viewer.system(purpose="t"))
+    assert client.get("/api/v1/me", **bearer(issued.token)).status_code == 401
+    assert client.get("/api/v1/me", **bearer(new_token)).status_code == 200
+    stored = ApiClient.objects.get(pk=issued.client.pk)
+    stored.scopes = []
+    stored.save()  # what the admin site does
+    assert client.get("/api/v1/me", **bearer(new_token)).json()["scopes"] == []
+
+
+def test_unknown_tokens_are_not_kept(make_token: MakeToken, settings) -> None:
+    from benteng.api.auth import known_clients
+
+    settings.BENTENG_API_CLIENT_CACHE_SECONDS = 60
+    issued = make_token()
+    for attempt in range(50):
+        assert known_clients.get(issued.token + f"x{attempt}") is None
+    assert known_clients.get(issued.token) is not None
+    assert not any(token.startswith(issued.token + "x") for token in known_clients._clients)

@@ -185,6 +185,10 @@ def test_the_answer_is_what_ninja_would_validate(post, personas, kanim_token: st
     expected = json.loads(json.dumps(validated, cls=NinjaJSONEncoder))
     expected["server_milliseconds"] = body["server_milliseconds"]
     assert body == expected
+    # personal data: never kept by a cache or a proxy
+    answer = post(kanim_token, application_body(), key="third")
+    assert answer["Cache-Control"] == "no-store, private"
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
 
 
 # --- idempotency ---------------------------------------------------------------------------------
