@@ -1078,7 +1078,7 @@ def main() -> None:
     )
     parser.add_argument("--watchlist", type=int, default=1_000_000)
     parser.add_argument("--applications", type=int, default=500_000)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--rates", default="10,20,30,50,75,100,150,200,250,300")
     parser.add_argument("--departure-rate", type=float, default=20.0)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per rate")

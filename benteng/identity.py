@@ -21,13 +21,24 @@ class Sex(models.TextChoices):
     PEREMPUAN = "P", _("Perempuan")
 
 
+def identity_indexes(prefix: str) -> list[models.Index]:
+    """The indexes of the identity fields looked up by value (NIK, passport, phone), for a
+    concrete model's ``Meta.indexes``: plain B-trees. (``db_index=True`` on a text field also
+    makes a ``varchar_pattern_ops`` copy on PostgreSQL for ``LIKE 'x%'``, which nothing here
+    asks of these fields, and every insert paid for it.)"""
+    return [
+        models.Index(fields=[name], name=f"{prefix}_{name}_idx")
+        for name in ("nik", "passport_no", "phone")
+    ]
+
+
 class IdentityFields(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=200)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
-    passport_no = models.CharField(_("nomor paspor"), max_length=20, blank=True, db_index=True)
+    passport_no = models.CharField(_("nomor paspor"), max_length=20, blank=True)
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     region = models.ForeignKey(
         Region,
@@ -37,7 +48,7 @@ class IdentityFields(models.Model):
         related_name="+",
         verbose_name=_("wilayah (desa/kelurahan)"),
     )
-    phone = models.CharField(_("nomor telepon"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
 
     class Meta:
         abstract = True

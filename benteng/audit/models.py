@@ -45,6 +45,8 @@ class AuditEntry(models.Model):
         related_name="+",
         verbose_name=_("pelaku"),
         db_constraint=False,
+        # Looked up with the time: the (actor, occurred_at) index below serves it.
+        db_index=False,
     )
     # Copied, not joined: the trail must still say who and where after accounts change.
     actor_label = models.CharField(_("pelaku (saat itu)"), max_length=200)
@@ -62,7 +64,7 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
     # NULL, not "", while unsealed: unique allows any number of NULLs.
-    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    entry_hash = models.CharField(max_length=64, null=True, blank=True)
 
     objects = AccessQuerySet["AuditEntry"].as_manager()
 
@@ -71,6 +73,11 @@ class AuditEntry(models.Model):
         ordering = ["-id"]
         verbose_name = _("catatan audit")
         verbose_name_plural = _("jejak audit")
+        # Unique as a constraint: the same index as unique=True without the LIKE copy that
+        # PostgreSQL would also keep (and update at every insert and seal) for a text column.
+        constraints = [
+            models.UniqueConstraint(fields=["entry_hash"], name="audit_entry_hash_unique")
+        ]
         indexes = [
             models.Index(fields=["object_type", "occurred_at"]),
             models.Index(fields=["actor", "occurred_at"]),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
 from benteng.accounts.models import Office
-from benteng.identity import IdentityFields
+from benteng.identity import IdentityFields, identity_indexes
 
 
 class TravelPurpose(models.TextChoices):
@@ -89,14 +89,13 @@ class PassportApplication(IdentityFields):
     employer_name = models.CharField(_("pemberi kerja"), max_length=200, blank=True)
     placement_company = models.CharField(_("perusahaan penempatan"), max_length=200, blank=True)
     # benteng.core.names.name_key of the sponsor: the group pattern counts equal keys.
-    sponsor_key = models.CharField(max_length=200, blank=True, db_index=True)
+    sponsor_key = models.CharField(max_length=200, blank=True)
     documents = models.JSONField(_("dokumen yang ditunjukkan"), default=list, blank=True)
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.SCREENED,
-        db_index=True,
     )
     postponed_until = models.DateField(_("batas melengkapi dokumen"), null=True, blank=True)
     interview_answers = models.JSONField(_("jawaban wawancara"), default=dict, blank=True)
@@ -107,6 +106,11 @@ class PassportApplication(IdentityFields):
 
     class Meta:
         ordering = ["-submitted_at"]
+        indexes = [
+            *identity_indexes("application"),
+            models.Index(fields=["sponsor_key"], name="application_sponsor_key_idx"),
+            models.Index(fields=["status"], name="application_status_idx"),
+        ]
         verbose_name = _("permohonan paspor")
         verbose_name_plural = _("permohonan paspor")
         constraints = [
@@ -172,7 +176,6 @@ class DepartureCheck(IdentityFields):
         max_length=20,
         choices=DepartureOutcome.choices,
         default=DepartureOutcome.PENDING,
-        db_index=True,
     )
     decided_at = models.DateTimeField(_("waktu keputusan"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -190,6 +193,10 @@ class DepartureCheck(IdentityFields):
 
     class Meta:
         ordering = ["-checked_at"]
+        indexes = [
+            *identity_indexes("departure"),
+            models.Index(fields=["outcome"], name="departure_outcome_idx"),
+        ]
         verbose_name = _("pemeriksaan keberangkatan")
         verbose_name_plural = _("pemeriksaan keberangkatan")
         constraints = [

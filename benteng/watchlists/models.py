@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
 from benteng.accounts.models import Agency, Office
-from benteng.identity import IdentityFields
+from benteng.identity import IdentityFields, identity_indexes
 
 
 class WatchlistKind(models.TextChoices):
@@ -128,7 +128,10 @@ class WatchlistEntry(IdentityFields):
         ordering = ["-updated_at"]
         verbose_name = _("entri daftar pantauan")
         verbose_name_plural = _("entri daftar pantauan")
-        indexes = [models.Index(fields=["watchlist", "removed_at"])]
+        indexes = [
+            models.Index(fields=["watchlist", "removed_at"]),
+            *identity_indexes("entry"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.watchlist.code}:{self.pk}"
