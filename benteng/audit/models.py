@@ -63,8 +63,8 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("rincian"), default=dict)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
-    # NULL, not "", while unsealed: unique allows any number of NULLs.
-    entry_hash = models.CharField(max_length=64, null=True, blank=True)
+    # NULL, not "", while unsealed: the unique constraint allows any number of NULLs.
+    entry_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     objects = AccessQuerySet["AuditEntry"].as_manager()
 
