@@ -1285,7 +1285,8 @@ def _same_sponsor_recent(
 
     In plain SQL (see benteng.rows): a quarter of the applications name a sponsor. The
     application is not saved yet: every row found is another one."""
-    named, params = [], []
+    named: list[str] = []
+    params: list[Any] = []
     if application.sponsor_key:
         named.append("a.sponsor_key = %s")
         params.append(application.sponsor_key)
