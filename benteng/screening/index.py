@@ -37,7 +37,6 @@ How changes reach the index:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import json
 import logging
@@ -464,14 +463,14 @@ class IndexStore:
 
     def search_person(
         self,
-        record: IdentityRecord | PreparedIdentity,
+        record: IdentityRecord,
         *,
         watchlist_top: int,
         events_top: int,
         threshold: float,
     ) -> tuple[list[Candidate], list[Candidate]]:
         """Both searches of a screening, with the record prepared once for the two."""
-        prepared = record if isinstance(record, PreparedIdentity) else prepare_identity(record)
+        prepared = prepare_identity(record)
         return (
             self.search(WATCHLIST, prepared, top=watchlist_top, threshold=threshold),
             self.search(EVENTS, prepared, top=events_top, threshold=threshold),
@@ -482,8 +481,7 @@ class IndexStore:
 
     # -- writing -------------------------------------------------------------------------
 
-    def upsert(self, record: IdentityRecord | PreparedIdentity) -> None:
-        """Add or replace the entry with ``record``'s id (``record`` may be prepared)."""
+    def upsert(self, record: IdentityRecord) -> None:
         part = part_of(record.id)
         index = self.parts[part]
         with self.write_lock:
@@ -1147,10 +1145,7 @@ class ScreeningIndexServer:
         self._sync_thread: threading.Thread | None = None
         self._buffers: dict[socket.socket, bytearray] = {}
         # Changes received while the store's write lock was busy (touched by the loop only).
-        self._deferred: list[IdentityRecord | PreparedIdentity | str] = []
-        # The last screenings' records as prepared for their search (loop only): see
-        # _prepared_for_upsert.
-        self._recent_queries: dict[tuple[Any, ...], PreparedIdentity] = {}
+        self._deferred: list[IdentityRecord | str] = []
         _remove_stale_socket(socket_path)
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
@@ -1187,14 +1182,12 @@ class ScreeningIndexServer:
         if op == "search_person":
             # One round trip for the two searches of every screening.
             record = record_from_wire(message["record"])
-            prepared = prepare_identity(record)
             hits, events = store.search_person(
-                prepared,
+                record,
                 watchlist_top=int(message["watchlist_top"]),
                 events_top=int(message["events_top"]),
                 threshold=float(message["threshold"]),
             )
-            self._remember_query(record, prepared)
             return {
                 "ok": True,
                 "watchlist": candidates_to_wire(hits),
@@ -1203,7 +1196,7 @@ class ScreeningIndexServer:
         if op == "upsert":
             record = record_from_wire(message["record"])
             part_of(record.id)
-            self._write(self._prepared_for_upsert(record))
+            self._write(record)
             return {"ok": True}
         if op == "remove":
             record_id = str(message["id"])
@@ -1224,24 +1217,7 @@ class ScreeningIndexServer:
             }
         raise ScreeningIndexError(f"Unknown operation {op!r}.")
 
-    def _remember_query(self, record: IdentityRecord, prepared: PreparedIdentity) -> None:
-        recent = self._recent_queries
-        key = _content_key(record)
-        recent.pop(key, None)
-        recent[key] = prepared
-        if len(recent) > RECENT_QUERIES:
-            del recent[next(iter(recent))]  # the oldest
-
-    def _prepared_for_upsert(self, record: IdentityRecord) -> IdentityRecord | PreparedIdentity:
-        """A screening's record arrives twice: as the query of its search (id "new"), then,
-        once saved, as an upsert under its own id. The upsert takes the search's prepared
-        record (same fields, so the same preparation) instead of preparing it again."""
-        prepared = self._recent_queries.pop(_content_key(record), None)
-        if prepared is None:
-            return record
-        return dataclasses.replace(prepared, id=record.id)
-
-    def _write(self, change: IdentityRecord | PreparedIdentity | str) -> None:
+    def _write(self, change: IdentityRecord | str) -> None:
         """Apply an upsert (a record) or a removal (an id) without ever making the loop wait:
         while the sync thread holds the write lock (compaction, a snapshot), changes queue
         up in arrival order and are applied as soon as it is free."""
@@ -1406,25 +1382,6 @@ class ScreeningIndexServer:
                     logger.exception("screening index: saving the snapshot failed")
                 last_snapshot = time.monotonic()
         connection.close()
-
-
-# How many screenings' prepared records the service keeps for their upsert: the upsert follows
-# its search by a few milliseconds, with a few other screenings in between at most.
-RECENT_QUERIES = 256
-
-
-def _content_key(record: IdentityRecord) -> tuple[Any, ...]:
-    """What :func:`prepare_identity` reads of a record, apart from its id."""
-    return (
-        record.name,
-        record.birth_date,
-        record.sex,
-        record.nik,
-        record.birth_place,
-        record.passport_no,
-        record.address,
-        record.phone,
-    )
 
 
 # How often the service moves what survived into the collector's permanent generation.

@@ -70,7 +70,7 @@ from benteng.core.risk import (
 from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
 from benteng.rows import Columns, column_values, fetch, insert, placeholders, table
-from benteng.rows import cursor as rows_cursor
+from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -1345,20 +1345,6 @@ def _final_reference(prefix: str, pk: int, now: datetime.datetime) -> str:
     return f"{prefix}-{timezone.localdate(now).year}-{pk:06d}"
 
 
-_SEQUENCES: dict[str, str] = {}
-
-
-def _sequence_of(model: type[models.Model]) -> str:
-    """The name of the PostgreSQL sequence that numbers the model's table (read once)."""
-    table_name = model._meta.db_table
-    sequence = _SEQUENCES.get(table_name)
-    if sequence is None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table_name])
-            sequence = _SEQUENCES[table_name] = cursor.fetchone()[0]
-    return sequence
-
-
 def _insert_record_and_result(
     record: PassportApplication | DepartureCheck,
     result: ScreeningResult,
@@ -1385,7 +1371,7 @@ def _insert_record_and_result(
     result_columns, result_casts, result_values = column_values(result, skip=(link,))
     link_column = connection.ops.quote_name(str(ScreeningResult._meta.get_field(link).column))  # type: ignore[union-attr]
     sql = (
-        "WITH n AS (SELECT nextval(CAST(%s AS regclass)) AS id), "  # noqa: S608 - model names
+        "WITH n AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id), "  # noqa: S608 - model names
         f"r AS (INSERT INTO {table(model)} (id, reference, {record_columns}) "
         "SELECT n.id, CAST(%s AS text) || right('00000' || n.id, greatest(6, length(n.id::text))), "
         f"{record_casts} FROM n RETURNING id) "
@@ -1393,7 +1379,7 @@ def _insert_record_and_result(
         f"SELECT r.id, {result_casts} FROM r RETURNING {link_column}, id"
     )
     params = [
-        _sequence_of(model),
+        model._meta.db_table,
         f"{prefix}-{timezone.localdate(now).year}-",
         *record_values,
         *result_values,
