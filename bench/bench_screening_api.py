@@ -438,6 +438,7 @@ def _drive_http(
         f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
     ).encode()
     run_id = f"bench-{label}-{rate:g}-{time.time_ns()}"
+    trace: list[tuple[float, float]] | None = [] if os.environ.get("BENCH_TRACE") else None
     started = time.perf_counter()
     number = 0
     open_count = 0
@@ -455,6 +456,8 @@ def _drive_http(
             errors.append(error)
         else:
             latencies.append(time.perf_counter() - exchange.scheduled)
+            if trace is not None:
+                trace.append((exchange.scheduled - started, latencies[-1]))
 
     while number < total or open_count:
         now = time.perf_counter()
@@ -492,7 +495,23 @@ def _drive_http(
             for key in list(selector.get_map().values()):
                 finish(key.fileobj, "no answer within 60 s", key.data)  # type: ignore[arg-type]
     elapsed = max(time.perf_counter() - started, duration)
+    if trace is not None:
+        _write_trace(label, rate, trace)
     return summarize(label, rate, total, latencies, errors, elapsed)
+
+
+def _write_trace(label: str, rate: float, trace: list[tuple[float, float]]) -> None:
+    """Latency by second of the run (BENCH_TRACE=1): when the slow requests were sent."""
+    path = VAR / f"trace-{label}-{rate:g}.txt"
+    by_second: dict[int, list[float]] = {}
+    for offset, latency in trace:
+        by_second.setdefault(int(offset * 10), []).append(latency * 1000)
+    lines = [
+        f"{tenth / 10:5.1f}s n={len(values):3d} max {max(values):7.1f} ms "
+        f"p50 {percentile(values, 0.5):6.1f} ms"
+        for tenth, values in sorted(by_second.items())
+    ]
+    path.write_text("\n".join(lines) + "\n")
 
 
 def generator_main(arguments: argparse.Namespace) -> None:

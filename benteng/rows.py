@@ -19,6 +19,10 @@ better.
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import ipaddress
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +30,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.backends.postgresql.base import ServerBindingCursor
+from psycopg.types.json import Json, Jsonb
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -122,31 +127,17 @@ def fetch(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return list(reader.fetchall())
 
 
-@dataclass(frozen=True)
-class _Written:
-    """The fields an insert writes, with their quoted columns and typed placeholders."""
-
-    fields: tuple[Any, ...]
-    columns: str
-    casts: str
-
-
 @cache
 def _written(
     model: type[models.Model], with_pk: bool, skip: tuple[str, ...], vendor: str
-) -> _Written:
-    fields = tuple(
+) -> tuple[Any, ...]:
+    """The fields an insert writes, in the model's order."""
+    return tuple(
         field
         for field in model._meta.concrete_fields
         if (with_pk or not field.primary_key)
         and field.name not in skip
         and field.attname not in skip
-    )
-    quote = connection.ops.quote_name
-    return _Written(
-        fields,
-        ", ".join(quote(str(field.column)) for field in fields),
-        ", ".join(f"CAST(%s AS {field.cast_db_type(connection)})" for field in fields),
     )
 
 
@@ -165,11 +156,12 @@ def insert(*objs: models.Model) -> None:
     meta = model._meta
     with_ids = getattr(objs[0], meta.pk.attname) is not None
     written = _written(model, with_ids, (), connection.vendor)
-    params = [value for obj in objs for value in _values(obj, written.fields)]
-    row = f"({placeholders(len(written.fields))})"
+    params = [value for obj in objs for value in _values(obj, written)]
+    row = f"({placeholders(len(written))})"
     pk_column = connection.ops.quote_name(str(meta.pk.column))
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in written)
     sql = (
-        f"INSERT INTO {table(model)} ({written.columns}) "  # noqa: S608 - model names
+        f"INSERT INTO {table(model)} ({columns}) "  # noqa: S608 - model names
         f"VALUES {', '.join([row] * len(objs))} RETURNING {pk_column}"
     )
     with cursor() as writer:
@@ -182,12 +174,38 @@ def insert(*objs: models.Model) -> None:
         obj._state.db = connection.alias
 
 
-def column_values(obj: models.Model, *, skip: tuple[str, ...] = ()) -> tuple[str, str, list[Any]]:
-    """A new instance's concrete fields but the primary key and ``skip``, ready for an
-    ``INSERT ... SELECT``: the quoted columns, ``CAST(%s AS type)`` for each value (a value in
-    a select list has no column to take its type from) and the database values."""
-    written = _written(type(obj), False, skip, connection.vendor)
-    return written.columns, written.casts, _values(obj, written.fields)
+def json_row(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A new instance's concrete fields but the primary key and ``skip``, by column, with the
+    values ``save(force_insert=True)`` would write, as JSON: one parameter for a whole row of
+    a PostgreSQL ``INSERT ... SELECT p.* FROM jsonb_populate_record(NULL::table, row) p``.
+
+    One parameter instead of one per column keeps a long insert within what psycopg caches
+    of a statement (its parsed text: at most 4,096 characters and 50 parameters), and each
+    column's own input function reads its value, refusing what the column cannot hold (a text
+    too long, say) as an ORM insert does.
+    """
+    fields = _written(type(obj), False, skip, connection.vendor)
+    return {
+        str(field.column): _json_value(value)
+        for field, value in zip(fields, _values(obj, fields), strict=True)
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Json | Jsonb):  # a JSONField's value, adapted for psycopg
+        return value.obj
+    if isinstance(value, datetime.date | datetime.time):  # datetimes too
+        return value.isoformat()
+    if isinstance(
+        value, decimal.Decimal | uuid.UUID | ipaddress.IPv4Address | ipaddress.IPv6Address
+    ):
+        return str(value)
+    return value
+
+
+def jsonb(value: Any) -> Any:
+    """A parameter PostgreSQL reads as ``jsonb``."""
+    return Jsonb(value)
 
 
 def placeholders(count: int) -> str:

@@ -26,7 +26,9 @@ the first result without writing a second record; reusing a key with other value
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -48,9 +50,13 @@ from benteng.accounts.models import Agency, Office
 from benteng.audit.models import AuditAction
 from benteng.audit.services import (
     AuditItem,
+    InStatement,
     actor_for_viewer,
+    audit_in_statement,
+    audit_insert_sql,
     audit_record_many,
     audit_record_read,
+    audit_written,
     object_type_of,
 )
 from benteng.core.index import DEFAULT_THRESHOLD, Candidate
@@ -69,7 +75,7 @@ from benteng.core.risk import (
 )
 from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
-from benteng.rows import Columns, column_values, fetch, insert, placeholders, table
+from benteng.rows import Columns, fetch, insert, json_row, jsonb, placeholders, table
 from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
 from benteng.screening.models import (
     ApplicationDecision,
@@ -1350,12 +1356,16 @@ def _insert_record_and_result(
     result: ScreeningResult,
     prefix: str,
     now: datetime.datetime,
+    *,
+    audit: tuple[str, list[Any]] | None = None,
 ) -> None:
     """Insert the record with its reference ("PP-2026-000123", the id in it) and its result.
 
     On PostgreSQL in one statement: the id comes from the table's sequence, the reference is
     made from it in SQL the way ``_final_reference`` makes it, and the result is inserted with
-    the record's id. Elsewhere (SQLite): insert, set the reference, insert the result.
+    the record's id; ``audit`` (from ``audit_insert_sql``, over the CTEs ``r``: the record's
+    id and reference, and ``s``: the result's id) joins the same statement. Elsewhere
+    (SQLite): insert, set the reference, insert the result.
     """
     model = type(record)
     link = "application" if isinstance(record, PassportApplication) else "departure_check"
@@ -1367,22 +1377,28 @@ def _insert_record_and_result(
         setattr(result, link, record)
         insert(result)
         return
-    record_columns, record_casts, record_values = column_values(record, skip=("reference",))
-    result_columns, result_casts, result_values = column_values(result, skip=(link,))
-    link_column = connection.ops.quote_name(str(ScreeningResult._meta.get_field(link).column))  # type: ignore[union-attr]
+    link_column = str(ScreeningResult._meta.get_field(link).column)  # type: ignore[union-attr]
+    audit_sql, audit_params = audit or ("", [])
+    # Each row is one JSON parameter, completed in SQL with what only the statement knows.
     sql = (
         "WITH n AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id), "  # noqa: S608 - model names
-        f"r AS (INSERT INTO {table(model)} (id, reference, {record_columns}) "
-        "SELECT n.id, CAST(%s AS text) || right('00000' || n.id, greatest(6, length(n.id::text))), "
-        f"{record_casts} FROM n RETURNING id) "
-        f"INSERT INTO {table(ScreeningResult)} ({link_column}, {result_columns}) "
-        f"SELECT r.id, {result_casts} FROM r RETURNING {link_column}, id"
+        f"r AS (INSERT INTO {table(model)} SELECT p.* FROM n, jsonb_populate_record("
+        f"NULL::{table(model)}, CAST(%s AS jsonb) || jsonb_build_object('id', n.id, "
+        "'reference', CAST(%s AS text) || right('00000' || n.id, greatest(6, length(n.id::text))))"
+        ") p RETURNING id, reference), "
+        f"s AS (INSERT INTO {table(ScreeningResult)} SELECT p.* FROM r, jsonb_populate_record("
+        f"NULL::{table(ScreeningResult)}, CAST(%s AS jsonb) || jsonb_build_object('id', "
+        f"nextval(pg_get_serial_sequence(%s, 'id')), '{link_column}', r.id)) p RETURNING id)"
+        + (f", a AS ({audit_sql})" if audit_sql else "")
+        + " SELECT r.id, s.id FROM r, s"
     )
     params = [
         model._meta.db_table,
+        jsonb(json_row(record, skip=("reference",))),
         f"{prefix}-{timezone.localdate(now).year}-",
-        *record_values,
-        *result_values,
+        jsonb(json_row(result, skip=(link,))),
+        ScreeningResult._meta.db_table,
+        *audit_params,
     ]
     with rows_cursor() as writer:
         writer.execute(sql, params)
@@ -1458,38 +1474,38 @@ def _screening_result(
     )
 
 
-def _audit_screening(
+def _audit_items(
     *,
-    viewer: Viewer,
     record: PassportApplication | DepartureCheck,
-    result: ScreeningResult,
     found: _Facts,
     rule_set: Any,
     written_fields: Sequence[str],
-) -> None:
+    record_id: int | InStatement,
+    result_id: int | InStatement,
+    reference: str | InStatement,
+) -> list[AuditItem]:
     """The audit trail of a screening: one entry for the record written (naming its screening
-    result), one per kind of record read (hits, earlier events)."""
-    # One actor for every entry of this screening (looking it up costs queries), and one
-    # INSERT for all of them (sealed into the chain after the commit, docs/audit-trail.md).
+    result), one per kind of record read (hits, earlier events). The ids and the reference are
+    values, or the statement's own when it writes the entries too (``InStatement``)."""
     items = [
         AuditItem(
             action=AuditAction.CREATE,
             object_type=object_type_of(type(record)),
-            object_ids=[record.pk],
+            object_ids=[record_id],
             purpose=PURPOSE,
             detail={
                 "fields": sorted(written_fields),
-                "screening_result": result.pk,
+                "screening_result": result_id,
                 "rule_set": rule_set.number if rule_set is not None else None,
             },
         )
     ]
-    items += _read_items(found.read_entries, detail={"screening": record.reference, "as": "hit"})
+    items += _read_items(found.read_entries, detail={"screening": reference, "as": "hit"})
     applications = [item for item in found.read_events if isinstance(item, PassportApplication)]
     checks = [item for item in found.read_events if isinstance(item, DepartureCheck)]
     for events in (applications, checks):
-        items += _read_items(events, detail={"screening": record.reference, "as": "earlier_event"})
-    audit_record_many(actor=actor_for_viewer(viewer), items=items)
+        items += _read_items(events, detail={"screening": reference, "as": "earlier_event"})
+    return items
 
 
 def _read_items(objects: Sequence[models.Model], *, detail: dict[str, Any]) -> list[AuditItem]:
@@ -1768,10 +1784,9 @@ def _save_screening(
     started: float,
     now: datetime.datetime,
 ) -> ScreeningOutcome:
-    """Write what was found, in one short transaction: the record with its reference, the
-    result, the audit entries; after the commit the record joins the index's earlier events."""
-    from benteng.screening.index import index_application, index_departure_check
-
+    """Write what was found: the record with its reference, the result, the audit entries, in
+    one statement on PostgreSQL with sealing after the commit (``audit_in_statement``), else
+    in one short transaction; after the commit the record joins the index's earlier events."""
     record.police_visible = any(hit["owner_agency"] == POLICE for hit in found.hits)
     is_application = isinstance(record, PassportApplication)
     result = _screening_result(
@@ -1781,20 +1796,45 @@ def _save_screening(
         rule_set=rule_set,
         started=started,
     )
-    with transaction.atomic():
-        _insert_record_and_result(record, result, "PP" if is_application else "KB", now)
-        _audit_screening(
-            viewer=viewer,
-            record=record,
-            result=result,
-            found=found,
-            rule_set=rule_set,
-            written_fields=_written_fields(
-                record, APPLICATION_WRITTEN_FIELDS if is_application else DEPARTURE_WRITTEN_FIELDS
-            ),
+    prefix = "PP" if is_application else "KB"
+    actor = actor_for_viewer(viewer)
+    audited = functools.partial(
+        _audit_items,
+        record=record,
+        found=found,
+        rule_set=rule_set,
+        written_fields=_written_fields(
+            record, APPLICATION_WRITTEN_FIELDS if is_application else DEPARTURE_WRITTEN_FIELDS
+        ),
+    )
+    if audit_in_statement():
+        # One statement writes record, result and audit entries (sealed after it).
+        items = audited(
+            record_id=InStatement("r.id"),
+            result_id=InStatement("s.id"),
+            reference=InStatement("r.reference"),
         )
-        if isinstance(record, PassportApplication):
-            index_application(record)
-        else:
-            index_departure_check(record)
+        audit = audit_insert_sql(actor=actor, items=items, source="r, s")
+        # Alone it needs no transaction; inside the caller's, a savepoint keeps a refused
+        # insert (a repeated idempotency key) from spoiling the rest of that transaction.
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+            _insert_record_and_result(record, result, prefix, now, audit=audit)
+        audit_written()
+        _index(record)
+    else:
+        with transaction.atomic():
+            _insert_record_and_result(record, result, prefix, now)
+            items = audited(record_id=record.pk, result_id=result.pk, reference=record.reference)
+            audit_record_many(actor=actor, items=items)
+            _index(record)
     return outcome_from_result(viewer=viewer, record=record, result=result)
+
+
+def _index(record: PassportApplication | DepartureCheck) -> None:
+    """The record joins the index's earlier events (after the commit)."""
+    from benteng.screening.index import index_application, index_departure_check
+
+    if isinstance(record, PassportApplication):
+        index_application(record)
+    else:
+        index_departure_check(record)

@@ -3,14 +3,19 @@ bad input and the audit trail."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterator
 
 import pytest
+from django.db import DataError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benteng.access.policy import NotVisible
 from benteng.audit.models import AuditEntry
+from benteng.audit.sealer import sealer
+from benteng.audit.services import audit_chain_verify, audit_seal
 from benteng.screening import services
 from benteng.screening.index import screening_index_reset
 from benteng.screening.models import (
@@ -415,7 +420,9 @@ def test_valid_nik_check(personas, screen) -> None:  # type: ignore[no-untyped-d
 # --- idempotency --------------------------------------------------------------------------------
 
 
-def test_same_key_returns_the_same_result_without_a_second_record(personas, screen) -> None:  # type: ignore[no-untyped-def]
+def test_same_key_returns_the_same_result_without_a_second_record(
+    personas, screen, seal_delay
+) -> None:  # type: ignore[no-untyped-def]
     first = screen(personas.petugas_imigrasi, key="counter-7-0001")
     again = screen(personas.petugas_imigrasi, key="counter-7-0001", phone="+62 857 7000 1234")
     assert again.replayed is True
@@ -433,7 +440,9 @@ def test_same_key_with_another_body_is_refused(personas, screen) -> None:  # typ
     assert PassportApplication.objects.count() == 1
 
 
-def test_a_repeated_key_is_caught_by_the_unique_constraint(personas, screen, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_repeated_key_is_caught_by_the_unique_constraint(
+    personas, screen, monkeypatch, seal_delay
+) -> None:  # type: ignore[no-untyped-def]
     # A new key is saved without looking for it first; a repeated one (a retry, or a
     # concurrent request with the same key) is refused by the insert, then answered.
     real_replay = services._replay
@@ -547,15 +556,28 @@ def test_departure_needs_a_passport_number_and_a_name(reference_data) -> None:  
 # --- audit ----------------------------------------------------------------------------------
 
 
-def test_the_write_and_the_reads_are_audited(personas, screen) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(params=[0, 0.1], ids=["sealed-in-transaction", "sealed-after"])
+def seal_delay(request, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    """Both ways of writing a screening's audit entries: sealed in the writing transaction
+    (delay 0, SQLite's default) and unsealed, sealed after the commit (PostgreSQL's default:
+    there the record, the result and the entries are one statement)."""
+    settings.AUDIT_SEAL_DELAY = request.param
+    # The sealer thread is not started: the test seals itself (a second thread would share
+    # SQLite's in-memory test database, and would outlive the test's connection).
+    monkeypatch.setattr(sealer, "wake", lambda: None)
+    return request.param
+
+
+def test_the_write_and_the_reads_are_audited(personas, screen, seal_delay) -> None:  # type: ignore[no-untyped-def]
     # given
     entry = police_entry(personas.analis_polri)
     first = screen(personas.petugas_imigrasi)
-    before = AuditEntry.objects.count()
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     # when
     second = screen(personas.petugas_imigrasi_other, sponsor_phone=SPONSOR_PHONE)
     # then
-    entries = AuditEntry.objects.order_by("sequence")[before:]
+    entries = list(AuditEntry.objects.filter(id__gt=before).order_by("id"))
+    assert [e.action for e in entries] == ["create", "read", "read"]
     by_type = {(e.action, e.object_type): e for e in entries}
     created = by_type[("create", "screening.passportapplication")]
     assert created.object_ids == [str(second.application.pk)]
@@ -567,9 +589,66 @@ def test_the_write_and_the_reads_are_audited(personas, screen) -> None:  # type:
     hit_read = by_type[("read", "watchlists.watchlistentry")]
     assert hit_read.object_ids == [str(entry.pk)]
     assert hit_read.purpose == "penyaringan"
+    assert hit_read.detail == {"screening": second.application.reference, "as": "hit"}
     event_read = by_type[("read", "screening.passportapplication")]
     assert event_read.object_ids == [str(first.application.pk)]
-    assert event_read.detail["as"] == "earlier_event"
+    assert event_read.detail == {
+        "screening": second.application.reference,
+        "as": "earlier_event",
+    }
+    # and the entries join the chain, sealed at once or by the next seal
+    assert all((e.sequence is None) == (seal_delay > 0) for e in entries)
+    audit_seal()
+    assert audit_chain_verify() == (AuditEntry.objects.count(), None)
+
+
+def test_on_postgresql_one_statement_writes_the_record_the_result_and_the_audit_entries(
+    personas, screen, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write is PostgreSQL's (a data-modifying WITH)")
+    police_entry(personas.analis_polri)
+    screen(personas.petugas_imigrasi)
+    settings.AUDIT_SEAL_DELAY = 0.1
+    woken = []
+    monkeypatch.setattr(sealer, "wake", lambda: woken.append(True))
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        outcome = screen(personas.petugas_imigrasi_other, sponsor_phone=SPONSOR_PHONE)
+    # then: one statement writes; only reads besides it (the test's own transaction around
+    # it adds a savepoint, which a request in autocommit does not need)
+    writes = [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
+    ]
+    assert len(writes) == 1
+    assert "audit_auditentry" in writes[0] and "screening_screeningresult" in writes[0]
+    assert outcome.hits and outcome.earlier_events
+    assert AuditEntry.objects.filter(sequence__isnull=True).count() == 3
+    assert woken == [True]  # the sealer seals them a moment later
+
+
+def test_if_the_audit_entries_cannot_be_written_nothing_of_the_screening_is_kept(
+    personas, screen, seal_delay, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce the length of a text column, which fails it here")
+    real_items = services._audit_items
+
+    def too_long(**arguments):  # type: ignore[no-untyped-def]
+        items = real_items(**arguments)
+        return [dataclasses.replace(items[0], object_type="x" * 101), *items[1:]]
+
+    monkeypatch.setattr(services, "_audit_items", too_long)
+    counts = (PassportApplication.objects.count(), ScreeningResult.objects.count())
+    audited = AuditEntry.objects.count()
+    # when
+    with pytest.raises(DataError):
+        screen(personas.petugas_imigrasi)
+    # then
+    assert (PassportApplication.objects.count(), ScreeningResult.objects.count()) == counts
+    assert AuditEntry.objects.count() == audited
 
 
 def test_a_screening_with_hits_and_earlier_events_takes_a_bounded_number_of_queries(
