@@ -345,20 +345,24 @@ def _seal_locked(
 
 
 def _write_seals(seals: Sequence[tuple[int, int, str, str]]) -> None:
-    """One UPDATE ... FROM (VALUES ...) for all, on PostgreSQL and SQLite alike (the columns
-    of a VALUES list are column1, column2, ... on both)."""
-    row = (
-        "(%s::bigint, %s::bigint, %s::text, %s::text)"
-        if connection.vendor == "postgresql"
-        else "(%s, %s, %s, %s)"
-    )
+    """One UPDATE for all: on PostgreSQL from four arrays (one short statement whatever the
+    number of entries), elsewhere from a VALUES list (its columns are column1, column2, ...)."""
+    if connection.vendor == "postgresql":
+        source = (
+            "unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) "
+            "AS v(column1, column2, column3, column4)"
+        )
+        params: list[Any] = [list(column) for column in zip(*seals, strict=True)]
+    else:
+        source = f"(VALUES {', '.join(['(%s, %s, %s, %s)'] * len(seals))}) AS v"
+        params = [value for seal in seals for value in seal]
     sql = (
         f"UPDATE {_ENTRY_TABLE} SET sequence = v.column2, previous_hash = v.column3, "  # noqa: S608 - model names
-        f"entry_hash = v.column4 FROM (VALUES {', '.join([row] * len(seals))}) AS v "
+        f"entry_hash = v.column4 FROM {source} "
         f"WHERE {_ENTRY_TABLE}.id = v.column1 AND {_ENTRY_TABLE}.sequence IS NULL"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for seal in seals for value in seal])
+        cursor.execute(sql, params)
         if cursor.rowcount != len(seals):
             # Someone sealed them meanwhile, which the head's lock rules out: keep nothing.
             raise RuntimeError(
