@@ -577,19 +577,26 @@ class IndexStore:
         query = models.Q(pk__gt=state.max_pk)
         for low, (high, _seen) in pending.items():
             query |= models.Q(pk__gte=low, pk__lte=high)
-        rows = list(source.rows().filter(query).order_by("pk").values_list(*source.columns))
-        if not rows:
+        new_rows = source.rows().filter(query).order_by("pk")
+        if source.tracks_updates:
+            rows = list(new_rows.values_list(*source.columns))
+            found = [row[0] for row in rows]
+        else:
+            # Events never change: of the new ones, only those that no hook indexed yet are
+            # read whole (a screening indexes its own record as it commits).
+            found = list(new_rows.values_list("pk", flat=True))
+            missing = [pk for pk in found if f"{source.prefix}{pk}" not in index]
+            rows = list(
+                source.rows().filter(pk__in=missing).order_by("pk").values_list(*source.columns)
+                if missing
+                else []
+            )
+        if not found:
             return
         previous_max = state.max_pk
-        found: list[int] = []
         for row in rows:
-            pk = row[0]
-            found.append(pk)
             if source.tracks_updates:
-                state.applied_versions[pk] = row[14]
-            # A row a hook already indexed is not indexed again (events never change).
-            if f"{source.prefix}{pk}" in index and not source.tracks_updates:
-                continue
+                state.applied_versions[row[0]] = row[14]
             self._apply_row(source, row, today, report)
         _close_gaps(pending, [pk for pk in found if pk <= previous_max])
         newest = found[-1]

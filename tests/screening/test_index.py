@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benteng.accounts.models import Agency, AgencyKind, Office
@@ -631,6 +632,30 @@ def test_first_refresh_after_a_build_does_not_reapply_fresh_rows(watchlist) -> N
     # then nothing is applied twice, and the counts agree
     assert (report.upserted, report.removed) == (0, 0)
     assert store.sizes()[WATCHLIST] == 3
+
+
+def test_events_a_hook_indexed_are_not_read_whole_again(watchlist, settings) -> None:  # type: ignore[no-untyped-def]
+    # given an index that has read up to now, an application indexed by its hook (a screening
+    # indexes its own record) and one written elsewhere
+    settings.SCREENING_INDEX_REFRESH_MS = 0
+    store = IndexStore.from_database()
+    hooked = make_application(person("Siti Nurhayati", passport_no="C1111111"))
+    store.upsert(hooked.identity_record(record_id=hooked.index_id))
+    elsewhere = make_application(person("Euis Komariah", passport_no="C2222222"))
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        report = store.refresh(reconcile=False)
+    # then only the other one is read whole and applied; both count as seen
+    assert report.upserted == 1
+    assert elsewhere.index_id in store.parts[EVENTS]
+    whole = [
+        query["sql"]
+        for query in captured.captured_queries
+        if "screening_passportapplication" in query["sql"] and '"full_name"' in query["sql"]
+    ]
+    assert len(whole) == 1
+    assert f"IN ({elsewhere.pk})" in whole[0]
+    assert store.states["a"].max_pk == elsewhere.pk
 
 
 @pytest.mark.django_db(transaction=True)
