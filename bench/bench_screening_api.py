@@ -651,7 +651,7 @@ def api_available() -> bool:
 
 
 def application_body(
-    query: dict[str, Any], number: int, sponsors: Sequence[str]
+    query: dict[str, Any], number: int, sponsors: Sequence[tuple[str, str]]
 ) -> dict[str, Any] | None:
     """The API body of an application screening, or None when the query lacks what the
     endpoint requires (NIK, birth date, sex) or has a NIK the endpoint would refuse."""
@@ -682,9 +682,14 @@ def application_body(
         "address": address,
         "phone": phone,
         "desa_code": region if region and region.count(".") == 3 else None,
-        # A quarter of the applicants name a sponsor (searched against police lists too).
-        "sponsor_name": sponsors[number % len(sponsors)] if number % 4 == 0 else None,
     }
+    if number % 4 == 0:
+        # A quarter of the applicants name a sponsor (searched against police lists too),
+        # most of them with the sponsor's phone (both count in the group pattern).
+        sponsor_name, sponsor_phone = sponsors[number % len(sponsors)]
+        optional.update(
+            sponsor_name=sponsor_name, sponsor_phone=sponsor_phone if number % 3 else None
+        )
     body.update({key: value for key, value in optional.items() if value})
     return body
 
@@ -802,7 +807,9 @@ def request_bodies(
     queries: list[dict[str, Any]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The API bodies of the application screenings and of the departure checks."""
-    sponsors = [query["record"][1] for query in queries[::7]]
+    sponsors = [
+        (query["record"][1], f"0813{number:08d}") for number, query in enumerate(queries[::7])
+    ]
     applications = [
         body
         for number, query in enumerate(queries)

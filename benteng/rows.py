@@ -208,6 +208,16 @@ def jsonb(value: Any) -> Any:
     return Jsonb(value)
 
 
+def one_of(expression: str, values: Sequence[Any], sql_type: str) -> tuple[str, list[Any]]:
+    """``expression`` among ``values``, with its parameters. On PostgreSQL ``= ANY`` of one
+    array parameter of ``sql_type``: the statement is the same whatever the number of values,
+    so a connection prepares it once (with ``IN (%s, %s, ...)`` every count would be a
+    statement of its own). Elsewhere ``IN (...)``."""
+    if connection.vendor == "postgresql":
+        return f"{expression} = ANY(CAST(%s AS {sql_type}[]))", [list(values)]
+    return f"{expression} IN ({placeholders(len(values))})", list(values)
+
+
 def placeholders(count: int) -> str:
     """``%s, %s, ...`` for an ``IN (...)`` of ``count`` values (at least one)."""
     return ", ".join(["%s"] * max(count, 1))

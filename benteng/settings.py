@@ -136,6 +136,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The screening's hot path prepares its few statements once per connection
+    # (benteng.rows.cursor; Django turns preparing off unless prepare_threshold is set) and
+    # runs them with their generic plan: planned once, not at every execution. Django's own
+    # cursors send values in the text, so neither setting touches them.
+    DATABASES["default"]["OPTIONS"] = {
+        "prepare_threshold": 5,
+        "options": "-c plan_cache_mode=force_generic_plan",
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server and the task worker share the file without "database is locked".

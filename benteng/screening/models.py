@@ -108,7 +108,18 @@ class PassportApplication(IdentityFields):
         ordering = ["-submitted_at"]
         indexes = [
             *identity_indexes("application"),
-            models.Index(fields=["sponsor_key"], name="application_sponsor_key_idx"),
+            # The group pattern: other applicants naming the same sponsor or sponsor's phone
+            # lately. Most applicants name none: those rows are not in these indexes.
+            models.Index(
+                fields=["sponsor_key", "submitted_at"],
+                name="application_sponsor_idx",
+                condition=~models.Q(sponsor_key=""),
+            ),
+            models.Index(
+                fields=["sponsor_phone", "submitted_at"],
+                name="application_sponsor_phone_idx",
+                condition=~models.Q(sponsor_phone=""),
+            ),
             models.Index(fields=["status"], name="application_status_idx"),
         ]
         verbose_name = _("permohonan paspor")

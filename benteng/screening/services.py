@@ -75,7 +75,7 @@ from benteng.core.risk import (
 )
 from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
-from benteng.rows import Columns, fetch, insert, json_row, jsonb, placeholders, table
+from benteng.rows import Columns, fetch, insert, json_row, jsonb, one_of, table
 from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
 from benteng.screening.models import (
     ApplicationDecision,
@@ -970,12 +970,11 @@ def _phone_matches(viewer: Viewer, matches: _Matches, phones: Mapping[str, str])
     """
     if not phones:
         return
-    numbers = list(phones)
+    among, numbers = one_of("e.phone", list(phones), "text")
     rows = _police_entries(
         viewer,
         "e.phone, e.subject_type",
-        f"e.phone IN ({placeholders(len(numbers))}) AND e.removed_at IS NULL "
-        "AND (e.expires_on IS NULL OR e.expires_on >= %s)",
+        f"{among} AND e.removed_at IS NULL AND (e.expires_on IS NULL OR e.expires_on >= %s)",
         [*numbers, connection.ops.adapt_datefield_value(timezone.localdate())],
     )
     for pk, phone, subject_type in rows:
@@ -1003,7 +1002,8 @@ def _sponsor_person_matches(
     ids = [int(candidate.entry_id[1:]) for candidate in candidates]
     if not ids:
         return
-    names = dict(_police_entries(viewer, "e.full_name", f"e.id IN ({placeholders(len(ids))})", ids))
+    among, params = one_of("e.id", ids, "bigint")
+    names = dict(_police_entries(viewer, "e.full_name", among, params))
     for pk in ids:
         if pk not in names:
             continue
@@ -1117,11 +1117,12 @@ def _event_applications(
         f"SELECT d.{{column}} FROM {table(ApplicationDecision)} d WHERE d.application_id = a.id "  # noqa: S608 - model names
         "ORDER BY d.decided_at DESC, d.id DESC LIMIT 1"
     )
+    among, params = one_of("a.id", ids, "bigint")
     rows = fetch(
         f"SELECT {application.sql}, {office.sql}, ({latest.format(column='outcome')}), "  # noqa: S608 - model names
         f"({latest.format(column='reason')}) FROM {table(PassportApplication)} a "
-        f"JOIN {table(Office)} o ON o.id = a.office_id WHERE a.id IN ({placeholders(len(ids))})",
-        list(ids),
+        f"JOIN {table(Office)} o ON o.id = a.office_id WHERE {among}",
+        params,
     )
     found = []
     for row in rows:
@@ -1139,10 +1140,11 @@ def _event_checks(ids: Sequence[int]) -> list[DepartureCheck]:
     """The departure checks with their office."""
     check = Columns.of(DepartureCheck, "c", _EVENT_CHECK)
     office = Columns.of(Office, "o", _EVENT_OFFICE)
+    among, params = one_of("c.id", ids, "bigint")
     rows = fetch(
         f"SELECT {check.sql}, {office.sql} FROM {table(DepartureCheck)} c "  # noqa: S608 - model names
-        f"JOIN {table(Office)} o ON o.id = c.office_id WHERE c.id IN ({placeholders(len(ids))})",
-        list(ids),
+        f"JOIN {table(Office)} o ON o.id = c.office_id WHERE {among}",
+        params,
     )
     found = []
     for row in rows:
@@ -1293,11 +1295,12 @@ def _same_sponsor_recent(
     application is not saved yet: every row found is another one."""
     named: list[str] = []
     params: list[Any] = []
+    # "<> ''" lets PostgreSQL use the partial indexes of named sponsors whatever the value.
     if application.sponsor_key:
-        named.append("a.sponsor_key = %s")
+        named.append("(a.sponsor_key = %s AND a.sponsor_key <> '')")
         params.append(application.sponsor_key)
     if application.sponsor_phone:
-        named.append("a.sponsor_phone = %s")
+        named.append("(a.sponsor_phone = %s AND a.sponsor_phone <> '')")
         params.append(application.sponsor_phone)
     if not named:
         return 0

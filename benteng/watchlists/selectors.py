@@ -12,7 +12,7 @@ from benteng.access.viewer import Viewer
 from benteng.accounts.models import Agency, Office
 from benteng.core.phones import normalize_phone
 from benteng.core.records import normalize_passport_no
-from benteng.rows import Columns, fetch, placeholders, table
+from benteng.rows import Columns, fetch, one_of, table
 from benteng.watchlists.access import watchlists_visible_to
 from benteng.watchlists.models import Watchlist, WatchlistEntry
 from benteng.watchlists.validation import normalized_nik_query
@@ -107,13 +107,14 @@ def watchlist_entries_for_hits(*, index_ids: list[str]) -> dict[str, WatchlistEn
     # In plain SQL (see benteng.rows): every screening with a hit reads these.
     entry, watchlist = Columns.of(WatchlistEntry, "e"), Columns.of(Watchlist, "w")
     agency, office = Columns.of(Agency, "g"), Columns.of(Office, "o")
+    among, params = one_of("e.id", pks, "bigint")
     rows = fetch(
         f"SELECT {entry.sql}, {watchlist.sql}, {agency.sql}, {office.sql} "  # noqa: S608 - model names
         f"FROM {table(WatchlistEntry)} e JOIN {table(Watchlist)} w ON w.id = e.watchlist_id "
         f"JOIN {table(Agency)} g ON g.id = w.owner_agency_id "
         f"JOIN {table(Office)} o ON o.id = e.owner_office_id "
-        f"WHERE e.id IN ({placeholders(len(pks))}) AND e.removed_at IS NULL",
-        pks,
+        f"WHERE {among} AND e.removed_at IS NULL",
+        params,
     )
     found: dict[str, WatchlistEntry] = {}
     for row in rows:
