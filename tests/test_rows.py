@@ -142,3 +142,21 @@ def test_a_json_row_inserts_what_the_orm_would_and_refuses_what_the_column_canno
     with pytest.raises(DataError), transaction.atomic():
         fetch(sql, [jsonb(json_row(copy)), AuditEntry._meta.db_table])
     assert not AuditEntry.objects.filter(object_type="x" * 101).exists()
+
+
+def test_the_hot_path_prepares_its_statements_and_plans_them_once(reference_data) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    # given: a statement of the hot path, with different values each time
+    sql = "SELECT w.id FROM watchlists_watchlist w WHERE w.id = ANY(CAST(%s AS bigint[]))"
+    for ids in ([1], [1, 2], [3, 4, 5]):
+        fetch(sql, [ids])
+    # then: prepared once on this connection (settings: prepare_threshold), planned once
+    # and run with that generic plan (plan_cache_mode), never planned again for its values
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["SELECT w.id FROM watchlists_watchlist w WHERE w.id = ANY(%"],
+        )
+        assert cursor.fetchone() == (1, 3, 0)
