@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from psycopg.types.json import Json, Jsonb
 
 Converter = Callable[[Any, Any, Any], Any]
@@ -106,8 +107,22 @@ def cursor() -> Any:
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.ensure_connection()
+    prepared = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        connection.validate_thread_sharing()
+        return _LoggedAsWritten(prepared, connection)
     # Django's own wrapping of a new cursor (what connection.cursor() does to its own).
-    return connection._prepare_cursor(_PreparingCursor(connection.connection))  # type: ignore[attr-defined]
+    return connection._prepare_cursor(prepared)  # type: ignore[attr-defined]
+
+
+class _LoggedAsWritten(CursorDebugWrapper):
+    """Django's query log (DEBUG, the tests' ``CaptureQueriesContext``) of a prepared
+    statement: psycopg keeps no text of a prepared execution, where Django looks for it, so
+    the statement is logged as written (placeholders, not values)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 _ServerBindingCursor: Any = ServerBindingCursor  # defined by Django only under psycopg 3

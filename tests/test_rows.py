@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import DataError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import Actor, audit_record
@@ -160,3 +161,16 @@ def test_the_hot_path_prepares_its_statements_and_plans_them_once(reference_data
             ["SELECT w.id FROM watchlists_watchlist w WHERE w.id = ANY(%"],
         )
         assert cursor.fetchone() == (1, 3, 0)
+
+
+def test_the_query_log_shows_a_prepared_statement_as_written(reference_data) -> None:  # type: ignore[no-untyped-def]
+    sql = "SELECT w.id FROM watchlists_watchlist w WHERE w.id = %s"
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        fetch(sql, [1])
+        fetch(sql, [2])
+    # then (psycopg keeps no text of a prepared execution, where Django looks for it)
+    assert [query["sql"] for query in captured.captured_queries][-1] in {
+        sql,  # PostgreSQL: prepared, logged as written
+        sql.replace("%s", "2"),  # SQLite: Django's own cursor
+    }
