@@ -66,7 +66,7 @@ from benteng.core.compare import (
 from benteng.core.index import Candidate, ScreeningIndex
 from benteng.core.records import IdentityRecord
 from benteng.screening.models import DepartureCheck, PassportApplication
-from benteng.watchlists.models import SubjectType, WatchlistEntry
+from benteng.watchlists.models import SharingLevel, SubjectType, WatchlistEntry
 
 __all__ = [
     "EVENTS",
@@ -124,9 +124,7 @@ IDENTITY_COLUMNS = (
     "region_id",
 )
 # What decides whether a watchlist entry belongs in the index (after the identity columns).
-ENTRY_STATE_COLUMNS = ("removed_at", "expires_on", "subject_type", "updated_at")
-# Where a watchlist row's updated_at is (IDENTITY_COLUMNS, then ENTRY_STATE_COLUMNS).
-UPDATED_AT = len(IDENTITY_COLUMNS) + ENTRY_STATE_COLUMNS.index("updated_at")
+ENTRY_STATE_COLUMNS = ("removed_at", "expires_on", "subject_type", "sharing_level", "updated_at")
 
 
 class ScreeningIndexError(RuntimeError):
@@ -179,16 +177,21 @@ def record_from_row(prefix: str, row: tuple[Any, ...]) -> IdentityRecord:
 
 
 def _entry_state_included(
-    *, removed_at: datetime | None, expires_on: date | None, subject_type: str, today: date
+    *,
+    removed_at: datetime | None,
+    expires_on: date | None,
+    subject_type: str,
+    sharing_level: str,
+    today: date,
 ) -> bool:
-    """Whether a watchlist entry belongs in the index: in force, a person. Owner-only entries
-    are in it too: they hit at their own agency, and the screening leaves them out of every
-    other agency's hits (``benteng.screening.services._hits``)."""
+    """Whether a watchlist entry belongs in the index: in force, a person, shared as hits."""
     if removed_at is not None:
         return False
     if expires_on is not None and expires_on < today:
         return False
-    return subject_type == SubjectType.PERSON
+    if subject_type != SubjectType.PERSON:
+        return False
+    return sharing_level == SharingLevel.HIT
 
 
 def entry_is_indexed(entry: WatchlistEntry, *, today: date | None = None) -> bool:
@@ -197,6 +200,7 @@ def entry_is_indexed(entry: WatchlistEntry, *, today: date | None = None) -> boo
         removed_at=entry.removed_at,
         expires_on=entry.expires_on,
         subject_type=entry.subject_type,
+        sharing_level=entry.sharing_level,
         today=today or timezone.localdate(),
     )
 
@@ -222,6 +226,7 @@ class Source:
                 models.Q(removed_at__isnull=True),
                 models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today),
                 subject_type=SubjectType.PERSON,
+                sharing_level=SharingLevel.HIT,
             )
         return rows
 
@@ -232,9 +237,13 @@ class Source:
     def row_included(self, row: tuple[Any, ...], today: date) -> bool:
         if not self.tracks_updates:
             return True
-        removed_at, expires_on, subject_type, _updated = row[len(IDENTITY_COLUMNS) :]
+        removed_at, expires_on, subject_type, sharing_level, _updated = row[10:15]
         return _entry_state_included(
-            removed_at=removed_at, expires_on=expires_on, subject_type=subject_type, today=today
+            removed_at=removed_at,
+            expires_on=expires_on,
+            subject_type=subject_type,
+            sharing_level=sharing_level,
+            today=today,
         )
 
 
@@ -587,7 +596,7 @@ class IndexStore:
         previous_max = state.max_pk
         for row in rows:
             if source.tracks_updates:
-                state.applied_versions[row[0]] = row[UPDATED_AT]
+                state.applied_versions[row[0]] = row[14]
             self._apply_row(source, row, today, report)
         _close_gaps(pending, [pk for pk in found if pk <= previous_max])
         newest = found[-1]
@@ -615,7 +624,7 @@ class IndexStore:
         newest = state.updated_since
         applied = state.applied_versions
         for row in rows:
-            pk, updated_at = row[0], row[UPDATED_AT]
+            pk, updated_at = row[0], row[14]
             if applied.get(pk) == updated_at:
                 continue
             applied[pk] = updated_at

@@ -1060,7 +1060,7 @@ def _hits(viewer: Viewer, matches: _Matches) -> tuple[list[dict[str, Any]], list
     read: list[WatchlistEntry] = []
     for match in sorted(matches.by_entry.values(), key=lambda match: -match.score):
         entry = entries.get(f"w{match.entry_id}")
-        if entry is None or not entry.in_force() or not _hits_viewer(entry, viewer):
+        if entry is None or not entry.in_force():
             continue
         view = hit_view(viewer=viewer, entry=entry)
         kept = {name: _json_safe(view[name]) for name in HIT_FIELDS if name in view}
@@ -1078,12 +1078,6 @@ def _hits(viewer: Viewer, matches: _Matches) -> tuple[list[dict[str, Any]], list
         hits.append(kept)
         read.append(entry)
     return hits, read
-
-
-def _hits_viewer(entry: WatchlistEntry, viewer: Viewer) -> bool:
-    """An owner-only entry hits at its own agency only; the others never learn of it."""
-    shared = entry.sharing_level == SharingLevel.HIT
-    return shared or entry.watchlist.owner_agency.kind == viewer.agency_kind
 
 
 def _hit_facts(hits: Sequence[Mapping[str, Any]]) -> list[HitFact]:

@@ -149,31 +149,6 @@ def test_no_police_hit_leaves_the_application_to_immigration(personas, screen) -
         application_get(viewer_of(personas.penyidik), outcome.application.pk)
 
 
-def test_an_owner_only_entry_hits_at_its_own_agency_and_nowhere_else(personas, screen) -> None:  # type: ignore[no-untyped-def]
-    # given the applicant on an immigration list and on a police list, both owner-only
-    person = {
-        "full_name": "Siti Nurhaliza",
-        "nik": SITI_NIK,
-        "birth_date": "14-08-1996",
-        "sex": "P",
-        "phone": "",
-        "sharing_level": "pemilik",
-    }
-    immigration = police_entry(personas.analis_imigrasi, code="imigrasi-deportasi", **person)
-    police = police_entry(personas.analis_polri, code="polri-dpo", **person)
-    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    # when an immigration officer screens the applicant
-    outcome = screen(personas.petugas_imigrasi)
-    # then the immigration entry hits; the police one is neither shown nor read
-    assert [hit["id"] for hit in outcome.hits] == [immigration.pk]
-    assert outcome.application.police_visible is False
-    read = AuditEntry.objects.filter(
-        id__gt=before, action="read", object_type="watchlists.watchlistentry"
-    )
-    assert [entry.object_ids for entry in read] == [[str(immigration.pk)]]
-    assert all(hit["id"] != police.pk for hit in outcome.result.hits)  # nor kept
-
-
 def test_applicant_on_a_police_list_is_a_person_hit(personas, screen) -> None:  # type: ignore[no-untyped-def]
     # given
     police_entry(
