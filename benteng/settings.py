@@ -141,10 +141,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (benteng.rows.cursor; Django turns preparing off unless prepare_threshold is set) and
     # runs them with their generic plan: planned once, not at every execution. Django's own
     # cursors send values in the text, so neither setting touches them.
-    DATABASES["default"]["OPTIONS"] = {
-        "prepare_threshold": 5,
-        "options": "-c plan_cache_mode=force_generic_plan",
-    }
+    # Added to what DATABASE_URL asks (sslmode, options=-c ...), never in its place. Behind
+    # PgBouncer, list plan_cache_mode in its track_extra_parameters.
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options.setdefault("prepare_threshold", 5)
+    database_options["options"] = " ".join(
+        filter(None, [database_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server and the task worker share the file without "database is locked".

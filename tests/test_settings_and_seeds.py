@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -96,3 +97,23 @@ def test_seed_demo_refuses_to_run_in_production():
     assert result.returncode != 0
     # Settings refuse first or the command does; either way no demo account is made.
     assert "seed_demo" in result.stderr or "DEBUG" in result.stderr
+
+
+def test_postgresql_options_add_to_what_the_database_url_asks():
+    # given a URL asking for TLS and a statement timeout
+    url = (
+        "postgres://benteng@db.example.go.id:5432/benteng"
+        "?sslmode=verify-full&options=-c%20statement_timeout%3D5000"
+    )
+    code = (
+        "import json; from django.conf import settings as s;"
+        "print(json.dumps(s.DATABASES['default']['OPTIONS']))"
+    )
+    # when
+    result = _manage("shell", "-c", code, env={**PRODUCTION_ENV, "DATABASE_URL": url})
+    # then: kept, with the hot path's preparing and generic plans added
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options["sslmode"] == "verify-full"
+    assert options["prepare_threshold"] == 5
+    assert options["options"] == "-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan"
