@@ -107,6 +107,8 @@ MAX_PENDING_GAPS = 200
 # Writes folded into the posting arrays after this many additions/updates (per part).
 COMPACT_AFTER_WRITES = 100_000
 BUILD_CHUNK_SIZE = 20_000
+# Ids per "IN (...)" when rows are read by id (SQLite takes at most 32,766 values).
+ID_BATCH = 1000
 SNAPSHOT_FORMAT = "benteng-screening-index-snapshot-1"
 DEFAULT_SNAPSHOT_MAX_AGE = 24 * 3600.0
 
@@ -586,11 +588,14 @@ class IndexStore:
             # read whole (a screening indexes its own record as it commits).
             found = list(new_rows.values_list("pk", flat=True))
             missing = [pk for pk in found if f"{source.prefix}{pk}" not in index]
-            rows = list(
-                source.rows().filter(pk__in=missing).order_by("pk").values_list(*source.columns)
-                if missing
-                else []
-            )
+            rows = [
+                row
+                for start in range(0, len(missing), ID_BATCH)
+                for row in source.rows()
+                .filter(pk__in=missing[start : start + ID_BATCH])
+                .order_by("pk")
+                .values_list(*source.columns)
+            ]
         if not found:
             return
         previous_max = state.max_pk
@@ -704,8 +709,8 @@ class IndexStore:
                 self.remove(record_id)
                 report.removed += 1
             missing = sorted(int(record_id[1:]) for record_id in wanted - present)
-            for start in range(0, len(missing), 1000):
-                batch = missing[start : start + 1000]
+            for start in range(0, len(missing), ID_BATCH):
+                batch = missing[start : start + ID_BATCH]
                 for row in source.rows().filter(pk__in=batch).values_list(*IDENTITY_COLUMNS):
                     self.upsert(record_from_row(prefix, row))
                     report.upserted += 1

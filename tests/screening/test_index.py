@@ -22,6 +22,7 @@ from django.utils import timezone
 from benteng.accounts.models import Agency, AgencyKind, Office
 from benteng.core.records import IdentityRecord
 from benteng.core.synthetic import generate_identities
+from benteng.screening import index as index_module
 from benteng.screening.index import (
     EVENTS,
     IDENTITY_COLUMNS,
@@ -634,28 +635,34 @@ def test_first_refresh_after_a_build_does_not_reapply_fresh_rows(watchlist) -> N
     assert store.sizes()[WATCHLIST] == 3
 
 
-def test_events_a_hook_indexed_are_not_read_whole_again(watchlist, settings) -> None:  # type: ignore[no-untyped-def]
+def test_events_a_hook_indexed_are_not_read_whole_again(watchlist, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # given an index that has read up to now, an application indexed by its hook (a screening
-    # indexes its own record) and one written elsewhere
+    # indexes its own record) and two written elsewhere; ids read one per query here
+    monkeypatch.setattr(index_module, "ID_BATCH", 1)
     settings.SCREENING_INDEX_REFRESH_MS = 0
     store = IndexStore.from_database()
     hooked = make_application(person("Siti Nurhayati", passport_no="C1111111"))
     store.upsert(hooked.identity_record(record_id=hooked.index_id))
-    elsewhere = make_application(person("Euis Komariah", passport_no="C2222222"))
+    elsewhere = [
+        make_application(person("Euis Komariah", passport_no="C2222222")),
+        make_application(person("Lilis Handayani", passport_no="C3333333")),
+    ]
     # when
     with CaptureQueriesContext(connection) as captured:
         report = store.refresh(reconcile=False)
-    # then only the other one is read whole and applied; both count as seen
-    assert report.upserted == 1
-    assert elsewhere.index_id in store.parts[EVENTS]
+    # then only the other two are read whole and applied; all three count as seen
+    assert report.upserted == 2
+    assert {item.index_id for item in elsewhere} <= set(store.parts[EVENTS].entry_ids())
     whole = [
         query["sql"]
         for query in captured.captured_queries
         if "screening_passportapplication" in query["sql"] and '"full_name"' in query["sql"]
     ]
-    assert len(whole) == 1
-    assert f"IN ({elsewhere.pk})" in whole[0]
-    assert store.states["a"].max_pk == elsewhere.pk
+    assert [f"IN ({item.pk})" in sql for item, sql in zip(elsewhere, whole, strict=True)] == [
+        True,
+        True,
+    ]
+    assert store.states["a"].max_pk == elsewhere[-1].pk
 
 
 @pytest.mark.django_db(transaction=True)

@@ -611,6 +611,7 @@ def test_on_postgresql_one_statement_writes_the_record_the_result_and_the_audit_
     settings.AUDIT_SEAL_DELAY = 0.1
     woken = []
     monkeypatch.setattr(sealer, "wake", lambda: woken.append(True))
+    before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     executed: list[str] = []
 
     def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
@@ -630,8 +631,61 @@ def test_on_postgresql_one_statement_writes_the_record_the_result_and_the_audit_
     assert len(writes) == 1
     assert "audit_auditentry" in writes[0] and "screening_screeningresult" in writes[0]
     assert outcome.hits and outcome.earlier_events
-    assert AuditEntry.objects.filter(sequence__isnull=True).count() == 3
+    written = AuditEntry.objects.filter(id__gt=before)
+    assert [(e.action, e.sequence) for e in written.order_by("id")] == [
+        ("create", None),
+        ("read", None),
+        ("read", None),
+    ]
     assert woken == [True]  # the sealer seals them a moment later
+    # and a departure check the same way: its record, result and entries in one statement
+    executed.clear()
+    data = DepartureInput.from_raw(
+        {
+            "passport_no": "C7654321",
+            "full_name": "Siti Nurhaliza binti Ahmad",
+            "flight_number": "GA820",
+        }
+    )
+    with connection.execute_wrapper(record):
+        check = departure_screen(viewer=viewer_of(personas.petugas_tpi), data=data)
+    writes = [sql for sql in executed if sql.lstrip().upper().startswith("WITH")]
+    assert len(writes) == 1 and "screening_departurecheck" in writes[0]
+    assert check.departure_check is not None and check.departure_check.reference.startswith("KB-")
+    created = AuditEntry.objects.get(
+        action="create",
+        object_type="screening.departurecheck",
+        object_ids=[str(check.departure_check.pk)],
+    )
+    assert created.detail["screening_result"] == check.result.pk
+    assert (
+        ScreeningResult.objects.get(pk=check.result.pk).departure_check_id
+        == check.departure_check.pk
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_repeated_key_outside_a_transaction_returns_the_first_result(
+    personas, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # A request runs in autocommit: the one statement alone, refused by the unique key.
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write is PostgreSQL's")
+    settings.AUDIT_SEAL_DELAY = 0.1
+    monkeypatch.setattr(sealer, "wake", lambda: None)
+    viewer = viewer_of(personas.petugas_imigrasi)
+    data = ApplicationInput.from_raw(applicant())
+    assert not connection.in_atomic_block
+    # when
+    first = application_screen(viewer=viewer, data=data, idempotency_key="counter-9-0001")
+    again = application_screen(viewer=viewer, data=data, idempotency_key="counter-9-0001")
+    # then
+    assert (first.replayed, again.replayed) == (False, True)
+    assert again.result.pk == first.result.pk
+    assert PassportApplication.objects.count() == 1
+    assert ScreeningResult.objects.count() == 1
+    replay_reads = AuditEntry.objects.filter(action="read", detail__idempotent_replay=True)
+    assert [entry.object_ids for entry in replay_reads] == [[str(first.application.pk)]]
 
 
 def test_if_the_audit_entries_cannot_be_written_nothing_of_the_screening_is_kept(
