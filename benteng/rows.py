@@ -206,6 +206,19 @@ def json_row(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]
     }
 
 
+def json_insert(model: type[models.Model], *, source: str, completed_with: str) -> str:
+    """An ``INSERT`` of one row of ``model`` given as one JSON parameter (``json_row``; the
+    first ``%s``) and completed with ``completed_with``: ``jsonb_build_object`` arguments
+    over ``source`` (the CTEs that make what only the statement knows, such as the row's
+    id), which may hold ``%s`` of their own. PostgreSQL; every column of the table is written,
+    a column left out of the JSON as NULL."""
+    name = table(model)
+    return (
+        f"INSERT INTO {name} SELECT p.* FROM {source}, jsonb_populate_record(NULL::{name}, "  # noqa: S608 - model names and the caller's SQL
+        f"CAST(%s AS jsonb) || jsonb_build_object({completed_with})) p"
+    )
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, Json | Jsonb):  # a JSONField's value, adapted for psycopg
         return value.obj

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import Actor, audit_record
-from benteng.rows import Columns, fetch, insert, json_row, jsonb, placeholders, table
+from benteng.rows import Columns, fetch, insert, json_insert, json_row, jsonb, placeholders, table
 from benteng.watchlists.models import Watchlist
 
 pytestmark = pytest.mark.django_db
@@ -115,11 +115,13 @@ def test_a_json_row_inserts_what_the_orm_would_and_refuses_what_the_column_canno
         ip_address="10.0.0.7",
     )
     template = AuditEntry.objects.get(pk=written.pk)
-    table_name = table(AuditEntry)
     sql = (
-        f"INSERT INTO {table_name} SELECT p.* FROM jsonb_populate_record(NULL::{table_name}, "  # noqa: S608
-        "CAST(%s AS jsonb) || jsonb_build_object('id', nextval(pg_get_serial_sequence(%s, 'id'))"
-        ")) p RETURNING id"
+        json_insert(
+            AuditEntry,
+            source="(SELECT 1) AS one",
+            completed_with="'id', nextval(pg_get_serial_sequence(%s, 'id'))",
+        )
+        + " RETURNING id"
     )
     copy = AuditEntry(
         **{

@@ -75,7 +75,7 @@ from benteng.core.risk import (
 )
 from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
-from benteng.rows import Columns, fetch, insert, json_row, jsonb, one_of, table
+from benteng.rows import Columns, fetch, insert, json_insert, json_row, jsonb, one_of, table
 from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
 from benteng.screening.models import (
     ApplicationDecision,
@@ -1383,15 +1383,18 @@ def _insert_record_and_result(
     link_column = str(ScreeningResult._meta.get_field(link).column)  # type: ignore[union-attr]
     audit_sql, audit_params = audit or ("", [])
     # Each row is one JSON parameter, completed in SQL with what only the statement knows.
+    reference = "CAST(%s AS text) || right('00000' || n.id, greatest(6, length(n.id::text)))"
+    record_sql = json_insert(
+        model, source="n", completed_with=f"'id', n.id, 'reference', {reference}"
+    )
+    result_sql = json_insert(
+        ScreeningResult,
+        source="r",
+        completed_with=f"'id', nextval(pg_get_serial_sequence(%s, 'id')), '{link_column}', r.id",
+    )
     sql = (
         "WITH n AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id), "  # noqa: S608 - model names
-        f"r AS (INSERT INTO {table(model)} SELECT p.* FROM n, jsonb_populate_record("
-        f"NULL::{table(model)}, CAST(%s AS jsonb) || jsonb_build_object('id', n.id, "
-        "'reference', CAST(%s AS text) || right('00000' || n.id, greatest(6, length(n.id::text))))"
-        ") p RETURNING id, reference), "
-        f"s AS (INSERT INTO {table(ScreeningResult)} SELECT p.* FROM r, jsonb_populate_record("
-        f"NULL::{table(ScreeningResult)}, CAST(%s AS jsonb) || jsonb_build_object('id', "
-        f"nextval(pg_get_serial_sequence(%s, 'id')), '{link_column}', r.id)) p RETURNING id)"
+        f"r AS ({record_sql} RETURNING id, reference), s AS ({result_sql} RETURNING id)"
         + (f", a AS ({audit_sql})" if audit_sql else "")
         + " SELECT r.id, s.id FROM r, s"
     )
