@@ -197,7 +197,9 @@ def json_row(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]
     One parameter instead of one per column keeps a long insert within what psycopg caches
     of a statement (its parsed text: at most 4,096 characters and 50 parameters), and each
     column's own input function reads its value, refusing what the column cannot hold (a text
-    too long, say) as an ORM insert does.
+    too long, say) as an ORM insert does. What JSON cannot hold is refused too: a float NaN or
+    infinity, bytes, a timedelta (no model on the hot path has one). Every column of the table
+    is written (``json_insert``): one left out is NULL, never its ``db_default``.
     """
     fields = _written(type(obj), False, skip, connection.vendor)
     return {
