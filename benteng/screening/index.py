@@ -46,7 +46,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -219,6 +219,12 @@ class Source:
 
     def rows(self) -> models.QuerySet[Any]:
         return self.model._default_manager.order_by()
+
+    def rows_by_id(self, ids: Sequence[int], columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """``columns`` of the rows with these ids, in id order, ``ID_BATCH`` ids a query."""
+        for start in range(0, len(ids), ID_BATCH):
+            batch = ids[start : start + ID_BATCH]
+            yield from self.rows().filter(pk__in=batch).order_by("pk").values_list(*columns)
 
     def included(self, today: date) -> models.QuerySet[Any]:
         """The rows that belong in the index on ``today``."""
@@ -588,14 +594,7 @@ class IndexStore:
             # read whole (a screening indexes its own record as it commits).
             found = list(new_rows.values_list("pk", flat=True))
             missing = [pk for pk in found if f"{source.prefix}{pk}" not in index]
-            rows = [
-                row
-                for start in range(0, len(missing), ID_BATCH)
-                for row in source.rows()
-                .filter(pk__in=missing[start : start + ID_BATCH])
-                .order_by("pk")
-                .values_list(*source.columns)
-            ]
+            rows = list(source.rows_by_id(missing, source.columns))
         if not found:
             return
         previous_max = state.max_pk
@@ -709,11 +708,9 @@ class IndexStore:
                 self.remove(record_id)
                 report.removed += 1
             missing = sorted(int(record_id[1:]) for record_id in wanted - present)
-            for start in range(0, len(missing), ID_BATCH):
-                batch = missing[start : start + ID_BATCH]
-                for row in source.rows().filter(pk__in=batch).values_list(*IDENTITY_COLUMNS):
-                    self.upsert(record_from_row(prefix, row))
-                    report.upserted += 1
+            for row in source.rows_by_id(missing, IDENTITY_COLUMNS):
+                self.upsert(record_from_row(prefix, row))
+                report.upserted += 1
         logger.warning(
             "screening index: ids compared with the database (%d upserted, %d removed so far)",
             report.upserted,

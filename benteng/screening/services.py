@@ -1616,8 +1616,8 @@ def _application_screen(
         placement_company=data.placement_company,
         documents=list(data.documents),
     )
-    # What the index and the database know is read before anything is written, so the
-    # transaction that writes (record, result, audit entries) stays short.
+    # What the index and the database know is read before anything is written, so the write
+    # (record, result, audit entries: one statement on PostgreSQL) stays short.
     found = _look_up(
         viewer,
         application,
