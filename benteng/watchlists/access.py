@@ -14,15 +14,13 @@ from django.db.models import Q, QuerySet
 
 from benteng.access.policy import EVERYTHING, NOTHING, NotVisible, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
+from benteng.accounts.models import AgencyKind, Role
 from benteng.watchlists.models import PendingImport, Watchlist, WatchlistEntry
 
-READER_ROLES: dict[str, frozenset[str]] = {
-    "imigrasi": frozenset({"analis_imigrasi"}),
-    "polri": frozenset({"penyidik", "analis_polri"}),
-}
-KEEPER_ROLES: dict[str, frozenset[str]] = {
-    "imigrasi": frozenset({"analis_imigrasi"}),
-    "polri": frozenset({"penyidik", "analis_polri"}),
+# Who reads, and keeps, the lists their agency owns; nobody reads another agency's lists.
+WATCHLIST_KEEPERS: dict[str, frozenset[Role]] = {
+    AgencyKind.IMIGRASI: frozenset({Role.ANALIS_IMIGRASI}),
+    AgencyKind.POLRI: frozenset({Role.PENYIDIK, Role.ANALIS_POLRI}),
 }
 # What a hit shows to an officer of any agency.
 HIT_FIELDS = frozenset(
@@ -45,8 +43,26 @@ HIT_FIELDS = frozenset(
 )
 
 
-def can_keep_watchlists(viewer: Viewer, agency_kind: str) -> bool:
-    return viewer.agency_kind == agency_kind and viewer.role in KEEPER_ROLES.get(agency_kind, ())
+# --- what a viewer may do ------------------------------------------------------------------
+
+
+def may_read_watchlists(viewer: Viewer) -> bool:
+    """The keepers of an agency's lists read them: pages, entries, exports and imports."""
+    if viewer.agency_kind is None:
+        return False
+    return viewer.role in WATCHLIST_KEEPERS.get(viewer.agency_kind, frozenset())
+
+
+def may_keep_watchlist(viewer: Viewer, watchlist: Watchlist) -> bool:
+    """The keepers of the owning agency write entries of a list; Benteng itself always may."""
+    if viewer.kind is ViewerKind.SYSTEM:
+        return True
+    if viewer.agency_kind != watchlist.owner_agency.kind:
+        return False
+    return may_read_watchlists(viewer)
+
+
+# --- which records a viewer sees -----------------------------------------------------------
 
 
 class WatchlistEntryPolicy(RecordPolicy[WatchlistEntry]):
@@ -55,9 +71,7 @@ class WatchlistEntryPolicy(RecordPolicy[WatchlistEntry]):
     def rows(self, viewer: Viewer) -> Q:
         if viewer.kind is ViewerKind.SYSTEM:
             return EVERYTHING
-        if viewer.agency_kind is None:
-            return NOTHING
-        if viewer.role not in READER_ROLES.get(viewer.agency_kind, ()):
+        if not may_read_watchlists(viewer):
             return NOTHING
         return Q(watchlist__owner_agency__kind=viewer.agency_kind)
 
@@ -66,7 +80,7 @@ class WatchlistEntryPolicy(RecordPolicy[WatchlistEntry]):
             return self.all_fields()
         if viewer.agency_kind != obj.watchlist.owner_agency.kind:
             return HIT_FIELDS
-        if viewer.role not in READER_ROLES.get(viewer.agency_kind, ()):
+        if not may_read_watchlists(viewer):
             return HIT_FIELDS
         return self.all_fields()
 
@@ -84,25 +98,11 @@ class PendingImportPolicy(RecordPolicy[PendingImport]):
         return Q(uploaded_by_id=viewer.user_id)
 
 
-def can_read_watchlists(viewer: Viewer) -> bool:
-    """Whether this viewer reads the lists of its own agency (pages, lists, exports)."""
-    if viewer.agency_kind is None:
-        return False
-    return viewer.role in READER_ROLES.get(viewer.agency_kind, ())
-
-
-def can_keep_watchlist(viewer: Viewer, watchlist: Watchlist) -> bool:
-    """Whether this viewer may write entries of this list (Benteng itself always may)."""
-    if viewer.kind is ViewerKind.SYSTEM:
-        return True
-    return can_keep_watchlists(viewer, watchlist.owner_agency.kind)
-
-
 def watchlists_visible_to(viewer: Viewer) -> QuerySet[Watchlist]:
     """The lists of the viewer's own agency; none for roles that do not read watchlists."""
     if viewer.kind is ViewerKind.SYSTEM:
         return Watchlist.objects.all()
-    if not can_read_watchlists(viewer):
+    if not may_read_watchlists(viewer):
         return Watchlist.objects.none()
     return Watchlist.objects.filter(owner_agency__kind=viewer.agency_kind)
 

@@ -21,7 +21,7 @@ from benteng.access.policy import visible_fields
 from benteng.access.viewer import Viewer, ViewerKind
 from benteng.audit.models import AuditAction
 from benteng.audit.services import actor_for_viewer, audit_record, audit_record_write
-from benteng.watchlists.access import HIT_FIELDS, can_keep_watchlist
+from benteng.watchlists.access import HIT_FIELDS, may_keep_watchlist
 from benteng.watchlists.models import (
     EntrySource,
     Watchlist,
@@ -50,7 +50,7 @@ class WatchlistWriteRefused(PermissionDenied):
 
 
 def _require_keeper(viewer: Viewer, watchlist: Watchlist, *, creating: bool = False) -> None:
-    if not can_keep_watchlist(viewer, watchlist):
+    if not may_keep_watchlist(viewer, watchlist):
         raise WatchlistWriteRefused(
             _("Hanya analis atau penyidik instansi pemilik yang boleh mengubah daftar ini.")
         )

@@ -28,8 +28,8 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
 from benteng.watchlists.access import (
     access_watchlist_by_code,
-    can_keep_watchlist,
-    can_read_watchlists,
+    may_keep_watchlist,
+    may_read_watchlists,
 )
 from benteng.watchlists.forms import (
     EntryFilterForm,
@@ -107,7 +107,7 @@ def _viewer(request: HttpRequest, purpose: str = READ_PURPOSE) -> Viewer:
 
 def _reader(request: HttpRequest) -> Viewer:
     viewer = _viewer(request)
-    if not can_read_watchlists(viewer):
+    if not may_read_watchlists(viewer):
         raise PermissionDenied
     return viewer
 
@@ -138,7 +138,7 @@ def _entry_or_404(viewer: Viewer, pk: int) -> WatchlistEntry:
 
 
 def _require_keeper(viewer: Viewer, watchlist: Watchlist) -> None:
-    if not can_keep_watchlist(viewer, watchlist):
+    if not may_keep_watchlist(viewer, watchlist):
         raise PermissionDenied
 
 
@@ -192,7 +192,7 @@ def watchlist_index(request: HttpRequest) -> TemplateResponse:
     viewer = _reader(request)
     watchlists = list(watchlist_list(viewer=viewer))
     rows = [
-        {"watchlist": item, "is_keeper": can_keep_watchlist(viewer, item)} for item in watchlists
+        {"watchlist": item, "is_keeper": may_keep_watchlist(viewer, item)} for item in watchlists
     ]
     return TemplateResponse(request, "watchlists/index.html", {"rows": rows})
 
@@ -237,7 +237,7 @@ def watchlist_entries(request: HttpRequest, code: str) -> TemplateResponse:
             "page": page,
             "query": query_string.urlencode(),
             "status": status,
-            "is_keeper": can_keep_watchlist(viewer, watchlist),
+            "is_keeper": may_keep_watchlist(viewer, watchlist),
             "export_form": ExportForm(),
         },
     )
@@ -257,7 +257,7 @@ def entry_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "watchlist": entry.watchlist,
             "rows": _detail_rows(entry),
             "status": status,
-            "can_change": can_keep_watchlist(viewer, entry.watchlist)
+            "can_change": may_keep_watchlist(viewer, entry.watchlist)
             and status != EntryStatus.REMOVED,
         },
     )
