@@ -7,6 +7,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from benteng.access.viewer import Viewer
+
 
 class BentengAdminSite(admin.AdminSite):
     site_header = _("Administrasi Benteng")
@@ -14,8 +16,12 @@ class BentengAdminSite(admin.AdminSite):
     index_title = _("Pengguna, kantor dan data referensi")
 
     def has_permission(self, request: HttpRequest) -> bool:
+        from benteng.accounts.access import may_administer
+
         user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == "admin")
+        if not (user.is_active and user.is_staff):
+            return False
+        return may_administer(Viewer.for_user(user))
 
 
 class BentengAdminConfig(AdminConfig):

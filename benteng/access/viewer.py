@@ -73,10 +73,6 @@ class Viewer:
     def with_purpose(self, purpose: str) -> Viewer:
         return Viewer(**{**self.__dict__, "purpose": purpose})
 
-    @property
-    def is_admin(self) -> bool:
-        return self.kind is ViewerKind.USER and self.role == "admin"
-
 
 def as_viewer(who: Any) -> Viewer:
     """Accept a Viewer, a User or an ApiClient: callers pass whatever they hold."""

@@ -13,11 +13,23 @@ from django.db.models import Q
 
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
-from benteng.accounts.models import User
+from benteng.accounts.models import ROLES_WITHOUT_PERSONAL_DATA, Role, User
 
 # A password hash is no one's business, whoever asks.
 NEVER_SHOWN = frozenset({"password"})
 DIRECTORY_FIELDS = frozenset({"id", "username", "full_name", "role", "office", "is_active"})
+
+
+def may_administer(viewer: Viewer) -> bool:
+    """Administrators in person manage users, offices, reference data and the audit trail."""
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return viewer.role == Role.ADMIN
+
+
+def may_read_aggregates_only(viewer: Viewer) -> bool:
+    """Leadership works with aggregates: no one's personal data, not even colleagues'."""
+    return viewer.role in ROLES_WITHOUT_PERSONAL_DATA
 
 
 class UserPolicy(RecordPolicy[User]):
@@ -28,11 +40,11 @@ class UserPolicy(RecordPolicy[User]):
             return EVERYTHING
         if viewer.kind is not ViewerKind.USER:
             return NOTHING
-        if viewer.is_admin:
+        if may_administer(viewer):
             return EVERYTHING
         visible = Q(pk=viewer.user_id)
-        if viewer.role == "pimpinan":
-            # Leadership works with aggregates and signs in without a second factor.
+        if may_read_aggregates_only(viewer):
+            # Leadership signs in without a second factor.
             return visible
         if viewer.office_id is not None:
             visible |= Q(office_id=viewer.office_id)
@@ -41,6 +53,6 @@ class UserPolicy(RecordPolicy[User]):
         return Q(pk__in=User.objects.filter(visible).values("pk"))
 
     def fields(self, viewer: Viewer, obj: User) -> frozenset[str]:
-        if viewer.kind is ViewerKind.SYSTEM or viewer.is_admin or obj.pk == viewer.user_id:
+        if viewer.kind is ViewerKind.SYSTEM or may_administer(viewer) or obj.pk == viewer.user_id:
             return self.all_fields() - NEVER_SHOWN
         return DIRECTORY_FIELDS

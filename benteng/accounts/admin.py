@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.viewer import Viewer
-from benteng.accounts.models import Agency, Office, OfficeCoverage, User
+from benteng.accounts.models import Agency, Office, OfficeCoverage, Role, User
 from benteng.accounts.services import office_validate, user_validate_assignment
 from benteng.audit.admin_mixins import AuditedAdminMixin
 from benteng.audit.models import AuditAction
@@ -153,6 +153,6 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
         # Staff status follows the role: only administrators use this site.
-        obj.is_staff = obj.role == "admin"
-        obj.is_superuser = obj.role == "admin"
+        obj.is_staff = obj.role == Role.ADMIN
+        obj.is_superuser = obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)

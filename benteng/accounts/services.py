@@ -15,6 +15,7 @@ from benteng.accounts.models import (
     Agency,
     Office,
     OfficeCoverage,
+    Role,
     User,
 )
 from benteng.regions.models import Region
@@ -122,8 +123,8 @@ def user_create(
         employee_number=employee_number,
         is_demo_account=is_demo_account,
         # The Django admin is the administrators' tool; nobody else gets staff status.
-        is_staff=role == "admin",
-        is_superuser=role == "admin",
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
     )
     if password:
         user.set_password(password)

@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer, ViewerKind
+from benteng.accounts.access import may_administer
 from benteng.api.auth import request_viewer
 from benteng.api.errors import ApiError
 from benteng.api.models import ApiClient, ApiScope
@@ -152,7 +153,7 @@ def test_client_viewer_has_clients_role_and_office(make_token: MakeToken) -> Non
     assert viewer.role == "penyidik"
     assert viewer.agency_kind == "polri"
     assert viewer.office_id == issued.client.office_id
-    assert not viewer.is_admin
+    assert not may_administer(viewer)
 
 
 def test_creating_and_revoking_a_client_is_audited(make_token: MakeToken) -> None:
