@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
+from benteng.accounts.models import AgencyKind, Role
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -22,17 +23,104 @@ from benteng.screening.models import (
     ScreeningResult,
 )
 
-POLICE_CASE_ROLES = frozenset({"penyidik", "analis_polri"})
+POLICE_CASE_ROLES = frozenset({Role.PENYIDIK, Role.ANALIS_POLRI})
+APPLICATION_SCREENERS = frozenset({Role.PETUGAS_IMIGRASI})
+DEPARTURE_SCREENERS = frozenset({Role.PETUGAS_TPI})
+IMMIGRATION_APPLICATION_READERS = frozenset({Role.PETUGAS_IMIGRASI, Role.ANALIS_IMIGRASI})
+IMMIGRATION_DEPARTURE_READERS = frozenset({Role.PETUGAS_TPI, Role.ANALIS_IMIGRASI})
+RULE_EDITORS = frozenset({Role.ANALIS_IMIGRASI})
+
+
+# --- what a viewer may do ------------------------------------------------------------------
+
+
+def _works_at_office(viewer: Viewer, agency: AgencyKind, roles: frozenset[Role]) -> bool:
+    """The viewer holds one of these roles at an office of this agency."""
+    if viewer.agency_kind != agency:
+        return False
+    if viewer.office_id is None:
+        return False
+    return viewer.role in roles
+
+
+def may_screen_applications(viewer: Viewer) -> bool:
+    """Passport officers of a Kanim, or their Kanim's client system, screen applicants."""
+    return _works_at_office(viewer, AgencyKind.IMIGRASI, APPLICATION_SCREENERS)
+
+
+def may_screen_departures(viewer: Viewer) -> bool:
+    """Border officers of a TPI, or their TPI's client system, check departing passengers."""
+    return _works_at_office(viewer, AgencyKind.IMIGRASI, DEPARTURE_SCREENERS)
+
+
+def may_decide_applications(viewer: Viewer) -> bool:
+    """Passport officers in person decide on their own Kanim's applications."""
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return may_screen_applications(viewer)
+
+
+def may_decide_departures(viewer: Viewer) -> bool:
+    """Border officers in person decide on the departures checked at their own TPI."""
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return may_screen_departures(viewer)
+
+
+def may_read_applications(viewer: Viewer) -> bool:
+    """Passport officers (own Kanim) and immigration analysts (every Kanim) read applications."""
+    return _works_at_office(viewer, AgencyKind.IMIGRASI, IMMIGRATION_APPLICATION_READERS)
+
+
+def may_read_departures(viewer: Viewer) -> bool:
+    """Border officers (own TPI) and immigration analysts (every TPI) read departure checks."""
+    return _works_at_office(viewer, AgencyKind.IMIGRASI, IMMIGRATION_DEPARTURE_READERS)
+
+
+def may_read_referred(viewer: Viewer) -> bool:
+    """Police investigators and analysts read what was referred to police or hit a police list."""
+    return _works_at_office(viewer, AgencyKind.POLRI, POLICE_CASE_ROLES)
+
+
+def may_open_applications(viewer: Viewer) -> bool:
+    """The application list and pages, for immigration readers and police case roles."""
+    if may_read_applications(viewer):
+        return True
+    return may_read_referred(viewer)
+
+
+def may_open_departures(viewer: Viewer) -> bool:
+    """A departure check's page, for immigration readers and police case roles."""
+    if may_read_departures(viewer):
+        return True
+    return may_read_referred(viewer)
+
+
+def may_read_rules(viewer: Viewer) -> bool:
+    """Everyone in immigration reads the risk rules: they teach officers what to look for."""
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return viewer.agency_kind == AgencyKind.IMIGRASI
+
+
+def may_edit_rules(viewer: Viewer) -> bool:
+    """Immigration analysts in person change the risk rules and the destination policy."""
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return _works_at_office(viewer, AgencyKind.IMIGRASI, RULE_EDITORS)
+
+
+# --- which records a viewer sees -----------------------------------------------------------
 
 
 def _applications(viewer: Viewer) -> Q:
     if viewer.kind is ViewerKind.SYSTEM:
         return EVERYTHING
-    if viewer.agency_kind == "imigrasi" and viewer.role == "analis_imigrasi":
+    if viewer.agency_kind == AgencyKind.IMIGRASI and viewer.role == Role.ANALIS_IMIGRASI:
         return EVERYTHING
-    if viewer.agency_kind == "imigrasi" and viewer.role == "petugas_imigrasi":
+    if viewer.agency_kind == AgencyKind.IMIGRASI and viewer.role == Role.PETUGAS_IMIGRASI:
         return Q(office_id=viewer.office_id)
-    if viewer.agency_kind == "polri" and viewer.role in POLICE_CASE_ROLES:
+    if viewer.agency_kind == AgencyKind.POLRI and viewer.role in POLICE_CASE_ROLES:
         return Q(police_visible=True)
     return NOTHING
 
@@ -40,11 +128,11 @@ def _applications(viewer: Viewer) -> Q:
 def _departures(viewer: Viewer) -> Q:
     if viewer.kind is ViewerKind.SYSTEM:
         return EVERYTHING
-    if viewer.agency_kind == "imigrasi" and viewer.role == "analis_imigrasi":
+    if viewer.agency_kind == AgencyKind.IMIGRASI and viewer.role == Role.ANALIS_IMIGRASI:
         return EVERYTHING
-    if viewer.agency_kind == "imigrasi" and viewer.role == "petugas_tpi":
+    if viewer.agency_kind == AgencyKind.IMIGRASI and viewer.role == Role.PETUGAS_TPI:
         return Q(office_id=viewer.office_id)
-    if viewer.agency_kind == "polri" and viewer.role in POLICE_CASE_ROLES:
+    if viewer.agency_kind == AgencyKind.POLRI and viewer.role in POLICE_CASE_ROLES:
         return Q(police_visible=True)
     return NOTHING
 

@@ -30,10 +30,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from benteng.access.viewer import Viewer, ViewerKind
+from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.core.phones import normalize_phone
+from benteng.screening.access import may_decide_applications, may_decide_departures
 from benteng.screening.models import (
     ApplicationDecision,
     ApplicationStatus,
@@ -82,9 +83,6 @@ DEPARTURE_OUTCOMES = (
     DepartureOutcome.HAND_OVER,
 )
 WATCHLISTED_DEPARTURES = frozenset({DepartureOutcome.DELAY, DepartureOutcome.HAND_OVER})
-COUNTER_ROLE = "petugas_imigrasi"
-BORDER_ROLE = "petugas_tpi"
-IMMIGRATION = "imigrasi"
 
 
 class DecisionInvalid(ValidationError):
@@ -130,35 +128,15 @@ def _format_date(value: datetime.date) -> str:
 # --- who may decide ------------------------------------------------------------------------
 
 
-def can_decide_applications(viewer: Viewer) -> bool:
-    """Passport officers decide on their own Kanim's applications."""
-    return (
-        viewer.kind is ViewerKind.USER
-        and viewer.agency_kind == IMMIGRATION
-        and viewer.role == COUNTER_ROLE
-        and viewer.office_id is not None
-    )
-
-
-def can_decide_departures(viewer: Viewer) -> bool:
-    """Border officers decide on departures checked at their own TPI."""
-    return (
-        viewer.kind is ViewerKind.USER
-        and viewer.agency_kind == IMMIGRATION
-        and viewer.role == BORDER_ROLE
-        and viewer.office_id is not None
-    )
-
-
 def _require_application_decider(viewer: Viewer, application: PassportApplication) -> None:
-    if not can_decide_applications(viewer):
+    if not may_decide_applications(viewer):
         raise DecisionRefused(_("Hanya petugas layanan paspor yang dapat memutuskan permohonan."))
     if application.office_id != viewer.office_id:
         raise DecisionRefused(_("Permohonan ini diputuskan oleh kantor yang menerimanya."))
 
 
 def _require_departure_decider(viewer: Viewer, check: DepartureCheck) -> None:
-    if not can_decide_departures(viewer):
+    if not may_decide_departures(viewer):
         raise DecisionRefused(_("Hanya petugas TPI yang dapat memutuskan keberangkatan."))
     if check.office_id != viewer.office_id:
         raise DecisionRefused(_("Keberangkatan ini diputuskan oleh TPI yang memeriksanya."))

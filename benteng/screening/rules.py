@@ -22,8 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from benteng.access.viewer import Viewer, ViewerKind
-from benteng.accounts.models import User
+from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.core.risk import (
@@ -32,6 +31,7 @@ from benteng.core.risk import (
     rule_parameter,
     validate_parameters,
 )
+from benteng.screening.access import may_edit_rules
 from benteng.screening.models import (
     DestinationCountry,
     RiskRule,
@@ -40,28 +40,9 @@ from benteng.screening.models import (
     TravelPurpose,
 )
 
-EDITOR_ROLE = "analis_imigrasi"
-IMMIGRATION = "imigrasi"
 MIN_WEIGHT = 0
 MAX_WEIGHT = 100
 RULE_FIELDS = ("name", "description", "weight", "is_enabled", "parameters", "questions", "order")
-
-
-# --- who may read and edit ---------------------------------------------------------------
-
-
-def can_read_rules(user: User) -> bool:
-    """Everyone in immigration may read the rules: they teach officers what to look for."""
-    return bool(user.is_authenticated and user.is_active and user.agency_kind == IMMIGRATION)
-
-
-def can_edit_rules(viewer: Viewer) -> bool:
-    """Only immigration analysts change rules and destination policy."""
-    return (
-        viewer.kind is ViewerKind.USER
-        and viewer.role == EDITOR_ROLE
-        and viewer.agency_kind == IMMIGRATION
-    )
 
 
 # --- defaults from benteng/data ------------------------------------------------------------
@@ -282,7 +263,7 @@ def destination_moratorium_codes() -> set[str]:
 
 
 def _require_editor(viewer: Viewer) -> None:
-    if not can_edit_rules(viewer):
+    if not may_edit_rules(viewer):
         raise PermissionDenied(_("Hanya analis imigrasi yang dapat mengubah aturan risiko."))
 
 

@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from benteng.access.viewer import Viewer
-from benteng.accounts.models import Agency, Office
+from benteng.accounts.models import Agency, AgencyKind, Office
 from benteng.audit.models import AuditAction
 from benteng.audit.services import (
     AuditItem,
@@ -77,6 +77,7 @@ from benteng.identity import region_code_for_identity
 from benteng.regions.selectors import is_village_code
 from benteng.rows import Columns, fetch, insert, json_insert, json_row, jsonb, one_of, table
 from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
+from benteng.screening.access import may_screen_applications, may_screen_departures
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -94,10 +95,7 @@ from benteng.watchlists.services import hit_view
 PURPOSE = "penyaringan"
 APPLICATION = "application"
 DEPARTURE = "departure"
-POLICE = "polri"
-IMMIGRATION = "imigrasi"
-APPLICATION_SCREENER_ROLES = frozenset({"petugas_imigrasi"})
-DEPARTURE_SCREENER_ROLES = frozenset({"petugas_tpi"})
+POLICE = AgencyKind.POLRI.value
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 WATCHLIST_TOP = 10
 EVENTS_TOP = 20
@@ -719,27 +717,6 @@ def outcome_from_result(
 
 def _same_office(viewer: Viewer, event: Mapping[str, Any]) -> bool:
     return viewer.office_id is not None and event.get("office_id") == viewer.office_id
-
-
-# --- who may screen ------------------------------------------------------------------------
-
-
-def can_screen_applications(viewer: Viewer) -> bool:
-    """Passport officers of a Kanim (or a client system registered with that role)."""
-    return (
-        viewer.agency_kind == IMMIGRATION
-        and viewer.role in APPLICATION_SCREENER_ROLES
-        and viewer.office_id is not None
-    )
-
-
-def can_screen_departures(viewer: Viewer) -> bool:
-    """Border officers of a TPI (or a client system registered with that role)."""
-    return (
-        viewer.agency_kind == IMMIGRATION
-        and viewer.role in DEPARTURE_SCREENER_ROLES
-        and viewer.office_id is not None
-    )
 
 
 def _office_of(viewer: Viewer) -> int:
@@ -1542,7 +1519,7 @@ def application_screen(
     *, viewer: Viewer, data: ApplicationInput, idempotency_key: str = ""
 ) -> ScreeningOutcome:
     """Save and screen a passport application at the viewer's Kanim (see the module doc)."""
-    if not can_screen_applications(viewer):
+    if not may_screen_applications(viewer):
         raise ScreeningRefused(
             Message(
                 "Hanya petugas layanan paspor Kanim yang dapat menyaring permohonan paspor.",
@@ -1702,7 +1679,7 @@ def departure_screen(
     *, viewer: Viewer, data: DepartureInput, idempotency_key: str = ""
 ) -> ScreeningOutcome:
     """Save and screen a departing passenger at the viewer's TPI (see the module doc)."""
-    if not can_screen_departures(viewer):
+    if not may_screen_departures(viewer):
         raise ScreeningRefused(
             Message(
                 "Hanya petugas TPI yang dapat memeriksa penumpang yang berangkat.",

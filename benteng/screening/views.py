@@ -10,6 +10,7 @@ audit ``list`` entry for a list page).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,13 +29,19 @@ from benteng.accounts.models import User
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
 from benteng.screening import worklists
-from benteng.screening.access import POLICE_CASE_ROLES
+from benteng.screening.access import (
+    may_decide_applications,
+    may_decide_departures,
+    may_open_applications,
+    may_open_departures,
+    may_read_referred,
+    may_screen_applications,
+    may_screen_departures,
+)
 from benteng.screening.decisions import (
     DecisionInvalid,
     DecisionRefused,
     application_decide,
-    can_decide_applications,
-    can_decide_departures,
     default_due_date,
     departure_decide,
 )
@@ -67,9 +74,6 @@ from benteng.screening.services import (
 PAGE_SIZE = 50
 PURPOSE = "penyaringan"
 DECISION_PURPOSE = "wawancara dan keputusan permohonan paspor"
-LIST_ROLES = frozenset({"petugas_imigrasi", "analis_imigrasi", *POLICE_CASE_ROLES})
-COUNTER_ROLES = frozenset({"petugas_imigrasi"})
-BORDER_ROLES = frozenset({"petugas_tpi"})
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -80,8 +84,9 @@ def _viewer(request: HttpRequest, purpose: str = PURPOSE) -> Viewer:
     return Viewer.for_user(user, purpose=purpose)
 
 
-def _require_role(viewer: Viewer, roles: frozenset[str]) -> None:
-    if viewer.role not in roles or viewer.office_id is None:
+def _require(may: Callable[[Viewer], bool], viewer: Viewer) -> None:
+    """A page the viewer's role does not use answers 403."""
+    if not may(viewer):
         raise PermissionDenied
 
 
@@ -169,7 +174,7 @@ def _with_fresh_key(form_class: Any, request: HttpRequest) -> Any:
 def counter(request: HttpRequest) -> HttpResponseBase:
     """The application form; on submit the applicant is screened and the result shown."""
     viewer = _viewer(request)
-    _require_role(viewer, COUNTER_ROLES)
+    _require(may_screen_applications, viewer)
     if request.method == "POST":
         form = ApplicationForm(request.POST)
         if form.is_valid():
@@ -195,7 +200,7 @@ def counter(request: HttpRequest) -> HttpResponseBase:
 def desa_options(request: HttpRequest) -> TemplateResponse:
     """The desa/kelurahan of a kecamatan, as <option>s for the counter form (htmx)."""
     viewer = _viewer(request)
-    _require_role(viewer, COUNTER_ROLES)
+    _require(may_screen_applications, viewer)
     kecamatan = request.GET.get("kecamatan", "")[:20]
     return TemplateResponse(
         request, "screening/_desa_options.html", {"villages": desa_choices(kecamatan)}
@@ -209,7 +214,7 @@ def desa_options(request: HttpRequest) -> TemplateResponse:
 @require_GET
 def application_list(request: HttpRequest) -> TemplateResponse:
     viewer = _viewer(request, purpose="daftar permohonan paspor")
-    _require_role(viewer, LIST_ROLES)
+    _require(may_open_applications, viewer)
     form = ApplicationFilterForm(request.GET or None)
     status = due = query = ""
     if form.is_bound and form.is_valid():
@@ -231,8 +236,8 @@ def application_list(request: HttpRequest) -> TemplateResponse:
             "rows": [{"application": item, "screening": latest.get(item.pk)} for item in shown],
             "page": page,
             "query": query_string.urlencode(),
-            "is_police": viewer.role in POLICE_CASE_ROLES,
-            "can_screen": viewer.role in COUNTER_ROLES,
+            "is_police": may_read_referred(viewer),
+            "can_screen": may_screen_applications(viewer),
         },
     )
 
@@ -249,7 +254,7 @@ def _application_context(viewer: Viewer, application: PassportApplication) -> di
         "decisions": list(application.decisions.all()),
         "contacts": list(application.contacts.all()),
         "screenings": list(application.screenings.all()),
-        "can_decide": can_decide_applications(viewer)
+        "can_decide": may_decide_applications(viewer)
         and application.office_id == viewer.office_id
         and application.status in (ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED),
     }
@@ -260,7 +265,7 @@ def _application_context(viewer: Viewer, application: PassportApplication) -> di
 def application_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     """The screening result of an application, its decisions and the people named."""
     viewer = _viewer(request)
-    _require_role(viewer, LIST_ROLES)
+    _require(may_open_applications, viewer)
     application = _application_or_404(viewer, pk)
     return TemplateResponse(
         request, "screening/application_detail.html", _application_context(viewer, application)
@@ -272,7 +277,7 @@ def application_detail(request: HttpRequest, pk: int) -> TemplateResponse:
 def application_decision(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The interview (answers, people named) and the decision, or the re-decision."""
     viewer = _viewer(request, purpose=DECISION_PURPOSE)
-    _require_role(viewer, COUNTER_ROLES)
+    _require(may_decide_applications, viewer)
     application = _application_or_404(viewer, pk)
     context = _application_context(viewer, application)
     if not context["can_decide"]:
@@ -361,7 +366,7 @@ def _departure_page(request: HttpRequest, viewer: Viewer, form: DepartureForm) -
 def departure_check(request: HttpRequest) -> HttpResponseBase:
     """Passport number and name → the result page of the passenger."""
     viewer = _viewer(request)
-    _require_role(viewer, BORDER_ROLES)
+    _require(may_screen_departures, viewer)
     if request.method == "POST":
         form = DepartureForm(request.POST)
         if form.is_valid():
@@ -395,7 +400,7 @@ def _departure_context(
         "outcome": outcome,
         "form": form,
         "flagged": flagged,
-        "can_decide": can_decide_departures(viewer) and check.office_id == viewer.office_id,
+        "can_decide": may_decide_departures(viewer) and check.office_id == viewer.office_id,
         "outcomes": DepartureOutcome,
     }
 
@@ -405,7 +410,7 @@ def _departure_context(
 def departure_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The passenger's result and the officer's allow / delay / hand-over."""
     viewer = _viewer(request)
-    _require_role(viewer, BORDER_ROLES | {"analis_imigrasi", *POLICE_CASE_ROLES})
+    _require(may_open_departures, viewer)
     check = _check_or_404(viewer, pk)
     if request.method == "POST":
         form = DepartureDecisionForm(request.POST)

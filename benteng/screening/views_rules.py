@@ -25,23 +25,24 @@ from benteng.access.viewer import Viewer
 from benteng.accounts.models import User
 from benteng.core.risk import SCORING_CODE, parameter_specs
 from benteng.screening import rules as rule_services
+from benteng.screening.access import may_edit_rules, may_read_rules
 from benteng.screening.forms_rules import DestinationForm, RuleForm
 from benteng.screening.models import DestinationCountry, RiskRule, RuleSetVersion
 
 PURPOSE = "mengelola aturan risiko"
 
 
-def _reader(request: HttpRequest) -> User:
+def _reader(request: HttpRequest) -> Viewer:
     user: User = request.user  # type: ignore[assignment]
-    if not rule_services.can_read_rules(user):
+    viewer = Viewer.for_user(user, purpose=PURPOSE)
+    if not may_read_rules(viewer):
         raise Http404
-    return user
+    return viewer
 
 
 def _editor(request: HttpRequest) -> Viewer:
-    user = _reader(request)
-    viewer = Viewer.for_user(user, purpose=PURPOSE)
-    if not rule_services.can_edit_rules(viewer):
+    viewer = _reader(request)
+    if not may_edit_rules(viewer):
         raise PermissionDenied(_("Hanya analis imigrasi yang dapat mengubah aturan risiko."))
     return viewer
 
@@ -61,7 +62,7 @@ def _pretty(value: Any) -> str:
 
 @login_required
 def rule_list(request: HttpRequest) -> TemplateResponse:
-    user = _reader(request)
+    viewer = _reader(request)
     version, _configs = rule_services.rules_current()
     rules = list(RiskRule.objects.order_by("order", "code"))
     return TemplateResponse(
@@ -71,14 +72,14 @@ def rule_list(request: HttpRequest) -> TemplateResponse:
             "rules": [rule for rule in rules if rule.code != SCORING_CODE],
             "scoring": next((rule for rule in rules if rule.code == SCORING_CODE), None),
             "version": version,
-            "can_edit": rule_services.can_edit_rules(Viewer.for_user(user)),
+            "can_edit": may_edit_rules(viewer),
         },
     )
 
 
 @login_required
 def rule_detail(request: HttpRequest, code: str) -> TemplateResponse:
-    user = _reader(request)
+    viewer = _reader(request)
     rule = get_object_or_404(RiskRule, code=code)
     questions = [
         question if isinstance(question, dict) else {"id": question, "en": ""}
@@ -95,7 +96,7 @@ def rule_detail(request: HttpRequest, code: str) -> TemplateResponse:
             "versions": RuleSetVersion.objects.filter(changed_rule=rule.code)
             .select_related("created_by")
             .order_by("-number")[:10],
-            "can_edit": rule_services.can_edit_rules(Viewer.for_user(user)),
+            "can_edit": may_edit_rules(viewer),
         },
     )
 
@@ -192,13 +193,13 @@ def version_detail(request: HttpRequest, number: int) -> TemplateResponse:
 
 @login_required
 def destination_list(request: HttpRequest) -> TemplateResponse:
-    user = _reader(request)
+    viewer = _reader(request)
     return TemplateResponse(
         request,
         "screening/rules_destinations.html",
         {
             "countries": DestinationCountry.objects.order_by("-domestic_work_moratorium", "name"),
-            "can_edit": rule_services.can_edit_rules(Viewer.for_user(user)),
+            "can_edit": may_edit_rules(viewer),
         },
     )
 

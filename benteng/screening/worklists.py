@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
+from benteng.screening.access import may_read_applications, may_read_departures, may_read_referred
 from benteng.screening.models import (
     ApplicationDecision,
     ApplicationStatus,
@@ -147,7 +148,7 @@ def screening_home_figures(viewer: Viewer) -> dict[str, int]:
     figures: dict[str, int] = {}
     applications = PassportApplication.objects.visible_to(viewer)
     departures = DepartureCheck.objects.visible_to(viewer)
-    if viewer.role in ("petugas_imigrasi", "analis_imigrasi"):
+    if may_read_applications(viewer):
         counts = applications.aggregate(
             waiting=Count("pk", filter=Q(status=ApplicationStatus.SCREENED)),
             due_soon=Count(
@@ -164,7 +165,7 @@ def screening_home_figures(viewer: Viewer) -> dict[str, int]:
             screened_today=Count("pk", filter=Q(submitted_at__date=today)),
         )
         figures.update({key: int(value or 0) for key, value in counts.items()})
-    if viewer.role in ("petugas_tpi", "analis_imigrasi"):
+    if may_read_departures(viewer):
         counts = departures.aggregate(
             checks_today=Count("pk", filter=Q(checked_at__date=today)),
             delays_today=Count(
@@ -176,63 +177,9 @@ def screening_home_figures(viewer: Viewer) -> dict[str, int]:
             ),
         )
         figures.update({key: int(value or 0) for key, value in counts.items()})
-    if viewer.role in ("penyidik", "analis_polri"):
+    if may_read_referred(viewer):
         figures["applications_for_police"] = applications.count()
         figures["departures_handed_over"] = departures.filter(
             outcome=DepartureOutcome.HAND_OVER
         ).count()
     return figures
-
-
-# --- who uses which page (navigation and the pages' own checks) -----------------------------
-
-
-def uses_counter(user: Any) -> bool:
-    """Passport officers of a Kanim screen applicants at the counter."""
-    return bool(
-        user.is_authenticated and user.role == "petugas_imigrasi" and user.office_id is not None
-    )
-
-
-def uses_departure_check(user: Any) -> bool:
-    """Border officers of a TPI check departing passengers."""
-    return bool(user.is_authenticated and user.role == "petugas_tpi" and user.office_id is not None)
-
-
-def uses_application_list_as_immigration(user: Any) -> bool:
-    """Passport officers (own Kanim) and immigration analysts (every office)."""
-    return bool(
-        user.is_authenticated
-        and user.role in ("petugas_imigrasi", "analis_imigrasi")
-        and user.office_id is not None
-    )
-
-
-def uses_application_list_as_police(user: Any) -> bool:
-    """Police case roles see the applications referred to police or that hit police lists."""
-    return bool(
-        user.is_authenticated
-        and user.role in ("penyidik", "analis_polri")
-        and user.office_id is not None
-    )
-
-
-def uses_application_list(user: Any) -> bool:
-    """Everybody who opens the application list, as the immigration or the police side."""
-    return uses_application_list_as_immigration(user) or uses_application_list_as_police(user)
-
-
-# The screening pages a card or link may point to, with who may open each (the pages' own
-# checks): a link is shown only to a user its page would not answer 403.
-PAGE_USERS = {
-    "counter": uses_counter,
-    "departure_check": uses_departure_check,
-    "applications": uses_application_list,
-}
-
-
-def may_open_page(user: Any, page: str) -> bool:
-    """Whether this user may open the named screening page (see ``PAGE_USERS``)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return PAGE_USERS[page](user)

@@ -9,23 +9,29 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from benteng.accounts.models import Role, User
-from benteng.screening.rules import can_read_rules
-from benteng.screening.worklists import (
-    uses_application_list_as_immigration,
-    uses_application_list_as_police,
-    uses_counter,
-    uses_departure_check,
+from benteng.access.viewer import Viewer
+from benteng.accounts.access import may_administer
+from benteng.accounts.models import User
+from benteng.screening.access import (
+    may_read_applications,
+    may_read_referred,
+    may_read_rules,
+    may_screen_applications,
+    may_screen_departures,
 )
+from benteng.watchlists.access import may_read_watchlists
 
 
 @dataclass(frozen=True)
 class NavEntry:
     url_name: str
     label: str | Promise
-    allowed: Callable[[User], bool]
+    # The predicate of the page's own check (access.py), so a link never leads to a 403.
+    allowed: Callable[[Viewer], bool]
     # Other views that highlight this entry (a list page and its detail pages).
     section: str = ""
+    # The Django admin also wants staff status: a link without it would answer 403.
+    needs_staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,21 +41,8 @@ class NavLink:
     current: bool
 
 
-def _everyone(user: User) -> bool:
+def _everyone(viewer: Viewer) -> bool:
     return True
-
-
-def _watchlist_reader(user: User) -> bool:
-    """The analysts of an agency that keeps watchlists read its lists (immigration analysts,
-    police investigators and analysts); counter and TPI officers see entries only as hits."""
-    from benteng.watchlists.access import READER_ROLES
-
-    return user.role in READER_ROLES.get(user.agency_kind or "", ())
-
-
-def _administrator(user: User) -> bool:
-    """The Django admin needs the admin role and staff status; a link without both would 403."""
-    return user.role == Role.ADMIN and user.is_staff and user.is_active
 
 
 NAVIGATION: tuple[NavEntry, ...] = (
@@ -58,34 +51,42 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("web:directory", _("Rekan kerja"), _everyone, section="directory"),
     NavEntry("web:regions", _("Wilayah"), _everyone, section="regions"),
     NavEntry("web:offices", _("Kantor"), _everyone, section="offices"),
-    NavEntry("screening:counter", _("Loket paspor"), uses_counter),
+    NavEntry("screening:counter", _("Loket paspor"), may_screen_applications),
     NavEntry(
-        "screening:departure_check", _("Pemeriksaan TPI"), uses_departure_check, section="screening"
+        "screening:departure_check",
+        _("Pemeriksaan TPI"),
+        may_screen_departures,
+        section="screening",
     ),
     NavEntry(
         "screening:applications",
         _("Permohonan paspor"),
-        uses_application_list_as_immigration,
+        may_read_applications,
         section="screening",
     ),
     NavEntry(
         "screening:applications",
         _("Permohonan dirujuk/hit"),
-        uses_application_list_as_police,
+        may_read_referred,
         section="screening",
     ),
-    NavEntry("risk_rules:list", _("Aturan risiko"), can_read_rules, section="risk_rules"),
-    NavEntry("watchlists:index", _("Daftar pantauan"), _watchlist_reader, section="watchlists"),
-    NavEntry("admin:index", _("Administrasi"), _administrator),
-    NavEntry("admin:audit_auditentry_changelist", _("Jejak audit"), _administrator),
+    NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),
+    NavEntry("watchlists:index", _("Daftar pantauan"), may_read_watchlists, section="watchlists"),
+    NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
+    NavEntry(
+        "admin:audit_auditentry_changelist", _("Jejak audit"), may_administer, needs_staff=True
+    ),
 )
 
 
 def navigation_for(user: User, *, current_section: str = "") -> list[NavLink]:
     """The links this user's role may use; entries whose page is not installed are left out."""
+    viewer = Viewer.for_user(user)
     links = []
     for entry in NAVIGATION:
-        if not entry.allowed(user):
+        if not entry.allowed(viewer):
+            continue
+        if entry.needs_staff and not user.is_staff:
             continue
         try:
             url = reverse(entry.url_name)

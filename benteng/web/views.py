@@ -35,6 +35,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.access import NotVisible, Viewer, access_object, redact
+from benteng.accounts.access import may_administer, may_read_aggregates_only
 from benteng.accounts.models import VILLAGE_ROLES, Office, OfficeCoverage, Role, User
 from benteng.accounts.twofactor import two_factor_required
 from benteng.audit.models import AuditAction
@@ -316,23 +317,25 @@ def home(request: HttpRequest) -> TemplateResponse:
         "role_label": Role(user.role).label if user.role in Role.values else "",
         "role_purpose": ROLE_PURPOSES.get(user.role, ""),
         "region_counts": selectors.region_level_counts(),
-        "is_leadership": user.role == Role.PIMPINAN,
-        "is_admin": user.role == Role.ADMIN,
+        "is_leadership": may_read_aggregates_only(viewer),
+        "is_admin": may_administer(viewer),
         "is_village_role": user.role in VILLAGE_ROLES,
+        "villages_are_guided": user.role == Role.PIMPASA,
+        "viewer": viewer,
     }
-    if user.role == Role.PIMPINAN:
+    if context["is_leadership"]:
         # Leadership: aggregates only, no names of anybody.
         context["offices_per_agency"] = selectors.offices_per_agency()
         context["staff_per_agency"] = selectors.staff_per_agency()
         context["villages_per_regency"] = selectors.villages_per_regency()
-    elif user.role == Role.ADMIN:
+    elif context["is_admin"]:
         context["users_per_role"] = selectors.users_per_role(viewer=viewer)
         context["locked_out"] = selectors.locked_out_account_count()
         context["audit_today"] = selectors.audit_entries_today()
         context["audit_chain"] = selectors.audit_chain_status()
         context["api_clients"] = selectors.active_api_client_count()
         context["offices_per_agency"] = selectors.offices_per_agency()
-    if user.role != Role.PIMPINAN and user.office is not None:
+    if not context["is_leadership"] and user.office is not None:
         context["office_summary"] = selectors.office_summary(viewer=viewer, office=user.office)
         context["agency_offices"] = selectors.agency_office_counts(agency=user.office.agency)
     if user.role in VILLAGE_ROLES:
@@ -545,6 +548,6 @@ def offices_detail(request: HttpRequest, code: str) -> TemplateResponse:
             "office": office,
             "summary": summary,
             "children": office.children.filter(is_active=True).order_by("kind", "name"),
-            "is_own_office": office.pk == user.office_id or user.role == Role.ADMIN,
+            "is_own_office": office.pk == user.office_id or may_administer(viewer),
         },
     )
