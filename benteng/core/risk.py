@@ -57,6 +57,9 @@ __all__ = [
 
 SCORING_CODE = "score_bands"
 BANDS = ("rendah", "sedang", "tinggi")
+# The agency kind of the police as hits carry it (accounts' AgencyKind.POLRI; the core may not
+# import accounts, and a test holds the two equal).
+POLICE_AGENCY = "polri"
 
 # The purposes of travel and documents as the screening models name them (kept in step with
 # benteng.screening.models.TravelPurpose / TravelDocument by a test).
@@ -621,7 +624,7 @@ def work_without_placement_documents(facts: RiskFacts, params: Params) -> RuleOu
 def _hit_text(hit: HitFact) -> Text:
     kind = _label(WATCHLIST_KIND_LABELS, hit.watchlist_kind)
     matched = _label(MATCHED_ON_LABELS, hit.matched_on)
-    agency = hit.owner_agency.upper() if hit.owner_agency == "polri" else hit.owner_agency
+    agency = hit.owner_agency.upper() if hit.owner_agency == POLICE_AGENCY else hit.owner_agency
     return Text(
         f"{matched[0].capitalize()} cocok dengan daftar {kind[0]} ({agency}), skor "
         f"kecocokan {hit.score:.2f}.",
@@ -634,7 +637,7 @@ def _hit_text(hit: HitFact) -> Text:
     "sponsor_on_police_watchlist",
     {
         "matched_on": ParameterSpec(ParameterKind.TEXT_LIST, ["sponsor", "company", "phone"]),
-        "owner_agencies": ParameterSpec(ParameterKind.TEXT_LIST, ["polri"]),
+        "owner_agencies": ParameterSpec(ParameterKind.TEXT_LIST, [POLICE_AGENCY]),
         "min_score": ParameterSpec(ParameterKind.NUMBER, 0.5, minimum=0, maximum=1),
     },
 )
