@@ -1,0 +1,193 @@
+"""Every capability against every persona, compared with a table a reviewer can read.
+
+The rows are the named predicates of the apps' ``access.py`` (what a viewer may do); the
+columns are the personas of ``tests/conftest.py``, two client systems and Benteng itself.
+``Y`` means the predicate allows, ``.`` that it refuses. When the code and the table disagree,
+the test prints both tables and the rows that differ.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from benteng.access.viewer import Viewer
+from benteng.accounts.models import AgencyKind, Office, Role
+from benteng.api.models import ApiScope
+from benteng.watchlists import access as watchlists_access
+from benteng.watchlists.models import Watchlist
+
+# Columns: the personas of tests/conftest.py, then two client systems and Benteng itself.
+PERSONA_COLUMNS = {
+    "imi": "petugas_imigrasi",  # Kanim Tangerang
+    "imi2": "petugas_imigrasi_other",  # Kanim Serang: the other office
+    "tpi": "petugas_tpi",  # TPI Soekarno-Hatta
+    "anI": "analis_imigrasi",  # Kanwil
+    "pmp": "pimpasa",  # Kanim Tangerang, villages of Kronjo
+    "pen": "penyidik",  # Polda
+    "anP": "analis_polri",  # Polda
+    "bha": "bhabinkamtibmas",  # Polsek Kronjo
+    "pic": "pic_desa",  # a village of Kronjo
+    "pic2": "pic_desa_other",  # a far village
+    "pim": "pimpinan",  # leadership, Kanwil
+    "adm": "admin",  # Kanwil
+}
+CLIENT_COLUMNS = {
+    "kKan": ("kanim-tangerang", Role.PETUGAS_IMIGRASI),  # a Kanim's passport system
+    "kTPI": ("tpi-bandara-soekarno-hatta", Role.PETUGAS_TPI),  # a TPI's departure system
+}
+SYSTEM_COLUMN = "sys"  # Benteng itself, a background task
+COLUMNS = [*PERSONA_COLUMNS, *CLIENT_COLUMNS, SYSTEM_COLUMN]
+
+EXPECTED = """
+                                   imi imi2 tpi anI pmp pen anP bha pic pic2 pim adm kKan kTPI sys
+may_screen_applications              Y    Y   .   .   .   .   .   .   .    .   .   .    Y    .   .
+may_screen_departures                .    .   Y   .   .   .   .   .   .    .   .   .    .    Y   .
+may_decide_applications              Y    Y   .   .   .   .   .   .   .    .   .   .    .    .   .
+may_decide_departures                .    .   Y   .   .   .   .   .   .    .   .   .    .    .   .
+may_read_applications                Y    Y   .   Y   .   .   .   .   .    .   .   .    Y    .   .
+may_read_departures                  .    .   Y   Y   .   .   .   .   .    .   .   .    .    Y   .
+may_read_referred                    .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
+may_open_applications                Y    Y   .   Y   .   Y   Y   .   .    .   .   .    Y    .   .
+may_open_departures                  .    .   Y   Y   .   Y   Y   .   .    .   .   .    .    Y   .
+may_read_rules                       Y    Y   Y   Y   Y   .   .   .   .    .   Y   Y    .    .   .
+may_edit_rules                       .    .   .   Y   .   .   .   .   .    .   .   .    .    .   .
+may_read_watchlists                  .    .   .   Y   .   Y   Y   .   .    .   .   .    .    .   .
+may_keep_watchlist(imigrasi list)    .    .   .   Y   .   .   .   .   .    .   .   .    .    .   Y
+may_keep_watchlist(polri list)       .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   Y
+may_administer                       .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y   .    .    .   .
+may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+"""
+PACKAGE = Path(__file__).resolve().parent.parent.parent / "benteng"
+
+
+def _access_modules() -> list[ModuleType]:
+    """Every app's access.py, including any added later."""
+    return [
+        importlib.import_module(f"benteng.{path.parent.name}.access")
+        for path in sorted(PACKAGE.glob("*/access.py"))
+    ]
+
+
+def _watchlist_of(agency: AgencyKind) -> Watchlist:
+    watchlist = Watchlist.objects.filter(owner_agency__kind=agency).select_related("owner_agency")
+    found = watchlist.order_by("pk").first()
+    assert found is not None, f"the reference data has no {agency} watchlist"
+    return found
+
+
+def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
+    """Each row of the table with the question it asks of a viewer."""
+    immigration_list = _watchlist_of(AgencyKind.IMIGRASI)
+    police_list = _watchlist_of(AgencyKind.POLRI)
+    rows: dict[str, Callable[[Viewer], bool]] = {
+        name: getattr(module, name)
+        for module in _access_modules()
+        for name in _predicate_names(module)
+        if name != "may_keep_watchlist"
+    }
+    rows["may_keep_watchlist(imigrasi list)"] = lambda viewer: watchlists_access.may_keep_watchlist(
+        viewer, immigration_list
+    )
+    rows["may_keep_watchlist(polri list)"] = lambda viewer: watchlists_access.may_keep_watchlist(
+        viewer, police_list
+    )
+    return rows
+
+
+def _predicate_names(module: ModuleType) -> list[str]:
+    return [
+        name
+        for name, value in inspect.getmembers(module, inspect.isfunction)
+        if name.startswith("may_") and value.__module__ == module.__name__
+    ]
+
+
+def _viewers(personas, make_client) -> dict[str, Viewer]:  # type: ignore[no-untyped-def]
+    people = personas.all()
+    viewers = {column: Viewer.for_user(people[name]) for column, name in PERSONA_COLUMNS.items()}
+    for column, (office_code, role) in CLIENT_COLUMNS.items():
+        viewers[column] = Viewer.for_client(make_client(office_code, role))
+    viewers[SYSTEM_COLUMN] = Viewer.system(purpose="uji tabel kemampuan")
+    return viewers
+
+
+def _table(cells: dict[str, dict[str, bool]]) -> list[str]:
+    """The table as text: one line per capability, Y or . under each column's name."""
+    label_width = max(len(row) for row in cells) + 2
+    lines = [" " * label_width + " ".join(COLUMNS)]
+    for row, allowed in cells.items():
+        marks = [("Y" if allowed[column] else ".").rjust(len(column)) for column in COLUMNS]
+        lines.append(row.ljust(label_width) + " ".join(marks))
+    return lines
+
+
+def _parse(text: str) -> dict[str, dict[str, bool]]:
+    header, *rows = [line for line in text.strip("\n").splitlines() if line.strip()]
+    columns = header.split()
+    assert columns == COLUMNS, "the table's columns are COLUMNS, in that order"
+    parsed = {}
+    for line in rows:
+        label, *marks = line.rsplit(maxsplit=len(columns))
+        assert len(marks) == len(columns), line
+        parsed[label] = {c: mark == "Y" for c, mark in zip(columns, marks, strict=True)}
+    return parsed
+
+
+@pytest.fixture
+def make_client(reference_data):  # type: ignore[no-untyped-def]
+    from benteng.api.services import api_client_create
+
+    def make(office_code: str, role: Role):  # type: ignore[no-untyped-def]
+        return api_client_create(
+            name=f"Sistem {office_code}",
+            office=Office.objects.get(code=office_code),
+            role=role,
+            scopes=(ApiScope.SCREENING_WRITE,),
+            viewer=Viewer.system(purpose="uji tabel kemampuan"),
+        ).client
+
+    return make
+
+
+@pytest.mark.django_db
+def test_every_persona_may_do_what_the_table_says(personas, make_client):
+    # given
+    viewers = _viewers(personas, make_client)
+    capabilities = _capabilities()
+    expected = _parse(EXPECTED)
+    # when
+    computed = {
+        row: {column: bool(may(viewers[column])) for column in COLUMNS}
+        for row, may in capabilities.items()
+    }
+    # then: same rows, and the same cells, shown as a diff of the two tables
+    ordered = {row: computed[row] for row in expected if row in computed}
+    ordered.update({row: cells for row, cells in computed.items() if row not in expected})
+    if ordered != expected:
+        diff = difflib.unified_diff(
+            _table(expected), _table(ordered), "the table", "the code", lineterm=""
+        )
+        pytest.fail("Capabilities differ from the table:\n" + "\n".join(diff))
+
+
+@pytest.mark.django_db
+def test_every_persona_has_a_column(personas):
+    assert sorted(PERSONA_COLUMNS.values()) == sorted(personas.all())
+
+
+def test_every_predicate_of_an_access_module_is_in_the_table():
+    # given
+    rows = {label.split("(")[0] for label in _parse(EXPECTED)}
+    # when
+    names = {name for module in _access_modules() for name in _predicate_names(module)}
+    # then
+    assert names == rows
