@@ -1,4 +1,9 @@
-"""Who sees passport applications, departure checks and their screenings.
+"""Who may screen, decide and read passport applications and departure checks, and which
+records each viewer sees.
+
+The ``may_*`` predicates answer "may this viewer open this page or take this action"; views,
+navigation, the home figures, services and decisions all ask them. The policies below answer
+"which rows".
 
 An application is seen by its own Kanim and by immigration analysts; police see it only when it
 hit a police watchlist or was referred to them. A departure check likewise by its own TPI.

@@ -17,9 +17,10 @@ from types import ModuleType
 
 import pytest
 
-from benteng.access.viewer import Viewer
+from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.models import AgencyKind, Office, Role
 from benteng.api.models import ApiScope
+from benteng.screening import access as screening_access
 from benteng.watchlists import access as watchlists_access
 from benteng.watchlists.models import Watchlist
 
@@ -191,3 +192,22 @@ def test_every_predicate_of_an_access_module_is_in_the_table():
     names = {name for module in _access_modules() for name in _predicate_names(module)}
     # then
     assert names == rows
+
+
+@pytest.mark.parametrize(
+    ("agency", "office_id"),
+    [(AgencyKind.POLRI, 1), (AgencyKind.IMIGRASI, None)],
+    ids=["police-agency", "no-office"],
+)
+def test_a_counter_role_outside_an_immigration_office_may_not_screen(agency, office_id):
+    # given: what the old copies of the check let through (they looked at the role alone)
+    for role in (Role.PETUGAS_IMIGRASI, Role.PETUGAS_TPI):
+        viewer = Viewer(kind=ViewerKind.USER, role=role, agency_kind=agency, office_id=office_id)
+        # when
+        allowed = [
+            name
+            for name in _predicate_names(screening_access)
+            if name != "may_read_rules" and getattr(screening_access, name)(viewer)
+        ]
+        # then
+        assert allowed == [], (role, allowed)
