@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
@@ -30,13 +30,7 @@ K = TypeVar("K", bound=Hashable)
 MaxAge = float | Callable[[], float]
 
 
-class _Clearable(Protocol):
-    name: str
-
-    def clear(self, **_signal: object) -> None: ...
-
-
-_registry: list[_Clearable] = []
+_registry: list[_Cache] = []
 
 
 def reset_all() -> None:
@@ -64,11 +58,26 @@ class Cached(Generic[T]):
     checked_at: float
 
 
-class _Clears:
-    name: str
+class _Cache:
+    """What every cache has: a name, a lock, a generation that a clear moves on (a value read
+    before a clear is not kept), and its place in the registry."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        # Reentrant: a loader may clear the cache it loads (the rule set's first load saves
+        # the default rules as a version); the value it returns is then not kept.
+        self._lock = threading.RLock()
+        self._generation = 0
+        _registry.append(self)
+
+    def _forget(self) -> None:
+        raise NotImplementedError
 
     def clear(self, **_signal: object) -> None:
-        raise NotImplementedError
+        """Forget what is kept: the next ``get`` reads it again."""
+        with self._lock:
+            self._forget()
+            self._generation += 1
 
     def clear_after_commit(self) -> None:
         """Clear now (this transaction already sees the change) and again after the commit
@@ -85,7 +94,7 @@ class _Clears:
             post_delete.connect(self.clear, sender=sender, dispatch_uid=f"{uid}-delete")
 
 
-class ProcessCache(_Clears, Generic[T]):
+class ProcessCache(_Cache, Generic[T]):
     """One value computed by ``load``.
 
     With a ``stamp``, a value older than ``max_age`` costs only the stamp's query while the
@@ -107,17 +116,12 @@ class ProcessCache(_Clears, Generic[T]):
     ) -> None:
         if update is not None and stamp is None:
             raise ValueError("an incremental update needs a stamp to compare")
-        self.name = name
+        super().__init__(name)
         self._load = load
         self._max_age = max_age
         self._stamp = stamp
         self._update = update
-        # Reentrant: a loader may clear the cache it loads (the rule set's first load saves
-        # the default rules as a version); the value it returns is then not kept.
-        self._lock = threading.RLock()
         self._cached: Cached[T] | None = None
-        self._generation = 0
-        _registry.append(self)
 
     def get(self) -> T:
         cached = self._cached
@@ -143,11 +147,8 @@ class ProcessCache(_Clears, Generic[T]):
                 self._cached = Cached(value=value, stamp=stamp, checked_at=now)
             return value
 
-    def clear(self, **_signal: object) -> None:
-        """Forget the value: the next ``get`` reads it again."""
-        with self._lock:
-            self._cached = None
-            self._generation += 1
+    def _forget(self) -> None:
+        self._cached = None
 
 
 @dataclass(frozen=True)
@@ -156,19 +157,16 @@ class _Kept(Generic[T]):
     read_at: float
 
 
-class ProcessCacheByKey(_Clears, Generic[K, T]):
+class ProcessCacheByKey(_Cache, Generic[K, T]):
     """A value per key, each computed by ``load(key)`` and reloaded after ``max_age``
     (0: read at every call, nothing kept). A key whose value is ``None`` (nothing found) is not
     kept, so keys that name nothing cannot fill the cache."""
 
     def __init__(self, name: str, load: Callable[[K], T | None], *, max_age: MaxAge) -> None:
-        self.name = name
+        super().__init__(name)
         self._load = load
         self._max_age = max_age
-        self._lock = threading.Lock()
         self._kept: dict[K, _Kept[T]] = {}
-        self._generation = 0
-        _registry.append(self)
 
     def get(self, key: K) -> T | None:
         max_age = _seconds(self._max_age)
@@ -191,8 +189,5 @@ class ProcessCacheByKey(_Clears, Generic[K, T]):
         """The keys kept now."""
         return list(self._kept)
 
-    def clear(self, **_signal: object) -> None:
-        """Forget every value: the next ``get`` of each key reads it again."""
-        with self._lock:
-            self._kept.clear()
-            self._generation += 1
+    def _forget(self) -> None:
+        self._kept.clear()
