@@ -106,9 +106,10 @@ def _unsealed(ids: list[int]) -> bool:
 
 
 def _read(query: Callable[[], Any]) -> Any:
-    """A read while the sealer loop (on its own thread) may be writing. SQLite's in-memory test database is
-    shared between connections with table locks, so a read can fail with "database table is
-    locked" (a file database in WAL mode, as outside the tests, never blocks readers)."""
+    """A read while the sealer's loop (on a thread here) may be writing. SQLite's in-memory
+    test database is shared between connections with table locks, so a read can fail with
+    "database table is locked" (a file database in WAL mode, as outside the tests, never
+    blocks readers)."""
     for _attempt in range(100):
         try:
             return query()
