@@ -159,8 +159,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Seconds from a commit to the sealing of its audit entries into the hash chain (0: in the
 # writing transaction; docs/audit-trail.md). SQLite's writers are serialised anyway. One
-# second: each process seals about once a second whatever the traffic (at 200 screenings/s,
-# a few hundred entries per round), and an entry is tamper-evident a second after its commit.
+# second: the sealer process (`manage.py audit_seal --forever`) seals about once a second
+# whatever the traffic (at 200 screenings/s, several hundred entries per round), and an entry
+# is tamper-evident a second after its commit.
 AUDIT_SEAL_DELAY = float(
     env_str("BENTENG_AUDIT_SEAL_DELAY")
     or ("0" if "sqlite" in DATABASES["default"]["ENGINE"] else "1.0")

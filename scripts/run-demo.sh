@@ -10,7 +10,11 @@ $BIN/python manage.py seed_demo
 
 $BIN/python manage.py db_worker &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# The audit sealer chains the audit entries written unsealed (BENTENG_AUDIT_SEAL_DELAY above 0;
+# with SQLite's default of 0 the writers seal themselves and it only looks for leftovers).
+$BIN/python manage.py audit_seal --forever &
+sealer=$!
+trap 'kill $worker $sealer 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "Benteng runs on http://127.0.0.1:8000 (DEMO: the demo accounts skip 2FA). Ctrl-C stops it."

@@ -60,18 +60,16 @@ def indonesian_by_default():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def fresh_screening_index():  # type: ignore[no-untyped-def]
-    """The in-process screening index and the per-process caches of rules, region codes and
-    police company names: rolled-back tests must not leak into them."""
-    from benteng.regions.selectors import region_levels
+def fresh_process_state():  # type: ignore[no-untyped-def]
+    """The in-process screening index and every per-process cache (``benteng.caches``):
+    rolled-back tests must not leak into them."""
+    from benteng import caches
     from benteng.screening.index import screening_index_reset
-    from benteng.screening.rules import rules_cache_clear
     from benteng.screening.services import company_names
 
     def reset() -> None:
         screening_index_reset()
-        rules_cache_clear()
-        region_levels.clear()
+        caches.reset_all()
         company_names.reset()
 
     reset()

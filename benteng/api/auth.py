@@ -11,11 +11,7 @@ The order of checks is fixed: no token (401 ``authentication_required``), an unk
 
 from __future__ import annotations
 
-import threading
-import time
-
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
@@ -25,6 +21,7 @@ from benteng.api.errors import ApiError, ApiErrorCode
 from benteng.api.models import ApiClient
 from benteng.api.selectors import api_client_by_token
 from benteng.api.services import api_client_mark_used
+from benteng.caches import ProcessCacheByKey
 
 DEFAULT_RATE_LIMIT = "600/min"
 CHALLENGE = 'Bearer realm="benteng"'
@@ -78,44 +75,22 @@ class ApiToken(HttpBearer):
         return client
 
 
-class KnownClients:
-    """The client systems this process found by their tokens, kept for
-    ``BENTENG_API_CLIENT_CACHE_SECONDS``: every API call names its token, and reading the
-    client (with its office and agency) was the largest single cost of a call after the
-    screening itself. Only tokens that exist are kept, so unknown tokens cannot fill it. A
-    change to a client in this process (revocation, new token, scopes, admin edit) clears it
-    at once; other processes read the client again within the cache time.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._clients: dict[str, tuple[float, ApiClient]] = {}
-
-    def get(self, token: str) -> ApiClient | None:
-        seconds = float(getattr(settings, "BENTENG_API_CLIENT_CACHE_SECONDS", 0))
-        if seconds <= 0:
-            return api_client_by_token(token=token)
-        now = time.monotonic()
-        with self._lock:
-            kept = self._clients.get(token)
-        if kept is not None and now - kept[0] < seconds:
-            return kept[1]
-        client = api_client_by_token(token=token)
-        with self._lock:
-            if client is None:
-                self._clients.pop(token, None)
-            else:
-                self._clients[token] = (now, client)
-        return client
-
-    def clear(self, **_signal: object) -> None:
-        with self._lock:
-            self._clients.clear()
+def _client_cache_seconds() -> float:
+    return float(getattr(settings, "BENTENG_API_CLIENT_CACHE_SECONDS", 0))
 
 
-known_clients = KnownClients()
-post_save.connect(known_clients.clear, sender=ApiClient, dispatch_uid="api-known-clients")
-post_delete.connect(known_clients.clear, sender=ApiClient, dispatch_uid="api-known-clients-del")
+# The client systems this process found by their tokens, kept for
+# ``BENTENG_API_CLIENT_CACHE_SECONDS``: every API call names its token, and reading the client
+# (with its office and agency) was the largest single cost of a call after the screening
+# itself. Only tokens that exist are kept, so unknown tokens cannot fill it. A change to a
+# client in this process (revocation, new token, scopes, admin edit) clears it at once; other
+# processes read the client again within the cache time.
+known_clients: ProcessCacheByKey[str, ApiClient] = ProcessCacheByKey(
+    "API clients by token",
+    lambda token: api_client_by_token(token=token),
+    max_age=_client_cache_seconds,
+)
+known_clients.clear_when_saved(ApiClient)
 
 
 def _invalid_token(code: ApiErrorCode) -> ApiError:

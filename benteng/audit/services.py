@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import ipaddress
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,13 +15,10 @@ from django.utils.ipv6 import clean_ipv6_address
 
 from benteng.audit.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
 from benteng.audit.models import AuditAction, AuditChainHead, AuditEntry
-from benteng.audit.sealer import sealer
 from benteng.rows import insert, json_row, jsonb
 
 if TYPE_CHECKING:
     from benteng.access.viewer import Viewer
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -125,8 +121,8 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
     """Append several entries of one actor, in order (their ids grow in that order).
 
     With ``AUDIT_SEAL_DELAY`` above zero this is one INSERT of the entries *unsealed* (no
-    sequence, no hashes) and nothing else: no lock is shared with other requests. After the
-    caller's commit the process's sealer chains them, ``AUDIT_SEAL_DELAY`` seconds later
+    sequence, no hashes) and nothing else: no lock is shared with other requests. The sealer
+    process chains them within ``AUDIT_SEAL_DELAY`` seconds of the caller's commit
     (``docs/audit-trail.md``); the entries returned then have no sequence yet.
 
     With a delay of zero the entries are sealed here, in the caller's transaction, under the
@@ -142,7 +138,6 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
     entries = _unsealed_entries(actor, items)
     if audit_seal_delay() > 0:
         insert(*entries)
-        transaction.on_commit(_wake_sealer)
         return entries
     with transaction.atomic(savepoint=False):
         sequence, previous_hash, pending = _locked_head(pending=True)
@@ -239,9 +234,9 @@ def audit_insert_sql(
 
 
 def audit_written() -> None:
-    """After a statement made by ``audit_insert_sql``: its entries are sealed a moment after
-    the commit (at once when the statement ran outside a transaction)."""
-    transaction.on_commit(_wake_sealer)
+    """After a statement made by ``audit_insert_sql``. Nothing is left to do: the sealer
+    process seals its entries (``benteng/audit/sealer.py``). Kept while the screening calls it;
+    the call and this function go together."""
 
 
 def _object_ids_sql(object_ids: Sequence[Any]) -> tuple[str, list[Any]]:
@@ -398,15 +393,6 @@ def _locked_head(*, pending: bool = False) -> tuple[int, str, bool]:
             cursor.execute(sql)
             row = cursor.fetchone()
     return int(row[0]), row[1] or GENESIS_HASH, bool(row[2])
-
-
-def _wake_sealer() -> None:
-    """After the writer's commit: the sealer seals the entries a moment later. Never raises:
-    the request's write is kept whatever happens to its seal."""
-    try:
-        sealer.wake()
-    except Exception:
-        logger.exception("audit: the sealer could not be woken; the entries wait for the next seal")
 
 
 def audit_record_read(

@@ -1,11 +1,6 @@
 from __future__ import annotations
 
-import threading
-import time
-
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
+from benteng.caches import ProcessCache
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
 
 
@@ -31,34 +26,16 @@ def region_search(*, text: str, levels: tuple[str, ...] = (), limit: int = 20) -
 
 # Region codes change only when the official list is reloaded or an administrator edits a
 # region: the hot paths (every screening checks a desa code) read them from memory. A change
-# made in this process clears the copy at once (signals below); other processes see it within
-# this many seconds.
+# made in this process clears the copy at once (``regions_load_reference``, and any save or
+# delete of a region); other processes see it within this many seconds.
 REGION_LEVELS_MAX_AGE = 300.0
 
-
-class _RegionLevels:
-    """Every region code with its level, read at most once per REGION_LEVELS_MAX_AGE."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._levels: dict[str, str] | None = None
-        self._read_at = 0.0
-
-    def get(self) -> dict[str, str]:
-        levels = self._levels
-        if levels is not None and time.monotonic() - self._read_at < REGION_LEVELS_MAX_AGE:
-            return levels
-        with self._lock:
-            levels = dict(Region.objects.order_by().values_list("code", "level"))
-            self._levels, self._read_at = levels, time.monotonic()
-        return levels
-
-    def clear(self) -> None:
-        with self._lock:
-            self._levels = None
-
-
-region_levels = _RegionLevels()
+region_levels = ProcessCache(
+    "region levels",
+    lambda: dict(Region.objects.order_by().values_list("code", "level")),
+    max_age=lambda: REGION_LEVELS_MAX_AGE,
+)
+region_levels.clear_when_saved(Region)
 
 
 def region_level(code: str) -> str | None:
@@ -69,8 +46,3 @@ def region_level(code: str) -> str | None:
 def is_village_code(code: str) -> bool:
     """Whether the code is a desa or kelurahan of the reference list."""
     return region_level(code) in VILLAGE_LEVELS
-
-
-@receiver([post_save, post_delete], sender=Region)
-def _region_changed(**_kwargs: object) -> None:
-    region_levels.clear()

@@ -55,5 +55,5 @@ def regions_load_reference() -> RegionLoadResult:
     if to_create or to_update:
         from benteng.regions.selectors import region_levels
 
-        region_levels.clear()
+        region_levels.clear_after_commit()
     return RegionLoadResult(created=len(to_create), updated=len(to_update))

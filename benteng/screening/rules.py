@@ -9,10 +9,7 @@ for); only immigration analysts (``analis_imigrasi``) change them. The score nev
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import threading
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -25,6 +22,7 @@ from django.utils.translation import gettext as _
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
+from benteng.caches import ProcessCache
 from benteng.core.risk import (
     RuleConfig,
     parameter_specs,
@@ -123,8 +121,7 @@ def rule_set_version_create(
         number = (latest.number if latest else 0) + 1
         # This process reads the new version from its next screening on (its own transaction
         # sees it at once, other connections after the commit).
-        rules_cache_clear()
-        transaction.on_commit(rules_cache_clear)
+        _rule_set.clear_after_commit()
         return RuleSetVersion.objects.create(
             number=number,
             created_by_id=created_by_id,
@@ -170,23 +167,19 @@ def rule_configs_from_snapshot(snapshot: dict[str, Any]) -> list[RuleConfig]:
 
 
 @dataclass(frozen=True)
-class _CachedRuleSet:
-    key: tuple[Any, ...]
+class _RuleSet:
     version: RuleSetVersion
     configs: tuple[RuleConfig, ...]
     moratorium: frozenset[str]
     # Every destination country's code: a country is only added or changed together with a
     # new rule set version (``destination_country_save``), so it is as fresh as the version.
     countries: frozenset[str]
-    checked_at: float
 
 
 # How long a process trusts the rule set it read before asking the database again whether a
-# newer version exists. A save in this process takes effect at once (``rules_cache_clear`` on
-# commit); other processes pick it up within this time.
+# newer version exists. A save in this process takes effect at once (``rule_set_version_create``
+# clears the cache); other processes pick it up within this time.
 RULES_RECHECK_SECONDS = 1.0
-_cache_lock = threading.Lock()
-_cached: _CachedRuleSet | None = None
 
 
 def _latest_version_key() -> tuple[Any, ...] | None:
@@ -198,65 +191,52 @@ def _latest_version_key() -> tuple[Any, ...] | None:
     return tuple(row) if row else None
 
 
-def _current() -> _CachedRuleSet:
-    global _cached
-    cached = _cached
-    now = time.monotonic()
-    if cached is not None and now - cached.checked_at < RULES_RECHECK_SECONDS:
-        return cached
-    key = _latest_version_key()
-    if key is None:
+def _load_rule_set() -> _RuleSet:
+    version = RuleSetVersion.objects.order_by("-number").first()
+    if version is None:
         from benteng.screening.reference_data import load_reference
 
         load_reference()
-        key = _latest_version_key()
-        if key is None:
+        version = RuleSetVersion.objects.order_by("-number").first()
+        if version is None:
             raise RuntimeError("Loading the default rules created no rule set version.")
-    if cached is not None and cached.key == key:
-        fresh = dataclasses.replace(cached, checked_at=now)
-    else:
-        version = RuleSetVersion.objects.get(pk=key[1])
-        fresh = _CachedRuleSet(
-            key=key,
-            version=version,
-            configs=tuple(rule_configs_from_snapshot(version.snapshot)),
-            moratorium=frozenset(version.snapshot.get("moratorium_countries", [])),
-            countries=frozenset(DestinationCountry.objects.values_list("code", flat=True)),
-            checked_at=now,
-        )
-    with _cache_lock:
-        _cached = fresh
-    return fresh
+    return _RuleSet(
+        version=version,
+        configs=tuple(rule_configs_from_snapshot(version.snapshot)),
+        moratorium=frozenset(version.snapshot.get("moratorium_countries", [])),
+        countries=frozenset(DestinationCountry.objects.values_list("code", flat=True)),
+    )
 
 
-def rules_cache_clear() -> None:
-    """Forget the rule set read (a new version was saved, or a test rolled back)."""
-    global _cached
-    with _cache_lock:
-        _cached = None
+_rule_set = ProcessCache(
+    "rule set",
+    _load_rule_set,
+    max_age=lambda: RULES_RECHECK_SECONDS,
+    stamp=_latest_version_key,
+)
 
 
 def destination_country_codes() -> frozenset[str]:
     """The ISO codes of every destination country (current rule set version)."""
-    return _current().countries
+    return _rule_set.get().countries
 
 
 def rules_current() -> tuple[RuleSetVersion, list[RuleConfig]]:
     """The latest rule set version and its rules; rebuilt only when a new version exists."""
-    current = _current()
+    current = _rule_set.get()
     return current.version, list(current.configs)
 
 
 def rules_and_moratorium_current() -> tuple[RuleSetVersion, list[RuleConfig], set[str]]:
     """``rules_current()`` and ``destination_moratorium_codes()`` of the same version, with
     one freshness check for both."""
-    current = _current()
+    current = _rule_set.get()
     return current.version, list(current.configs), set(current.moratorium)
 
 
 def destination_moratorium_codes() -> set[str]:
     """ISO codes under the Kepmenaker 260/2015 domestic-work moratorium (current version)."""
-    return set(_current().moratorium)
+    return set(_rule_set.get().moratorium)
 
 
 # --- analysts' edits -----------------------------------------------------------------------

@@ -241,12 +241,12 @@ def test_the_client_read_with_a_token_is_the_same_as_the_orm_reads_it(
 def test_a_known_client_is_not_read_again_within_the_cache_time(
     client: Client, make_token: MakeToken, django_assert_num_queries, settings, monkeypatch
 ) -> None:
-    import benteng.api.auth as auth
+    import benteng.caches as caches
 
     settings.BENTENG_API_CLIENT_CACHE_SECONDS = 2
     issued = make_token()
     now = [1000.0]
-    monkeypatch.setattr(auth.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(caches.time, "monotonic", lambda: now[0])
     assert client.get("/api/v1/me", **bearer(issued.token)).status_code == 200
     # within the cache time: no query at all, even for a change this process did not see
     ApiClient.objects.filter(pk=issued.client.pk).update(scopes=[])
@@ -293,4 +293,4 @@ def test_unknown_tokens_are_not_kept(make_token: MakeToken, settings) -> None:
     for attempt in range(50):
         assert known_clients.get(issued.token + f"x{attempt}") is None
     assert known_clients.get(issued.token) is not None
-    assert not any(token.startswith(issued.token + "x") for token in known_clients._clients)
+    assert not any(token.startswith(issued.token + "x") for token in known_clients.kept_keys())

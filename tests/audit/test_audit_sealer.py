@@ -9,32 +9,43 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from benteng.audit import sealer as sealer_module
-from benteng.audit import services
 from benteng.audit.models import AuditChainHead, AuditEntry
-from benteng.audit.sealer import Sealer, sealer
+from benteng.audit.sealer import (
+    NO_DELAY_INTERVAL,
+    SealerRun,
+    seal_interval,
+    seal_until_stopped,
+)
 from benteng.audit.services import (
     UNSEALED_GRACE,
     Actor,
     AuditItem,
+    SealReport,
     audit_chain_verify,
     audit_record,
     audit_record_many,
     audit_seal,
+    audit_seal_pending,
 )
 
 DELAY = 0.1
+ROOT = Path(__file__).resolve().parents[2]
 TABLE = AuditEntry._meta.db_table
 
 
@@ -45,12 +56,30 @@ def delayed(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def own_sealer():  # type: ignore[no-untyped-def]
-    """The process's sealer thread, stopped afterwards: its connection must not outlive the
+def running_sealer():  # type: ignore[no-untyped-def]
+    """The sealer's loop on a thread of this process (the sealer process runs the same loop:
+    tested as a process below); stopped afterwards, so its connection does not outlive the
     test (the test database is emptied, then dropped)."""
-    sealer.stop()
-    yield sealer
-    sealer.stop()
+    started: list[tuple[threading.Thread, threading.Event]] = []
+    runs: list[SealerRun] = []
+
+    def start(
+        interval: float = DELAY, seal: Callable[[], SealReport] = audit_seal_pending
+    ) -> threading.Event:
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=lambda: runs.append(
+                seal_until_stopped(stop, interval=lambda: interval, seal=seal)
+            )
+        )
+        thread.start()
+        started.append((thread, stop))
+        return stop
+
+    yield start, runs
+    for thread, stop in started:
+        stop.set()
+        thread.join(10)
 
 
 def _write(label: str, count: int = 1) -> list[AuditEntry]:
@@ -77,9 +106,10 @@ def _unsealed(ids: list[int]) -> bool:
 
 
 def _read(query: Callable[[], Any]) -> Any:
-    """A read while the sealer thread may be writing. SQLite's in-memory test database is
-    shared between connections with table locks, so a read can fail with "database table is
-    locked" (a file database in WAL mode, as outside the tests, never blocks readers)."""
+    """A read while the sealer's loop (on a thread here) may be writing. SQLite's in-memory
+    test database is shared between connections with table locks, so a read can fail with
+    "database table is locked" (a file database in WAL mode, as outside the tests, never
+    blocks readers)."""
     for _attempt in range(100):
         try:
             return query()
@@ -275,26 +305,65 @@ def test_the_admin_lists_entries_not_yet_sealed(delayed, personas):
     assert "belum-disegel" in response.content.decode()
 
 
-# --- the sealer thread ----------------------------------------------------------------------
+# --- the sealer's loop -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_with_a_delay_the_writer_leaves_nothing_to_run_after_its_commit(
+    delayed, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks() as callbacks:
+        entry = audit_record(actor=Actor(user_id=None, label="a"), action="login")
+    # then: no thread woken, no callback: the sealer process takes the entry
+    assert callbacks == []
+    assert AuditEntry.objects.filter(pk=entry.pk, sequence__isnull=True).exists()
+    assert audit_seal() == 1
+
+
+def test_the_sealer_looks_every_delay_or_for_leftovers_without_one(settings):
+    settings.AUDIT_SEAL_DELAY = 0.5
+    assert seal_interval() == 0.5
+    settings.AUDIT_SEAL_DELAY = 0
+    assert seal_interval() == NO_DELAY_INTERVAL
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sealer_thread_seals_entries_a_moment_after_their_commit(delayed, own_sealer):
+def test_the_sealer_seals_entries_written_while_it_runs(delayed, running_sealer):
     # given
+    start, runs = running_sealer
+    stop = start()
+    # when
     with transaction.atomic():
         written = _write("a", 3)
-        assert not own_sealer.running  # woken by the commit, not before
-    # when
-    took = _wait_until_sealed([entry.pk for entry in written], seconds=20 * DELAY)
     # then
-    assert own_sealer.running
-    assert took >= DELAY * 0.5
-    own_sealer.stop()
+    _wait_until_sealed([entry.pk for entry in written], seconds=50 * DELAY)
+    stop.set()
+    _wait_for(lambda: bool(runs))
+    assert runs[0].sealed == 3
+    assert runs[0].failures == 0
     assert audit_chain_verify() == (3, None)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sealer_thread_coalesces_the_writes_of_many_threads(delayed, own_sealer):
+def test_a_stopped_sealer_seals_what_waits_once_more(delayed, running_sealer):
+    # given: a sealer that looks only once a minute, past its first look
+    (first,) = _write("pertama")
+    start, runs = running_sealer
+    stop = start(interval=60)
+    _wait_until_sealed([first.pk], seconds=10)
+    (last,) = _write("terakhir")
+    # when
+    stop.set()
+    _wait_for(lambda: bool(runs))
+    # then
+    assert not _unsealed([last.pk])
+    assert (runs[0].rounds, runs[0].sealed) == (2, 2)
+    assert audit_chain_verify() == (2, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sealer_takes_the_writes_of_many_threads(delayed, running_sealer):
     # given: writers on their own connections, each committing its own entries
     if connection.vendor == "sqlite":
         pytest.skip(
@@ -302,6 +371,8 @@ def test_the_sealer_thread_coalesces_the_writes_of_many_threads(delayed, own_sea
             "so concurrent writers fail with 'database table is locked'; on SQLite writers "
             "are serialised anyway and the default delay there is 0"
         )
+    start, _runs = running_sealer
+    start()
     ids: list[int] = []
     errors: list[BaseException] = []
 
@@ -329,8 +400,8 @@ def test_the_sealer_thread_coalesces_the_writes_of_many_threads(delayed, own_sea
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_entry_committed_late_is_sealed_in_the_next_batch_on_postgresql(settings, own_sealer):
-    settings.AUDIT_SEAL_DELAY = 60  # the seals below are this test's own, not the thread's
+def test_an_entry_committed_late_is_sealed_in_the_next_batch_on_postgresql(settings):
+    settings.AUDIT_SEAL_DELAY = 60
     if connection.vendor == "sqlite":
         pytest.skip(
             "on SQLite a write transaction excludes every other writer until it commits, so "
@@ -367,101 +438,116 @@ def test_an_entry_committed_late_is_sealed_in_the_next_batch_on_postgresql(setti
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_seal_loses_no_write_and_is_tried_again(delayed, own_sealer, monkeypatch, caplog):
+def test_a_failing_seal_loses_no_write_and_is_tried_again(delayed, running_sealer, caplog):
     # given: the database refuses the first seal
     attempts: list[int] = []
-    real = services.audit_seal_pending
 
-    def failing_once() -> Any:
+    def failing_once() -> SealReport:
         attempts.append(1)
         if len(attempts) == 1:
             raise RuntimeError("database unavailable")
-        return real()
+        return audit_seal_pending()
 
-    monkeypatch.setattr(services, "audit_seal_pending", failing_once)
-    monkeypatch.setattr(sealer_module, "RETRY_SECONDS", 0.1)
     caplog.set_level(logging.ERROR, logger="benteng.audit.sealer")
-    # when
     with transaction.atomic():
         (entry,) = _write("a")
-    # then: the write is committed; the failure is logged; the next round seals it
-    assert _read(AuditEntry.objects.filter(pk=entry.pk).exists)
-    _wait_until_sealed([entry.pk], seconds=5)
-    own_sealer.stop()
+    start, runs = running_sealer
+    # when
+    stop = start(seal=failing_once)
+    # then: the write is kept; the failure is logged; the next round seals it
+    _wait_until_sealed([entry.pk], seconds=50 * DELAY)
+    stop.set()
+    _wait_for(lambda: bool(runs))
     assert len(attempts) >= 2
+    assert runs[0].failures == 1
     assert "sealing failed" in caplog.text
     assert audit_chain_verify() == (1, None)
 
 
-@pytest.mark.django_db
-def test_a_sealer_that_cannot_be_woken_does_not_break_the_request(
-    delayed, monkeypatch, caplog, django_capture_on_commit_callbacks
-):
-    def broken() -> None:
-        raise RuntimeError("cannot start a thread")
-
-    monkeypatch.setattr(sealer, "wake", broken)
-    # when
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        entry = audit_record(actor=Actor(user_id=None, label="a"), action="login")
-    # then
-    assert len(callbacks) == 1
-    assert AuditEntry.objects.filter(pk=entry.pk, sequence__isnull=True).exists()
-    assert "could not be woken" in caplog.text
-    assert audit_seal() == 1
-
-
-def test_a_forked_process_starts_its_own_sealer_thread():
-    # given: a sealer running in this process
-    rounds = threading.Event()
-    own = Sealer(seal_round=rounds.set, delay=lambda: 0.0)
-    own.wake()
-    assert rounds.wait(5)
-    assert own.running
-    rounds.clear()
-    # when: the process forks (as gunicorn's master does), the child wakes its sealer
-    child = os.fork()
-    if child == 0:  # pragma: no cover - the child process
-        status = 1
-        try:
-            inherited = own.running
-            own.wake()
-            if not inherited and rounds.wait(5) and own.running:
-                status = 0
-        finally:
-            os._exit(status)
-    _pid, status = os.waitpid(child, 0)
-    own.stop()
-    # then: the parent's thread did not exist there; the child started and ran its own
-    assert os.waitstatus_to_exitcode(status) == 0
-
-
-def test_a_process_ending_normally_seals_what_it_wrote_since_the_last_round():
-    # given: entries written, the thread still waiting out its delay
-    rounds: list[str] = []
-    own = Sealer(
-        seal_round=lambda: rounds.append(threading.current_thread().name), delay=lambda: 60
-    )
-    own.wake()
-    time.sleep(0.05)
-    # when: the interpreter exits (atexit)
-    own.seal_at_exit()
-    # then: sealed on the exiting thread, once
-    assert rounds == [threading.current_thread().name]
-    own.stop()
-    own.seal_at_exit()  # stopped: nothing more
-    assert len(rounds) == 1
-
-
-def test_nothing_is_sealed_at_exit_when_the_last_round_covered_every_write():
-    done = threading.Event()
-    own = Sealer(seal_round=done.set, delay=lambda: 0.0)
-    own.wake()
-    assert done.wait(5)
-    deadline = time.monotonic() + 5
-    while own._covered < 1 and time.monotonic() < deadline:  # the round is being counted
+def _wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not done within {seconds} s")
         time.sleep(0.01)
-    done.clear()
-    own.seal_at_exit()
-    assert not done.is_set()
-    own.stop()
+
+
+# --- the sealer process -------------------------------------------------------------------
+
+
+def _start_sealer_process(delay: float) -> subprocess.Popen[str]:
+    """``manage.py audit_seal --forever`` on the test database, as a deployment starts it."""
+    database = connection.settings_dict
+    url = (
+        f"postgres://{quote(database['USER'] or '')}:{quote(database['PASSWORD'] or '')}"
+        f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    environment = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "sealer-process-test",
+        "BENTENG_AUDIT_SEAL_DELAY": str(delay),
+        "DEBUG": "",
+    }
+    process = subprocess.Popen(  # noqa: S603 - this interpreter and the project's manage.py
+        [sys.executable, str(ROOT / "manage.py"), "audit_seal", "--forever"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    started = process.stdout.readline()
+    assert started.startswith("Audit sealer started"), started + process.stderr.read()
+    return process
+
+
+def _stop(process: subprocess.Popen[str], signum: int) -> tuple[int, str, str]:
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=30)
+    return process.returncode, out, err
+
+
+@pytest.fixture
+def postgresql_only():  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "another process cannot open SQLite's in-memory test database; on SQLite the "
+            "writers seal in their own transaction (delay 0) anyway"
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sealer_process_seals_entries_and_stops_on_sigterm(delayed, postgresql_only):
+    # given
+    process = _start_sealer_process(delay=DELAY)
+    try:
+        # when
+        written = _write("a", 3) + _write("b", 2)
+        # then
+        _wait_until_sealed([entry.pk for entry in written], seconds=30)
+    finally:
+        code, out, err = _stop(process, signal.SIGTERM)
+    assert code == 0, err
+    assert "Audit sealer stopped: 5 entries sealed" in out
+    assert "(0 failed)" in out
+    assert audit_chain_verify() == (5, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sealer_process_seals_what_waits_when_interrupted(delayed, postgresql_only):
+    # given: a process that looks only once a minute, past its first look
+    (first,) = _write("pertama")
+    process = _start_sealer_process(delay=60)
+    try:
+        _wait_until_sealed([first.pk], seconds=30)
+        (last,) = _write("terakhir")
+    finally:
+        # when: Ctrl-C
+        code, out, err = _stop(process, signal.SIGINT)
+    # then: sealed on the way out
+    assert code == 0, err
+    assert "Audit sealer stopped: 2 entries sealed in 2 rounds (0 failed)." in out
+    assert not _unsealed([last.pk])
+    assert audit_chain_verify() == (2, None)

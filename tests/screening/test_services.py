@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from benteng.access.policy import NotVisible
 from benteng.audit.models import AuditEntry
-from benteng.audit.sealer import sealer
 from benteng.audit.services import audit_chain_verify, audit_seal
 from benteng.screening import services
 from benteng.screening.index import screening_index_reset
@@ -556,14 +555,11 @@ def test_departure_needs_a_passport_number_and_a_name(reference_data) -> None:  
 
 
 @pytest.fixture(params=[0, 0.1], ids=["sealed-in-transaction", "sealed-after"])
-def seal_delay(request, settings, monkeypatch):  # type: ignore[no-untyped-def]
+def seal_delay(request, settings):  # type: ignore[no-untyped-def]
     """Both ways of writing a screening's audit entries: sealed in the writing transaction
     (delay 0, SQLite's default) and unsealed, sealed after the commit (PostgreSQL's default:
     there the record, the result and the entries are one statement)."""
     settings.AUDIT_SEAL_DELAY = request.param
-    # The sealer thread is not started: the test seals itself (a second thread would share
-    # SQLite's in-memory test database, and would outlive the test's connection).
-    monkeypatch.setattr(sealer, "wake", lambda: None)
     return request.param
 
 
@@ -602,15 +598,13 @@ def test_the_write_and_the_reads_are_audited(personas, screen, seal_delay) -> No
 
 
 def test_on_postgresql_one_statement_writes_the_record_the_result_and_the_audit_entries(
-    personas, screen, settings, monkeypatch
+    personas, screen, settings
 ) -> None:  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement write is PostgreSQL's (a data-modifying WITH)")
     police_entry(personas.analis_polri)
     screen(personas.petugas_imigrasi)
     settings.AUDIT_SEAL_DELAY = 0.1
-    woken = []
-    monkeypatch.setattr(sealer, "wake", lambda: woken.append(True))
     before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     executed: list[str] = []
 
@@ -637,7 +631,6 @@ def test_on_postgresql_one_statement_writes_the_record_the_result_and_the_audit_
         ("read", None),
         ("read", None),
     ]
-    assert woken == [True]  # the sealer seals them a moment later
     # and a departure check the same way: its record, result and entries in one statement
     executed.clear()
     data = DepartureInput.from_raw(
@@ -666,13 +659,12 @@ def test_on_postgresql_one_statement_writes_the_record_the_result_and_the_audit_
 
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_repeated_key_outside_a_transaction_returns_the_first_result(
-    personas, settings, monkeypatch
+    personas, settings
 ) -> None:  # type: ignore[no-untyped-def]
     # A request runs in autocommit: the one statement alone, refused by the unique key.
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement write is PostgreSQL's")
     settings.AUDIT_SEAL_DELAY = 0.1
-    monkeypatch.setattr(sealer, "wake", lambda: None)
     viewer = viewer_of(personas.petugas_imigrasi)
     data = ApplicationInput.from_raw(applicant())
     assert not connection.in_atomic_block

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import signal
+import threading
+from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
+from benteng.audit.sealer import seal_interval, seal_until_stopped
 from benteng.audit.services import SealReport, audit_seal_pending
 
 
@@ -19,9 +23,33 @@ def describe(report: SealReport) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Seal every audit entry still waiting into the hash chain (entries of a process that "
-        "stopped between its commit and its seal; the web processes seal their own)."
+        "Seal every audit entry still waiting into the hash chain. With --forever: the audit "
+        "sealer process, sealing what waits every BENTENG_AUDIT_SEAL_DELAY seconds until "
+        "SIGTERM or SIGINT (docs/audit-trail.md)."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--forever",
+            action="store_true",
+            help="Run as the sealer process; stops cleanly, sealing what waits, on SIGTERM/SIGINT.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(describe(audit_seal_pending()))
+        if not options["forever"]:
+            self.stdout.write(describe(audit_seal_pending()))
+            return
+        stop = threading.Event()
+
+        def request_stop(_signum: int, _frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        self.stdout.write(f"Audit sealer started: sealing every {seal_interval():g} s.")
+        self.stdout.flush()
+        run = seal_until_stopped(stop)
+        self.stdout.write(
+            f"Audit sealer stopped: {run.sealed} entries sealed in {run.rounds} rounds "
+            f"({run.failures} failed)."
+        )
