@@ -65,16 +65,21 @@ from benteng.core.compare import (
     DEFAULT_PARAMETERS,
     NAME_GOOD_SIMILARITY,
     NAME_STRONG_SIMILARITY,
+    NAME_UNRELATED_SIMILARITY,
     NAME_WEAK_SIMILARITY,
+    NIK_SERIAL_START,
     PLACE_SIMILAR_RATIO,
+    TERM_FREQUENCY_POPULATION,
     Comparison,
     ComparisonParameters,
     Level,
     PreparedIdentity,
     compare_prepared,
+    exact_name_weight,
     name_matches,
     prepare_identity,
     score_to_match_weight,
+    year_is_mistyped,
 )
 from benteng.core.names import PARENT_MARKER, ParsedName, parse_name, phonetic_tokens
 from benteng.core.records import IdentityRecord
@@ -141,6 +146,15 @@ _NIK_HEAD_TAG = int(KeyKind.NIK_HEAD) << _KIND_SHIFT
 _NIK_HEAD_LENGTH = 12
 
 
+def _name_frequency_key(normalized_name: str) -> str:
+    """The name a term frequency is counted for: the own name parts in sorted order (a
+    parent's name after the marker left out), as the name key compares them."""
+    tokens = normalized_name.split()
+    if PARENT_MARKER in tokens:
+        tokens = tokens[: tokens.index(PARENT_MARKER)]
+    return " ".join(sorted(tokens))
+
+
 def _text_hash(text: str) -> int:
     """A stable 64-bit hash of a text (the same in every process, unlike ``hash``)."""
     data = text.encode("utf-8")
@@ -184,9 +198,9 @@ class _BoundWeights:
 
     base: float
     name_best: float
-    birth_date: tuple[float, ...]  # -, exact, swapped day/month, typo, year only, different
+    birth_date: tuple[float, ...]  # -, exact, swapped, typo, year only, different, year typo
     sex: tuple[float, ...]  # -, exact, different
-    nik: tuple[float, ...]  # -, exact, one character off, different
+    nik: tuple[float, ...]  # -, exact, one character off, different, serial only
     nik_birth_date: tuple[float, ...]  # -, agrees, differs
     birth_place: tuple[float, ...]  # -, exact, similar, different
     passport: tuple[float, ...]  # -, exact, one character off, different
@@ -214,9 +228,10 @@ class _BoundWeights:
             Level.TYPO,
             Level.YEAR_ONLY,
             different,
+            Level.YEAR_TYPO,
         )
         sex = levels("sex_matches", exact, different)
-        nik = levels("nik_matches", exact, one_off, different)
+        nik = levels("nik_matches", exact, one_off, different, Level.SERIAL_ONLY)
         nik_birth_date = levels(
             "nik_matches_birth_date", Level.NIK_BIRTH_DATE_AGREES, Level.NIK_BIRTH_DATE_DIFFERS
         )
@@ -346,11 +361,20 @@ class ScreeningIndex:
         self._alive: Int8Array = np.zeros(0, dtype=np.int8)
         self._size = 0
         self._slot_by_id: dict[str, int] = {}
+        # How many alive entries carry each name (term frequencies, see name_share).
+        self._name_counts: dict[str, int] = {}
         self._postings = _Postings.empty()
         self._name_weights = np.array(
             [
                 parameters.weight("name_matches", level)
-                for level in (Level.DIFFERENT, Level.WEAK, Level.GOOD, Level.STRONG, Level.EXACT)
+                for level in (
+                    Level.UNRELATED,
+                    Level.DIFFERENT,
+                    Level.WEAK,
+                    Level.GOOD,
+                    Level.STRONG,
+                    Level.EXACT,
+                )
             ]
         )
         self._bound_weights = _BoundWeights.of(parameters)
@@ -423,6 +447,23 @@ class ScreeningIndex:
             for number in date_numbers:
                 append(_BIRTH_DATE_TAG | number)
         return keys
+
+    # -- name frequencies -------------------------------------------------------------------
+
+    def _count_name(self, normalized_name: str, change: int) -> None:
+        key = _name_frequency_key(normalized_name)
+        count = self._name_counts.get(key, 0) + change
+        if count > 0:
+            self._name_counts[key] = count
+        else:
+            self._name_counts.pop(key, None)
+
+    def name_share(self, normalized_name: str) -> float:
+        """The share of the list's entries that carry this name (at least one entry), out of
+        the entries or ``TERM_FREQUENCY_POPULATION``, whichever is more: how much an
+        identical name says depends on how common that name is in this very list."""
+        count = max(self._name_counts.get(_name_frequency_key(normalized_name), 0), 1)
+        return count / max(len(self._slot_by_id), TERM_FREQUENCY_POPULATION)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -537,6 +578,7 @@ class ScreeningIndex:
             nik_sexes.append(nik_sex)
             niks.append(nik)
             phones.append(phone)
+            self._count_name(prepared.normalized_name, 1)
             entry_keys = self._keys(prepared, query=False)
             keys.extend(entry_keys)
             slots.extend([slot] * len(entry_keys))
@@ -563,6 +605,7 @@ class ScreeningIndex:
     def _insert(self, record: IdentityRecord | PreparedIdentity) -> int:
         prepared = record if isinstance(record, PreparedIdentity) else prepare_identity(record)
         slot = self._store(prepared)
+        self._count_name(prepared.normalized_name, 1)
         postings = self._postings
         for key in self._keys(prepared, query=False):
             if key in postings.too_common:
@@ -590,12 +633,14 @@ class ScreeningIndex:
             new_slot = self._insert(record)
             self._slot_by_id[record.id] = new_slot
             self._alive[old_slot] = 0
+            self._count_name(self._names[old_slot], -1)
 
     def remove(self, entry_id: str) -> None:
         """Remove an entry; raises ``KeyError`` if it is not in the index."""
         with self._write_lock:
             slot = self._slot_by_id.pop(entry_id)
             self._alive[slot] = 0
+            self._count_name(self._names[slot], -1)
 
     def compact(self) -> None:
         """Fold added, changed and removed entries into the posting arrays.
@@ -737,7 +782,15 @@ class ScreeningIndex:
                     weight(feature, Level.SWAPPED_DAY_MONTH),
                     weight(feature, Level.YEAR_ONLY),
                     weight(feature, Level.DIFFERENT),
+                    weight(feature, Level.YEAR_TYPO),
                 ]
+            )
+            years = dates // 10000
+            year = query_date.year
+            year_mistyped = (dates % 10000 == number % 10000) & (
+                (np.abs(years - year) == 1)
+                | (years // 10 == year // 10)
+                | ((years % 10 == year % 10) & (years // 100 == year // 100))
             )
             categories = np.where(
                 dates == 0,
@@ -746,7 +799,9 @@ class ScreeningIndex:
                     dates == number,
                     1,
                     np.where(
-                        dates == swapped, 2, np.where(dates // 10000 == query_date.year, 3, 4)
+                        dates == swapped,
+                        2,
+                        np.where(year_mistyped, 5, np.where(years == year, 3, 4)),
                     ),
                 ),
             )
@@ -849,6 +904,10 @@ class ScreeningIndex:
                     level = 1
                 elif birth == swapped:
                     level = 2
+                elif birth % 10000 == query_birth % 10000 and year_is_mistyped(
+                    birth // 10000, query_year
+                ):
+                    level = 6
                 elif osa(query_birth_text, f"{birth:08d}", score_cutoff=1) <= 1:
                     level = 3  # YYYYMMDD one digit apart
                 else:
@@ -861,6 +920,11 @@ class ScreeningIndex:
                     text = f"{nik:016d}"
                     if text == query_nik:
                         bound += weights.nik[1]
+                    elif (
+                        len(query_nik) == len(text) > NIK_SERIAL_START
+                        and query_nik[:NIK_SERIAL_START] == text[:NIK_SERIAL_START]
+                    ):
+                        bound += weights.nik[4]
                     else:
                         one_off = osa(query_nik, text, score_cutoff=1) <= 1
                         bound += weights.nik[2 if one_off else 3]
@@ -953,27 +1017,43 @@ class ScreeningIndex:
         if self.bound_pruning and minimum_weight > -np.inf:
             # Only candidates that can reach the threshold are compared in full.
             bounds = self._weight_bounds(prepared, slots)
+            # A rare name weighs more than the bound's best fixed name weight.
+            gap = max(
+                exact_name_weight(self.parameters, self.name_share(prepared.normalized_name))
+                - self._bound_weights.name_best,
+                0.0,
+            )
             reachable = [
                 (slot, bound)
                 for slot, bound in zip(compared, bounds, strict=True)
-                if bound >= least
+                if bound + gap >= least
             ]
             compared = [slot for slot, _bound in reachable]
             bounds = [bound for _slot, bound in reachable]
         scored: dict[str, Candidate] = {}
         parameters = self.parameters
         name_weights = parameters.level_weights
-        name_best = self._bound_weights.name_best
+        name_share = self.name_share(prepared.normalized_name)
+        exact_weight = exact_name_weight(parameters, name_share)
+        # The bound counted the name at the best fixed weight; a rare name weighs more.
+        name_best = max(self._bound_weights.name_best, exact_weight)
+        bound_gap = name_best - self._bound_weights.name_best
         for position, entry in enumerate(self._prepared_entries(compared)):
             if bounds is not None:
                 # The names are all the bound left out: with the name's own weight in place
                 # of the best, it is the full weight, and the rest of the comparison (the
                 # other features again, the explanation) is only worth it at the threshold.
                 name_level, _similarity = name_matches(prepared, entry)
-                name_weight = name_weights.get(("name_matches", name_level), 0.0)
-                if bounds[position] - name_best + name_weight < least:
+                name_weight = (
+                    exact_weight
+                    if name_level is Level.EXACT
+                    else name_weights.get(("name_matches", name_level), 0.0)
+                )
+                if bounds[position] + bound_gap - name_best + name_weight < least:
                     continue
-            comparison = compare_prepared(prepared, entry, parameters=parameters)
+            comparison = compare_prepared(
+                prepared, entry, parameters=parameters, name_share=name_share
+            )
             if comparison.match_weight < minimum_weight:
                 continue
             earlier = scored.get(entry.id)
@@ -1072,6 +1152,8 @@ class ScreeningIndex:
         alive_slots = np.flatnonzero(index._alive == 1).tolist()
         ids = index._ids
         index._slot_by_id = {ids[slot]: slot for slot in alive_slots}
+        for slot in alive_slots:
+            index._count_name(index._names[slot], 1)
         return index
 
 
@@ -1080,6 +1162,7 @@ _BOUND_TOLERANCE = 1e-9
 # Name levels by token-sort similarity (0-100), the cuts of compare.name_matches.
 _NAME_LEVEL_CUTS = np.array(
     [
+        NAME_UNRELATED_SIMILARITY * 100 - 0.001,
         NAME_WEAK_SIMILARITY * 100 - 0.001,
         NAME_GOOD_SIMILARITY * 100 - 0.001,
         NAME_STRONG_SIMILARITY * 100 - 0.001,
