@@ -64,8 +64,8 @@ __all__ = [
     "compare_identities",
     "compare_prepared",
     "estimate_parameters",
-    "exact_name_weight",
     "feature_levels",
+    "frequent_name_weight",
     "match_weight_to_score",
     "name_matches",
     "nik_matches",
@@ -84,6 +84,7 @@ class Level(StrEnum):
     EXACT = "exact"
     STRONG = "strong"
     GOOD = "good"
+    CONTAINED = "contained"
     WEAK = "weak"
     SWAPPED_DAY_MONTH = "swapped_day_month"
     YEAR_TYPO = "year_typo"
@@ -258,6 +259,8 @@ def name_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
     if a.name_key == b.name_key and same_parents:
         return Level.EXACT, 1.0
     similarity = _parsed_name_similarity(a, b)
+    if single_name_contained(a.parsed_name.tokens, b.parsed_name.tokens):
+        return Level.CONTAINED, similarity
     if similarity >= NAME_STRONG_SIMILARITY:
         return Level.STRONG, similarity
     if similarity >= NAME_GOOD_SIMILARITY:
@@ -267,6 +270,16 @@ def name_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
     if similarity >= NAME_UNRELATED_SIMILARITY:
         return Level.DIFFERENT, similarity
     return Level.UNRELATED, similarity
+
+
+def single_name_contained(tokens_a: Sequence[str], tokens_b: Sequence[str]) -> bool:
+    """One side gives a single name (a mononym, common in Java and Banten) that is one of
+    the parts of the other side's fuller name."""
+    if len(tokens_a) == 1 and len(tokens_b) > 1:
+        return tokens_a[0] in tokens_b
+    if len(tokens_b) == 1 and len(tokens_a) > 1:
+        return tokens_b[0] in tokens_a
+    return False
 
 
 def _dates_differ_by_one_digit(a: date, b: date) -> bool:
@@ -463,6 +476,10 @@ _LEVEL_WORDS: Mapping[Level, tuple[str, str]] = {
     Level.EXACT: ("sama", "same"),
     Level.STRONG: ("sangat mirip", "very similar"),
     Level.GOOD: ("mirip", "similar"),
+    Level.CONTAINED: (
+        "tunggal tercantum dalam nama lengkap yang lain",
+        "given as one name that is part of the other's full name",
+    ),
     Level.WEAK: ("agak mirip", "somewhat similar"),
     Level.SWAPPED_DAY_MONTH: (
         "sama dengan hari dan bulan tertukar",
@@ -599,6 +616,7 @@ DEFAULT_PARAMETERS = ComparisonParameters(
             exact=(0.594, 1.43e-4),
             strong=(0.176, 4.30e-5),
             good=(0.202, 9.55e-4),
+            contained=(0.03, 2e-3),
             weak=(0.0178, 1.61e-3),
             different=(0.00765, 6.67e-3),
             unrelated=(0.00245, 0.991),
@@ -750,12 +768,18 @@ def feature_levels(a: PreparedIdentity, b: PreparedIdentity) -> list[FeatureOutc
 TERM_FREQUENCY_POPULATION = 1_000_000
 
 
-def exact_name_weight(parameters: ComparisonParameters, name_share: float) -> float:
-    """The bits of an identical name held by ``name_share`` of the list's entries (the
-    term-frequency adjustment of Fellegi-Sunter, as in Splink: ``u`` of "same name" is how
-    often a random entry carries this very name, not the average over all names)."""
-    level = parameters.levels["name_matches"][Level.EXACT]
-    return math.log2(level.m / name_share)
+# The name levels whose weight follows the frequency of the name in the list.
+FREQUENCY_WEIGHED_NAME_LEVELS = frozenset({Level.EXACT, Level.CONTAINED})
+
+
+def frequent_name_weight(
+    parameters: ComparisonParameters, level: Level, name_share: float
+) -> float:
+    """The bits of a name agreement (identical, or a single name contained in a fuller one)
+    that ``name_share`` of the list's entries would show: the term-frequency adjustment of
+    Fellegi-Sunter, as in Splink. ``u`` is how often a random entry agrees with this very
+    name, not the average over all names."""
+    return math.log2(parameters.levels["name_matches"][level].m / name_share)
 
 
 def compare_prepared(
@@ -767,9 +791,10 @@ def compare_prepared(
 ) -> Comparison:
     """Compare two prepared records (see :func:`prepare_identity`).
 
-    ``name_share``, when given, is the share of the list's entries whose name is ``a``'s
-    name (see :meth:`benteng.core.index.ScreeningIndex.name_share`): an identical name then
-    weighs :func:`exact_name_weight` instead of the average weight of an identical name.
+    ``name_share``, when given, is the share of the list's entries whose name agrees with
+    ``a``'s at the level the names show (see :meth:`benteng.core.index.ScreeningIndex.
+    name_share`): an identical or contained name then weighs :func:`frequent_name_weight`
+    instead of the average weight of that level.
     """
     results: list[FeatureResult] = []
     total = parameters.prior_match_weight
@@ -777,8 +802,12 @@ def compare_prepared(
     for feature, feature_name in _NAMED_FEATURES:
         level, similarity = feature(a, b)
         weight = weights.get((feature_name, level), 0.0)
-        if name_share is not None and level is Level.EXACT and feature is name_matches:
-            weight = exact_name_weight(parameters, name_share)
+        if (
+            name_share is not None
+            and level in FREQUENCY_WEIGHED_NAME_LEVELS
+            and feature is name_matches
+        ):
+            weight = frequent_name_weight(parameters, level, name_share)
         total += weight
         results.append(FeatureResult(feature_name, level, weight, similarity))
     return Comparison(
@@ -821,6 +850,7 @@ LEVEL_ORDER: Mapping[str, tuple[Level, ...]] = {
         Level.EXACT,
         Level.STRONG,
         Level.GOOD,
+        Level.CONTAINED,
         Level.WEAK,
         Level.DIFFERENT,
         Level.UNRELATED,

@@ -75,7 +75,7 @@ from benteng.core.compare import (
     Level,
     PreparedIdentity,
     compare_prepared,
-    exact_name_weight,
+    frequent_name_weight,
     name_matches,
     prepare_identity,
     score_to_match_weight,
@@ -146,13 +146,13 @@ _NIK_HEAD_TAG = int(KeyKind.NIK_HEAD) << _KIND_SHIFT
 _NIK_HEAD_LENGTH = 12
 
 
-def _name_frequency_key(normalized_name: str) -> str:
-    """The name a term frequency is counted for: the own name parts in sorted order (a
-    parent's name after the marker left out), as the name key compares them."""
+def _own_name_parts(normalized_name: str) -> list[str]:
+    """The name parts term frequencies are counted for: the person's own (a parent's name
+    after the marker left out), as the name key compares them."""
     tokens = normalized_name.split()
     if PARENT_MARKER in tokens:
         tokens = tokens[: tokens.index(PARENT_MARKER)]
-    return " ".join(sorted(tokens))
+    return tokens
 
 
 def _text_hash(text: str) -> int:
@@ -361,8 +361,10 @@ class ScreeningIndex:
         self._alive: Int8Array = np.zeros(0, dtype=np.int8)
         self._size = 0
         self._slot_by_id: dict[str, int] = {}
-        # How many alive entries carry each name (term frequencies, see name_share).
+        # How many alive entries carry each name, and each name part (term frequencies, see
+        # name_share and name_part_share).
         self._name_counts: dict[str, int] = {}
+        self._name_part_counts: dict[str, int] = {}
         self._postings = _Postings.empty()
         self._name_weights = np.array(
             [
@@ -451,19 +453,44 @@ class ScreeningIndex:
     # -- name frequencies -------------------------------------------------------------------
 
     def _count_name(self, normalized_name: str, change: int) -> None:
-        key = _name_frequency_key(normalized_name)
-        count = self._name_counts.get(key, 0) + change
-        if count > 0:
-            self._name_counts[key] = count
-        else:
-            self._name_counts.pop(key, None)
+        tokens = _own_name_parts(normalized_name)
+        for counts, key in (
+            (self._name_counts, " ".join(sorted(tokens))),
+            *((self._name_part_counts, token) for token in set(tokens)),
+        ):
+            count = counts.get(key, 0) + change
+            if count > 0:
+                counts[key] = count
+            else:
+                counts.pop(key, None)
+
+    def _share(self, count: int) -> float:
+        return max(count, 1) / max(len(self._slot_by_id), TERM_FREQUENCY_POPULATION)
 
     def name_share(self, normalized_name: str) -> float:
         """The share of the list's entries that carry this name (at least one entry), out of
         the entries or ``TERM_FREQUENCY_POPULATION``, whichever is more: how much an
         identical name says depends on how common that name is in this very list."""
-        count = max(self._name_counts.get(_name_frequency_key(normalized_name), 0), 1)
-        return count / max(len(self._slot_by_id), TERM_FREQUENCY_POPULATION)
+        key = " ".join(sorted(_own_name_parts(normalized_name)))
+        return self._share(self._name_counts.get(key, 0))
+
+    def name_part_share(self, name_part: str) -> float:
+        """The share of the list's entries with this name part among theirs (as
+        :meth:`name_share`): what a single name found in a fuller one says."""
+        return self._share(self._name_part_counts.get(name_part, 0))
+
+    def _agreeing_share(
+        self, level: Level, query: PreparedIdentity, entry: PreparedIdentity
+    ) -> float | None:
+        """The share of entries that would agree with the query's name at ``level``."""
+        if level is Level.EXACT:
+            return self.name_share(query.normalized_name)
+        if level is Level.CONTAINED:
+            tokens = query.parsed_name.tokens
+            if len(tokens) == 1:  # the query's one name among the entry's parts
+                return self.name_part_share(tokens[0])
+            return self.name_share(entry.normalized_name)  # the entry's one name
+        return None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -969,6 +996,19 @@ class ScreeningIndex:
             bounds.append(bound)
         return bounds
 
+    def _name_bound_gap(self, prepared: PreparedIdentity) -> float:
+        """How much more than the best fixed name weight the query's name may weigh with the
+        list's frequencies: identical to a rare name, or a single name contained in a
+        fuller one (its share is at least one entry's)."""
+        parameters = self.parameters
+        best = max(
+            frequent_name_weight(
+                parameters, Level.EXACT, self.name_share(prepared.normalized_name)
+            ),
+            frequent_name_weight(parameters, Level.CONTAINED, self._share(1)),
+        )
+        return max(best - self._bound_weights.name_best, 0.0)
+
     def search(
         self,
         query: IdentityRecord | PreparedIdentity,
@@ -1014,40 +1054,33 @@ class ScreeningIndex:
         # The bound of each candidate compared, when pruning by it.
         bounds: list[float] | None = None
         least = minimum_weight - _BOUND_TOLERANCE  # the bound's sum is added in another order
+        bound_gap = self._name_bound_gap(prepared)
         if self.bound_pruning and minimum_weight > -np.inf:
             # Only candidates that can reach the threshold are compared in full.
             bounds = self._weight_bounds(prepared, slots)
-            # A rare name weighs more than the bound's best fixed name weight.
-            gap = max(
-                exact_name_weight(self.parameters, self.name_share(prepared.normalized_name))
-                - self._bound_weights.name_best,
-                0.0,
-            )
             reachable = [
                 (slot, bound)
                 for slot, bound in zip(compared, bounds, strict=True)
-                if bound + gap >= least
+                if bound + bound_gap >= least
             ]
             compared = [slot for slot, _bound in reachable]
             bounds = [bound for _slot, bound in reachable]
         scored: dict[str, Candidate] = {}
         parameters = self.parameters
         name_weights = parameters.level_weights
-        name_share = self.name_share(prepared.normalized_name)
-        exact_weight = exact_name_weight(parameters, name_share)
         # The bound counted the name at the best fixed weight; a rare name weighs more.
-        name_best = max(self._bound_weights.name_best, exact_weight)
-        bound_gap = name_best - self._bound_weights.name_best
+        name_best = self._bound_weights.name_best + bound_gap
         for position, entry in enumerate(self._prepared_entries(compared)):
+            name_level, _similarity = name_matches(prepared, entry)
+            name_share = self._agreeing_share(name_level, prepared, entry)
             if bounds is not None:
                 # The names are all the bound left out: with the name's own weight in place
                 # of the best, it is the full weight, and the rest of the comparison (the
                 # other features again, the explanation) is only worth it at the threshold.
-                name_level, _similarity = name_matches(prepared, entry)
                 name_weight = (
-                    exact_weight
-                    if name_level is Level.EXACT
-                    else name_weights.get(("name_matches", name_level), 0.0)
+                    name_weights.get(("name_matches", name_level), 0.0)
+                    if name_share is None
+                    else frequent_name_weight(parameters, name_level, name_share)
                 )
                 if bounds[position] + bound_gap - name_best + name_weight < least:
                     continue

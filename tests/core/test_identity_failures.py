@@ -78,6 +78,21 @@ def _hit_ids(query: IdentityRecord) -> list[str]:
             [],
             id="namesake-with-another-birth-date-and-nik",
         ),
+        pytest.param(
+            IdentityRecord(id="q1", name="Halimah", birth_date=LISTED.birth_date, sex="P"),
+            ["w1"],
+            id="mononym-against-the-full-name",
+        ),
+        pytest.param(
+            IdentityRecord(id="q1", name="Halimah", birth_date=datetime.date(1971, 8, 30)),
+            [],
+            id="mononym-with-another-birth-date",
+        ),
+        pytest.param(
+            IdentityRecord(id="q1", name="SITI NUR HALIMAH", sex="P", passport_no="C7654321"),
+            ["w1"],
+            id="departure-check-name-and-passport-without-birth-date",
+        ),
     ],
 )
 def test_screening_cases_of_issue_12(query: IdentityRecord, expected: list[str]) -> None:
