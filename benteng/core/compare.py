@@ -15,10 +15,11 @@ probability of "same person" after adding all weights to a fixed prior weight::
     match_weight = prior_match_weight + sum(weights)
     score = 1 / (1 + 2 ** -match_weight)
 
-Because ``m``, ``u`` and the prior are fixed (``DEFAULT_PARAMETERS``, estimated on the
-Indonesian synthetic benchmark with :func:`estimate_parameters`), the same evidence
-always gives the same score, whatever the dataset or watchlist size: a score of 0.9
-means "nine times in ten this combination of agreements is the same person".
+``m``, ``u`` and the prior are fixed (``DEFAULT_PARAMETERS``, estimated on the Indonesian
+synthetic benchmark with :func:`estimate_parameters`), except ``u`` of an identical or a
+contained name, which a screening index reads from its own list (``name_share``: how
+common that name is there, the term-frequency adjustment): a score of 0.9 means "nine
+times in ten this combination of agreements is the same person".
 See docs/core-screening.md for the calibration.
 """
 
