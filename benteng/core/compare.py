@@ -789,19 +789,24 @@ def compare_prepared(
     *,
     parameters: ComparisonParameters = DEFAULT_PARAMETERS,
     name_share: float | None = None,
+    name_outcome: FeatureOutcome | None = None,
 ) -> Comparison:
     """Compare two prepared records (see :func:`prepare_identity`).
 
     ``name_share``, when given, is the share of the list's entries whose name agrees with
     ``a``'s at the level the names show (see :meth:`benteng.core.index.ScreeningIndex.
     name_share`): an identical or contained name then weighs :func:`frequent_name_weight`
-    instead of the average weight of that level.
+    instead of the average weight of that level. ``name_outcome`` is
+    :func:`name_matches` of the pair when the caller has it already (the costly feature).
     """
     results: list[FeatureResult] = []
     total = parameters.prior_match_weight
     weights = parameters.level_weights
     for feature, feature_name in _NAMED_FEATURES:
-        level, similarity = feature(a, b)
+        if name_outcome is not None and feature is name_matches:
+            level, similarity = name_outcome
+        else:
+            level, similarity = feature(a, b)
         weight = weights.get((feature_name, level), 0.0)
         if (
             name_share is not None

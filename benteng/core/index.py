@@ -1071,7 +1071,8 @@ class ScreeningIndex:
         # The bound counted the name at the best fixed weight; a rare name weighs more.
         name_best = self._bound_weights.name_best + bound_gap
         for position, entry in enumerate(self._prepared_entries(compared)):
-            name_level, _similarity = name_matches(prepared, entry)
+            name_outcome = name_matches(prepared, entry)
+            name_level = name_outcome[0]
             name_share = self._agreeing_share(name_level, prepared, entry)
             if bounds is not None:
                 # The names are all the bound left out: with the name's own weight in place
@@ -1085,7 +1086,11 @@ class ScreeningIndex:
                 if bounds[position] + bound_gap - name_best + name_weight < least:
                     continue
             comparison = compare_prepared(
-                prepared, entry, parameters=parameters, name_share=name_share
+                prepared,
+                entry,
+                parameters=parameters,
+                name_share=name_share,
+                name_outcome=name_outcome,
             )
             if comparison.match_weight < minimum_weight:
                 continue
