@@ -91,6 +91,7 @@ class _People:
         self.rng = rng
         self.cities = list(AddressProvider.cities)
         self.streets = list(AddressProvider.streets)
+        self.niks: set[str] = set()  # a NIK belongs to one person: the next serial is taken
 
     def name(self, female: bool) -> str:
         rng = self.rng
@@ -121,6 +122,14 @@ class _People:
         # Low serials are the most common: most kecamatan register few births a day.
         return min(int(self.rng.expovariate(1 / 6)) + 1, 9999)
 
+    def unique_nik(self, region: str, born: datetime.date, female: bool, serial: int) -> str:
+        nik = nik_of(region, born, female, serial)
+        while nik in self.niks:
+            serial += 1
+            nik = nik_of(region, born, female, serial)
+        self.niks.add(nik)
+        return nik
+
     def person(self, person_id: str) -> IdentityRecord:
         rng = self.rng
         female = rng.random() < 0.5
@@ -130,7 +139,7 @@ class _People:
             name=self.name(female),
             birth_date=born,
             sex="P" if female else "L",
-            nik=nik_of(self.region(), born, female, self.serial()),
+            nik=self.unique_nik(self.region(), born, female, self.serial()),
             birth_place=rng.choice(self.cities),
             passport_no=(
                 f"{rng.choice('BCX')}{rng.randint(1_000_000, 9_999_999)}"
@@ -267,14 +276,13 @@ def _distractor(
         base = stranger
     elif kind == "neighbour":
         assert listed.nik is not None and listed.birth_date is not None
-        serial = int(listed.nik[12:])
-        other = serial + rng.choice((-2, -1, 1, 2, 3)) if serial > 2 else serial + rng.randint(1, 3)
+        region = listed.nik[:6]
         base = IdentityRecord(
             id="",
             name=people.name(female),
             birth_date=listed.birth_date,
             sex=listed.sex,
-            nik=listed.nik[:12] + f"{other:04d}",
+            nik=people.unique_nik(region, listed.birth_date, female, 1),
             birth_place=listed.birth_place,
             passport_no=stranger.passport_no,
             phone=stranger.phone,
@@ -287,7 +295,7 @@ def _distractor(
             name=name,
             birth_date=born,
             sex=listed.sex,
-            nik=nik_of(people.region(), born, female, people.serial()),
+            nik=people.unique_nik(people.region(), born, female, people.serial()),
             birth_place=stranger.birth_place,
             passport_no=stranger.passport_no,
             phone=stranger.phone,

@@ -93,6 +93,7 @@ class Level(StrEnum):
     YEAR_ONLY = "year_only"
     ONE_CHARACTER_OFF = "one_character_off"
     SERIAL_ONLY = "serial_only"
+    REGION_ONE_OFF = "region_one_off"
     SIMILAR = "similar"
     NIK_BIRTH_DATE_AGREES = "nik_birth_date_agrees"
     NIK_BIRTH_DATE_DIFFERS = "nik_birth_date_differs"
@@ -350,6 +351,7 @@ def _nik_derived_level(holder: PreparedIdentity, other: PreparedIdentity) -> Lev
     return Level.NIK_BIRTH_DATE_DIFFERS
 
 
+NIK_REGION_END = 6  # digits 1-6: province, regency, kecamatan
 NIK_SERIAL_START = 12  # digits 13-16: the serial of people of one sex born one day in one kecamatan
 
 
@@ -359,7 +361,10 @@ def nik_level(nik_a: str, nik_b: str) -> Level:
     NIKs that differ only in the serial belong to two people of the same sex born on the
     same day in the same kecamatan far more often than to one person with a mistyped serial:
     that is a neighbour, not a typo (``serial_only``, weighed as "same kecamatan", since the
-    birth date counts on its own). A one-character difference anywhere else is a typo.
+    birth date counts on its own). One digit apart in the region code with the birth date
+    and the serial the same (``region_one_off``) is as often someone born the same day in a
+    neighbouring kecamatan: serials are small numbers, most are 0001 to 0010. A
+    one-character difference elsewhere (the birth date digits) is a typo.
     """
     if nik_a == nik_b:
         return Level.EXACT
@@ -369,6 +374,8 @@ def nik_level(nik_a: str, nik_b: str) -> Level:
     ):
         return Level.SERIAL_ONLY
     if _one_character_off(nik_a, nik_b):
+        if len(nik_a) == len(nik_b) and nik_a[NIK_REGION_END:] == nik_b[NIK_REGION_END:]:
+            return Level.REGION_ONE_OFF
         return Level.ONE_CHARACTER_OFF
     return Level.DIFFERENT
 
@@ -496,6 +503,10 @@ _LEVEL_WORDS: Mapping[Level, tuple[str, str]] = {
         "differs only in the serial: same region and birth date, possibly another person",
     ),
     Level.UNRELATED: ("sama sekali berbeda", "entirely different"),
+    Level.REGION_ONE_OFF: (
+        "berbeda satu angka pada kode wilayah: tanggal lahir dan nomor urut sama, bisa orang lain",
+        "one digit apart in the region code: same birth date and serial, possibly another person",
+    ),
     Level.YEAR_ONLY: ("hanya tahunnya sama", "same year only"),
     Level.ONE_CHARACTER_OFF: (
         "berbeda satu karakter (salah ketik?)",
@@ -635,6 +646,7 @@ DEFAULT_PARAMETERS = ComparisonParameters(
             exact=(0.901, 1e-8),
             one_character_off=(0.0393, 1e-6),
             serial_only=(0.03, 0.01),
+            region_one_off=(0.015, 0.01),
             different=(0.06, 1.0),
         ),
         "nik_matches_birth_date": _levels(
@@ -862,7 +874,13 @@ LEVEL_ORDER: Mapping[str, tuple[Level, ...]] = {
         Level.UNRELATED,
     ),
     "birth_date_matches": (Level.EXACT, Level.SWAPPED_DAY_MONTH, Level.YEAR_ONLY, Level.DIFFERENT),
-    "nik_matches": (Level.EXACT, Level.ONE_CHARACTER_OFF, Level.SERIAL_ONLY, Level.DIFFERENT),
+    "nik_matches": (
+        Level.EXACT,
+        Level.ONE_CHARACTER_OFF,
+        Level.SERIAL_ONLY,
+        Level.REGION_ONE_OFF,
+        Level.DIFFERENT,
+    ),
     "birth_place_matches": (Level.EXACT, Level.SIMILAR, Level.DIFFERENT),
     "passport_number_matches": (Level.EXACT, Level.ONE_CHARACTER_OFF, Level.DIFFERENT),
     "address_matches": (Level.EXACT, Level.SIMILAR, Level.DIFFERENT),

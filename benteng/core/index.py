@@ -67,7 +67,6 @@ from benteng.core.compare import (
     NAME_STRONG_SIMILARITY,
     NAME_UNRELATED_SIMILARITY,
     NAME_WEAK_SIMILARITY,
-    NIK_SERIAL_START,
     PLACE_SIMILAR_RATIO,
     TERM_FREQUENCY_POPULATION,
     Comparison,
@@ -77,6 +76,7 @@ from benteng.core.compare import (
     compare_prepared,
     frequent_name_weight,
     name_matches,
+    nik_level,
     prepare_identity,
     score_to_match_weight,
     year_is_mistyped,
@@ -200,7 +200,7 @@ class _BoundWeights:
     name_best: float
     birth_date: tuple[float, ...]  # -, exact, swapped, typo, year only, different, year typo
     sex: tuple[float, ...]  # -, exact, different
-    nik: tuple[float, ...]  # -, exact, one character off, different, serial only
+    nik: tuple[float, ...]  # -, exact, one character off, different, serial, region
     nik_birth_date: tuple[float, ...]  # -, agrees, differs
     birth_place: tuple[float, ...]  # -, exact, similar, different
     passport: tuple[float, ...]  # -, exact, one character off, different
@@ -231,7 +231,9 @@ class _BoundWeights:
             Level.YEAR_TYPO,
         )
         sex = levels("sex_matches", exact, different)
-        nik = levels("nik_matches", exact, one_off, different, Level.SERIAL_ONLY)
+        nik = levels(
+            "nik_matches", exact, one_off, different, Level.SERIAL_ONLY, Level.REGION_ONE_OFF
+        )
         nik_birth_date = levels(
             "nik_matches_birth_date", Level.NIK_BIRTH_DATE_AGREES, Level.NIK_BIRTH_DATE_DIFFERS
         )
@@ -944,17 +946,8 @@ class ScreeningIndex:
                 bound += weights.sex[1 if sex == query_sex else 2]
             if query_nik is not None:
                 if nik:  # nik_matches
-                    text = f"{nik:016d}"
-                    if text == query_nik:
-                        bound += weights.nik[1]
-                    elif (
-                        len(query_nik) == len(text) > NIK_SERIAL_START
-                        and query_nik[:NIK_SERIAL_START] == text[:NIK_SERIAL_START]
-                    ):
-                        bound += weights.nik[4]
-                    else:
-                        one_off = osa(query_nik, text, score_cutoff=1) <= 1
-                        bound += weights.nik[2 if one_off else 3]
+                    level_number = _NIK_LEVEL_NUMBERS[nik_level(query_nik, f"{nik:016d}")]
+                    bound += weights.nik[level_number]
                 elif holder_birth and birth:  # nik_matches_birth_date, the query holds it
                     agrees = birth == holder_birth and (
                         not sex or not holder_sex or sex == holder_sex
@@ -1195,6 +1188,14 @@ class ScreeningIndex:
         return index
 
 
+# The position of each NIK level in _BoundWeights.nik.
+_NIK_LEVEL_NUMBERS = {
+    Level.EXACT: 1,
+    Level.ONE_CHARACTER_OFF: 2,
+    Level.DIFFERENT: 3,
+    Level.SERIAL_ONLY: 4,
+    Level.REGION_ONE_OFF: 5,
+}
 # Rounding allowance between the bound and the full comparison's sum (bits).
 _BOUND_TOLERANCE = 1e-9
 # Name levels by token-sort similarity (0-100), the cuts of compare.name_matches.

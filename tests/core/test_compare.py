@@ -138,7 +138,7 @@ def test_birth_date_weights_are_ordered_exact_swapped_year_only_different() -> N
             "3603054705900001", "3603054705910001", Level.ONE_CHARACTER_OFF, id="year-digit-off"
         ),
         pytest.param(
-            "3603054705900001", "3630054705900001", Level.ONE_CHARACTER_OFF, id="region-swapped"
+            "3603054705900001", "3630054705900001", Level.REGION_ONE_OFF, id="region-swapped"
         ),
         pytest.param("3603054705900001", "3671011203850002", Level.DIFFERENT, id="different"),
     ],

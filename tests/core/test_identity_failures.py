@@ -54,6 +54,11 @@ def _hit_ids(query: IdentityRecord) -> list[str]:
             id="serial-neighbour-with-another-name-is-not-a-hit",
         ),
         pytest.param(
+            _query(name="Rina Wulandari", nik="3603065203950001", birth_place=None),
+            [],
+            id="same-day-in-the-neighbouring-kecamatan-with-another-name-is-not-a-hit",
+        ),
+        pytest.param(
             _query(nik="3603055203950002", birth_place=None),
             ["w1"],
             id="serial-neighbour-with-the-same-name-is-a-hit",
