@@ -65,16 +65,21 @@ from benteng.core.compare import (
     DEFAULT_PARAMETERS,
     NAME_GOOD_SIMILARITY,
     NAME_STRONG_SIMILARITY,
+    NAME_UNRELATED_SIMILARITY,
     NAME_WEAK_SIMILARITY,
     PLACE_SIMILAR_RATIO,
+    TERM_FREQUENCY_POPULATION,
     Comparison,
     ComparisonParameters,
     Level,
     PreparedIdentity,
     compare_prepared,
+    frequent_name_weight,
     name_matches,
+    nik_level,
     prepare_identity,
     score_to_match_weight,
+    year_is_mistyped,
 )
 from benteng.core.names import PARENT_MARKER, ParsedName, parse_name, phonetic_tokens
 from benteng.core.records import IdentityRecord
@@ -141,6 +146,15 @@ _NIK_HEAD_TAG = int(KeyKind.NIK_HEAD) << _KIND_SHIFT
 _NIK_HEAD_LENGTH = 12
 
 
+def _own_name_parts(normalized_name: str) -> list[str]:
+    """The name parts term frequencies are counted for: the person's own (a parent's name
+    after the marker left out), as the name key compares them."""
+    tokens = normalized_name.split()
+    if PARENT_MARKER in tokens:
+        tokens = tokens[: tokens.index(PARENT_MARKER)]
+    return tokens
+
+
 def _text_hash(text: str) -> int:
     """A stable 64-bit hash of a text (the same in every process, unlike ``hash``)."""
     data = text.encode("utf-8")
@@ -184,9 +198,9 @@ class _BoundWeights:
 
     base: float
     name_best: float
-    birth_date: tuple[float, ...]  # -, exact, swapped day/month, typo, year only, different
+    birth_date: tuple[float, ...]  # -, exact, swapped, typo, year only, different, year typo
     sex: tuple[float, ...]  # -, exact, different
-    nik: tuple[float, ...]  # -, exact, one character off, different
+    nik: tuple[float, ...]  # -, exact, one character off, different, serial, region
     nik_birth_date: tuple[float, ...]  # -, agrees, differs
     birth_place: tuple[float, ...]  # -, exact, similar, different
     passport: tuple[float, ...]  # -, exact, one character off, different
@@ -214,9 +228,12 @@ class _BoundWeights:
             Level.TYPO,
             Level.YEAR_ONLY,
             different,
+            Level.YEAR_TYPO,
         )
         sex = levels("sex_matches", exact, different)
-        nik = levels("nik_matches", exact, one_off, different)
+        nik = levels(
+            "nik_matches", exact, one_off, different, Level.SERIAL_ONLY, Level.REGION_ONE_OFF
+        )
         nik_birth_date = levels(
             "nik_matches_birth_date", Level.NIK_BIRTH_DATE_AGREES, Level.NIK_BIRTH_DATE_DIFFERS
         )
@@ -346,11 +363,22 @@ class ScreeningIndex:
         self._alive: Int8Array = np.zeros(0, dtype=np.int8)
         self._size = 0
         self._slot_by_id: dict[str, int] = {}
+        # How many alive entries carry each name, and each name part (term frequencies, see
+        # name_share and name_part_share).
+        self._name_counts: dict[str, int] = {}
+        self._name_part_counts: dict[str, int] = {}
         self._postings = _Postings.empty()
         self._name_weights = np.array(
             [
                 parameters.weight("name_matches", level)
-                for level in (Level.DIFFERENT, Level.WEAK, Level.GOOD, Level.STRONG, Level.EXACT)
+                for level in (
+                    Level.UNRELATED,
+                    Level.DIFFERENT,
+                    Level.WEAK,
+                    Level.GOOD,
+                    Level.STRONG,
+                    Level.EXACT,
+                )
             ]
         )
         self._bound_weights = _BoundWeights.of(parameters)
@@ -423,6 +451,48 @@ class ScreeningIndex:
             for number in date_numbers:
                 append(_BIRTH_DATE_TAG | number)
         return keys
+
+    # -- name frequencies -------------------------------------------------------------------
+
+    def _count_name(self, normalized_name: str, change: int) -> None:
+        tokens = _own_name_parts(normalized_name)
+        for counts, key in (
+            (self._name_counts, " ".join(sorted(tokens))),
+            *((self._name_part_counts, token) for token in set(tokens)),
+        ):
+            count = counts.get(key, 0) + change
+            if count > 0:
+                counts[key] = count
+            else:
+                counts.pop(key, None)
+
+    def _share(self, count: int) -> float:
+        return max(count, 1) / max(len(self._slot_by_id), TERM_FREQUENCY_POPULATION)
+
+    def name_share(self, normalized_name: str) -> float:
+        """The share of the list's entries that carry this name (at least one entry), out of
+        the entries or ``TERM_FREQUENCY_POPULATION``, whichever is more: how much an
+        identical name says depends on how common that name is in this very list."""
+        key = " ".join(sorted(_own_name_parts(normalized_name)))
+        return self._share(self._name_counts.get(key, 0))
+
+    def name_part_share(self, name_part: str) -> float:
+        """The share of the list's entries with this name part among theirs (as
+        :meth:`name_share`): what a single name found in a fuller one says."""
+        return self._share(self._name_part_counts.get(name_part, 0))
+
+    def _agreeing_share(
+        self, level: Level, query: PreparedIdentity, entry: PreparedIdentity
+    ) -> float | None:
+        """The share of entries that would agree with the query's name at ``level``."""
+        if level is Level.EXACT:
+            return self.name_share(query.normalized_name)
+        if level is Level.CONTAINED:
+            tokens = query.parsed_name.tokens
+            if len(tokens) == 1:  # the query's one name among the entry's parts
+                return self.name_part_share(tokens[0])
+            return self.name_share(entry.normalized_name)  # the entry's one name
+        return None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -537,6 +607,7 @@ class ScreeningIndex:
             nik_sexes.append(nik_sex)
             niks.append(nik)
             phones.append(phone)
+            self._count_name(prepared.normalized_name, 1)
             entry_keys = self._keys(prepared, query=False)
             keys.extend(entry_keys)
             slots.extend([slot] * len(entry_keys))
@@ -563,6 +634,7 @@ class ScreeningIndex:
     def _insert(self, record: IdentityRecord | PreparedIdentity) -> int:
         prepared = record if isinstance(record, PreparedIdentity) else prepare_identity(record)
         slot = self._store(prepared)
+        self._count_name(prepared.normalized_name, 1)
         postings = self._postings
         for key in self._keys(prepared, query=False):
             if key in postings.too_common:
@@ -590,12 +662,14 @@ class ScreeningIndex:
             new_slot = self._insert(record)
             self._slot_by_id[record.id] = new_slot
             self._alive[old_slot] = 0
+            self._count_name(self._names[old_slot], -1)
 
     def remove(self, entry_id: str) -> None:
         """Remove an entry; raises ``KeyError`` if it is not in the index."""
         with self._write_lock:
             slot = self._slot_by_id.pop(entry_id)
             self._alive[slot] = 0
+            self._count_name(self._names[slot], -1)
 
     def compact(self) -> None:
         """Fold added, changed and removed entries into the posting arrays.
@@ -737,7 +811,15 @@ class ScreeningIndex:
                     weight(feature, Level.SWAPPED_DAY_MONTH),
                     weight(feature, Level.YEAR_ONLY),
                     weight(feature, Level.DIFFERENT),
+                    weight(feature, Level.YEAR_TYPO),
                 ]
+            )
+            years = dates // 10000
+            year = query_date.year
+            year_mistyped = (dates % 10000 == number % 10000) & (
+                (np.abs(years - year) == 1)
+                | (years // 10 == year // 10)
+                | ((years % 10 == year % 10) & (years // 100 == year // 100))
             )
             categories = np.where(
                 dates == 0,
@@ -746,7 +828,9 @@ class ScreeningIndex:
                     dates == number,
                     1,
                     np.where(
-                        dates == swapped, 2, np.where(dates // 10000 == query_date.year, 3, 4)
+                        dates == swapped,
+                        2,
+                        np.where(year_mistyped, 5, np.where(years == year, 3, 4)),
                     ),
                 ),
             )
@@ -849,6 +933,10 @@ class ScreeningIndex:
                     level = 1
                 elif birth == swapped:
                     level = 2
+                elif birth % 10000 == query_birth % 10000 and year_is_mistyped(
+                    birth // 10000, query_year
+                ):
+                    level = 6
                 elif osa(query_birth_text, f"{birth:08d}", score_cutoff=1) <= 1:
                     level = 3  # YYYYMMDD one digit apart
                 else:
@@ -858,12 +946,8 @@ class ScreeningIndex:
                 bound += weights.sex[1 if sex == query_sex else 2]
             if query_nik is not None:
                 if nik:  # nik_matches
-                    text = f"{nik:016d}"
-                    if text == query_nik:
-                        bound += weights.nik[1]
-                    else:
-                        one_off = osa(query_nik, text, score_cutoff=1) <= 1
-                        bound += weights.nik[2 if one_off else 3]
+                    level_number = _NIK_LEVEL_NUMBERS[nik_level(query_nik, f"{nik:016d}")]
+                    bound += weights.nik[level_number]
                 elif holder_birth and birth:  # nik_matches_birth_date, the query holds it
                     agrees = birth == holder_birth and (
                         not sex or not holder_sex or sex == holder_sex
@@ -904,6 +988,19 @@ class ScreeningIndex:
                     bound += weights.phone[2 if one_off else 3]
             bounds.append(bound)
         return bounds
+
+    def _name_bound_gap(self, prepared: PreparedIdentity) -> float:
+        """How much more than the best fixed name weight the query's name may weigh with the
+        list's frequencies: identical to a rare name, or a single name contained in a
+        fuller one (its share is at least one entry's)."""
+        parameters = self.parameters
+        best = max(
+            frequent_name_weight(
+                parameters, Level.EXACT, self.name_share(prepared.normalized_name)
+            ),
+            frequent_name_weight(parameters, Level.CONTAINED, self._share(1)),
+        )
+        return max(best - self._bound_weights.name_best, 0.0)
 
     def search(
         self,
@@ -950,30 +1047,44 @@ class ScreeningIndex:
         # The bound of each candidate compared, when pruning by it.
         bounds: list[float] | None = None
         least = minimum_weight - _BOUND_TOLERANCE  # the bound's sum is added in another order
+        bound_gap = self._name_bound_gap(prepared)
         if self.bound_pruning and minimum_weight > -np.inf:
             # Only candidates that can reach the threshold are compared in full.
             bounds = self._weight_bounds(prepared, slots)
             reachable = [
                 (slot, bound)
                 for slot, bound in zip(compared, bounds, strict=True)
-                if bound >= least
+                if bound + bound_gap >= least
             ]
             compared = [slot for slot, _bound in reachable]
             bounds = [bound for _slot, bound in reachable]
         scored: dict[str, Candidate] = {}
         parameters = self.parameters
         name_weights = parameters.level_weights
-        name_best = self._bound_weights.name_best
+        # The bound counted the name at the best fixed weight; a rare name weighs more.
+        name_best = self._bound_weights.name_best + bound_gap
         for position, entry in enumerate(self._prepared_entries(compared)):
+            name_outcome = name_matches(prepared, entry)
+            name_level = name_outcome[0]
+            name_share = self._agreeing_share(name_level, prepared, entry)
             if bounds is not None:
                 # The names are all the bound left out: with the name's own weight in place
                 # of the best, it is the full weight, and the rest of the comparison (the
                 # other features again, the explanation) is only worth it at the threshold.
-                name_level, _similarity = name_matches(prepared, entry)
-                name_weight = name_weights.get(("name_matches", name_level), 0.0)
-                if bounds[position] - name_best + name_weight < least:
+                name_weight = (
+                    name_weights.get(("name_matches", name_level), 0.0)
+                    if name_share is None
+                    else frequent_name_weight(parameters, name_level, name_share)
+                )
+                if bounds[position] + bound_gap - name_best + name_weight < least:
                     continue
-            comparison = compare_prepared(prepared, entry, parameters=parameters)
+            comparison = compare_prepared(
+                prepared,
+                entry,
+                parameters=parameters,
+                name_share=name_share,
+                name_outcome=name_outcome,
+            )
             if comparison.match_weight < minimum_weight:
                 continue
             earlier = scored.get(entry.id)
@@ -1072,14 +1183,25 @@ class ScreeningIndex:
         alive_slots = np.flatnonzero(index._alive == 1).tolist()
         ids = index._ids
         index._slot_by_id = {ids[slot]: slot for slot in alive_slots}
+        for slot in alive_slots:
+            index._count_name(index._names[slot], 1)
         return index
 
 
+# The position of each NIK level in _BoundWeights.nik.
+_NIK_LEVEL_NUMBERS = {
+    Level.EXACT: 1,
+    Level.ONE_CHARACTER_OFF: 2,
+    Level.DIFFERENT: 3,
+    Level.SERIAL_ONLY: 4,
+    Level.REGION_ONE_OFF: 5,
+}
 # Rounding allowance between the bound and the full comparison's sum (bits).
 _BOUND_TOLERANCE = 1e-9
 # Name levels by token-sort similarity (0-100), the cuts of compare.name_matches.
 _NAME_LEVEL_CUTS = np.array(
     [
+        NAME_UNRELATED_SIMILARITY * 100 - 0.001,
         NAME_WEAK_SIMILARITY * 100 - 0.001,
         NAME_GOOD_SIMILARITY * 100 - 0.001,
         NAME_STRONG_SIMILARITY * 100 - 0.001,

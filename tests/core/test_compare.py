@@ -90,7 +90,7 @@ def test_score_is_in_unit_interval_and_symmetric_on_random_pairs() -> None:
         ),
         pytest.param(datetime.date(1990, 5, 7), datetime.date(1990, 5, 8), Level.TYPO, id="typo"),
         pytest.param(
-            datetime.date(1990, 5, 7), datetime.date(1991, 5, 7), Level.TYPO, id="year-typo"
+            datetime.date(1990, 5, 7), datetime.date(1991, 5, 7), Level.YEAR_TYPO, id="year-typo"
         ),
         pytest.param(
             datetime.date(1990, 5, 7), datetime.date(1990, 11, 23), Level.YEAR_ONLY, id="year-only"
@@ -129,10 +129,16 @@ def test_birth_date_weights_are_ordered_exact_swapped_year_only_different() -> N
     [
         pytest.param("3603054705900001", "3603054705900001", Level.EXACT, id="exact"),
         pytest.param(
-            "3603054705900001", "3603054705900007", Level.ONE_CHARACTER_OFF, id="one-digit-off"
+            "3603054705900001", "3603054705900007", Level.SERIAL_ONLY, id="serial-one-digit-off"
         ),
         pytest.param(
-            "3603054705900001", "3603054705900010", Level.ONE_CHARACTER_OFF, id="neighbours-swapped"
+            "3603054705900001", "3603054705900010", Level.SERIAL_ONLY, id="serial-swapped"
+        ),
+        pytest.param(
+            "3603054705900001", "3603054705910001", Level.ONE_CHARACTER_OFF, id="year-digit-off"
+        ),
+        pytest.param(
+            "3603054705900001", "3630054705900001", Level.REGION_ONE_OFF, id="region-swapped"
         ),
         pytest.param("3603054705900001", "3671011203850002", Level.DIFFERENT, id="different"),
     ],
@@ -283,7 +289,7 @@ def test_field_levels(feature: str, field: str, value_a: str, value_b: str, leve
         ),
         pytest.param("Moch. Djoko Soesilo", "Muhammad Joko Susilo", {Level.EXACT}, id="spelling"),
         pytest.param("Siti Nurhayati", "Siti Nurhayatu", {Level.STRONG, Level.GOOD}, id="one-typo"),
-        pytest.param("Siti Nurhayati", "Bambang Pamungkas", {Level.DIFFERENT}, id="different"),
+        pytest.param("Siti Nurhayati", "Bambang Pamungkas", {Level.UNRELATED}, id="unrelated"),
     ],
 )
 def test_name_levels(name_a: str, name_b: str, levels: set[Level]) -> None:

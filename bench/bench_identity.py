@@ -1,0 +1,170 @@
+"""Identity matching on two benchmarks: the one it was calibrated on and an independent one.
+
+    .venv/bin/python bench/bench_identity.py --entries 20000 --queries 2000
+    .venv/bin/python bench/bench_identity.py --entries 1000000 --queries 2000 --speed
+
+For each benchmark -- ``synthetic`` (:mod:`benteng.core.synthetic`, which
+``DEFAULT_PARAMETERS`` were estimated on) and ``independent``
+(``bench/independent_corruptions.py``, Faker ``id_ID`` people with corruptions and
+distractors of its own, never used for fitting) -- a watchlist of ``--entries`` people is
+indexed and ``--queries`` records screened, half of listed people and half of people who are
+not listed. Printed: precision and recall at the default threshold, the share of people not
+on the list who get any hit (by distractor), recall by variation and the precision-recall
+table. ``--speed`` adds the build CPU and the per-query CPU p50 / p99 (process time, one
+thread).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import argparse  # noqa: E402 - the thread variables must be set before numpy loads
+import random  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+from independent_corruptions import generate_independent_benchmark  # noqa: E402
+
+from benteng.core.compare import score_to_match_weight  # noqa: E402
+from benteng.core.index import DEFAULT_THRESHOLD, Candidate, ScreeningIndex  # noqa: E402
+from benteng.core.records import IdentityRecord  # noqa: E402
+from benteng.core.synthetic import generate_dataset  # noqa: E402
+
+THRESHOLDS = (0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.99)
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    name: str
+    watchlist: list[IdentityRecord]
+    queries: list[IdentityRecord]
+    truth: dict[str, str | None]
+    kind: dict[str, str]
+
+
+def synthetic_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
+    """The calibration data: listed people and variants as bench_screening.py draws them."""
+    dataset = generate_dataset(2 * entries, seed=seed)
+    watchlist = dataset.canonical[:entries]
+    on_list = {record.id for record in watchlist}
+    rng = random.Random(seed)
+    positives = [v for v in dataset.variants if dataset.truth[v.id] in on_list]
+    negatives = [v for v in dataset.variants if dataset.truth[v.id] not in on_list]
+    sample = rng.sample(positives, queries // 2) + rng.sample(negatives, queries - queries // 2)
+    truth: dict[str, str | None] = {
+        query.id: dataset.truth[query.id] if dataset.truth[query.id] in on_list else None
+        for query in sample
+    }
+    kind = {
+        query.id: (
+            (dataset.variations[query.id] or ("(none)",))[0] if truth[query.id] else "not listed"
+        )
+        for query in sample
+    }
+    return Benchmark("synthetic", watchlist, sample, truth, kind)
+
+
+def independent_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
+    data = generate_independent_benchmark(entries, queries, seed=seed)
+    return Benchmark("independent", data.watchlist, data.queries, data.truth, data.kind)
+
+
+def _counts(
+    benchmark: Benchmark, results: Sequence[Sequence[Candidate]], threshold: float
+) -> tuple[float, float, float]:
+    """Precision over reported hits, recall over listed queries, share of not-listed queries
+    with any hit."""
+    minimum = score_to_match_weight(threshold)
+    reported = correct = positives = negatives = negatives_hit = 0
+    for query, candidates in zip(benchmark.queries, results, strict=True):
+        expected = benchmark.truth[query.id]
+        hits = [c for c in candidates if c.comparison.match_weight >= minimum]
+        reported += len(hits)
+        correct += sum(c.entry_id == expected for c in hits)
+        if expected is None:
+            negatives += 1
+            negatives_hit += bool(hits)
+        else:
+            positives += 1
+    return (
+        correct / reported if reported else 1.0,
+        correct / positives if positives else 1.0,
+        negatives_hit / negatives if negatives else 0.0,
+    )
+
+
+def _by_kind(benchmark: Benchmark, results: Sequence[Sequence[Candidate]]) -> None:
+    """Recall by variation (listed people), share with any hit by distractor (not listed)."""
+    minimum = score_to_match_weight(DEFAULT_THRESHOLD)
+    outcome: dict[str, list[bool]] = {}
+    for query, candidates in zip(benchmark.queries, results, strict=True):
+        expected = benchmark.truth[query.id]
+        hits = [c for c in candidates if c.comparison.match_weight >= minimum]
+        if expected is None:
+            label = f"not listed: {benchmark.kind[query.id]}"
+            outcome.setdefault(label, []).append(bool(hits))
+        else:
+            found = any(c.entry_id == expected for c in hits)
+            outcome.setdefault(f"recall: {benchmark.kind[query.id]}", []).append(found)
+    for label, values in sorted(outcome.items()):
+        print(f"    {label:<45} {np.mean(values):.3f}  ({len(values)} queries)")
+
+
+def evaluate(benchmark: Benchmark, *, speed: bool) -> None:
+    entries = len(benchmark.watchlist)
+    print(f"\n== {benchmark.name}: {entries:,} entries, {len(benchmark.queries):,} queries ==")
+    started = time.process_time()
+    index = ScreeningIndex(benchmark.watchlist)
+    build = time.process_time() - started
+    del benchmark.watchlist[:]
+    cpu: list[float] = []
+    results = []
+    for query in benchmark.queries:
+        started = time.process_time()
+        results.append(index.search(query, top=10))
+        cpu.append(time.process_time() - started)
+    precision, recall, not_listed = _counts(benchmark, results, DEFAULT_THRESHOLD)
+    print(
+        f"  default threshold {DEFAULT_THRESHOLD}: precision {precision:.4f}, recall "
+        f"{recall:.4f}, not listed with any hit {not_listed:.2%}"
+    )
+    if speed:
+        print(
+            f"  build CPU {build:.1f} s; per-query CPU p50 {np.percentile(cpu, 50) * 1000:.2f}"
+            f" ms, p99 {np.percentile(cpu, 99) * 1000:.2f} ms"
+        )
+    print(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'not listed hit':>14}")
+    for threshold in THRESHOLDS:
+        precision, recall, not_listed = _counts(benchmark, results, threshold)
+        print(f"  {threshold:9.2f} {precision:9.4f} {recall:7.4f} {not_listed:14.2%}")
+    _by_kind(benchmark, results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=20_000)
+    parser.add_argument("--queries", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--only", choices=("synthetic", "independent"), default=None)
+    parser.add_argument("--speed", action="store_true", help="print build and query CPU")
+    arguments = parser.parse_args()
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    makers = {"synthetic": synthetic_benchmark, "independent": independent_benchmark}
+    for name, maker in makers.items():
+        if arguments.only in (None, name):
+            benchmark = maker(arguments.entries, arguments.queries, arguments.seed)
+            evaluate(benchmark, speed=arguments.speed)
+
+
+if __name__ == "__main__":
+    main()
