@@ -209,6 +209,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
+# Only usernames of existing accounts are recorded; a name that is no account (a password
+# typed into the wrong box) is not kept in any form (benteng/accounts/lockout.py). Request
+# data in the attempt records is masked for both fields.
+AXES_USERNAME_CALLABLE = "benteng.accounts.lockout.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
 
 # Sessions end after inactivity; the cookie is refreshed on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)

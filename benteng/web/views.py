@@ -7,7 +7,6 @@ Regions and offices are reference data, not personal data.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from base64 import b32encode
 from typing import Any
@@ -35,6 +34,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.access import NotVisible, Viewer, access_object, redact
+from benteng.accounts.lockout import UNKNOWN_USERNAME, account_username_if_exists
 from benteng.accounts.models import VILLAGE_ROLES, Office, OfficeCoverage, Role, User
 from benteng.accounts.twofactor import two_factor_required
 from benteng.audit.models import AuditAction
@@ -185,16 +185,11 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
             return redirect(pending or next_url)
         username = (request.POST.get("username") or "").strip()
         if username:
-            # A typed name that is no account (often a password typed in the wrong box) is
-            # kept only as a hash, so the permanent trail never holds it.
-            account = User.objects.filter(username=username).only("username").first()
-            label = (
-                account.username
-                if account is not None
-                else "unknown:" + hashlib.sha256(username.encode()).hexdigest()[:16]
-            )
+            # A typed name that is no account is often a password typed in the wrong box:
+            # nothing derived from it (no hash, no prefix) is kept.
+            account = account_username_if_exists(username)
             audit_record(
-                actor=Actor(user_id=None, label=label),
+                actor=Actor(user_id=None, label=account or UNKNOWN_USERNAME),
                 action=AuditAction.LOGIN_FAILED,
                 detail={"locked_out": bool(getattr(request, "axes_locked_out", False))},
                 ip_address=_client_ip(request),
