@@ -8,6 +8,7 @@ missing secret with ``DEBUG`` off stops start-up loudly instead of running with 
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -165,6 +166,43 @@ AUDIT_SEAL_DELAY = float(
     env_str("BENTENG_AUDIT_SEAL_DELAY")
     or ("0" if "sqlite" in DATABASES["default"]["ENGINE"] else "1.0")
 )
+
+
+def generated_secret(path: Path) -> str:
+    """A random secret kept in a file, made on first use (development and demo machines only).
+
+    Written to a temporary file and linked into place, so processes starting together all read
+    the one that won."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(secrets.token_hex(32), encoding="utf-8")
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+# The audit trail's MAC key: never in the database, so that whoever can write the database
+# still cannot rewrite the trail unnoticed (docs/audit-trail.md). Required in production.
+BENTENG_AUDIT_KEY = env_secret("BENTENG_AUDIT_KEY")
+if not BENTENG_AUDIT_KEY:
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured(
+            "BENTENG_AUDIT_KEY (or BENTENG_AUDIT_KEY_FILE) must be set when DEBUG is off."
+        )
+    BENTENG_AUDIT_KEY = generated_secret(VAR_DIR / "audit.key")
+# Signed checkpoints of the chain head, appended to a file outside the database (make it
+# append-only: chattr +a), at most every this many seconds by the process that seals (0: only
+# by `manage.py audit_checkpoint`).
+BENTENG_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("BENTENG_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit-checkpoints.jsonl"
+)
+BENTENG_AUDIT_CHECKPOINT_SECONDS = float(env_str("BENTENG_AUDIT_CHECKPOINT_SECONDS", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -9,24 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from benteng.accounts.models import User
 
 # How the trail names a sign-in attempt with a name that is no account.
 UNKNOWN_USERNAME = "unknown"
+# The sign-in form's field (AXES_USERNAME_FORM_FIELD's default).
+USERNAME_FIELD = "username"
 
 
 def account_username_if_exists(typed: str | None) -> str | None:
     """The typed username if an account has it; None otherwise."""
     if not typed:
         return None
-    return User.objects.filter(username=typed).values_list("username", flat=True).first()
+    account = User.objects.filter(username=typed).only("username").first()
+    return account.username if account is not None else None
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
     """``AXES_USERNAME_CALLABLE``: axes records and locks known usernames only."""
-    field = settings.AXES_USERNAME_FORM_FIELD
-    typed = (credentials or request.POST).get(field)
+    typed = (credentials or request.POST).get(USERNAME_FIELD)
     return account_username_if_exists((typed or "").strip() or None)
