@@ -236,6 +236,8 @@ if not DEBUG and (DEMO_MODE or not BENTENG_REQUIRE_2FA):
         "they are refused when DEBUG is off."
     )
 OTP_TOTP_ISSUER = "Benteng"
+# The admin never shows a TOTP secret or its QR code (nor static backup codes).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lock-out after repeated failed logins (per username and IP).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

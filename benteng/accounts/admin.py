@@ -2,20 +2,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Agency, Office, OfficeCoverage, User
-from benteng.accounts.services import office_validate, user_validate_assignment
-from benteng.audit.admin_mixins import AuditedAdminMixin
-from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_write
+from benteng.accounts.services import (
+    office_validate,
+    user_password_set_by_admin,
+    user_validate_assignment,
+)
+from benteng.audit.admin_mixins import AdminAuditMixin, AuditedAdminMixin
 
 
 @admin.register(Agency)
@@ -142,17 +150,60 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
             if user is not None:
-                audit_record_write(
-                    viewer=Viewer.for_user(request.user),
-                    action=AuditAction.UPDATE,
-                    obj=user,
-                    changed_fields=["password"],
-                    purpose="admin",
-                )
+                user_password_set_by_admin(user=user, admin=Viewer.for_user(request.user))
         return response
 
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
         # Staff status follows the role: only administrators use this site.
         obj.is_staff = obj.role == "admin"
         obj.is_superuser = obj.role == "admin"
+        if not change:
+            # The administrator typed the first password: its owner replaces it.
+            obj.must_change_password = True
         super().save_model(request, obj, form, change)
+
+
+# --- second-factor devices and lock-outs, on the project's admin site -------------------
+# Re-registered so that every read and write is audited, and no administrator can read a
+# secret (OTP_ADMIN_HIDE_SENSITIVE_DATA) or give someone a device whose secret they know:
+# devices are only looked at and removed (which makes their owner enrol again).
+
+
+class SecondFactorDeviceAdminMixin(AdminAuditMixin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AuditedTOTPDeviceAdmin(SecondFactorDeviceAdminMixin, TOTPDeviceAdmin):  # type: ignore[misc]
+    pass
+
+
+class AuditedStaticDeviceAdmin(SecondFactorDeviceAdminMixin, StaticDeviceAdmin):  # type: ignore[misc]
+    pass
+
+
+class AuditedAccessAttemptAdmin(AdminAuditMixin, AccessAttemptAdmin):  # type: ignore[misc]
+    pass
+
+
+class AuditedAccessLogAdmin(AdminAuditMixin, AccessLogAdmin):  # type: ignore[misc]
+    pass
+
+
+class AuditedAccessFailureLogAdmin(AdminAuditMixin, AccessFailureLogAdmin):  # type: ignore[misc]
+    pass
+
+
+for _model, _model_admin in (
+    (TOTPDevice, AuditedTOTPDeviceAdmin),
+    (StaticDevice, AuditedStaticDeviceAdmin),
+    (AccessAttempt, AuditedAccessAttemptAdmin),
+    (AccessLog, AuditedAccessLogAdmin),
+    (AccessFailureLog, AuditedAccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)

@@ -189,6 +189,11 @@ class User(AbstractUser):
     phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
     # Only accounts created by `seed_demo` on a demo machine may skip 2FA, and only there.
     is_demo_account = models.BooleanField(default=False, editable=False)
+    # Set when an administrator set the password: its owner must choose a new one (and enrol
+    # the second factor again) before anything else (accounts.services).
+    must_change_password = models.BooleanField(
+        _("harus mengganti kata sandi"), default=False, editable=False
+    )
 
     objects: ClassVar[BentengUserManager] = BentengUserManager()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from benteng.accounts.models import Role
@@ -25,6 +25,23 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Nama pengguna")
         self.fields["username"].widget.attrs.update({"autocapitalize": "none"})
         self.fields["password"].label = _("Kata sandi")
+
+
+class ChosenPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    """A new password of the account's owner, in place of one an administrator set."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Kata sandi baru")
+        self.fields["new_password2"].label = _("Ulangi kata sandi baru")
+
+    def clean_new_password1(self) -> str:
+        password: str = self.cleaned_data["new_password1"]
+        if self.user.check_password(password):
+            raise forms.ValidationError(
+                _("Pilih kata sandi lain dari yang diberikan administrator.")
+            )
+        return password
 
 
 class TokenForm(forms.Form):

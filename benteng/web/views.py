@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -36,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from benteng.access import NotVisible, Viewer, access_object, redact
 from benteng.accounts.lockout import UNKNOWN_USERNAME, account_username_if_exists
 from benteng.accounts.models import VILLAGE_ROLES, Office, OfficeCoverage, Role, User
+from benteng.accounts.services import user_password_choose
 from benteng.accounts.twofactor import two_factor_required
 from benteng.audit.models import AuditAction
 from benteng.audit.services import Actor, actor_for_viewer, audit_record, audit_record_read
@@ -43,7 +45,13 @@ from benteng.regions.models import Region, RegionLevel
 from benteng.regions.selectors import region_get, region_search
 from benteng.screening.worklists import screening_home_figures
 from benteng.web import selectors
-from benteng.web.forms import DirectorySearchForm, LoginForm, RegionSearchForm, TokenForm
+from benteng.web.forms import (
+    ChosenPasswordForm,
+    DirectorySearchForm,
+    LoginForm,
+    RegionSearchForm,
+    TokenForm,
+)
 from benteng.web.roles import ROLE_PURPOSES
 
 DIRECTORY_PAGE_SIZE = 50
@@ -173,7 +181,7 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
         if form.is_valid():
             user = form.get_user()
             auth_login(request, user)
-            pending = _second_factor_url(user, next_url)
+            pending = _password_change_url(user, next_url) or _second_factor_url(user, next_url)
             audit_record(
                 actor=_actor_for_user(user),
                 action=AuditAction.LOGIN,
@@ -199,6 +207,31 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
         "web/login.html",
         {"form": form, "next": next_url, "failure_limit": settings.AXES_FAILURE_LIMIT},
     )
+
+
+def _password_change_url(user: User, next_url: str) -> str | None:
+    """Where a person whose password an administrator set goes first, or None."""
+    return _with_next("web:password_change", next_url) if user.must_change_password else None
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@login_required
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponseBase:
+    """A password an administrator set is replaced by one its owner chooses, before anything
+    else (``TwoFactorRequiredMiddleware``); then the second factor is enrolled again."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request)
+    if not user.must_change_password:
+        return redirect(next_url)
+    form = ChosenPasswordForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        account = User.objects.get(pk=user.pk)  # the model itself, not the request's proxy
+        user_password_choose(user=account, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, account)
+        messages.success(request, _("Kata sandi baru Anda sudah disimpan."))
+        return redirect(_second_factor_url(user, next_url) or next_url)
+    return TemplateResponse(request, "web/password_change.html", {"form": form, "next": next_url})
 
 
 @require_POST
