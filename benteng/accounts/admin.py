@@ -5,11 +5,12 @@ from typing import Any
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -23,6 +24,7 @@ from benteng.accounts.services import (
     user_password_set_by_admin,
     user_validate_assignment,
 )
+from benteng.accounts.twofactor import enrolment_code_issue
 from benteng.audit.admin_mixins import AdminAuditMixin, AuditedAdminMixin
 
 
@@ -144,6 +146,35 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ["issue_enrolment_code"]
+
+    @admin.action(description=_("Terbitkan kode pendaftaran verifikasi dua langkah"))
+    def issue_enrolment_code(self, request: Any, queryset: Any) -> None:
+        # One at a time: each code is shown once and handed over in person.
+        if queryset.count() != 1:
+            messages.error(request, _("Pilih tepat satu pengguna untuk menerbitkan kode."))
+            return
+        user = queryset.get()
+        if user.pk == request.user.pk:
+            messages.error(
+                request, _("Kode pendaftaran Anda sendiri diterbitkan oleh administrator lain.")
+            )
+            return
+        code = enrolment_code_issue(user=user, issued_by=request.user)
+        messages.warning(
+            request,
+            format_html(
+                str(
+                    _(
+                        "Kode pendaftaran untuk {username}: {code} — berlaku 72 jam dan sekali "
+                        "pakai; serahkan langsung kepada pemiliknya. Kode ini tidak akan "
+                        "ditampilkan lagi."
+                    )
+                ),
+                username=user.username,
+                code=format_html("<code>{}</code>", code),
+            ),
+        )
 
     def user_change_password(self, request: Any, id: str, form_url: str = "") -> HttpResponse:
         response = super().user_change_password(request, id, form_url)

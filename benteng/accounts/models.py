@@ -220,3 +220,35 @@ class User(AbstractUser):
     @property
     def sees_personal_data(self) -> bool:
         return self.role not in ROLES_WITHOUT_PERSONAL_DATA
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a person for their first (or a renewed) TOTP
+    enrolment: the password alone never enrols an authenticator. Kept only as a password
+    hash; single use; void after its expiry or after too many wrong tries."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("pengguna")
+    )
+    code_hash = models.CharField(max_length=200)
+    # Empty when issued on the server's command line (the first administrator's code).
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diterbitkan oleh"),
+    )
+    issued_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    used_at = models.DateTimeField(_("dipakai"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("percobaan salah"), default=0)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("kode pendaftaran verifikasi dua langkah")
+        verbose_name_plural = _("kode pendaftaran verifikasi dua langkah")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issued_at:%Y-%m-%d %H:%M}"

@@ -38,7 +38,7 @@ from benteng.access import NotVisible, Viewer, access_object, redact
 from benteng.accounts.lockout import UNKNOWN_USERNAME, account_username_if_exists
 from benteng.accounts.models import VILLAGE_ROLES, Office, OfficeCoverage, Role, User
 from benteng.accounts.services import user_password_choose
-from benteng.accounts.twofactor import two_factor_required
+from benteng.accounts.twofactor import enrolment_code_redeem, two_factor_required
 from benteng.audit.models import AuditAction
 from benteng.audit.services import Actor, actor_for_viewer, audit_record, audit_record_read
 from benteng.regions.models import Region, RegionLevel
@@ -48,6 +48,7 @@ from benteng.web import selectors
 from benteng.web.forms import (
     ChosenPasswordForm,
     DirectorySearchForm,
+    EnrolmentForm,
     LoginForm,
     RegionSearchForm,
     TokenForm,
@@ -264,10 +265,20 @@ def two_factor_setup(request: HttpRequest) -> HttpResponseBase:
         # Enrolling a second authenticator needs the first one: a password alone never adds one.
         return redirect(_with_next("web:two_factor_verify", next_url))
     device = _pending_device(user)
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = EnrolmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         throttled = _is_throttled(device)
-        if device.verify_token(form.cleaned_data["token"]):
+        if not device.verify_token(form.cleaned_data["token"]):
+            form.add_error("token", _token_error(throttled=throttled))
+        elif not enrolment_code_redeem(user=user, code=form.cleaned_data["enrolment_code"]):
+            form.add_error(
+                "enrolment_code",
+                _(
+                    "Kode pendaftaran salah, sudah dipakai atau kedaluwarsa. Mintalah kode "
+                    "baru kepada administrator kantor Anda."
+                ),
+            )
+        else:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -276,7 +287,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponseBase:
             messages.success(request, _("Verifikasi dua langkah sudah aktif untuk akun Anda."))
             return redirect(next_url)
         _audit_two_factor(request, user, step="enrolment", success=False)
-        form.add_error("token", _token_error(throttled=throttled))
     return TemplateResponse(
         request,
         "web/two_factor_setup.html",
