@@ -18,7 +18,16 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.access.viewer import Viewer
-from benteng.accounts.models import Agency, Office, OfficeCoverage, User
+from benteng.accounts.grants import grant_needs_approval, role_grant_decide, role_grant_request
+from benteng.accounts.models import (
+    Agency,
+    GrantSubject,
+    Office,
+    OfficeCoverage,
+    Role,
+    RoleGrant,
+    User,
+)
 from benteng.accounts.services import (
     office_validate,
     user_password_set_by_admin,
@@ -185,13 +194,94 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
         return response
 
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        requested_role = obj.role if _grants_data_role(obj, form, change) else None
+        if requested_role is not None:
+            # Four eyes: the account keeps its role (a new one stays inactive) until another
+            # administrator approves.
+            if change:
+                obj.role = form.initial["role"]
+                obj.is_active = form.initial["is_active"]
+            else:
+                obj.is_active = False
         # Staff status follows the role: only administrators use this site.
-        obj.is_staff = obj.role == "admin"
-        obj.is_superuser = obj.role == "admin"
+        obj.is_staff = obj.role == Role.ADMIN
+        obj.is_superuser = obj.role == Role.ADMIN
         if not change:
             # The administrator typed the first password: its owner replaces it.
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
+        if requested_role is not None:
+            role_grant_request(
+                subject_type=GrantSubject.USER,
+                subject_id=obj.pk,
+                subject_label=obj.username,
+                role=requested_role,
+                activates=not change or "is_active" in form.changed_data,
+                requested_by=request.user,
+            )
+            messages.info(
+                request,
+                _(
+                    "Peran %(role)s untuk %(username)s berlaku setelah disetujui administrator "
+                    "lain (Pemberian peran data)."
+                )
+                % {"role": Role(requested_role).label, "username": obj.username},
+            )
+
+
+def _grants_data_role(user: User, form: Any, change: bool) -> bool:
+    """Whether this save would leave an active account with a data role it did not have
+    active before: a new account, a changed role, or an account activated."""
+    if not grant_needs_approval(user.role) or not user.is_active:
+        return False
+    if not change:
+        return True
+    return "role" in form.changed_data or "is_active" in form.changed_data
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(AdminAuditMixin):
+    """Data roles waiting for a second administrator: approved or rejected here, never by the
+    administrator who asked (accounts.grants)."""
+
+    list_display = (
+        "subject_label",
+        "subject_type",
+        "role",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    )
+    list_filter = ("status", "subject_type", "role")
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Setujui pemberian peran terpilih"))
+    def approve(self, request: Any, queryset: Any) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Tolak pemberian peran terpilih"))
+    def reject(self, request: Any, queryset: Any) -> None:
+        self._decide(request, queryset, approve=False)
+
+    def _decide(self, request: Any, queryset: Any, *, approve: bool) -> None:
+        for grant in queryset:
+            try:
+                role_grant_decide(grant=grant, decided_by=request.user, approve=approve)
+            except ValidationError as error:
+                messages.error(request, f"{grant.subject_label}: {' '.join(error.messages)}")
+            else:
+                messages.success(request, f"{grant.subject_label}: {grant.get_role_display()}")
 
 
 # --- second-factor devices and lock-outs, on the project's admin site -------------------

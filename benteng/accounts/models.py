@@ -252,3 +252,51 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu persetujuan")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class GrantSubject(models.TextChoices):
+    USER = "user", _("Pengguna")
+    API_CLIENT = "api_client", _("Sistem klien API")
+
+
+class RoleGrant(models.Model):
+    """A data role (one that sees personal data) given to a user or a client system: recorded
+    by one administrator, in effect only once another administrator approves (four eyes)."""
+
+    subject_type = models.CharField(_("untuk"), max_length=12, choices=GrantSubject.choices)
+    subject_id = models.PositiveBigIntegerField()
+    subject_label = models.CharField(_("nama"), max_length=200)
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    scopes = models.JSONField(_("cakupan"), default=list, blank=True)
+    # A new account or client, kept inactive until the approval.
+    activates = models.BooleanField(_("mengaktifkan"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("diminta oleh")
+    )
+    requested_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("pemberian peran data")
+        verbose_name_plural = _("pemberian peran data (empat mata)")
+
+    def __str__(self) -> str:
+        return f"{self.subject_label} → {self.role} ({self.status})"
