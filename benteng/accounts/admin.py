@@ -169,7 +169,11 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
                 request, _("Kode pendaftaran Anda sendiri diterbitkan oleh administrator lain.")
             )
             return
-        code = enrolment_code_issue(user=user, issued_by=request.user)
+        try:
+            code = enrolment_code_issue(user=user, issued_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return
         messages.warning(
             request,
             format_html(
@@ -190,7 +194,9 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
             if user is not None:
-                user_password_set_by_admin(user=user, admin=Viewer.for_user(request.user))
+                user_password_set_by_admin(
+                    user=user, admin=Viewer.for_user(request.user), set_by=request.user
+                )
         return response
 
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
@@ -209,6 +215,7 @@ class BentengUserAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
         if not change:
             # The administrator typed the first password: its owner replaces it.
             obj.must_change_password = True
+            obj.password_set_by = request.user
         super().save_model(request, obj, form, change)
         if requested_role is not None:
             role_grant_request(

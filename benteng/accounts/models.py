@@ -194,6 +194,18 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("harus mengganti kata sandi"), default=False, editable=False
     )
+    # The administrator who last set the password, until the owner enrols an authenticator:
+    # that administrator may not also issue the enrolment code (accounts.twofactor), so no
+    # one administrator holds both the password and the code.
+    password_set_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("kata sandi diatur oleh"),
+    )
 
     objects: ClassVar[BentengUserManager] = BentengUserManager()
 

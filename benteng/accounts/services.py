@@ -142,11 +142,11 @@ def user_create(
 
 
 @transaction.atomic
-def user_password_set_by_admin(*, user: User, admin: Viewer) -> None:
+def user_password_set_by_admin(*, user: User, admin: Viewer, set_by: User) -> None:
     """After an administrator set a user's password (the admin form saved it): its owner must
     choose a new one at next sign-in, and every second-factor device is removed, so that the
     administrator who knows the password cannot use it with an authenticator of their own."""
-    User.objects.filter(pk=user.pk).update(must_change_password=True)
+    User.objects.filter(pk=user.pk).update(must_change_password=True, password_set_by=set_by)
     user.must_change_password = True
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

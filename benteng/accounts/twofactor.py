@@ -8,8 +8,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import EnrolmentCode, Role, User
@@ -44,7 +46,15 @@ def _normalized(code: str) -> str:
 def enrolment_code_issue(*, user: User, issued_by: User | None) -> str:
     """A new one-time enrolment code for the user (any earlier unused one is void); returned
     once, to be handed over in person, and kept only as a hash. ``issued_by`` None: from the
-    server's command line."""
+    server's command line. Never by the administrator who set the user's password (until the
+    user has enrolled): one administrator alone must not hold both."""
+    if issued_by is not None and user.password_set_by_id == issued_by.pk:
+        raise ValidationError(
+            _(
+                "Anda yang mengatur kata sandi akun ini; kode pendaftarannya diterbitkan oleh "
+                "administrator lain."
+            )
+        )
     now = timezone.now()
     EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now

@@ -281,6 +281,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponseBase:
         else:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            User.objects.filter(pk=user.pk).update(password_set_by=None)
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             otp_login(request, device)
             _audit_two_factor(request, user, step="enrolment", success=True)

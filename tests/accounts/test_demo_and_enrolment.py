@@ -145,3 +145,27 @@ def test_the_first_administrator_gets_a_code_from_the_command_line(personas, cap
     call_command("enrolment_code", personas.admin.username)
     code = capsys.readouterr().out.strip().split()[-1]
     assert enrolment_code_redeem(user=personas.admin, code=code)
+
+
+def test_the_administrator_who_set_a_password_cannot_also_issue_the_enrolment_code(personas):
+    # given: an administrator set the officer's password (devices removed)
+    from tests.conftest import make_user
+
+    officer = personas.petugas_imigrasi
+    first = verified_client(personas.admin)
+    first.post(
+        f"/admin/accounts/user/{officer.pk}/password/",
+        {"password1": "Sandi-Dari-Admin-2026", "password2": "Sandi-Dari-Admin-2026"},
+    )
+    # when: the same administrator issues the enrolment code
+    page = first.post(
+        "/admin/accounts/user/",
+        {"action": "issue_enrolment_code", "_selected_action": [officer.pk]},
+        follow=True,
+    )
+    # then: refused; another administrator may
+    assert "diterbitkan oleh administrator lain" in page.content.decode()
+    assert not EnrolmentCode.objects.exists()
+    second = make_user("admin2", "admin", "polda-banten")
+    officer.refresh_from_db()
+    assert enrolment_code_issue(user=officer, issued_by=second)
