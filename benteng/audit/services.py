@@ -170,7 +170,7 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
             entry.mac = sealed_mac(previous_hash)
         insert(*entries)
         _move_head(sequence, previous_hash)
-    transaction.on_commit(_checkpoint_if_due)
+    _checkpoint_after_commit()
     return entries
 
 
@@ -344,7 +344,7 @@ def _seal(*, limit: int) -> tuple[int, datetime | None]:
         sequence, previous_hash, oldest = _seal_locked(sequence, previous_hash, limit=limit)
         if sequence != first:
             _move_head(sequence, previous_hash)
-            transaction.on_commit(_checkpoint_if_due)
+            _checkpoint_after_commit()
     return sequence - first, oldest
 
 
@@ -432,6 +432,12 @@ def _locked_head(*, pending: bool = False) -> tuple[int, str, bool]:
             cursor.execute(sql)
             row = cursor.fetchone()
     return int(row[0]), row[1] or GENESIS_HASH, bool(row[2])
+
+
+def _checkpoint_after_commit() -> None:
+    """A checkpoint may be due once this seal commits (nothing to do when they are off)."""
+    if float(settings.BENTENG_AUDIT_CHECKPOINT_SECONDS) > 0:
+        transaction.on_commit(_checkpoint_if_due)
 
 
 def _checkpoint_if_due() -> None:

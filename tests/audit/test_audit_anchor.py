@@ -181,3 +181,19 @@ def test_checkpoint_commands_write_and_export(checkpoint_file, tmp_path, capsys)
         (3, ["at", "hash", "mac", "sequence"])
     ]
     assert "3" in capsys.readouterr().out
+
+
+def test_a_seal_that_commits_writes_a_checkpoint_when_one_is_due(
+    settings, django_capture_on_commit_callbacks
+):
+    # given: checkpoints every hour, none written by this process yet
+    from benteng.audit.checkpoints import _Schedule
+
+    settings.BENTENG_AUDIT_CHECKPOINT_SECONDS = 3600
+    _Schedule.last = 0.0
+    # when: entries are sealed and the transaction commits
+    with django_capture_on_commit_callbacks(execute=True):
+        _write(2)
+    # then
+    assert [checkpoint.sequence for checkpoint in checkpoints_read()] == [2]
+    _Schedule.last = 0.0
