@@ -8,6 +8,7 @@ missing secret with ``DEBUG`` off stops start-up loudly instead of running with 
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -167,6 +168,43 @@ AUDIT_SEAL_DELAY = float(
     or ("0" if "sqlite" in DATABASES["default"]["ENGINE"] else "1.0")
 )
 
+
+def generated_secret(path: Path) -> str:
+    """A random secret kept in a file, made on first use (development and demo machines only).
+
+    Written to a temporary file and linked into place, so processes starting together all read
+    the one that won."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_text(secrets.token_hex(32), encoding="utf-8")
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+# The audit trail's MAC key: never in the database, so that whoever can write the database
+# still cannot rewrite the trail unnoticed (docs/audit-trail.md). Required in production.
+BENTENG_AUDIT_KEY = env_secret("BENTENG_AUDIT_KEY")
+if not BENTENG_AUDIT_KEY:
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured(
+            "BENTENG_AUDIT_KEY (or BENTENG_AUDIT_KEY_FILE) must be set when DEBUG is off."
+        )
+    BENTENG_AUDIT_KEY = generated_secret(VAR_DIR / "audit.key")
+# Signed checkpoints of the chain head, appended to a file outside the database (make it
+# append-only: chattr +a), at most every this many seconds by the process that seals (0: only
+# by `manage.py audit_checkpoint`).
+BENTENG_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("BENTENG_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit-checkpoints.jsonl"
+)
+BENTENG_AUDIT_CHECKPOINT_SECONDS = float(env_str("BENTENG_AUDIT_CHECKPOINT_SECONDS", "300"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -199,6 +237,8 @@ if not DEBUG and (DEMO_MODE or not BENTENG_REQUIRE_2FA):
         "they are refused when DEBUG is off."
     )
 OTP_TOTP_ISSUER = "Benteng"
+# The admin never shows a TOTP secret or its QR code (nor static backup codes).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lock-out after repeated failed logins (per username and IP).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -210,6 +250,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
+# Only usernames of existing accounts are recorded; a name that is no account (a password
+# typed into the wrong box) is not kept in any form (benteng/accounts/lockout.py). Request
+# data in the attempt records is masked for both fields.
+AXES_USERNAME_CALLABLE = "benteng.accounts.lockout.axes_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
 
 # Sessions end after inactivity; the cookie is refreshed on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)

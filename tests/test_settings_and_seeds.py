@@ -19,6 +19,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "benteng.example.go.id",
     "DATABASE_URL": "sqlite:////tmp/benteng-deploy-check.sqlite3",
     "EMAIL_HOST": "smtp.example.go.id",
+    "BENTENG_AUDIT_KEY": "an-audit-key-kept-outside-the-database-" + "z" * 30,
 }
 
 
@@ -46,6 +47,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    env = {**PRODUCTION_ENV, "BENTENG_AUDIT_KEY": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "BENTENG_AUDIT_KEY" in result.stderr
 
 
 def test_the_secret_key_can_come_from_a_file(tmp_path):

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from benteng.access.policy import register_policy
+        from benteng.accounts import checks  # noqa: F401 - registers the system checks
         from benteng.accounts.access import UserPolicy
 
         register_policy(UserPolicy())

@@ -189,6 +189,23 @@ class User(AbstractUser):
     phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
     # Only accounts created by `seed_demo` on a demo machine may skip 2FA, and only there.
     is_demo_account = models.BooleanField(default=False, editable=False)
+    # Set when an administrator set the password: its owner must choose a new one (and enrol
+    # the second factor again) before anything else (accounts.services).
+    must_change_password = models.BooleanField(
+        _("harus mengganti kata sandi"), default=False, editable=False
+    )
+    # The administrator who last set the password, until the owner enrols an authenticator:
+    # that administrator may not also issue the enrolment code (accounts.twofactor), so no
+    # one administrator holds both the password and the code.
+    password_set_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("kata sandi diatur oleh"),
+    )
 
     objects: ClassVar[BentengUserManager] = BentengUserManager()
 
@@ -215,3 +232,83 @@ class User(AbstractUser):
     @property
     def sees_personal_data(self) -> bool:
         return self.role not in ROLES_WITHOUT_PERSONAL_DATA
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives a person for their first (or a renewed) TOTP
+    enrolment: the password alone never enrols an authenticator. Kept only as a password
+    hash; single use; void after its expiry or after too many wrong tries."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("pengguna")
+    )
+    code_hash = models.CharField(max_length=200)
+    # Empty when issued on the server's command line (the first administrator's code).
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diterbitkan oleh"),
+    )
+    issued_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    used_at = models.DateTimeField(_("dipakai"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("percobaan salah"), default=0)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("kode pendaftaran verifikasi dua langkah")
+        verbose_name_plural = _("kode pendaftaran verifikasi dua langkah")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issued_at:%Y-%m-%d %H:%M}"
+
+
+class GrantStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu persetujuan")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
+class GrantSubject(models.TextChoices):
+    USER = "user", _("Pengguna")
+    API_CLIENT = "api_client", _("Sistem klien API")
+
+
+class RoleGrant(models.Model):
+    """A data role (one that sees personal data) given to a user or a client system: recorded
+    by one administrator, in effect only once another administrator approves (four eyes)."""
+
+    subject_type = models.CharField(_("untuk"), max_length=12, choices=GrantSubject.choices)
+    subject_id = models.PositiveBigIntegerField()
+    subject_label = models.CharField(_("nama"), max_length=200)
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    scopes = models.JSONField(_("cakupan"), default=list, blank=True)
+    # A new account or client, kept inactive until the approval.
+    activates = models.BooleanField(_("mengaktifkan"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("diminta oleh")
+    )
+    requested_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("pemberian peran data")
+        verbose_name_plural = _("pemberian peran data (empat mata)")
+
+    def __str__(self) -> str:
+        return f"{self.subject_label} → {self.role} ({self.status})"

@@ -7,7 +7,10 @@ from importlib import resources
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from benteng.access.viewer import Viewer
 from benteng.accounts.models import (
     OFFICE_KIND_AGENCY,
     ROLE_AGENCIES,
@@ -18,6 +21,8 @@ from benteng.accounts.models import (
     Role,
     User,
 )
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_write
 from benteng.regions.models import Region
 
 
@@ -135,3 +140,36 @@ def user_create(
     if villages:
         user.villages.set(villages)
     return user
+
+
+@transaction.atomic
+def user_password_set_by_admin(*, user: User, admin: Viewer, set_by: User) -> None:
+    """After an administrator set a user's password (the admin form saved it): its owner must
+    choose a new one at next sign-in, and every second-factor device is removed, so that the
+    administrator who knows the password cannot use it with an authenticator of their own."""
+    User.objects.filter(pk=user.pk).update(must_change_password=True, password_set_by=set_by)
+    user.must_change_password = True
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_record_write(
+        viewer=admin,
+        action=AuditAction.UPDATE,
+        obj=user,
+        changed_fields=["password", "otp_devices"],
+        purpose="admin",
+    )
+
+
+@transaction.atomic
+def user_password_choose(*, user: User, password: str) -> None:
+    """The user chose their own password (the one an administrator set is then void)."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record_write(
+        viewer=Viewer.for_user(user),
+        action=AuditAction.UPDATE,
+        obj=user,
+        changed_fields=["password"],
+        purpose="password_change",
+    )

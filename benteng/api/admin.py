@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from benteng.access.viewer import Viewer
+from benteng.accounts.grants import GRANT_APPLIERS, grant_needs_approval, role_grant_request
+from benteng.accounts.models import GrantSubject, RoleGrant
 from benteng.api.models import ApiClient, ApiScope
 from benteng.api.services import (
     ROLES_NOT_FOR_CLIENTS,
@@ -28,6 +30,51 @@ from benteng.api.services import (
 )
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
+
+# Scopes that read or write personal data; granting one needs a second administrator.
+NON_DATA_SCOPES = frozenset({ApiScope.REFERENCE_READ})
+
+
+def _without_data_scopes(scopes: list[str]) -> list[str]:
+    return [scope for scope in scopes if scope in NON_DATA_SCOPES]
+
+
+def _data_access_requested(
+    client: ApiClient, form: Any, change: bool
+) -> tuple[str, list[str]] | None:
+    """The role and scopes asked for, when they give the client personal data it did not
+    have: a data scope added, or the role of a client with data scopes changed."""
+    scopes = list(client.scopes)
+    has_data_scope = any(scope not in NON_DATA_SCOPES for scope in scopes)
+    if not grant_needs_approval(client.role) or not has_data_scope:
+        return None
+    if not change:
+        return client.role, scopes
+    before = set(form.initial.get("scopes") or [])
+    role_changed = "role" in form.changed_data
+    if role_changed or set(scopes) - NON_DATA_SCOPES - before:
+        return client.role, scopes
+    return None
+
+
+def _apply_client_grant(grant: RoleGrant, approver: Any) -> None:
+    """An approved grant: the client gets the role and scopes (the save clears the token
+    cache of this process)."""
+    client = ApiClient.objects.select_for_update().get(pk=grant.subject_id)
+    client.role = grant.role
+    client.scopes = list(grant.scopes)
+    client.save(update_fields=["role", "scopes"])
+    audit_record_write(
+        viewer=Viewer.for_user(approver, purpose="admin"),
+        action=AuditAction.UPDATE,
+        obj=client,
+        changed_fields=["role", "scopes"],
+    )
+
+
+# Registered here, with the admin that requests client grants (loaded at start-up with the
+# admin site).
+GRANT_APPLIERS[GrantSubject.API_CLIENT] = _apply_client_grant
 
 
 class ApiClientForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -117,6 +164,12 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
         viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
+        requested = _data_access_requested(obj, form, change)
+        if requested is not None:
+            # Four eyes: until another administrator approves, the client keeps the role and
+            # data scopes it had (a new one: reference data only).
+            obj.role = form.initial.get("role", obj.role) if change else obj.role
+            obj.scopes = _without_data_scopes(obj.scopes) if not change else form.initial["scopes"]
         if change:
             obj.save()
             audit_record_write(
@@ -125,13 +178,30 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 obj=obj,
                 changed_fields=list(form.changed_data),
             )
-            return
-        token = api_client_register(
-            client=obj,
-            viewer=viewer,
-            created_by=request.user,  # type: ignore[arg-type]
-        )
-        self._show_token_once(request, obj, token)
+        else:
+            token = api_client_register(
+                client=obj,
+                viewer=viewer,
+                created_by=request.user,  # type: ignore[arg-type]
+            )
+            self._show_token_once(request, obj, token)
+        if requested is not None:
+            role, scopes = requested
+            role_grant_request(
+                subject_type=GrantSubject.API_CLIENT,
+                subject_id=obj.pk,
+                subject_label=obj.name,
+                role=role,
+                scopes=scopes,
+                requested_by=request.user,  # type: ignore[arg-type]
+            )
+            messages.info(
+                request,
+                _(
+                    "Peran dan cakupan data pribadi klien ini berlaku setelah disetujui "
+                    "administrator lain (Pemberian peran data)."
+                ),
+            )
 
     @staticmethod
     def _show_token_once(request: HttpRequest, client: ApiClient, token: str) -> None:

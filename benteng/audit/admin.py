@@ -5,12 +5,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from benteng.audit.admin_mixins import AuditedAdminMixin
 from benteng.audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Administrators browse and filter the trail; nobody can add, change or delete through it."""
+class AuditEntryAdmin(AuditedAdminMixin):
+    """Administrators browse and filter the trail, and their reading is itself recorded;
+    nobody can add, change or delete through it."""
 
     list_display = (
         "sequence",
@@ -28,10 +30,6 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     # Newest first by id: entries not yet sealed (no sequence yet) are listed too.
     ordering = ("-id",)
     list_per_page = 100
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        queryset: Any = super().get_queryset(request)
-        return queryset.visible_to(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,12 +11,10 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read, audit_record_write
 
 
-class AuditedAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Admin pages of personal data go through the access layer and write the audit trail."""
-
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        queryset: Any = super().get_queryset(request)
-        return queryset.visible_to(request.user)  # type: ignore[no-any-return]
+class AdminAuditMixin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Every admin read (list, page, history, delete confirmation) and write of the model
+    writes the audit trail; for the models of other packages (OTP devices, lock-outs), which
+    have no access policy of their own."""
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
@@ -97,3 +95,11 @@ class AuditedAdminMixin(admin.ModelAdmin):  # type: ignore[type-arg]
             purpose="admin",
         )
         super().delete_model(request, obj)
+
+
+class AuditedAdminMixin(AdminAuditMixin):
+    """Admin pages of personal data go through the access layer and write the audit trail."""
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        queryset: Any = super().get_queryset(request)
+        return queryset.visible_to(request.user)  # type: ignore[no-any-return]

@@ -65,6 +65,9 @@ class AuditEntry(models.Model):
     previous_hash = models.CharField(max_length=64, blank=True)
     # NULL, not "", while unsealed: the unique constraint allows any number of NULLs.
     entry_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # Keyed with BENTENG_AUDIT_KEY, which is not in the database (benteng/audit/chain.py):
+    # the writer's signature while unsealed, the sealer's signature of entry_hash once sealed.
+    mac = models.CharField(max_length=80, blank=True, default="")
 
     objects = AccessQuerySet["AuditEntry"].as_manager()
 
@@ -87,6 +90,11 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         number = f"#{self.sequence}" if self.sequence is not None else f"(id {self.pk})"
         return f"{number} {self.actor_label} {self.action} {self.object_type}"
+
+
+# Written into ``previous_hash`` of an unsealed row that the sealer refused (it carries no
+# valid writer signature): the row is kept, as evidence, and reported by ``audit_verify``.
+REFUSED_MARK = "refused"
 
 
 class AuditChainHead(models.Model):

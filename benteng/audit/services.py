@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,9 +14,21 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
-from benteng.audit.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
-from benteng.audit.models import AuditAction, AuditChainHead, AuditEntry
+from benteng.audit.chain import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    WRITTEN_FIELDS,
+    entry_hash,
+    sealed_mac,
+    sealed_mac_valid,
+    writer_mac,
+    writer_mac_valid,
+)
+from benteng.audit.checkpoints import CheckpointError, checkpoint_if_due, checkpoints_read
+from benteng.audit.models import REFUSED_MARK, AuditAction, AuditChainHead, AuditEntry
 from benteng.rows import insert, json_row, jsonb
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from benteng.access.viewer import Viewer
@@ -137,6 +150,8 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
         return []
     entries = _unsealed_entries(actor, items)
     if audit_seal_delay() > 0:
+        for entry in entries:
+            entry.mac = writer_mac(_written_values(entry))
         insert(*entries)
         return entries
     with transaction.atomic(savepoint=False):
@@ -150,9 +165,15 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
             entry.sequence = sequence
             entry.previous_hash = previous_hash
             entry.entry_hash = previous_hash = entry_hash(values)
+            entry.mac = sealed_mac(previous_hash)
         insert(*entries)
         _move_head(sequence, previous_hash)
+    _checkpoint_after_commit()
     return entries
+
+
+def _written_values(entry: AuditEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in WRITTEN_FIELDS}
 
 
 def _unsealed_entries(actor: Actor, items: Sequence[AuditItem]) -> list[AuditEntry]:
@@ -215,6 +236,11 @@ def audit_insert_sql(
         # The entry's own object ids and detail are not written: the expressions below are.
         ids_sql, ids_params = _object_ids_sql(item.object_ids)
         detail_sql, detail_params = _detail_sql(item.detail or {})
+        # The writer signs what it knows; values the statement makes are not in the MAC.
+        made = any(isinstance(value, InStatement) for value in item.object_ids) or any(
+            isinstance(value, InStatement) for value in (item.detail or {}).values()
+        )
+        entry.mac = writer_mac(_written_values(entry), made_in_statement=made)
         rows.append(
             "CAST(%s AS jsonb) || jsonb_build_object('id', "
             f"nextval(pg_get_serial_sequence(%s, 'id')), 'object_ids', {ids_sql}, "
@@ -316,6 +342,7 @@ def _seal(*, limit: int) -> tuple[int, datetime | None]:
         sequence, previous_hash, oldest = _seal_locked(sequence, previous_hash, limit=limit)
         if sequence != first:
             _move_head(sequence, previous_hash)
+            _checkpoint_after_commit()
     return sequence - first, oldest
 
 
@@ -325,35 +352,45 @@ def _seal_locked(
     """Chain the unsealed entries after (sequence, previous_hash), the head being locked by
     the caller; return the new head and the oldest time written among them. The head row
     itself is left for the caller to move."""
-    pending = AuditEntry.objects.filter(sequence__isnull=True).order_by("id").values()
-    rows = list(pending if limit is None else pending[:limit])
-    seals: list[tuple[int, int, str, str]] = []
+    pending = AuditEntry.objects.filter(sequence__isnull=True, previous_hash="").order_by("id")
+    rows = list(pending.values() if limit is None else pending.values()[:limit])
+    seals: list[tuple[int, int, str, str, str]] = []
+    refused: list[int] = []
     for row in rows:
+        if not writer_mac_valid(dict(row)):
+            # Not inserted by the writer (no signature made with the key): never chained.
+            refused.append(row["id"])
+            continue
         sequence += 1
         values: dict[str, Any] = {**row, "sequence": sequence, "previous_hash": previous_hash}
         previous_hash = entry_hash(values)
-        seals.append((row["id"], sequence, values["previous_hash"], previous_hash))
+        seals.append(
+            (row["id"], sequence, values["previous_hash"], previous_hash, sealed_mac(previous_hash))
+        )
+    if refused:
+        logger.error("audit seal: refused %d entries without the writer's signature", len(refused))
+        AuditEntry.objects.filter(id__in=refused).update(previous_hash=REFUSED_MARK)
     for start in range(0, len(seals), SEAL_ROWS_PER_STATEMENT):
         _write_seals(seals[start : start + SEAL_ROWS_PER_STATEMENT])
     oldest = min((row["occurred_at"] for row in rows), default=None)
     return sequence, previous_hash, oldest
 
 
-def _write_seals(seals: Sequence[tuple[int, int, str, str]]) -> None:
-    """One UPDATE for all: on PostgreSQL from four arrays (one short statement whatever the
+def _write_seals(seals: Sequence[tuple[int, int, str, str, str]]) -> None:
+    """One UPDATE for all: on PostgreSQL from five arrays (one short statement whatever the
     number of entries), elsewhere from a VALUES list (its columns are column1, column2, ...)."""
     if connection.vendor == "postgresql":
         source = (
-            "unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) "
-            "AS v(column1, column2, column3, column4)"
+            "unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[]) "
+            "AS v(column1, column2, column3, column4, column5)"
         )
         params: list[Any] = [list(column) for column in zip(*seals, strict=True)]
     else:
-        source = f"(VALUES {', '.join(['(%s, %s, %s, %s)'] * len(seals))}) AS v"
+        source = f"(VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(seals))}) AS v"
         params = [value for seal in seals for value in seal]
     sql = (
         f"UPDATE {_ENTRY_TABLE} SET sequence = v.column2, previous_hash = v.column3, "  # noqa: S608 - model names
-        f"entry_hash = v.column4 FROM {source} "
+        f"entry_hash = v.column4, mac = v.column5 FROM {source} "
         f"WHERE {_ENTRY_TABLE}.id = v.column1 AND {_ENTRY_TABLE}.sequence IS NULL"
     )
     with connection.cursor() as cursor:
@@ -382,7 +419,7 @@ def _locked_head(*, pending: bool = False) -> tuple[int, str, bool]:
     SQLite the write transaction itself excludes other writers); with ``pending``, whether
     unsealed entries wait, in the same statement."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    unsealed = f"SELECT 1 FROM {_ENTRY_TABLE} WHERE sequence IS NULL"  # noqa: S608 - model names
+    unsealed = f"SELECT 1 FROM {_ENTRY_TABLE} WHERE sequence IS NULL AND previous_hash = ''"  # noqa: S608 - model names
     waiting = f"EXISTS ({unsealed})" if pending else "FALSE"
     sql = f"SELECT last_sequence, last_hash, {waiting} FROM {_HEAD_TABLE} WHERE singleton = 1{lock}"  # noqa: S608 - model names
     with connection.cursor() as cursor:
@@ -393,6 +430,21 @@ def _locked_head(*, pending: bool = False) -> tuple[int, str, bool]:
             cursor.execute(sql)
             row = cursor.fetchone()
     return int(row[0]), row[1] or GENESIS_HASH, bool(row[2])
+
+
+def _checkpoint_after_commit() -> None:
+    """A checkpoint may be due once this seal commits (nothing to do when they are off)."""
+    if float(settings.BENTENG_AUDIT_CHECKPOINT_SECONDS) > 0:
+        transaction.on_commit(_checkpoint_if_due)
+
+
+def _checkpoint_if_due() -> None:
+    """After a seal's commit: a checkpoint of the head now and then. Never raises: the seal
+    is kept whatever happens to the file (``audit_verify`` reads it)."""
+    try:
+        checkpoint_if_due()
+    except Exception:
+        logger.exception("audit: the checkpoint could not be written")
 
 
 def audit_record_read(
@@ -455,12 +507,19 @@ class ChainBreak:
 
 def audit_chain_verify(*, batch_size: int = 5000) -> tuple[int, ChainBreak | None]:
     """Walk the sealed entries in sequence order; return how many were checked and the first
-    break. Entries left unsealed longer than ``UNSEALED_GRACE`` are a break too (no sealer
-    ran: they are not yet tamper-evident); younger ones are the sealer's normal delay.
+    break. Each entry must carry the sealer's MAC of its hash (made with the audit key, which
+    is not in the database), and the chain must pass through every signed checkpoint in the
+    checkpoint file and reach the latest. Rows the sealer refused, and entries left unsealed
+    longer than ``UNSEALED_GRACE``, are breaks too (no sealer ran: they are not yet
+    tamper-evident); younger ones are the sealer's normal delay.
 
     The walk goes on while the head moves (a sealer at work meanwhile), so a seal during the
     walk is not taken for a truncated chain.
     """
+    try:
+        checkpoints = {checkpoint.sequence: checkpoint.hash for checkpoint in checkpoints_read()}
+    except CheckpointError as error:
+        return 0, ChainBreak(0, str(error))
     expected_previous = GENESIS_HASH
     checked = 0
     last_sequence = 0
@@ -480,11 +539,10 @@ def audit_chain_verify(*, batch_size: int = 5000) -> tuple[int, ChainBreak | Non
                     return checked, ChainBreak(
                         last_sequence + 1, f"entry {last_sequence + 1} is missing"
                     )
-                if values["previous_hash"] != expected_previous:
-                    return checked, ChainBreak(sequence, "previous hash does not match")
-                if entry_hash(dict(values)) != values["entry_hash"]:
-                    return checked, ChainBreak(sequence, "content does not match its hash")
-                expected_previous = values["entry_hash"]
+                chain_break = _entry_break(dict(values), expected_previous, checkpoints)
+                if chain_break is not None:
+                    return checked, chain_break
+                expected_previous = values["entry_hash"] or ""
                 checked += 1
                 walked += 1
                 last_sequence = sequence
@@ -496,14 +554,48 @@ def audit_chain_verify(*, batch_size: int = 5000) -> tuple[int, ChainBreak | Non
         return checked, ChainBreak(
             last_sequence + 1, f"the chain ends at {last_sequence}, head says {head_sequence}"
         )
+    anchored = max(checkpoints, default=0)
+    if anchored > last_sequence:
+        return checked, ChainBreak(
+            last_sequence + 1,
+            f"the chain ends at {last_sequence}, a signed checkpoint saw it at {anchored}",
+        )
+    return checked, _unsealed_break(last_sequence)
+
+
+def _entry_break(
+    values: dict[str, Any], expected_previous: str, checkpoints: dict[int, str]
+) -> ChainBreak | None:
+    sequence = values["sequence"]
+    if values["previous_hash"] != expected_previous:
+        return ChainBreak(sequence, "previous hash does not match")
+    if entry_hash(dict(values)) != values["entry_hash"]:
+        return ChainBreak(sequence, "content does not match its hash")
+    if not sealed_mac_valid(values["entry_hash"], values["mac"]):
+        return ChainBreak(sequence, "the entry is not signed with the audit key")
+    anchored = checkpoints.get(sequence)
+    if anchored is not None and anchored != values["entry_hash"]:
+        return ChainBreak(sequence, "the entry does not match the signed checkpoint")
+    return None
+
+
+def _unsealed_break(last_sequence: int) -> ChainBreak | None:
+    refused = AuditEntry.objects.filter(sequence__isnull=True, previous_hash=REFUSED_MARK)
+    refused_count = refused.count()
+    if refused_count:
+        return ChainBreak(
+            last_sequence + 1,
+            f"{refused_count} entries were refused by the sealer: they were not written by "
+            "Benteng's audit writer (no signature made with the audit key)",
+        )
     stale = AuditEntry.objects.filter(
         sequence__isnull=True, occurred_at__lt=timezone.now() - UNSEALED_GRACE
     ).aggregate(count=Count("id"), oldest=Min("occurred_at"))
     if stale["count"]:
         waited = (timezone.now() - stale["oldest"]).total_seconds()
-        return checked, ChainBreak(
+        return ChainBreak(
             last_sequence + 1,
             f"{stale['count']} entries are not sealed after "
             f"{UNSEALED_GRACE.total_seconds():.0f} s (the oldest has waited {waited:.0f} s)",
         )
-    return checked, None
+    return None

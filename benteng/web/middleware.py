@@ -24,6 +24,10 @@ OPEN_BEFORE_TWO_FACTOR = frozenset(
         "set_language",
     }
 )
+# Pages open to a person who must first replace a password an administrator set.
+OPEN_BEFORE_PASSWORD_CHANGE = frozenset(
+    {"web:login", "web:logout", "web:password_change", "set_language"}
+)
 
 
 class TwoFactorRequiredMiddleware:
@@ -44,23 +48,29 @@ class TwoFactorRequiredMiddleware:
         user: Any = request.user  # django-otp adds is_verified() and the device relation
         if (
             user.is_authenticated
+            and user.must_change_password
+            and not self._is_open(request, OPEN_BEFORE_PASSWORD_CHANGE)
+        ):
+            return redirect("web:password_change")
+        if (
+            user.is_authenticated
             and not user.is_verified()
             and two_factor_required(user)
-            and not self._is_open(request)
+            and not self._is_open(request, OPEN_BEFORE_TWO_FACTOR | {"web:password_change"})
         ):
             has_device = user.totpdevice_set.filter(confirmed=True).exists()
             return redirect("web:two_factor_verify" if has_device else "web:two_factor_setup")
         return self.get_response(request)
 
     @staticmethod
-    def _is_open(request: HttpRequest) -> bool:
+    def _is_open(request: HttpRequest, open_pages: frozenset[str]) -> bool:
         if request.path.startswith("/static/"):
             return True
         try:
             match = resolve(request.path_info)
         except Resolver404:
             return False
-        return match.view_name in OPEN_BEFORE_TWO_FACTOR
+        return match.view_name in open_pages
 
 
 class PrivatePagesMiddleware:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", views.login_view, name="login"),
     path("keluar/", views.logout_view, name="logout"),
+    path("sandi/", views.password_change, name="password_change"),
     path("verifikasi/daftar/", views.two_factor_setup, name="two_factor_setup"),
     path("verifikasi/daftar/qr.svg", views.two_factor_qr, name="two_factor_qr"),
     path("verifikasi/", views.two_factor_verify, name="two_factor_verify"),

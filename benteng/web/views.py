@@ -7,7 +7,6 @@ Regions and offices are reference data, not personal data.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from base64 import b32encode
 from typing import Any
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -36,15 +36,24 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.access import NotVisible, Viewer, access_object, redact
 from benteng.accounts.access import may_administer, may_read_aggregates_only
+from benteng.accounts.lockout import UNKNOWN_USERNAME, account_username_if_exists
 from benteng.accounts.models import VILLAGE_ROLES, Office, OfficeCoverage, Role, User
-from benteng.accounts.twofactor import two_factor_required
+from benteng.accounts.services import user_password_choose
+from benteng.accounts.twofactor import enrolment_code_redeem, two_factor_required
 from benteng.audit.models import AuditAction
 from benteng.audit.services import Actor, actor_for_viewer, audit_record, audit_record_read
 from benteng.regions.models import Region, RegionLevel
 from benteng.regions.selectors import region_get, region_search
 from benteng.screening.worklists import screening_home_figures
 from benteng.web import selectors
-from benteng.web.forms import DirectorySearchForm, LoginForm, RegionSearchForm, TokenForm
+from benteng.web.forms import (
+    ChosenPasswordForm,
+    DirectorySearchForm,
+    EnrolmentForm,
+    LoginForm,
+    RegionSearchForm,
+    TokenForm,
+)
 from benteng.web.roles import ROLE_PURPOSES
 
 DIRECTORY_PAGE_SIZE = 50
@@ -174,7 +183,7 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
         if form.is_valid():
             user = form.get_user()
             auth_login(request, user)
-            pending = _second_factor_url(user, next_url)
+            pending = _password_change_url(user, next_url) or _second_factor_url(user, next_url)
             audit_record(
                 actor=_actor_for_user(user),
                 action=AuditAction.LOGIN,
@@ -186,16 +195,11 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
             return redirect(pending or next_url)
         username = (request.POST.get("username") or "").strip()
         if username:
-            # A typed name that is no account (often a password typed in the wrong box) is
-            # kept only as a hash, so the permanent trail never holds it.
-            account = User.objects.filter(username=username).only("username").first()
-            label = (
-                account.username
-                if account is not None
-                else "unknown:" + hashlib.sha256(username.encode()).hexdigest()[:16]
-            )
+            # A typed name that is no account is often a password typed in the wrong box:
+            # nothing derived from it (no hash, no prefix) is kept.
+            account = account_username_if_exists(username)
             audit_record(
-                actor=Actor(user_id=None, label=label),
+                actor=Actor(user_id=None, label=account or UNKNOWN_USERNAME),
                 action=AuditAction.LOGIN_FAILED,
                 detail={"locked_out": bool(getattr(request, "axes_locked_out", False))},
                 ip_address=_client_ip(request),
@@ -205,6 +209,31 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
         "web/login.html",
         {"form": form, "next": next_url, "failure_limit": settings.AXES_FAILURE_LIMIT},
     )
+
+
+def _password_change_url(user: User, next_url: str) -> str | None:
+    """Where a person whose password an administrator set goes first, or None."""
+    return _with_next("web:password_change", next_url) if user.must_change_password else None
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@login_required
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponseBase:
+    """A password an administrator set is replaced by one its owner chooses, before anything
+    else (``TwoFactorRequiredMiddleware``); then the second factor is enrolled again."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = _safe_next(request)
+    if not user.must_change_password:
+        return redirect(next_url)
+    form = ChosenPasswordForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        account = User.objects.get(pk=user.pk)  # the model itself, not the request's proxy
+        user_password_choose(user=account, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, account)
+        messages.success(request, _("Kata sandi baru Anda sudah disimpan."))
+        return redirect(_second_factor_url(user, next_url) or next_url)
+    return TemplateResponse(request, "web/password_change.html", {"form": form, "next": next_url})
 
 
 @require_POST
@@ -237,19 +266,29 @@ def two_factor_setup(request: HttpRequest) -> HttpResponseBase:
         # Enrolling a second authenticator needs the first one: a password alone never adds one.
         return redirect(_with_next("web:two_factor_verify", next_url))
     device = _pending_device(user)
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = EnrolmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         throttled = _is_throttled(device)
-        if device.verify_token(form.cleaned_data["token"]):
+        if not device.verify_token(form.cleaned_data["token"]):
+            form.add_error("token", _token_error(throttled=throttled))
+        elif not enrolment_code_redeem(user=user, code=form.cleaned_data["enrolment_code"]):
+            form.add_error(
+                "enrolment_code",
+                _(
+                    "Kode pendaftaran salah, sudah dipakai atau kedaluwarsa. Mintalah kode "
+                    "baru kepada administrator kantor Anda."
+                ),
+            )
+        else:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            User.objects.filter(pk=user.pk).update(password_set_by=None)
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             otp_login(request, device)
             _audit_two_factor(request, user, step="enrolment", success=True)
             messages.success(request, _("Verifikasi dua langkah sudah aktif untuk akun Anda."))
             return redirect(next_url)
         _audit_two_factor(request, user, step="enrolment", success=False)
-        form.add_error("token", _token_error(throttled=throttled))
     return TemplateResponse(
         request,
         "web/two_factor_setup.html",

@@ -136,7 +136,7 @@ def test_admin_password_reset_and_bulk_delete_are_audited(personas):
     assert (reset.action, reset.object_ids, reset.detail) == (
         "update",
         [str(target.pk)],
-        {"fields": ["password"]},
+        {"fields": ["otp_devices", "password"]},
     )
     # when: "delete selected"
     response = client.post(

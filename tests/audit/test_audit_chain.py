@@ -98,7 +98,7 @@ def test_a_deleted_row_is_caught():
     assert chain_break.sequence == 2
 
 
-def test_a_rehashed_forgery_is_caught_by_the_next_entry():
+def test_a_rehashed_forgery_is_caught_by_its_missing_signature():
     # given: the forger edits entry 2 and recomputes its own hash
     from benteng.audit.chain import entry_hash
 
@@ -109,9 +109,12 @@ def test_a_rehashed_forgery_is_caught_by_the_next_entry():
     AuditEntry.objects.filter(sequence=2).update(purpose="palsu", entry_hash=forged_hash)
     # when
     _checked, chain_break = audit_chain_verify()
-    # then: entry 3 still points at the original hash
+    # then: the forger could not sign the new hash with the audit key
     assert chain_break is not None
-    assert (chain_break.sequence, chain_break.reason) == (3, "previous hash does not match")
+    assert (chain_break.sequence, chain_break.reason) == (
+        2,
+        "the entry is not signed with the audit key",
+    )
 
 
 def test_truncating_the_tail_is_caught_by_the_chain_head():

@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from benteng.audit.chain import WRITTEN_FIELDS, writer_mac
 from benteng.audit.models import AuditChainHead, AuditEntry
 from benteng.audit.sealer import (
     NO_DELAY_INTERVAL,
@@ -90,6 +91,15 @@ def _write(label: str, count: int = 1) -> list[AuditEntry]:
             for n in range(count)
         ],
     )
+
+
+def _written_ago(entries: Any, age: timedelta) -> None:
+    """As if the writer had written these unsealed entries ``age`` ago (and signed them so)."""
+
+    for entry in entries:
+        entry.occurred_at = timezone.now() - age
+        entry.mac = writer_mac({name: getattr(entry, name) for name in WRITTEN_FIELDS})
+        entry.save(update_fields=["occurred_at", "mac"])
 
 
 def _wait_until_sealed(ids: list[int], *, seconds: float) -> float:
@@ -251,7 +261,7 @@ def test_an_entry_committed_after_a_later_one_was_sealed_joins_the_next_batch(de
 def test_audit_verify_seals_the_waiting_entries_first_and_reports_them(delayed, capsys):
     # given: entries of a process that ended before sealing them, two minutes ago
     _write("a", 3)
-    AuditEntry.objects.update(occurred_at=timezone.now() - timedelta(minutes=2))
+    _written_ago(AuditEntry.objects.all(), timedelta(minutes=2))
     # when
     call_command("audit_verify")
     # then
@@ -279,9 +289,7 @@ def test_entries_left_unsealed_past_the_grace_period_are_a_problem(delayed):
     (fresh,) = _write("baru")
     assert audit_chain_verify() == (2, None)
     (stale,) = _write("lama")
-    AuditEntry.objects.filter(pk=stale.pk).update(
-        occurred_at=timezone.now() - UNSEALED_GRACE - timedelta(seconds=5)
-    )
+    _written_ago(AuditEntry.objects.filter(pk=stale.pk), UNSEALED_GRACE + timedelta(seconds=5))
     # when
     checked, chain_break = audit_chain_verify()
     # then

@@ -20,7 +20,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.accounts.models import Role, User
-from benteng.accounts.twofactor import two_factor_required
+from benteng.accounts.twofactor import enrolment_code_issue, two_factor_required
 from benteng.web.roles import ROLE_PURPOSES
 from tests.conftest import PASSWORD
 
@@ -120,8 +120,12 @@ def _sign_in_with_password(page, user: User) -> None:  # type: ignore[no-untyped
     page.get_by_role("button", name="Masuk").click()
 
 
-def _enrol_authenticator(page) -> str:  # type: ignore[no-untyped-def]
+def _enrol_authenticator(page, user: User) -> str:  # type: ignore[no-untyped-def]
     page.wait_for_url("**/verifikasi/daftar/**")
+    # the one-time code an administrator hands over
+    page.get_by_label("Kode pendaftaran dari administrator").fill(
+        enrolment_code_issue(user=user, issued_by=None)
+    )
     assert page.get_by_role("heading", name="Aktifkan verifikasi dua langkah").is_visible()
     qr_width = page.locator("img.qr").evaluate("image => image.complete && image.naturalWidth")
     assert qr_width, "the QR code image loads"
@@ -170,7 +174,7 @@ def test_role_signs_in_and_sees_its_home_page_in_indonesian(page, live_server, p
     _sign_in_with_password(page, user)
     secret = ""
     if two_factor_required(user):
-        secret = _enrol_authenticator(page)
+        secret = _enrol_authenticator(page, user)
     # then
     _assert_on_home_page_of(page, user, live_server.url)
     links = _navigation_links(page)

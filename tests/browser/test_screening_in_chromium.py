@@ -94,7 +94,7 @@ def recruiter_on_police_list(personas):  # type: ignore[no-untyped-def]
 def _signed_in(open_page, user):  # type: ignore[no-untyped-def]
     page = open_page()
     _sign_in_with_password(page, user)
-    _enrol_authenticator(page)
+    _enrol_authenticator(page, user)
     page.wait_for_url("**/")
     return page
 

@@ -22,6 +22,13 @@ def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     return f"{value:0{device.digits}d}"
 
 
+def enrolment_code(user: User) -> str:
+    """A one-time enrolment code, as an administrator would hand it over."""
+    from benteng.accounts.twofactor import enrolment_code_issue
+
+    return enrolment_code_issue(user=user, issued_by=None)
+
+
 def password_login(client: Client, user: User, password: str = PASSWORD):  # type: ignore[no-untyped-def]
     return client.post("/masuk/", {"username": user.username, "password": password})
 
