@@ -65,8 +65,8 @@ def fresh_screening_index():  # type: ignore[no-untyped-def]
     police company names: rolled-back tests must not leak into them."""
     from benteng.regions.selectors import region_levels
     from benteng.screening.index import screening_index_reset
+    from benteng.screening.matching import company_names
     from benteng.screening.rules import rules_cache_clear
-    from benteng.screening.services import company_names
 
     def reset() -> None:
         screening_index_reset()

@@ -14,7 +14,7 @@ from benteng.core.phones import normalize_phone
 from benteng.core.records import normalize_passport_no
 from benteng.rows import Columns, fetch, one_of, table
 from benteng.watchlists.access import watchlists_visible_to
-from benteng.watchlists.models import Watchlist, WatchlistEntry
+from benteng.watchlists.models import SharingLevel, Watchlist, WatchlistEntry
 from benteng.watchlists.validation import normalized_nik_query
 
 
@@ -124,3 +124,25 @@ def watchlist_entries_for_hits(*, index_ids: list[str]) -> dict[str, WatchlistEn
         item.owner_office = office.instance(row, entry.width + watchlist.width + agency.width)
         found[item.index_id] = item
     return found
+
+
+def watchlist_entries_hit_visible_to(viewer: Viewer) -> QuerySet[WatchlistEntry]:
+    """The entries this viewer may be told about as *hits* of a screening (the hit fields,
+    never the record): not removed, and shared as hits or kept by the viewer's own agency.
+    What ``entry_hit_visible_to`` says of one loaded entry."""
+    return WatchlistEntry.objects.filter(removed_at__isnull=True).filter(
+        Q(sharing_level=SharingLevel.HIT)
+        | Q(watchlist__owner_agency__kind=viewer.agency_kind or "")
+    )
+
+
+def entry_hit_visible_to(viewer: Viewer, entry: WatchlistEntry) -> bool:
+    """Whether this viewer may be told about this entry as a hit (its watchlist and owner
+    agency loaded): the rule of ``watchlist_entries_hit_visible_to``."""
+    if entry.removed_at is not None:
+        return False
+    if entry.sharing_level == SharingLevel.HIT:
+        return True
+    return viewer.agency_kind is not None and (
+        entry.watchlist.owner_agency.kind == viewer.agency_kind
+    )
