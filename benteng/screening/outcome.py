@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from benteng.access.viewer import Viewer
 from benteng.core.index import Candidate
+from benteng.core.nik import NikProblem, banten_region_name, nik_consistency, parse_nik
 from benteng.core.risk import EventFact, HitFact, hit_evidence
 from benteng.screening import queries
 from benteng.screening.cleaning import APPLICATION, DEPARTURE
@@ -331,6 +332,35 @@ def events_for(viewer: Viewer, stored: Iterable[Mapping[str, Any]]) -> list[Earl
         values["record_id"] = event.get("record_id") if same_office else None
         events.append(EarlierEvent(**values))
     return events
+
+
+# --- the NIK ---------------------------------------------------------------------------------
+
+
+def nik_check_of(
+    nik: str, *, birth_date: datetime.date | None, sex: str, today: datetime.date
+) -> tuple[dict[str, Any], list[str]]:
+    """The NIK read and checked against the stated birth date and sex, as the result keeps
+    it, and the codes of its problems (for the rules)."""
+    if not nik:
+        return {"nik": "", "checked": False, "valid": None, "problems": []}, []
+    info, problems = parse_nik(nik, today=today)
+    all_problems: list[NikProblem] = list(problems)
+    check: dict[str, Any] = {"nik": nik, "checked": True}
+    if info is not None:
+        all_problems += nik_consistency(info, birth_date=birth_date, sex=sex or None)
+        check.update(
+            {
+                "birth_date": info.birth_date.isoformat(),
+                "sex": info.sex,
+                "region_code": info.district_code,
+                "region_name": banten_region_name(info.district_code) or "",
+                "is_banten": info.is_banten,
+            }
+        )
+    check["valid"] = not all_problems
+    check["problems"] = [problem.as_dict() for problem in all_problems]
+    return check, [str(problem.code) for problem in all_problems]
 
 
 # --- the outcome ---------------------------------------------------------------------------

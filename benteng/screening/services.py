@@ -48,7 +48,6 @@ from benteng.audit.services import (
     object_type_of,
 )
 from benteng.core.names import name_key
-from benteng.core.nik import NikProblem, banten_region_name, nik_consistency, parse_nik
 from benteng.core.risk import RiskFacts, assess, rule_parameter
 from benteng.identity import region_code_for_identity
 from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
@@ -72,22 +71,14 @@ from benteng.screening.outcome import (
     earlier_events_found,
     entries_of_matches,
     hit_facts,
+    nik_check_of,
     outcome_from_result,
     stored_hits,
 )
 from benteng.screening.rules import rules_and_moratorium_current
 
-__all__ = [
-    "ApplicationInput",
-    "DepartureInput",
-    "IdempotencyKeyReused",
-    "ScreeningInputInvalid",
-    "ScreeningOutcome",
-    "ScreeningRefused",
-    "application_screen",
-    "departure_screen",
-    "outcome_from_result",
-]
+# What the pages and the demo data import from here, though it lives in the modules above.
+__all__ = ["ApplicationInput", "DepartureInput", "ScreeningInputInvalid", "outcome_from_result"]
 
 PURPOSE = "penyaringan"
 APPLICATION = "application"
@@ -298,31 +289,7 @@ def _has_return_ticket(data: ScreeningInput) -> bool:
     return stated or TravelDocument.TIKET_PULANG in data.documents
 
 
-# --- NIK and age ---------------------------------------------------------------------------
-
-
-def _nik_check(
-    nik: str, *, birth_date: datetime.date | None, sex: str, today: datetime.date
-) -> tuple[dict[str, Any], list[str]]:
-    if not nik:
-        return {"nik": "", "checked": False, "valid": None, "problems": []}, []
-    info, problems = parse_nik(nik, today=today)
-    all_problems: list[NikProblem] = list(problems)
-    check: dict[str, Any] = {"nik": nik, "checked": True}
-    if info is not None:
-        all_problems += nik_consistency(info, birth_date=birth_date, sex=sex or None)
-        check.update(
-            {
-                "birth_date": info.birth_date.isoformat(),
-                "sex": info.sex,
-                "region_code": info.district_code,
-                "region_name": banten_region_name(info.district_code) or "",
-                "is_banten": info.is_banten,
-            }
-        )
-    check["valid"] = not all_problems
-    check["problems"] = [problem.as_dict() for problem in all_problems]
-    return check, [str(problem.code) for problem in all_problems]
+# --- age ---------------------------------------------------------------------------
 
 
 def _age(birth_date: datetime.date | None, today: datetime.date) -> int | None:
@@ -412,7 +379,7 @@ def _screen(
     entries = entries_of_matches(matches)
     hits, read_entries = stored_hits(matches, entries)
     events, event_facts, read_events = earlier_events_found(viewer, found.event_candidates, now=now)
-    nik_check, nik_problems = _nik_check(
+    nik_check, nik_problems = nik_check_of(
         data.nik, birth_date=data.birth_date, sex=data.sex, today=today
     )
     window = int(rule_parameter(rules, "group_pattern", "window_days"))
