@@ -105,3 +105,46 @@ def test_an_entry_removed_since_is_left_out_for_every_reader(personas, screened)
     assert [hit.id for hit in read.hits] == [deported.pk]
     assert police.instruction not in [item.instruction for item in read.instructions]
     assert "sponsor_on_police_watchlist" not in [i["code"] for i in read.indicators]
+
+
+def test_the_migration_keeps_references_of_stored_hits_and_can_run_again(screened) -> None:  # type: ignore[no-untyped-def]
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "benteng.screening.migrations.0006_stored_hits_by_reference"
+    )
+    outcome, police, _deported = screened
+    # given: a result stored the old way, with the entry's identity in it
+    old_hit = {
+        "id": police.pk,
+        "index_id": f"w{police.pk}",
+        "full_name": police.full_name,
+        "phone": police.phone,
+        "owner_agency": "polri",
+        "watchlist_kind": "sponsor",
+        "category": police.category,
+        "matched_on": "phone",
+        "matched_via": ["phone", "sponsor"],
+        "score": 1.0,
+        "match_reasons": "Nomor telepon sama",
+        "match_reasons_en": "Phone number is the same",
+    }
+    ScreeningResult.objects.filter(pk=outcome.result.pk).update(hits=[old_hit])
+    # when: run twice
+    migration.hits_by_reference(apps, None)
+    migration.hits_by_reference(apps, None)
+    # then
+    [stored] = ScreeningResult.objects.get(pk=outcome.result.pk).hits
+    assert stored == {
+        "entry_id": police.pk,
+        "score": 1.0,
+        "matched_on": "phone",
+        "matched_via": ["phone", "sponsor"],
+        "match_reasons": "Nomor telepon sama",
+        "match_reasons_en": "Phone number is the same",
+        "watchlist_kind": "sponsor",
+        "owner_agency": "polri",
+        "category": police.category,
+    }
