@@ -33,7 +33,7 @@ from benteng.access.viewer import Viewer, ViewerKind
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.core.phones import normalize_phone
-from benteng.identity_cleaning import normalize_flight_number
+from benteng.identity_cleaning import flight_number_clean
 from benteng.screening.models import (
     ApplicationDecision,
     ApplicationStatus,
@@ -604,17 +604,11 @@ def departure_decide(
     if outcome not in DEPARTURE_OUTCOMES:
         errors.setdefault("outcome", []).append(_("Pilih keputusan keberangkatan."))
     flight_text = (flight_number or "").strip() or check.flight_number
-    flight = normalize_flight_number(flight_text) if flight_text else None
+    flight, problem = flight_number_clean(flight_text)
     if not flight_text:
         errors.setdefault("flight_number", []).append(_("Nomor penerbangan wajib diisi."))
-    elif flight is None:
-        errors.setdefault("flight_number", []).append(
-            _(
-                "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
-                "1-4 angka, misalnya GA840 atau QZ 7510."
-            )
-            % {"value": flight_text}
-        )
+    elif problem:
+        errors.setdefault("flight_number", []).append(problem)
     note = (note or "").strip()
     if outcome == DepartureOutcome.HAND_OVER and not note:
         errors.setdefault("note", []).append(
