@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
@@ -151,10 +151,23 @@ def _written(
     )
 
 
-def _values(obj: models.Model, fields: Sequence[Any]) -> list[Any]:
+def _values(obj: models.Model, fields: Sequence[Any], database: Any) -> list[Any]:
     """The database values of a new instance, as ``save(force_insert=True)`` writes them
     (``pre_save``: defaults, ``auto_now_add``)."""
-    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    return [field.get_db_prep_save(field.pre_save(obj, True), database) for field in fields]
+
+
+@cache
+def _insert_sql(model: type[models.Model], with_pk: bool, rows: int, vendor: str) -> str:
+    """``INSERT`` of ``rows`` rows of ``_written`` fields, returning their ids."""
+    quote = connection.ops.quote_name
+    written = _written(model, with_pk, (), vendor)
+    columns = ", ".join(quote(str(field.column)) for field in written)
+    row = f"({placeholders(len(written))})"
+    return (
+        f"INSERT INTO {table(model)} ({columns}) "  # noqa: S608 - model names
+        f"VALUES {', '.join([row] * rows)} RETURNING {quote(str(model._meta.pk.column))}"
+    )
 
 
 def insert(*objs: models.Model) -> None:
@@ -163,25 +176,19 @@ def insert(*objs: models.Model) -> None:
     database value; ids not set come back. No signals are sent: use it only for models
     without save signals or an overridden ``save``."""
     model = type(objs[0])
-    meta = model._meta
-    with_ids = getattr(objs[0], meta.pk.attname) is not None
-    written = _written(model, with_ids, (), connection.vendor)
-    params = [value for obj in objs for value in _values(obj, written)]
-    row = f"({placeholders(len(written))})"
-    pk_column = connection.ops.quote_name(str(meta.pk.column))
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in written)
-    sql = (
-        f"INSERT INTO {table(model)} ({columns}) "  # noqa: S608 - model names
-        f"VALUES {', '.join([row] * len(objs))} RETURNING {pk_column}"
-    )
+    # The connection itself, not the per-thread proxy, for the many field conversions.
+    database = connections[DEFAULT_DB_ALIAS]
+    with_ids = getattr(objs[0], model._meta.pk.attname) is not None
+    written = _written(model, with_ids, (), database.vendor)
+    params = [value for obj in objs for value in _values(obj, written, database)]
     with cursor() as writer:
-        writer.execute(sql, params)
+        writer.execute(_insert_sql(model, with_ids, len(objs), database.vendor), params)
         ids = sorted(value for (value,) in writer.fetchall())
     # New ids grow in the order the rows were given.
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = database.alias
 
 
 def one_of(expression: str, values: Sequence[Any], sql_type: str) -> tuple[str, list[Any]]:

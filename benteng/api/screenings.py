@@ -10,7 +10,6 @@ audit trail and idempotency.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -32,7 +31,7 @@ from benteng.screening.cleaning import (
 )
 from benteng.screening.models import PassportApplication
 from benteng.screening.outcome import ScreeningOutcome
-from benteng.screening.results import EarlierEvent, Hit, Instruction
+from benteng.screening.results import EarlierEvent, Hit, Instruction, fields_of
 from benteng.screening.selectors import screening_result_get
 from benteng.screening.services import (
     MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -183,9 +182,9 @@ def screening_out(outcome: ScreeningOutcome) -> dict[str, Any]:
         },
         "indicators": outcome.indicators,
         "not_evaluated": outcome.not_evaluated,
-        "hits": [asdict(hit) for hit in outcome.hits],
-        "instructions": [asdict(item) for item in outcome.instructions],
-        "earlier_events": [asdict(event) for event in outcome.earlier_events],
+        "hits": [fields_of(hit) for hit in outcome.hits],
+        "instructions": [fields_of(item) for item in outcome.instructions],
+        "earlier_events": [fields_of(event) for event in outcome.earlier_events],
         "nik_check": outcome.nik_check,
         "server_milliseconds": outcome.server_milliseconds,
     }

@@ -12,6 +12,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+
+def fields_of(value: Hit | StoredHit | EarlierEvent | Instruction) -> dict[str, Any]:
+    """A result's fields by name (one level: what JSON or a response schema takes; cheaper
+    than ``dataclasses.asdict``, which copies deeply)."""
+    return dict(vars(value))
+
+
 MatchedOn = Literal["person", "sponsor", "company", "phone"]
 EventKind = Literal["application", "departure"]
 

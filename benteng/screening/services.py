@@ -29,7 +29,7 @@ import datetime
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -75,6 +75,7 @@ from benteng.screening.outcome import (
     outcome_from_result,
     stored_hits,
 )
+from benteng.screening.results import fields_of
 from benteng.screening.rules import rules_and_moratorium_current
 
 # What the pages and the demo data import from here, though it lives in the modules above.
@@ -406,7 +407,7 @@ def _screen(
         risk_band=assessment.band,
         indicators=assessment.indicators_as_dicts(),
         not_evaluated=[item.as_dict() for item in assessment.not_evaluated],
-        hits=[asdict(hit) for hit in hits],
+        hits=[fields_of(hit) for hit in hits],
         earlier_events=events,
         nik_check=nik_check,
         rule_set=rule_set,
