@@ -14,6 +14,7 @@ import datetime
 import re
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,9 @@ from benteng.core.nik import NikProblem, parse_nik
 from benteng.core.phones import normalize_phone
 from benteng.core.records import normalize_passport_no, normalize_sex
 
+# A field's name in a message: text, or a lazy translation turned into text only when a
+# message is made.
+Label = str | Promise
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 _DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -67,11 +71,11 @@ def text_of(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def required_problem(label: str) -> str:
+def required_problem(label: Label) -> str:
     return _("%(label)s wajib diisi.") % {"label": label}
 
 
-def too_long_problem(label: str, *, limit: int, length: int) -> str:
+def too_long_problem(label: Label, *, limit: int, length: int) -> str:
     return _("%(label)s paling panjang %(limit)d karakter (tertulis %(length)d).") % {
         "label": label,
         "limit": limit,
@@ -79,7 +83,7 @@ def too_long_problem(label: str, *, limit: int, length: int) -> str:
     }
 
 
-def date_parse(value: Any, *, label: str) -> tuple[datetime.date | None, str | None]:
+def date_parse(value: Any, *, label: Label) -> tuple[datetime.date | None, str | None]:
     """A date from a date, a workbook datetime or text: 17-08-1990, 17/08/1990, 17.08.1990,
     1990-08-17 or "17 Agustus 1990". Blank is ``None`` without a problem."""
     if isinstance(value, datetime.datetime):
@@ -115,7 +119,7 @@ def _date_numbers(text: str) -> tuple[int, int, int] | None:
 
 
 def birth_date_problem(
-    birth_date: datetime.date, *, label: str, today: datetime.date
+    birth_date: datetime.date, *, label: Label, today: datetime.date
 ) -> str | None:
     """Why a birth date (or a date like it) cannot be true: in the future, or before 1900."""
     if birth_date > today:
@@ -169,7 +173,7 @@ def passport_no_clean(value: Any) -> tuple[str, str | None]:
     return passport_no, None
 
 
-def phone_clean(value: Any, *, label: str) -> tuple[str, str | None]:
+def phone_clean(value: Any, *, label: Label) -> tuple[str, str | None]:
     """An Indonesian number in its one written form (+62...); blank stays blank."""
     text = text_of(value)
     if not text:
@@ -202,7 +206,7 @@ def flight_number_clean(value: Any) -> tuple[str, str | None]:
     return flight, None
 
 
-def yes_no_parse(value: Any, *, label: str) -> tuple[bool | None, str | None]:
+def yes_no_parse(value: Any, *, label: Label) -> tuple[bool | None, str | None]:
     """True or False from a boolean or a word (ya/tidak, yes/no, 1/0...); blank is ``None``."""
     if value is None or value == "":
         return None, None

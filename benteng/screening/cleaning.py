@@ -49,6 +49,9 @@ FIELD_LABELS = {
     "former_migrant_worker": gettext_lazy("Mantan PMI"),
     "observations": gettext_lazy("Pengamatan petugas"),
 }
+# The codes as sets, made once: ``Choices.values`` builds its list at every call.
+PURPOSES = frozenset(TravelPurpose.values)
+DOCUMENTS = frozenset(TravelDocument.values)
 MAX_LENGTHS = {
     "full_name": 200,
     "birth_place": 100,
@@ -84,8 +87,9 @@ class _Cleaner:
         if self.errors:
             raise ScreeningInputInvalid(self.errors)
 
-    def _label(self, name: str) -> str:
-        return str(FIELD_LABELS[name])
+    def _label(self, name: str) -> cleaning.Label:
+        """The field's name, translated only if a message needs it."""
+        return FIELD_LABELS[name]
 
     def _blank(self, name: str, *, required: bool) -> bool:
         """Whether the field is blank; a required one says so."""
@@ -158,7 +162,7 @@ class _Cleaner:
         text = cleaning.text_of(self.raw.get("purpose")).lower()
         if self._blank("purpose", required=required):
             return ""
-        if text not in TravelPurpose.values:
+        if text not in PURPOSES:
             self.add(
                 "purpose",
                 _("Tujuan perjalanan “%(value)s” tidak dikenal; pilih salah satu: %(allowed)s.")
@@ -202,13 +206,13 @@ class _Cleaner:
 
     def documents(self) -> list[str]:
         codes = self._codes("documents")
-        unknown = [code for code in codes if code not in TravelDocument.values]
+        unknown = [code for code in codes if code not in DOCUMENTS]
         if unknown:
             self.add(
                 "documents",
                 _("Dokumen tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)},
             )
-        return [code for code in codes if code in TravelDocument.values]
+        return [code for code in codes if code in DOCUMENTS]
 
     def observations(self) -> list[str]:
         codes = self._codes("observations")
