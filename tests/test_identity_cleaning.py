@@ -13,6 +13,11 @@ from benteng import identity_cleaning as cleaning
 TODAY = datetime.date(2026, 12, 7)
 
 
+def _id(value: object) -> str:
+    """A test id the same in every worker process (a function by its name)."""
+    return str(getattr(value, "__name__", value))
+
+
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
@@ -27,7 +32,7 @@ TODAY = datetime.date(2026, 12, 7)
         (datetime.datetime(1990, 8, 17, 10, 0, tzinfo=datetime.UTC), datetime.date(1990, 8, 17)),
         ("", None),
     ],
-    ids=str,
+    ids=_id,
 )
 def test_dates_in_indonesian_formats(written, expected) -> None:  # type: ignore[no-untyped-def]
     assert cleaning.date_parse(written, label="Tanggal lahir") == (expected, None)
@@ -40,7 +45,7 @@ def test_dates_in_indonesian_formats(written, expected) -> None:  # type: ignore
         ("14/08/96x", "harus ditulis HH-BB-TTTT"),
         ("7 Desembre 2026", "harus ditulis HH-BB-TTTT"),
     ],
-    ids=str,
+    ids=_id,
 )
 def test_dates_that_cannot_be_read_say_why(written, message) -> None:  # type: ignore[no-untyped-def]
     parsed, problem = cleaning.date_parse(written, label="Tanggal lahir")
@@ -69,7 +74,7 @@ def test_a_birth_date_in_the_future_or_before_1900_is_not_possible() -> None:
         (cleaning.flight_number_clean, "8B-123A", "8B123A"),
         (cleaning.sex_clean, "", ""),
     ],
-    ids=str,
+    ids=_id,
 )
 def test_values_are_written_one_way(cleaner, written, expected) -> None:  # type: ignore[no-untyped-def]
     assert cleaner(written) == (expected, None)
@@ -82,7 +87,7 @@ def test_values_are_written_one_way(cleaner, written, expected) -> None:  # type
         (cleaning.passport_no_clean, "C-12", "Nomor paspor “C-12” tidak sah"),
         (cleaning.flight_number_clean, "GA", "Nomor penerbangan “GA” tidak sah"),
     ],
-    ids=str,
+    ids=_id,
 )
 def test_bad_values_have_an_indonesian_message(cleaner, written, message) -> None:  # type: ignore[no-untyped-def]
     value, problem = cleaner(written)
@@ -108,7 +113,7 @@ def test_a_nik_that_cannot_be_read_gives_the_core_s_problems() -> None:
 @pytest.mark.parametrize(
     ("written", "expected"),
     [("ya", True), ("Tidak", False), (True, True), ("0", False), ("", None), (None, None)],
-    ids=str,
+    ids=_id,
 )
 def test_yes_and_no_words(written, expected) -> None:  # type: ignore[no-untyped-def]
     assert cleaning.yes_no_parse(written, label="Tiket pulang") == (expected, None)
