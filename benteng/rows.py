@@ -19,19 +19,14 @@ better.
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import ipaddress
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from psycopg.types.json import Json, Jsonb
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -156,10 +151,23 @@ def _written(
     )
 
 
-def _values(obj: models.Model, fields: Sequence[Any]) -> list[Any]:
+def _values(obj: models.Model, fields: Sequence[Any], database: Any) -> list[Any]:
     """The database values of a new instance, as ``save(force_insert=True)`` writes them
     (``pre_save``: defaults, ``auto_now_add``)."""
-    return [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    return [field.get_db_prep_save(field.pre_save(obj, True), database) for field in fields]
+
+
+@cache
+def _insert_sql(model: type[models.Model], with_pk: bool, rows: int, vendor: str) -> str:
+    """``INSERT`` of ``rows`` rows of ``_written`` fields, returning their ids."""
+    quote = connection.ops.quote_name
+    written = _written(model, with_pk, (), vendor)
+    columns = ", ".join(quote(str(field.column)) for field in written)
+    row = f"({placeholders(len(written))})"
+    return (
+        f"INSERT INTO {table(model)} ({columns}) "  # noqa: S608 - model names
+        f"VALUES {', '.join([row] * rows)} RETURNING {quote(str(model._meta.pk.column))}"
+    )
 
 
 def insert(*objs: models.Model) -> None:
@@ -168,74 +176,19 @@ def insert(*objs: models.Model) -> None:
     database value; ids not set come back. No signals are sent: use it only for models
     without save signals or an overridden ``save``."""
     model = type(objs[0])
-    meta = model._meta
-    with_ids = getattr(objs[0], meta.pk.attname) is not None
-    written = _written(model, with_ids, (), connection.vendor)
-    params = [value for obj in objs for value in _values(obj, written)]
-    row = f"({placeholders(len(written))})"
-    pk_column = connection.ops.quote_name(str(meta.pk.column))
-    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in written)
-    sql = (
-        f"INSERT INTO {table(model)} ({columns}) "  # noqa: S608 - model names
-        f"VALUES {', '.join([row] * len(objs))} RETURNING {pk_column}"
-    )
+    # The connection itself, not the per-thread proxy, for the many field conversions.
+    database = connections[DEFAULT_DB_ALIAS]
+    with_ids = getattr(objs[0], model._meta.pk.attname) is not None
+    written = _written(model, with_ids, (), database.vendor)
+    params = [value for obj in objs for value in _values(obj, written, database)]
     with cursor() as writer:
-        writer.execute(sql, params)
+        writer.execute(_insert_sql(model, with_ids, len(objs), database.vendor), params)
         ids = sorted(value for (value,) in writer.fetchall())
     # New ids grow in the order the rows were given.
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
-        obj._state.db = connection.alias
-
-
-def json_row(obj: models.Model, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A new instance's concrete fields but the primary key and ``skip``, by column, with the
-    values ``save(force_insert=True)`` would write, as JSON: one parameter for a whole row of
-    a PostgreSQL ``INSERT ... SELECT p.* FROM jsonb_populate_record(NULL::table, row) p``.
-
-    One parameter instead of one per column keeps a long insert within what psycopg caches
-    of a statement (its parsed text: at most 4,096 characters and 50 parameters), and each
-    column's own input function reads its value, refusing what the column cannot hold (a text
-    too long, say) as an ORM insert does. What JSON cannot hold is refused too: a float NaN or
-    infinity, bytes, a timedelta (no model on the hot path has one). Every column of the table
-    is written (``json_insert``): one left out is NULL, never its ``db_default``.
-    """
-    fields = _written(type(obj), False, skip, connection.vendor)
-    return {
-        str(field.column): _json_value(value)
-        for field, value in zip(fields, _values(obj, fields), strict=True)
-    }
-
-
-def json_insert(model: type[models.Model], *, source: str, completed_with: str) -> str:
-    """An ``INSERT`` of one row of ``model`` given as one JSON parameter (``json_row``; the
-    first ``%s``) and completed with ``completed_with``: ``jsonb_build_object`` arguments
-    over ``source`` (the CTEs that make what only the statement knows, such as the row's
-    id), which may hold ``%s`` of their own. PostgreSQL; every column of the table is written,
-    a column left out of the JSON as NULL."""
-    name = table(model)
-    return (
-        f"INSERT INTO {name} SELECT p.* FROM {source}, jsonb_populate_record(NULL::{name}, "  # noqa: S608 - model names and the caller's SQL
-        f"CAST(%s AS jsonb) || jsonb_build_object({completed_with})) p"
-    )
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Json | Jsonb):  # a JSONField's value, adapted for psycopg
-        return value.obj
-    if isinstance(value, datetime.date | datetime.time):  # datetimes too
-        return value.isoformat()
-    if isinstance(
-        value, decimal.Decimal | uuid.UUID | ipaddress.IPv4Address | ipaddress.IPv6Address
-    ):
-        return str(value)
-    return value
-
-
-def jsonb(value: Any) -> Any:
-    """A parameter PostgreSQL reads as ``jsonb``."""
-    return Jsonb(value)
+        obj._state.db = database.alias
 
 
 def one_of(expression: str, values: Sequence[Any], sql_type: str) -> tuple[str, list[Any]]:

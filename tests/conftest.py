@@ -65,7 +65,7 @@ def fresh_process_state():  # type: ignore[no-untyped-def]
     rolled-back tests must not leak into them."""
     from benteng import caches
     from benteng.screening.index import screening_index_reset
-    from benteng.screening.services import company_names
+    from benteng.screening.matching import company_names
 
     def reset() -> None:
         screening_index_reset()

@@ -23,17 +23,20 @@ from benteng.api.errors import ApiError, ApiErrorCode, error_responses
 from benteng.api.models import ApiScope
 from benteng.api.projection import json_response
 from benteng.api.schemas import OfficeRef
-from benteng.screening.models import PassportApplication
-from benteng.screening.selectors import screening_result_get
-from benteng.screening.services import (
+from benteng.screening.cleaning import (
     APPLICATION,
-    MAX_IDEMPOTENCY_KEY_LENGTH,
-    PURPOSE,
     ApplicationInput,
     DepartureInput,
-    IdempotencyKeyReused,
     ScreeningInputInvalid,
-    ScreeningOutcome,
+)
+from benteng.screening.models import PassportApplication
+from benteng.screening.outcome import ScreeningOutcome
+from benteng.screening.results import EarlierEvent, Hit, Instruction, fields_of
+from benteng.screening.selectors import screening_result_get
+from benteng.screening.services import (
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    PURPOSE,
+    IdempotencyKeyReused,
     ScreeningRefused,
     application_screen,
     departure_screen,
@@ -115,62 +118,6 @@ class NotEvaluatedOut(Schema):
     reason_en: str
 
 
-class HitOut(Schema):
-    """A watchlist entry that matched, as every agency may see it (never internal notes)."""
-
-    id: int
-    index_id: str
-    watchlist_kind: str
-    watchlist_kind_label: str
-    watchlist_name: str
-    owner_agency: str
-    owner_office_name: str
-    subject_type: str
-    subject_type_label: str
-    full_name: str
-    birth_date: str | None = None
-    sex: str = ""
-    nik: str = ""
-    passport_no: str = ""
-    phone: str = ""
-    licence_number: str = ""
-    category: str
-    instruction: str = Field(description="What the owner asks whoever gets this hit to do.")
-    contact: str
-    expires_on: str | None = None
-    in_force: bool
-    is_owner: bool = Field(description="The client's agency owns the list.")
-    matched_on: Literal["person", "sponsor", "company", "phone"]
-    matched_via: list[str]
-    score: float
-    match_reasons: str
-    match_reasons_en: str
-
-
-class EarlierEventOut(Schema):
-    """An earlier application or departure check about the same person, at any office."""
-
-    kind: Literal["application", "departure"]
-    office_code: str
-    office_name: str
-    date: str
-    days_ago: int
-    status: str
-    status_label: str
-    decision: str
-    decision_label: str
-    reason: str
-    reason_label: str
-    due_date: str | None
-    same_office: bool
-    score: float
-    match_reasons: str
-    match_reasons_en: str
-    record_id: int | None = Field(
-        description="The record's id, only when it belongs to the client's own office."
-    )
-
-
 class NikProblemOut(Schema):
     code: str
     id: str = Field(description="Message in Bahasa Indonesia.")
@@ -187,13 +134,6 @@ class NikCheckOut(Schema):
     region_code: str | None = None
     region_name: str | None = None
     is_banten: bool | None = None
-
-
-class InstructionOut(Schema):
-    instruction: str
-    contact: str
-    owner_office_name: str
-    watchlist_name: str
 
 
 class RiskOut(Schema):
@@ -215,9 +155,9 @@ class ScreeningOut(Schema):
     risk: RiskOut
     indicators: list[IndicatorOut]
     not_evaluated: list[NotEvaluatedOut]
-    hits: list[HitOut]
-    instructions: list[InstructionOut]
-    earlier_events: list[EarlierEventOut]
+    hits: list[Hit]
+    instructions: list[Instruction]
+    earlier_events: list[EarlierEvent]
     nik_check: NikCheckOut
     server_milliseconds: float
 
@@ -242,9 +182,9 @@ def screening_out(outcome: ScreeningOutcome) -> dict[str, Any]:
         },
         "indicators": outcome.indicators,
         "not_evaluated": outcome.not_evaluated,
-        "hits": outcome.hits,
-        "instructions": outcome.instructions,
-        "earlier_events": outcome.earlier_events,
+        "hits": [fields_of(hit) for hit in outcome.hits],
+        "instructions": [fields_of(item) for item in outcome.instructions],
+        "earlier_events": [fields_of(event) for event in outcome.earlier_events],
         "nik_check": outcome.nik_check,
         "server_milliseconds": outcome.server_milliseconds,
     }

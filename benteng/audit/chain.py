@@ -45,13 +45,8 @@ HASHED_FIELDS = (
 )
 # What the writer knows of an entry before the sealer chains it.
 WRITTEN_FIELDS = tuple(name for name in HASHED_FIELDS if name not in ("sequence", "previous_hash"))
-# Values an entry's own statement makes (audit_insert_sql): not known to the writer in Python.
-MADE_IN_STATEMENT = ("object_ids", "detail")
-
-# The MAC's prefix says what it covers: every written field, the written fields without those
-# the statement made, or (once sealed) the entry's hash.
+# The MAC's prefix says what it covers: every written field, or (once sealed) the entry's hash.
 WRITER_MAC = "w1:"
-WRITER_MAC_IN_STATEMENT = "w0:"
 SEALED_MAC = "s1:"
 
 
@@ -77,25 +72,17 @@ def keyed_digest(message: bytes) -> str:
     return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
 
 
-def writer_mac(values: dict[str, Any], *, made_in_statement: bool = False) -> str:
-    """The writer's signature of an unsealed entry; with ``made_in_statement`` it leaves out
-    the object ids and detail that the entry's own SQL statement makes."""
-    if made_in_statement:
-        names = tuple(name for name in WRITTEN_FIELDS if name not in MADE_IN_STATEMENT)
-        return WRITER_MAC_IN_STATEMENT + keyed_digest(b"written:" + _canonical(values, names))
+def writer_mac(values: dict[str, Any]) -> str:
+    """The writer's signature of an unsealed entry: every field it wrote."""
     return WRITER_MAC + keyed_digest(b"written:" + _canonical(values, WRITTEN_FIELDS))
 
 
 def writer_mac_valid(values: dict[str, Any]) -> bool:
     """Whether an unsealed row carries the writer's signature of its own content."""
     mac = values.get("mac") or ""
-    if mac.startswith(WRITER_MAC):
-        expected = writer_mac(values)
-    elif mac.startswith(WRITER_MAC_IN_STATEMENT):
-        expected = writer_mac(values, made_in_statement=True)
-    else:
+    if not mac.startswith(WRITER_MAC):
         return False
-    return hmac.compare_digest(mac, expected)
+    return hmac.compare_digest(mac, writer_mac(values))
 
 
 def sealed_mac(hash_value: str) -> str:

@@ -26,7 +26,7 @@ from benteng.audit.chain import (
 )
 from benteng.audit.checkpoints import CheckpointError, checkpoint_if_due, checkpoints_read
 from benteng.audit.models import REFUSED_MARK, AuditAction, AuditChainHead, AuditEntry
-from benteng.rows import insert, json_row, jsonb
+from benteng.rows import insert
 
 logger = logging.getLogger(__name__)
 
@@ -199,92 +199,6 @@ def _unsealed_entries(actor: Actor, items: Sequence[AuditItem]) -> list[AuditEnt
         )
         for item in items
     ]
-
-
-@dataclass(frozen=True)
-class InStatement:
-    """A value that the writer's own statement makes, such as the id its ``INSERT ...
-    RETURNING`` gives: an SQL expression over that statement's CTEs (``audit_insert_sql``)."""
-
-    sql: str
-
-
-def audit_in_statement() -> bool:
-    """Whether a writer may put its audit entries in its own statement (``audit_insert_sql``):
-    on PostgreSQL, when entries are sealed after the commit (``AUDIT_SEAL_DELAY`` above 0)."""
-    return connection.vendor == "postgresql" and audit_seal_delay() > 0
-
-
-def audit_insert_sql(
-    *, actor: Actor, items: Sequence[AuditItem], source: str
-) -> tuple[str, list[Any]]:
-    """The items' entries, unsealed, as one ``INSERT ... SELECT`` (its SQL and parameters) that
-    the writer puts in its own statement as a data-modifying CTE: the write and its audit
-    entries are then one statement, kept or refused together, without a transaction's
-    BEGIN and COMMIT. Object ids and detail values may be :class:`InStatement` expressions
-    over ``source``, the CTEs that make them (each must give exactly one row): for example
-    ``InStatement("r.id")`` with ``source="r"``. The entries are what ``audit_record_many``
-    would write, one row each, in the items' order. Only where ``audit_in_statement()``; once
-    the statement has run, the writer calls ``audit_written()``.
-    """
-    if not audit_in_statement():
-        raise ValueError("audit entries in the writer's statement need PostgreSQL and a delay")
-    entries = _unsealed_entries(actor, items)
-    rows: list[str] = []
-    params: list[Any] = []
-    for entry, item in zip(entries, items, strict=True):
-        # The entry's own object ids and detail are not written: the expressions below are.
-        ids_sql, ids_params = _object_ids_sql(item.object_ids)
-        detail_sql, detail_params = _detail_sql(item.detail or {})
-        # The writer signs what it knows; values the statement makes are not in the MAC.
-        made = any(isinstance(value, InStatement) for value in item.object_ids) or any(
-            isinstance(value, InStatement) for value in (item.detail or {}).values()
-        )
-        entry.mac = writer_mac(_written_values(entry), made_in_statement=made)
-        rows.append(
-            "CAST(%s AS jsonb) || jsonb_build_object('id', "
-            f"nextval(pg_get_serial_sequence(%s, 'id')), 'object_ids', {ids_sql}, "
-            f"'detail', {detail_sql})"
-        )
-        params += [
-            jsonb(json_row(entry, skip=("object_ids", "detail"))),
-            _ENTRY_TABLE,
-            *ids_params,
-            *detail_params,
-        ]
-    sql = (
-        f"INSERT INTO {_ENTRY_TABLE} SELECT p.* FROM {source}, jsonb_populate_recordset("  # noqa: S608 - model names and the caller's CTEs
-        f"NULL::{_ENTRY_TABLE}, jsonb_build_array({', '.join(rows)})) p"
-    )
-    return sql, params
-
-
-def audit_written() -> None:
-    """After a statement made by ``audit_insert_sql``. Nothing is left to do: the sealer
-    process seals its entries (``benteng/audit/sealer.py``). Kept while the screening calls it;
-    the call and this function go together."""
-
-
-def _object_ids_sql(object_ids: Sequence[Any]) -> tuple[str, list[Any]]:
-    """Object ids as stored (a JSON list of strings), some of them made by the statement."""
-    if not any(isinstance(value, InStatement) for value in object_ids):
-        return "CAST(%s AS jsonb)", [jsonb([str(value) for value in object_ids])]
-    parts = [
-        f"CAST(({value.sql}) AS text)" if isinstance(value, InStatement) else "CAST(%s AS text)"
-        for value in object_ids
-    ]
-    params = [str(value) for value in object_ids if not isinstance(value, InStatement)]
-    return f"jsonb_build_array({', '.join(parts)})", params
-
-
-def _detail_sql(detail: dict[str, Any]) -> tuple[str, list[Any]]:
-    """The detail as stored, its ``InStatement`` values made by the statement."""
-    known = {key: value for key, value in detail.items() if not isinstance(value, InStatement)}
-    made = {key: value for key, value in detail.items() if isinstance(value, InStatement)}
-    if not made:
-        return "CAST(%s AS jsonb)", [jsonb(known)]
-    pairs = ", ".join(f"CAST(%s AS text), ({value.sql})" for value in made.values())
-    return f"(CAST(%s AS jsonb) || jsonb_build_object({pairs}))", [jsonb(known), *made]
 
 
 def audit_seal_delay() -> float:

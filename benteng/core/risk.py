@@ -49,6 +49,7 @@ __all__ = [
     "Text",
     "assess",
     "country_name",
+    "hit_evidence",
     "parameter_specs",
     "registered_codes",
     "rule_parameter",
@@ -631,6 +632,13 @@ def _hit_text(hit: HitFact) -> Text:
         f"{matched[1].capitalize()} matches the {kind[1]} list ({agency}), match score "
         f"{hit.score:.2f}.",
     )
+
+
+def hit_evidence(hit: HitFact) -> tuple[str, str]:
+    """The evidence line a watchlist hit gives an indicator, in Bahasa Indonesia and English
+    (to leave it out for a reader who may not see the hit)."""
+    text = _hit_text(hit)
+    return text.id, text.en
 
 
 @register(

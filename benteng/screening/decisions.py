@@ -19,7 +19,6 @@ a referral object. Every write is audited; the index is updated after the commit
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,7 @@ from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.core.phones import normalize_phone
+from benteng.identity_cleaning import flight_number_clean
 from benteng.screening.access import may_decide_applications, may_decide_departures
 from benteng.screening.models import (
     ApplicationDecision,
@@ -56,8 +56,6 @@ MAX_POSTPONEMENT_DAYS = 180
 DEPARTURE_DELAY_LIST_CODE = "imigrasi-penundaan-keberangkatan"
 # Flight numbers as printed on a boarding pass: a two-character airline code, 1-4 digits and
 # an optional suffix letter (GA 840, QZ7510, 8B 123A).
-_FLIGHT_NUMBER = re.compile(r"^[A-Z0-9]{2}[0-9]{1,4}[A-Z]?$")
-_FLIGHT_SEPARATORS = re.compile(r"[\s\-.]+")
 
 OFFICER_OUTCOMES = (
     DecisionOutcome.ISSUE,
@@ -113,12 +111,6 @@ def postponement_days() -> int:
 def default_due_date(*, today: datetime.date | None = None) -> datetime.date:
     """The date by which postponed documents are due, counted from today."""
     return (today or timezone.localdate()) + datetime.timedelta(days=postponement_days())
-
-
-def normalize_flight_number(value: str) -> str | None:
-    """The flight number upper-cased without spaces or dashes, or None when malformed."""
-    text = _FLIGHT_SEPARATORS.sub("", (value or "").strip().upper())
-    return text if _FLIGHT_NUMBER.match(text) else None
 
 
 def _format_date(value: datetime.date) -> str:
@@ -590,17 +582,11 @@ def departure_decide(
     if outcome not in DEPARTURE_OUTCOMES:
         errors.setdefault("outcome", []).append(_("Pilih keputusan keberangkatan."))
     flight_text = (flight_number or "").strip() or check.flight_number
-    flight = normalize_flight_number(flight_text) if flight_text else None
+    flight, problem = flight_number_clean(flight_text)
     if not flight_text:
         errors.setdefault("flight_number", []).append(_("Nomor penerbangan wajib diisi."))
-    elif flight is None:
-        errors.setdefault("flight_number", []).append(
-            _(
-                "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
-                "1-4 angka, misalnya GA840 atau QZ 7510."
-            )
-            % {"value": flight_text}
-        )
+    elif problem:
+        errors.setdefault("flight_number", []).append(problem)
     note = (note or "").strip()
     if outcome == DepartureOutcome.HAND_OVER and not note:
         errors.setdefault("note", []).append(

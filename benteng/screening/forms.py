@@ -8,7 +8,6 @@ kecamatan and the documents ticked.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -16,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benteng.core.phones import normalize_phone
+from benteng import identity_cleaning as cleaning
 from benteng.identity import Sex
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
-from benteng.screening.decisions import OFFICER_OUTCOMES, normalize_flight_number
+from benteng.screening.cleaning import ApplicationInput, DepartureInput, ScreeningInputInvalid
+from benteng.screening.decisions import OFFICER_OUTCOMES
 from benteng.screening.models import (
     ApplicationStatus,
     ContactRelation,
@@ -30,34 +30,17 @@ from benteng.screening.models import (
     TravelDocument,
     TravelPurpose,
 )
-from benteng.screening.services import ApplicationInput, DepartureInput, ScreeningInputInvalid
 
-_DATE_SHAPE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
 CONTACT_ROWS = 4
 
 
 def parse_date_text(text: str, *, label: str) -> datetime.date | None:
-    """A date written 17-08-1990, 17/08/1990 or 1990-08-17; a clear message otherwise."""
-    text = " ".join((text or "").split())
-    if not text:
-        return None
-    match = _DATE_SHAPE.match(text)
-    if match is None:
-        raise forms.ValidationError(
-            _("%(label)s harus ditulis HH-BB-TTTT, misalnya 17-08-1990 (tertulis “%(value)s”)."),
-            params={"label": label, "value": text},
-        )
-    if match.group(1):
-        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    else:
-        year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        raise forms.ValidationError(
-            _("%(label)s “%(value)s” tidak ada di kalender (periksa tanggal dan bulannya)."),
-            params={"label": label, "value": text},
-        ) from None
+    """A date written 17-08-1990, 17/08/1990, 1990-08-17 or "17 Agustus 1990"; a clear
+    message otherwise."""
+    parsed, problem = cleaning.date_parse(text, label=label)
+    if problem:
+        raise forms.ValidationError(problem)
+    return parsed
 
 
 def _text_input(**attrs: Any) -> forms.TextInput:
@@ -304,12 +287,9 @@ class ContactForm(forms.Form):
         has_person = cleaned.get("name") or cleaned.get("phone")
         if has_person and not cleaned.get("relation"):
             self.add_error("relation", _("Pilih hubungan orang ini dengan pemohon."))
-        phone = (cleaned.get("phone") or "").strip()
-        if phone and normalize_phone(phone) is None:
-            self.add_error(
-                "phone",
-                _("Nomor telepon “%(value)s” bukan nomor Indonesia yang sah.") % {"value": phone},
-            )
+        _phone, problem = cleaning.phone_clean(cleaned.get("phone"), label=str(_("Nomor telepon")))
+        if problem:
+            self.add_error("phone", problem)
         return cleaned
 
 
@@ -392,18 +372,9 @@ class DepartureForm(forms.Form):
 
 
 def clean_flight_text(value: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        return ""
-    flight = normalize_flight_number(text)
-    if flight is None:
-        raise forms.ValidationError(
-            _(
-                "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
-                "1-4 angka, misalnya GA840 atau QZ 7510."
-            ),
-            params={"value": text},
-        )
+    flight, problem = cleaning.flight_number_clean(value)
+    if problem:
+        raise forms.ValidationError(problem)
     return flight
 
 

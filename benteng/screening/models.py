@@ -427,6 +427,8 @@ class ScreeningResult(models.Model):
     risk_score = models.PositiveSmallIntegerField(_("skor risiko"))
     risk_band = models.CharField(_("tingkat risiko"), max_length=10, choices=RiskBand.choices)
     indicators = models.JSONField(_("indikator"), default=list)
+    # By reference (``results.StoredHit``: entry id, score, reasons), never the entry's
+    # identity: each reader gets the hits projected for them (``outcome.hits_for``).
     hits = models.JSONField(_("hit daftar pantauan"), default=list)
     earlier_events = models.JSONField(_("peristiwa sebelumnya"), default=list)
     nik_check = models.JSONField(_("pemeriksaan NIK"), default=dict)

@@ -20,7 +20,8 @@ from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
 from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
-from benteng.screening.services import PURPOSE, ScreeningOutcome, outcome_from_result
+from benteng.screening.outcome import ScreeningOutcome, outcome_from_result
+from benteng.screening.services import PURPOSE
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200

@@ -392,7 +392,7 @@ def _departure_context(
 ) -> dict[str, Any]:
     outcome = _result_view(viewer, check, _latest_result(check))
     flagged = bool(outcome and (outcome.hits or outcome.risk_band == "tinggi")) or any(
-        event.get("status") in ("ditunda", "ditolak", "tunda", "serahkan_polisi")
+        event.status in ("ditunda", "ditolak", "tunda", "serahkan_polisi")
         for event in (outcome.earlier_events if outcome else [])
     )
     return {

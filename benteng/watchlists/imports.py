@@ -32,6 +32,7 @@ from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
 from benteng.core.spreadsheet import formula_escaped, formula_unescaped
+from benteng.identity_cleaning import text_of
 from benteng.watchlists.models import (
     EntrySource,
     PendingImport,
@@ -123,7 +124,7 @@ class ImportPreview:
         return not self.file_problems and bool(self.valid_rows)
 
     def add_problem(self, row_number: int, column: str, value: Any, message: str) -> None:
-        self.problems.append(ImportProblem(row_number, column, _cell_text(value), message))
+        self.problems.append(ImportProblem(row_number, column, text_of(value), message))
         self.invalid_row_numbers.add(row_number)
 
 
@@ -135,18 +136,6 @@ class ImportResult:
 
 class ImportFileUnreadable(ValueError):
     """The file as a whole cannot be read; ``str(error)`` is the Indonesian reason."""
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 class _Table:
@@ -325,7 +314,7 @@ def _read_header(header: list[Any], preview: ImportPreview) -> dict[int, tuple[s
     columns: dict[int, tuple[str, str]] = {}
     seen: dict[str, str] = {}
     for position, title in enumerate(header):
-        written = _cell_text(title)
+        written = text_of(title)
         if not written:
             continue
         name = _ALIASES.get(_header_key(written))
@@ -502,7 +491,7 @@ def _check_row(
     raw: dict[str, Any] = {}
     for position, (name, _written) in positions.items():
         raw[name] = formula_unescaped(row[position] if position < len(row) else None)
-    if all(_cell_text(value) == "" for value in row):
+    if all(text_of(value) == "" for value in row):
         preview.blank_rows.append(row_number)
         return
     cleaned = entry_values_clean(watchlist=watchlist, raw=raw)

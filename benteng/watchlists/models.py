@@ -76,13 +76,21 @@ class EntrySource(models.TextChoices):
     DECISION = "keputusan", _("Keputusan petugas imigrasi")
 
 
+def entry_in_force_q(*, on: object = None, prefix: str = "") -> models.Q:
+    """The rule "in force" of an entry: not removed and not expired on ``on`` (today).
+    ``prefix`` reaches the entries from another model (``"entries__"`` from a watchlist).
+    ``WatchlistEntry.in_force`` says the same of one loaded entry."""
+    today = on or timezone.localdate()
+    return models.Q(**{f"{prefix}removed_at__isnull": True}) & (
+        models.Q(**{f"{prefix}expires_on__isnull": True})
+        | models.Q(**{f"{prefix}expires_on__gte": today})
+    )
+
+
 class WatchlistEntryQuerySet(AccessQuerySet["WatchlistEntry"]):
     def in_force(self, *, on: object = None) -> WatchlistEntryQuerySet:
-        """Entries not removed and not expired."""
-        today = on or timezone.localdate()
-        return self.filter(removed_at__isnull=True).filter(
-            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
-        )
+        """Entries not removed and not expired (``entry_in_force_q``)."""
+        return self.filter(entry_in_force_q(on=on))
 
 
 class WatchlistEntry(IdentityFields):
@@ -137,7 +145,7 @@ class WatchlistEntry(IdentityFields):
         return f"{self.watchlist.code}:{self.pk}"
 
     def in_force(self, *, on: datetime.date | None = None) -> bool:
-        """Not removed and not expired (the same rule as the queryset's ``in_force``)."""
+        """Not removed and not expired (the rule of ``entry_in_force_q``)."""
         today = on or timezone.localdate()
         if self.removed_at is not None:
             return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet
@@ -14,7 +13,12 @@ from benteng.core.phones import normalize_phone
 from benteng.core.records import normalize_passport_no
 from benteng.rows import Columns, fetch, one_of, table
 from benteng.watchlists.access import watchlists_visible_to
-from benteng.watchlists.models import Watchlist, WatchlistEntry
+from benteng.watchlists.models import (
+    SharingLevel,
+    Watchlist,
+    WatchlistEntry,
+    entry_in_force_q,
+)
 from benteng.watchlists.validation import normalized_nik_query
 
 
@@ -25,12 +29,6 @@ class EntryStatus(StrEnum):
     ALL = "semua"
 
 
-def _in_force_q(today: datetime.date) -> Q:
-    return Q(entries__removed_at__isnull=True) & (
-        Q(entries__expires_on__isnull=True) | Q(entries__expires_on__gte=today)
-    )
-
-
 def watchlist_list(*, viewer: Viewer) -> QuerySet[Watchlist]:
     """The lists of the viewer's agency with their number of entries in force."""
     today = timezone.localdate()
@@ -38,7 +36,7 @@ def watchlist_list(*, viewer: Viewer) -> QuerySet[Watchlist]:
         watchlists_visible_to(viewer)
         .select_related("owner_agency", "owner_office")
         .annotate(
-            in_force_count=Count("entries", filter=_in_force_q(today)),
+            in_force_count=Count("entries", filter=entry_in_force_q(on=today, prefix="entries__")),
             entry_count=Count("entries", filter=Q(entries__removed_at__isnull=True)),
         )
         .order_by("owner_agency__kind", "name")
@@ -124,3 +122,25 @@ def watchlist_entries_for_hits(*, index_ids: list[str]) -> dict[str, WatchlistEn
         item.owner_office = office.instance(row, entry.width + watchlist.width + agency.width)
         found[item.index_id] = item
     return found
+
+
+def watchlist_entries_hit_visible_to(viewer: Viewer) -> QuerySet[WatchlistEntry]:
+    """The entries this viewer may be told about as *hits* of a screening (the hit fields,
+    never the record): not removed, and shared as hits or kept by the viewer's own agency.
+    What ``entry_hit_visible_to`` says of one loaded entry."""
+    return WatchlistEntry.objects.filter(removed_at__isnull=True).filter(
+        Q(sharing_level=SharingLevel.HIT)
+        | Q(watchlist__owner_agency__kind=viewer.agency_kind or "")
+    )
+
+
+def entry_hit_visible_to(viewer: Viewer, entry: WatchlistEntry) -> bool:
+    """Whether this viewer may be told about this entry as a hit (its watchlist and owner
+    agency loaded): the rule of ``watchlist_entries_hit_visible_to``."""
+    if entry.removed_at is not None:
+        return False
+    if entry.sharing_level == SharingLevel.HIT:
+        return True
+    return viewer.agency_kind is not None and (
+        entry.watchlist.owner_agency.kind == viewer.agency_kind
+    )

@@ -9,7 +9,6 @@ may be text (as typed or read from a file) or already typed (dates, numbers from
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +16,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benteng import identity_cleaning as cleaning
 from benteng.core.nik import clean_nik_text, nik_consistency, parse_nik
-from benteng.core.phones import normalize_phone
-from benteng.core.records import normalize_passport_no, normalize_sex
 from benteng.identity import region_for_identity
+from benteng.identity_cleaning import text_of
 from benteng.regions.models import Region, RegionLevel
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist, WatchlistEntry
 
@@ -50,9 +49,6 @@ ENTRY_MODEL_FIELDS: tuple[str, ...] = (
     *(name for name in ENTRY_INPUT_FIELDS if name != "desa_code"),
     "region",
 )
-EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
-_DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d")
-_DATE_SHAPE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _SUBJECT_WORDS = {
     "orang": SubjectType.PERSON,
     "person": SubjectType.PERSON,
@@ -88,52 +84,13 @@ class CleanedEntry:
         return not self.errors
 
 
-def _text(value: Any) -> str:
-    """A value as text with runs of white space collapsed; whole numbers without ".0"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return " ".join(str(value).split())
-
-
 def _max_length(name: str) -> int | None:
     model_field = WatchlistEntry._meta.get_field(name)
     return getattr(model_field, "max_length", None)
 
 
-def _parse_date(value: Any, *, label: str) -> tuple[datetime.date | None, str | None]:
-    """A date from a date, a workbook datetime or text like 17-08-1990 or 1990-08-17."""
-    if isinstance(value, datetime.datetime):
-        return value.date(), None
-    if isinstance(value, datetime.date):
-        return value, None
-    text = _text(value)
-    if not text:
-        return None, None
-    match = _DATE_SHAPE.match(text)
-    if match is None:
-        return None, _(
-            "%(label)s harus ditulis HH-BB-TTTT, misalnya 17-08-1990 (tertulis “%(value)s”)."
-        ) % {"label": label, "value": text}
-    if match.group(1):
-        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    else:
-        year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
-    try:
-        return datetime.date(year, month, day), None
-    except ValueError:
-        return None, _(
-            "%(label)s “%(value)s” tidak ada di kalender (periksa tanggal dan bulannya)."
-        ) % {"label": label, "value": text}
-
-
 def _choice(value: Any, *, words: Mapping[str, str], default: str) -> str | None:
-    text = _text(value).lower()
+    text = text_of(value).lower()
     if not text:
         return default
     return words.get(text)
@@ -145,7 +102,7 @@ def _clean_subject(raw: dict[str, Any], result: CleanedEntry) -> str:
         result.add_error(
             "subject_type",
             _("Subjek harus salah satu dari: orang, perusahaan, telepon (tertulis “%(value)s”).")
-            % {"value": _text(raw.get("subject_type"))},
+            % {"value": text_of(raw.get("subject_type"))},
         )
         return SubjectType.PERSON
     return subject
@@ -166,7 +123,7 @@ _FREE_TEXT_FIELDS = (
 def _clean_lengths(raw: dict[str, Any], result: CleanedEntry) -> None:
     for name in _FREE_TEXT_FIELDS:
         limit = _max_length(name)
-        text = _text(raw.get(name))
+        text = text_of(raw.get(name))
         if limit is not None and len(text) > limit:
             result.add_error(
                 name,
@@ -176,26 +133,19 @@ def _clean_lengths(raw: dict[str, Any], result: CleanedEntry) -> None:
 
 
 def _clean_birth_date(raw: dict[str, Any], result: CleanedEntry, today: datetime.date) -> None:
-    birth_date, problem = _parse_date(raw.get("birth_date"), label=_("Tanggal lahir"))
+    label = _("Tanggal lahir")
+    birth_date, problem = cleaning.date_parse(raw.get("birth_date"), label=label)
+    if birth_date is not None:
+        problem = cleaning.birth_date_problem(birth_date, label=label, today=today)
     if problem:
         result.add_error("birth_date", problem)
-    elif birth_date is not None and birth_date > today:
-        result.add_error("birth_date", _("Tanggal lahir ada di masa depan."))
-    elif birth_date is not None and birth_date < EARLIEST_BIRTH_DATE:
-        result.add_error("birth_date", _("Tanggal lahir sebelum tahun 1900 tidak mungkin."))
     result.values["birth_date"] = birth_date
 
 
 def _clean_sex(raw: dict[str, Any], result: CleanedEntry) -> None:
-    text = _text(raw.get("sex"))
-    sex = normalize_sex(text) if text else ""
-    if sex is None:
-        result.add_error(
-            "sex",
-            _("Jenis kelamin harus L (laki-laki) atau P (perempuan) (tertulis “%(value)s”).")
-            % {"value": text},
-        )
-        sex = ""
+    sex, problem = cleaning.sex_clean(raw.get("sex"))
+    if problem:
+        result.add_error("sex", problem)
     result.values["sex"] = sex
 
 
@@ -213,7 +163,7 @@ def _clean_nik(
     decision on an application whose NIK may itself be the problem), so a NIK that is not
     valid or disagrees with the stated birth date is kept as written, not refused.
     """
-    text = _text(raw.get("nik"))
+    text = text_of(raw.get("nik"))
     result.values["nik"] = ""
     if not text:
         return
@@ -229,14 +179,14 @@ def _clean_nik(
         return
     if problems or info is None:
         for problem in problems:
-            result.add_error("nik", problem.message)
+            result.add_error("nik", cleaning.nik_problem_text(problem))
         return
     result.values["nik"] = info.nik
     stated_birth_date = result.values.get("birth_date")
     stated_sex = result.values.get("sex") or None
     if not as_recorded and "birth_date" not in result.errors and "sex" not in result.errors:
         for problem in nik_consistency(info, birth_date=stated_birth_date, sex=stated_sex):
-            result.add_error("nik", problem.message)
+            result.add_error("nik", cleaning.nik_problem_text(problem))
     if stated_birth_date is None and "birth_date" not in result.errors:
         result.values["birth_date"] = info.birth_date
     if not stated_sex and "sex" not in result.errors:
@@ -244,34 +194,16 @@ def _clean_nik(
 
 
 def _clean_passport(raw: dict[str, Any], result: CleanedEntry) -> None:
-    text = _text(raw.get("passport_no"))
-    passport_no = normalize_passport_no(text) if text else ""
-    if passport_no is None:
-        result.add_error(
-            "passport_no",
-            _(
-                "Nomor paspor “%(value)s” tidak sah: harus 6-12 huruf atau angka tanpa tanda "
-                "baca, misalnya C1234567."
-            )
-            % {"value": text},
-        )
-        passport_no = ""
+    passport_no, problem = cleaning.passport_no_clean(raw.get("passport_no"))
+    if problem:
+        result.add_error("passport_no", problem)
     result.values["passport_no"] = passport_no
 
 
 def _clean_phone(raw: dict[str, Any], result: CleanedEntry, subject: str) -> None:
-    text = _text(raw.get("phone"))
-    phone = normalize_phone(text) if text else ""
-    if phone is None:
-        result.add_error(
-            "phone",
-            _(
-                "Nomor telepon “%(value)s” bukan nomor Indonesia yang sah (contoh 0812-3456-7890 "
-                "atau +62 812 3456 7890)."
-            )
-            % {"value": text},
-        )
-        phone = ""
+    phone, problem = cleaning.phone_clean(raw.get("phone"), label=_("Nomor telepon"))
+    if problem:
+        result.add_error("phone", problem)
     elif not phone and subject == SubjectType.PHONE:
         result.add_error("phone", _("Nomor telepon wajib diisi untuk subjek nomor telepon."))
     result.values["phone"] = phone
@@ -279,7 +211,7 @@ def _clean_phone(raw: dict[str, Any], result: CleanedEntry, subject: str) -> Non
 
 def _clean_region(raw: dict[str, Any], result: CleanedEntry) -> None:
     """The desa when its code is given and known; otherwise the region the NIK names."""
-    desa_code = _text(raw.get("desa_code"))
+    desa_code = text_of(raw.get("desa_code"))
     if desa_code:
         is_village = Region.objects.filter(
             code=desa_code, level__in=[RegionLevel.DESA, RegionLevel.KELURAHAN]
@@ -305,7 +237,9 @@ def _clean_expiry(
     today: datetime.date,
     previous: datetime.date | None,
 ) -> None:
-    expires_on, problem = _parse_date(raw.get("expires_on"), label=_("Tanggal berlaku sampai"))
+    expires_on, problem = cleaning.date_parse(
+        raw.get("expires_on"), label=_("Tanggal berlaku sampai")
+    )
     if problem:
         result.add_error("expires_on", problem)
     elif expires_on is not None and expires_on < today and expires_on != previous:
@@ -323,7 +257,7 @@ def _clean_expiry(
 def _clean_texts(
     raw: dict[str, Any], result: CleanedEntry, subject: str, watchlist: Watchlist
 ) -> None:
-    name = _text(raw.get("full_name"))
+    name = text_of(raw.get("full_name"))
     if not name and subject != SubjectType.PHONE:
         if subject == SubjectType.COMPANY:
             result.add_error("full_name", _("Nama perusahaan wajib diisi."))
@@ -331,11 +265,11 @@ def _clean_texts(
             result.add_error("full_name", _("Nama lengkap wajib diisi."))
     result.values["full_name"] = name
     for plain in ("birth_place", "address", "licence_number", "category", "contact"):
-        result.values[plain] = _text(raw.get(plain))
+        result.values[plain] = text_of(raw.get(plain))
     result.values["licence_number"] = result.values["licence_number"].upper()
     if not result.values["category"]:
         result.add_error("category", _("Kategori alasan wajib diisi."))
-    legal_basis = _text(raw.get("legal_basis")) or watchlist.default_legal_basis
+    legal_basis = text_of(raw.get("legal_basis")) or watchlist.default_legal_basis
     if not legal_basis:
         result.add_error("legal_basis", _("Dasar hukum wajib diisi."))
     result.values["legal_basis"] = legal_basis
@@ -372,7 +306,7 @@ def entry_values_clean(
         result.add_error(
             "sharing_level",
             _("Tingkat berbagi harus “hit” atau “pemilik” (tertulis “%(value)s”).")
-            % {"value": _text(raw.get("sharing_level"))},
+            % {"value": text_of(raw.get("sharing_level"))},
         )
         sharing = SharingLevel.HIT
     result.values["sharing_level"] = sharing

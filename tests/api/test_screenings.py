@@ -15,8 +15,8 @@ from benteng.accounts.models import Role
 from benteng.api.models import ApiScope
 from benteng.audit.models import AuditEntry
 from benteng.screening.index import screening_index_reset
+from benteng.screening.matching import company_names
 from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
-from benteng.screening.services import company_names
 from tests.api.conftest import MakeToken, bearer
 from tests.screening.test_services_support import SPONSOR_PHONE, applicant, police_entry
 
@@ -249,7 +249,7 @@ def test_field_errors_in_english_on_request(post, kanim_token: str) -> None:  # 
         kanim_token, application_body(birth_date="31-02-1996"), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 422
-    assert "does not exist in the calendar" in response.json()["details"][0]["message"]
+    assert "is not a calendar date" in response.json()["details"][0]["message"]
 
 
 def test_missing_fields_and_unknown_kind_are_422(post, kanim_token: str) -> None:  # type: ignore[no-untyped-def]

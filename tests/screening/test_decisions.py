@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditEntry
+from benteng.identity_cleaning import normalize_flight_number
 from benteng.screening.decisions import (
     DEPARTURE_DELAY_LIST_CODE,
     ContactInput,
@@ -18,7 +19,6 @@ from benteng.screening.decisions import (
     DecisionRefused,
     application_decide,
     departure_decide,
-    normalize_flight_number,
     postponements_lapse_overdue,
 )
 from benteng.screening.models import (

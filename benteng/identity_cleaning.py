@@ -1,0 +1,223 @@
+"""Cleaning the identity values people type or files hold, with one message per problem.
+
+Names, NIK, passport numbers, phones, sex, dates (Indonesian formats), flight numbers and
+yes/no words are cleaned here for every place that takes them in: the screening's input (pages
+and API), the screening forms, and the watchlist entries (form and import). Each cleaner
+returns the clean value and a problem, a sentence in the active language (gettext; the msgids
+are Bahasa Indonesia), or ``None``. The NIK's own problems come from the framework-free core,
+which writes both languages itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from benteng.core.nik import NikProblem, parse_nik
+from benteng.core.phones import normalize_phone
+from benteng.core.records import normalize_passport_no, normalize_sex
+
+# A field's name in a message: text, or a lazy translation turned into text only when a
+# message is made.
+Label = str | Promise
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+_DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE_WORDS = re.compile(r"^(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})$")
+# Indonesian month names and their usual short forms ("Agu", "Des"), and the English ones.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "jan", "january"),
+            ("februari", "feb", "pebruari", "february"),
+            ("maret", "mar", "march"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun", "june"),
+            ("juli", "jul", "july"),
+            ("agustus", "agu", "agt", "ags", "aug", "august"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "oct", "october"),
+            ("november", "nov", "nop", "nopember"),
+            ("desember", "des", "dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_FLIGHT_NUMBER = re.compile(r"^[A-Z0-9]{2}[0-9]{1,4}[A-Z]?$")
+_FLIGHT_SEPARATORS = re.compile(r"[\s\-.]+")
+TRUE_WORDS = frozenset({"1", "true", "ya", "y", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "tidak", "t", "no", "n", "off"})
+
+
+def text_of(value: Any) -> str:
+    """A value as text with runs of white space collapsed; whole numbers without ".0", dates
+    in ISO form (as a workbook cell may hold them)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return " ".join(str(value).split())
+
+
+def required_problem(label: Label) -> str:
+    return _("%(label)s wajib diisi.") % {"label": label}
+
+
+def too_long_problem(label: Label, *, limit: int, length: int) -> str:
+    return _("%(label)s paling panjang %(limit)d karakter (tertulis %(length)d).") % {
+        "label": label,
+        "limit": limit,
+        "length": length,
+    }
+
+
+def date_parse(value: Any, *, label: Label) -> tuple[datetime.date | None, str | None]:
+    """A date from a date, a workbook datetime or text: 17-08-1990, 17/08/1990, 17.08.1990,
+    1990-08-17 or "17 Agustus 1990". Blank is ``None`` without a problem."""
+    if isinstance(value, datetime.datetime):
+        return value.date(), None
+    if isinstance(value, datetime.date):
+        return value, None
+    text = text_of(value)
+    if not text:
+        return None, None
+    numbers = _date_numbers(text)
+    if numbers is None:
+        return None, _(
+            "%(label)s harus ditulis HH-BB-TTTT, misalnya 17-08-1990 (tertulis “%(value)s”)."
+        ) % {"label": label, "value": text}
+    year, month, day = numbers
+    try:
+        return datetime.date(year, month, day), None
+    except ValueError:
+        return None, _(
+            "%(label)s “%(value)s” tidak ada di kalender (periksa tanggal dan bulannya)."
+        ) % {"label": label, "value": text}
+
+
+def _date_numbers(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as written, not checked against the calendar."""
+    if match := _DATE_DMY.match(text):
+        return int(match.group(3)), int(match.group(2)), int(match.group(1))
+    if match := _DATE_ISO.match(text):
+        return int(match.group(1)), int(match.group(2)), int(match.group(3))
+    if (match := _DATE_WORDS.match(text.lower())) and match.group(2) in _MONTHS:
+        return int(match.group(3)), _MONTHS[match.group(2)], int(match.group(1))
+    return None
+
+
+def birth_date_problem(
+    birth_date: datetime.date, *, label: Label, today: datetime.date
+) -> str | None:
+    """Why a birth date (or a date like it) cannot be true: in the future, or before 1900."""
+    if birth_date > today:
+        return _("%(label)s ada di masa depan.") % {"label": label}
+    if birth_date < EARLIEST_BIRTH_DATE:
+        return _("%(label)s sebelum tahun 1900 tidak mungkin.") % {"label": label}
+    return None
+
+
+def nik_clean(value: Any, *, today: datetime.date) -> tuple[str, list[str]]:
+    """The 16 digits of a readable NIK, or blank with its problems. A NIK that reads but names
+    an unknown region or serial 0000 is kept: the screening reports that as an indicator."""
+    text = text_of(value)
+    if not text:
+        return "", []
+    info, problems = parse_nik(text, today=today)
+    if info is None:
+        return "", [nik_problem_text(problem) for problem in problems]
+    return info.nik, []
+
+
+def nik_problem_text(problem: NikProblem) -> str:
+    """A problem of the core's NIK parser in the active language (the core, framework-free,
+    writes both languages itself)."""
+    return problem.message_en if (get_language() or "id").startswith("en") else problem.message
+
+
+def sex_clean(value: Any) -> tuple[str, str | None]:
+    """ "L" or "P" from the usual ways of writing them; blank stays blank."""
+    text = text_of(value)
+    if not text:
+        return "", None
+    sex = normalize_sex(text)
+    if sex is None:
+        return "", _(
+            "Jenis kelamin harus L (laki-laki) atau P (perempuan) (tertulis “%(value)s”)."
+        ) % {"value": text}
+    return sex, None
+
+
+def passport_no_clean(value: Any) -> tuple[str, str | None]:
+    text = text_of(value)
+    if not text:
+        return "", None
+    passport_no = normalize_passport_no(text)
+    if passport_no is None:
+        return "", _(
+            "Nomor paspor “%(value)s” tidak sah: harus 6-12 huruf atau angka tanpa tanda "
+            "baca, misalnya C1234567."
+        ) % {"value": text}
+    return passport_no, None
+
+
+def phone_clean(value: Any, *, label: Label) -> tuple[str, str | None]:
+    """An Indonesian number in its one written form (+62...); blank stays blank."""
+    text = text_of(value)
+    if not text:
+        return "", None
+    phone = normalize_phone(text)
+    if phone is None:
+        return "", _(
+            "%(label)s “%(value)s” bukan nomor Indonesia yang sah (contoh 0812-3456-7890 "
+            "atau +62 812 3456 7890)."
+        ) % {"label": label, "value": text}
+    return phone, None
+
+
+def normalize_flight_number(value: str) -> str | None:
+    """The flight number upper-cased without spaces, dashes or dots, or None when malformed."""
+    text = _FLIGHT_SEPARATORS.sub("", (value or "").strip().upper())
+    return text if _FLIGHT_NUMBER.match(text) else None
+
+
+def flight_number_clean(value: Any) -> tuple[str, str | None]:
+    text = text_of(value)
+    if not text:
+        return "", None
+    flight = normalize_flight_number(text)
+    if flight is None:
+        return "", _(
+            "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
+            "1-4 angka, misalnya GA840 atau QZ 7510."
+        ) % {"value": text}
+    return flight, None
+
+
+def yes_no_parse(value: Any, *, label: Label) -> tuple[bool | None, str | None]:
+    """True or False from a boolean or a word (ya/tidak, yes/no, 1/0...); blank is ``None``."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, bool):
+        return value, None
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True, None
+    if text in FALSE_WORDS:
+        return False, None
+    return None, _("%(label)s harus ya atau tidak (tertulis “%(value)s”).") % {
+        "label": label,
+        "value": value,
+    }

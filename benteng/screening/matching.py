@@ -1,0 +1,326 @@
+"""Which watchlist entries a screened person, their sponsor, employer, placement company and
+phone numbers may be: the index's person candidates, the police's company names (kept in
+memory), the sponsor against police person entries, and phone numbers looked up directly.
+
+Every call to the screening index is in :func:`index_search`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from benteng.access.viewer import Viewer
+from benteng.core.index import DEFAULT_THRESHOLD, Candidate
+from benteng.core.names import NAME_MATCH_THRESHOLD, name_similarity
+from benteng.core.records import IdentityRecord
+from benteng.rows import Columns, fetch, table
+from benteng.screening import queries
+from benteng.watchlists.models import SharingLevel, SubjectType, WatchlistEntry
+
+WATCHLIST_TOP = 10
+EVENTS_TOP = 20
+SPONSOR_TOP = 10
+# Words of a company's legal form, left out when company names are compared.
+COMPANY_FORM_WORDS = frozenset(
+    {"pt", "cv", "ud", "tbk", "persero", "fa", "firma", "koperasi", "kop", "perusahaan", "lpk"}
+)
+# Rows changed this long before the newest change seen are read again on a refresh: a write
+# committed late by another process may carry an earlier ``updated_at``.
+COMPANY_REFRESH_OVERLAP = datetime.timedelta(seconds=60)
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_COMPANY_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _company_words(name: str) -> str:
+    """A company name without its legal form and punctuation: "PT. Maju-Jaya" → "maju jaya"."""
+    words = _COMPANY_WORD.findall(name.lower())
+    return " ".join(word for word in words if word not in COMPANY_FORM_WORDS)
+
+
+class CompanyNames:
+    """The police's company entries in force and shared as hits, by name word, in memory.
+
+    Company entries are not in the screening index (it holds persons). Before each search a
+    cheap query (the newest ``updated_at`` and the highest id of all entries, both indexed)
+    tells whether anything changed; only the changed rows are read again. A new day, or a
+    database that went back (tests roll back), rebuilds everything.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._names: dict[int, str] = {}
+        self._by_word: dict[str, set[int]] = {}
+        self._state: tuple[datetime.date, datetime.datetime | None, int | None] | None = None
+
+    def _columns(self) -> models.QuerySet[WatchlistEntry, tuple[Any, ...]]:
+        return WatchlistEntry.objects.values_list(
+            "pk",
+            "full_name",
+            "subject_type",
+            "sharing_level",
+            "removed_at",
+            "expires_on",
+            "watchlist__owner_agency__kind",
+        )
+
+    def _discard(self, pk: int) -> None:
+        words = self._names.pop(pk, None)
+        for word in (words or "").split():
+            holders = self._by_word.get(word)
+            if holders is not None:
+                holders.discard(pk)
+
+    def _apply(self, row: tuple[Any, ...], today: datetime.date) -> None:
+        pk, full_name, subject_type, sharing_level, removed_at, expires_on, agency = row
+        self._discard(pk)
+        if subject_type != SubjectType.COMPANY or agency != queries.POLICE:
+            return
+        if sharing_level != SharingLevel.HIT or removed_at is not None:
+            return
+        if expires_on is not None and expires_on < today:
+            return
+        words = _company_words(full_name)
+        if not words:
+            return
+        self._names[pk] = words
+        for word in words.split():
+            self._by_word.setdefault(word, set()).add(pk)
+
+    def _refresh(self) -> None:
+        # Two ordered single-row reads in one statement: each walks one index (one MAX over
+        # two columns would scan the table on SQLite).
+        marks = Columns.of(WatchlistEntry, "e", ("id", "updated_at"))
+        entries = table(WatchlistEntry)
+        newest: WatchlistEntry = marks.instance(
+            fetch(
+                f"SELECT (SELECT id FROM {entries} ORDER BY id DESC LIMIT 1), "  # noqa: S608 - model names
+                f"(SELECT updated_at FROM {entries} ORDER BY updated_at DESC LIMIT 1)"
+            )[0]
+        )
+        latest, top = newest.updated_at, newest.pk
+        today = timezone.localdate()
+        state = (today, latest, top)
+        if state == self._state:
+            return
+        previous = self._state
+        went_back = previous is not None and (
+            (latest or _EPOCH) < (previous[1] or _EPOCH) or (top or 0) < (previous[2] or 0)
+        )
+        if previous is None or previous[0] != today or went_back:
+            self._names, self._by_word = {}, {}
+            rows = self._columns().filter(subject_type=SubjectType.COMPANY)
+        else:
+            changed = Q(pk__gt=previous[2] or 0)
+            if previous[1] is not None:
+                changed |= Q(updated_at__gte=previous[1] - COMPANY_REFRESH_OVERLAP)
+            rows = self._columns().filter(changed)
+        for row in rows:
+            self._apply(row, today)
+        self._state = state
+
+    def matches(self, names: Sequence[str]) -> list[list[tuple[int, float]]]:
+        """For each name, the entries whose name may be that company's: (entry pk,
+        similarity), best first. One freshness check for all the names."""
+        wanted = [_company_words(name) for name in names]
+        if not any(wanted):
+            return [[] for _ in names]
+        with self._lock:
+            self._refresh()
+            named = [
+                [
+                    (pk, self._names[pk])
+                    for pk in set().union(
+                        *(self._by_word.get(word, set()) for word in words.split())
+                    )
+                ]
+                for words in wanted
+            ]
+        results = []
+        for words, candidates in zip(wanted, named, strict=True):
+            found = []
+            for pk, entry_words in candidates:
+                similarity = name_similarity(words, entry_words)
+                if similarity >= NAME_MATCH_THRESHOLD:
+                    found.append((pk, similarity))
+            results.append(sorted(found, key=lambda match: (-match[1], match[0])))
+        return results
+
+    def reset(self) -> None:
+        """Forget everything (tests: the database was rolled back)."""
+        with self._lock:
+            self._names, self._by_word, self._state = {}, {}, None
+
+
+company_names = CompanyNames()
+
+
+def company_matches(name: str) -> list[tuple[int, float]]:
+    """Police company entries whose name may be this company: (entry pk, similarity)."""
+    return company_names.matches([name])[0]
+
+
+@dataclass
+class Match:
+    """One watchlist entry that matched, on what, and how well."""
+
+    entry_id: int
+    matched_on: str
+    score: float
+    reasons: str = ""
+    reasons_en: str = ""
+    matched_via: list[str] = field(default_factory=list)
+
+
+class Matches:
+    """The entries matched, each once, with the best of its matches."""
+
+    def __init__(self) -> None:
+        self.by_entry: dict[int, Match] = {}
+
+    def add(
+        self, entry_id: int, matched_on: str, score: float, *, reasons: str, reasons_en: str
+    ) -> None:
+        match = self.by_entry.get(entry_id)
+        if match is None:
+            self.by_entry[entry_id] = Match(
+                entry_id, matched_on, score, reasons, reasons_en, [matched_on]
+            )
+            return
+        if matched_on not in match.matched_via:
+            match.matched_via.append(matched_on)
+        if score > match.score:
+            match.matched_on, match.score = matched_on, score
+            match.reasons, match.reasons_en = reasons, reasons_en
+
+    def best_first(self) -> list[Match]:
+        return sorted(self.by_entry.values(), key=lambda match: -match.score)
+
+
+def _similarity_text(similarity: float) -> str:
+    return f"{similarity:.2f}".replace(".", ",", 1)
+
+
+@dataclass(frozen=True)
+class Named:
+    """What a screening names besides the person: a sponsor, companies, phone numbers."""
+
+    sponsor_name: str = ""
+    sponsor_phone: str = ""
+    company_names: Mapping[str, str] = field(default_factory=dict)  # name → "sponsor"/"company"
+    phones: Mapping[str, str] = field(default_factory=dict)  # number → "person"/"sponsor"
+
+
+@dataclass
+class IndexFound:
+    """What the screening index gave: person candidates among the watchlist entries (by
+    entry id) and the earlier events (by their index ids)."""
+
+    person_candidates: list[Candidate]
+    event_candidates: list[Candidate]
+    sponsor_entry_ids: list[int]
+
+
+def index_search(identity: IdentityRecord, named: Named) -> IndexFound:
+    """Every search of the screening index one screening makes."""
+    from benteng.screening.index import screening_index
+
+    backend = screening_index()
+    person_hits, events = backend.search_person(
+        identity, watchlist_top=WATCHLIST_TOP, events_top=EVENTS_TOP, threshold=DEFAULT_THRESHOLD
+    )
+    sponsor_ids: list[int] = []
+    if named.sponsor_name:
+        query = IdentityRecord(
+            id="sponsor", name=named.sponsor_name, phone=named.sponsor_phone or None
+        )
+        sponsor_ids = [
+            int(candidate.entry_id[1:])
+            for candidate in backend.search_watchlist(query, top=SPONSOR_TOP)
+        ]
+    return IndexFound(list(person_hits), list(events), sponsor_ids)
+
+
+def watchlist_matches(viewer: Viewer, found: IndexFound, named: Named) -> Matches:
+    """The watchlist entries this person or what they name may be."""
+    matches = Matches()
+    for candidate in found.person_candidates:
+        matches.add(
+            int(candidate.entry_id[1:]),
+            "person",
+            candidate.score,
+            reasons=candidate.comparison.reasons(language="id"),
+            reasons_en=candidate.comparison.reasons(language="en"),
+        )
+    _sponsor_person_matches(viewer, matches, found.sponsor_entry_ids, named.sponsor_name)
+    _company_name_matches(matches, named.company_names)
+    _phone_matches(viewer, matches, named.phones)
+    return matches
+
+
+def _sponsor_person_matches(
+    viewer: Viewer, matches: Matches, ids: Sequence[int], sponsor_name: str
+) -> None:
+    """The sponsor named against police person entries: the index's candidates, judged on
+    the name (the only thing known of a sponsor besides the phone)."""
+    if not ids:
+        return
+    names = queries.police_entry_names(viewer, ids)
+    for pk in ids:
+        if pk not in names:
+            continue
+        similarity = name_similarity(sponsor_name, names[pk])
+        if similarity >= NAME_MATCH_THRESHOLD:
+            matches.add(
+                pk,
+                "sponsor",
+                similarity,
+                reasons=f"Nama sponsor mirip (kemiripan {_similarity_text(similarity)})",
+                reasons_en=f"Sponsor's name similar (similarity {similarity:.2f})",
+            )
+
+
+def _company_name_matches(matches: Matches, names: Mapping[str, str]) -> None:
+    """The companies (and the sponsor) named against police company entries."""
+    if not names:
+        return
+    found = company_names.matches(list(names))
+    for matched_on, name_matches in zip(names.values(), found, strict=True):
+        for pk, similarity in name_matches:
+            matches.add(
+                pk,
+                matched_on,
+                similarity,
+                reasons=f"Nama perusahaan mirip (kemiripan {_similarity_text(similarity)})",
+                reasons_en=f"Company name similar (similarity {similarity:.2f})",
+            )
+
+
+def _phone_matches(viewer: Viewer, matches: Matches, phones: Mapping[str, str]) -> None:
+    """Direct lookups of the phone numbers named among police entries of every subject type.
+
+    ``phones`` maps a normalised number to what it belongs to ("sponsor" or "person"); the
+    applicant's own number is looked up among phone and company entries only (person entries
+    are in the index, where the phone is one feature among others).
+    """
+    if not phones:
+        return
+    rows = queries.police_entries_by_phone(viewer, list(phones), today=timezone.localdate())
+    for pk, phone, subject_type in rows:
+        if phones[phone] == "person" and subject_type == SubjectType.PERSON:
+            continue
+        matches.add(
+            pk,
+            "phone",
+            1.0,
+            reasons=f"Nomor telepon {phone} sama",
+            reasons_en=f"Phone number {phone} is the same",
+        )
