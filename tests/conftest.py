@@ -63,8 +63,8 @@ def indonesian_by_default():  # type: ignore[no-untyped-def]
 def fresh_screening_index():  # type: ignore[no-untyped-def]
     """The in-process screening index and the per-process caches of rules, region codes and
     police company names: rolled-back tests must not leak into them."""
+    from benteng.people.index import screening_index_reset
     from benteng.regions.selectors import region_levels
-    from benteng.screening.index import screening_index_reset
     from benteng.screening.rules import rules_cache_clear
     from benteng.screening.services import company_names
 

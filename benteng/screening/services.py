@@ -59,7 +59,7 @@ from benteng.audit.services import (
     audit_written,
     object_type_of,
 )
-from benteng.core.index import DEFAULT_THRESHOLD, Candidate
+from benteng.core.index import DEFAULT_THRESHOLD
 from benteng.core.names import NAME_MATCH_THRESHOLD, name_key, name_similarity
 from benteng.core.nik import NikProblem, banten_region_name, nik_consistency, parse_nik
 from benteng.core.phones import normalize_phone
@@ -74,9 +74,11 @@ from benteng.core.risk import (
     rule_parameter,
 )
 from benteng.identity import region_code_for_identity
+from benteng.people.sources import SourceMatch
 from benteng.regions.selectors import is_village_code
 from benteng.rows import Columns, fetch, insert, json_insert, json_row, jsonb, one_of, table
 from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
+from benteng.screening.identity_sources import APPLICATIONS, DEPARTURE_CHECKS
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -998,8 +1000,8 @@ def _sponsor_person_matches(
     if not sponsor_name:
         return
     query = IdentityRecord(id="sponsor", name=sponsor_name, phone=sponsor_phone or None)
-    candidates = backend.search_watchlist(query, top=SPONSOR_TOP)
-    ids = [int(candidate.entry_id[1:]) for candidate in candidates]
+    candidates = backend.search_watchlist(query, top=SPONSOR_TOP, reader_agency=viewer.agency_kind)
+    ids = [candidate.ref.pk for candidate in candidates]
     if not ids:
         return
     among, params = one_of("e.id", ids, "bigint")
@@ -1034,10 +1036,10 @@ def _company_name_matches(matches: _Matches, names: Mapping[str, str]) -> None:
             )
 
 
-def _person_matches(matches: _Matches, candidates: Sequence[Candidate]) -> None:
+def _person_matches(matches: _Matches, candidates: Sequence[SourceMatch]) -> None:
     for candidate in candidates:
         matches.add(
-            int(candidate.entry_id[1:]),
+            candidate.ref.pk,
             "person",
             candidate.score,
             reasons=candidate.comparison.reasons(language="id"),
@@ -1055,11 +1057,11 @@ def _hits(viewer: Viewer, matches: _Matches) -> tuple[list[dict[str, Any]], list
     """Each matched entry as a hit (the fields every agency may see), best first."""
     if not matches.by_entry:
         return [], []
-    entries = watchlist_entries_for_hits(index_ids=[f"w{pk}" for pk in matches.by_entry])
+    entries = watchlist_entries_for_hits(entry_ids=list(matches.by_entry))
     hits: list[dict[str, Any]] = []
     read: list[WatchlistEntry] = []
     for match in sorted(matches.by_entry.values(), key=lambda match: -match.score):
-        entry = entries.get(f"w{match.entry_id}")
+        entry = entries.get(match.entry_id)
         if entry is None or not entry.in_force():
             continue
         view = hit_view(viewer=viewer, entry=entry)
@@ -1156,22 +1158,22 @@ def _event_checks(ids: Sequence[int]) -> list[DepartureCheck]:
 
 def _earlier_events(
     viewer: Viewer,
-    candidates: Sequence[Candidate],
+    candidates: Sequence[SourceMatch],
     *,
     now: datetime.datetime,
 ) -> tuple[list[dict[str, Any]], list[EventFact], list[models.Model]]:
     """Earlier applications and departure checks about the person, projected to what any
     office may see: office, date, status, decision, reason, due date — never the record."""
-    scores = {candidate.entry_id: candidate for candidate in candidates}
-    application_ids = [int(value[1:]) for value in scores if value.startswith("a")]
-    check_ids = [int(value[1:]) for value in scores if value.startswith("d")]
+    scores = {candidate.ref: candidate for candidate in candidates}
+    application_ids = [ref.pk for ref in scores if ref.source == APPLICATIONS.label]
+    check_ids = [ref.pk for ref in scores if ref.source == DEPARTURE_CHECKS.label]
     events: list[dict[str, Any]] = []
     facts: list[EventFact] = []
     read: list[models.Model] = []
     if application_ids:
         applications = _event_applications(application_ids)
         for application, latest in applications:
-            candidate = scores[application.index_id]
+            candidate = scores[APPLICATIONS.ref(application.pk)]
             same_office = application.office_id == viewer.office_id
             days_ago = _days_between(application.submitted_at, now)
             events.append(
@@ -1211,7 +1213,7 @@ def _earlier_events(
     if check_ids:
         checks = _event_checks(check_ids)
         for check in checks:
-            candidate = scores[check.index_id]
+            candidate = scores[DEPARTURE_CHECKS.ref(check.pk)]
             same_office = check.office_id == viewer.office_id
             days_ago = _days_between(check.checked_at, now)
             events.append(
@@ -1437,14 +1439,18 @@ def _look_up(
     sponsor_phone: str = "",
     company_names: Mapping[str, str] | None = None,
 ) -> _Facts:
-    from benteng.screening.index import screening_index
+    from benteng.people.index import screening_index
 
     backend = screening_index()
     # The record is not saved yet, so it is not among the earlier events either.
     identity = record.identity_record(record_id="new")
     matches = _Matches()
     person_hits, candidates = backend.search_person(
-        identity, watchlist_top=WATCHLIST_TOP, events_top=EVENTS_TOP, threshold=DEFAULT_THRESHOLD
+        identity,
+        reader_agency=viewer.agency_kind,
+        watchlist_top=WATCHLIST_TOP,
+        events_top=EVENTS_TOP,
+        threshold=DEFAULT_THRESHOLD,
     )
     _person_matches(matches, person_hits)
     _sponsor_person_matches(viewer, matches, backend, sponsor_name, sponsor_phone)
@@ -1838,9 +1844,6 @@ def _save_screening(
 
 def _index(record: PassportApplication | DepartureCheck) -> None:
     """The record joins the index's earlier events (after the commit)."""
-    from benteng.screening.index import index_application, index_departure_check
+    from benteng.people.index import index_source_record
 
-    if isinstance(record, PassportApplication):
-        index_application(record)
-    else:
-        index_departure_check(record)
+    index_source_record(record)

@@ -15,8 +15,8 @@ from benteng.access.policy import NotVisible
 from benteng.audit.models import AuditEntry
 from benteng.audit.sealer import sealer
 from benteng.audit.services import audit_chain_verify, audit_seal
+from benteng.people.index import screening_index_reset
 from benteng.screening import services
-from benteng.screening.index import screening_index_reset
 from benteng.screening.models import (
     ApplicationDecision,
     ApplicationStatus,
