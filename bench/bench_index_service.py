@@ -69,23 +69,24 @@ def baseline_answer(store: Any) -> Answer:
     the record prepared by each search and again by the upsert. (The store's parts compare
     every shortlisted candidate in full: :func:`load_store` turns ``bound_pruning`` off.)"""
     from benteng.people.sources import EVENTS, WATCHLIST, part_of
+    from benteng.people.wire import matches_to_wire, record_from_wire
 
     def answer(request: tuple[Any, ...]) -> Any:
-        operation, record, *arguments = request
+        operation, values, *arguments = request
+        record = record_from_wire(values)
         if operation == "search_person":
             watchlist_top, events_top, threshold, reader_agency = arguments
-            return (
-                store.search(
-                    WATCHLIST,
-                    record,
-                    top=watchlist_top,
-                    threshold=threshold,
-                    reader_agency=reader_agency,
-                ),
-                store.search(
-                    EVENTS, record, top=events_top, threshold=threshold, reader_agency=reader_agency
-                ),
+            hits = store.search(
+                WATCHLIST,
+                record,
+                top=watchlist_top,
+                threshold=threshold,
+                reader_agency=reader_agency,
             )
+            events = store.search(
+                EVENTS, record, top=events_top, threshold=threshold, reader_agency=reader_agency
+            )
+            return matches_to_wire(hits), matches_to_wire(events)
         part_of(record.id)
         with store.write_lock:
             store.upsert(record)
@@ -153,12 +154,20 @@ def requests(workload: list[dict[str, Any]]) -> list[tuple[str, bytes, bytes]]:
     """(kind, search_person request, upsert request) per screening, pickled as the client
     sends them (an immigration officer's screening)."""
     from bench.screening_bench_data import record_from_values
+    from benteng.people.wire import record_to_wire
 
     found = []
     for number, item in enumerate(workload):
         record = record_from_values(item["record"])
-        search = ("search_person", record, WATCHLIST_TOP, EVENTS_TOP, THRESHOLD, "imigrasi")
-        upsert = ("upsert", replace(record, id=f"a{FIRST_NEW_ID + number}"), None)
+        search = (
+            "search_person",
+            record_to_wire(record),
+            WATCHLIST_TOP,
+            EVENTS_TOP,
+            THRESHOLD,
+            "imigrasi",
+        )
+        upsert = ("upsert", record_to_wire(replace(record, id=f"a{FIRST_NEW_ID + number}")), None)
         found.append((item["kind"], pickle.dumps(search), pickle.dumps(upsert)))
     return found
 

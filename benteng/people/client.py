@@ -13,6 +13,7 @@ agency only are found by that agency's readers alone (``None``: by nobody).
 from __future__ import annotations
 
 import os
+import select
 import threading
 import time
 from multiprocessing import AuthenticationError
@@ -31,7 +32,13 @@ from benteng.people.sources import (
     part_of,
 )
 from benteng.people.store import IndexStore, StoreSettings
-from benteng.people.wire import authkey_for
+from benteng.people.wire import (
+    authkey_for,
+    matches_from_wire,
+    receive,
+    record_to_wire,
+    send,
+)
 
 __all__ = ["InProcessBackend", "ScreeningIndexBackend", "SocketBackend"]
 
@@ -177,7 +184,12 @@ class SocketBackend:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.01)
+        # A poll object made once per connection: ``Connection.poll`` builds a selector on
+        # every call.
+        answered = select.poll()
+        answered.register(connection.fileno(), select.POLLIN)
         self._local.connection = connection
+        self._local.answered = answered
         self._local.pid = os.getpid()
         return connection
 
@@ -193,10 +205,10 @@ class SocketBackend:
         for attempt in (1, 2):
             try:
                 connection = self._connection()
-                connection.send(request)
-                if not connection.poll(self.timeout):
+                send(connection, request)
+                if not self._local.answered.poll(self.timeout * 1000):
                     raise TimeoutError
-                ok, answer = connection.recv()
+                ok, answer = receive(connection)
             except TimeoutError as error:
                 self.close()
                 raise ScreeningIndexUnavailable(
@@ -223,16 +235,16 @@ class SocketBackend:
         top: int = 10,
         threshold: float | None = None,
     ) -> list[SourceMatch]:
-        found: list[SourceMatch] = self.call(
-            "search", WATCHLIST, record, top, threshold, reader_agency
+        return matches_from_wire(
+            self.call("search", WATCHLIST, record_to_wire(record), top, threshold, reader_agency)
         )
-        return found
 
     def search_events(
         self, record: IdentityRecord, *, top: int = 20, threshold: float | None = None
     ) -> list[SourceMatch]:
-        found: list[SourceMatch] = self.call("search", EVENTS, record, top, threshold, None)
-        return found
+        return matches_from_wire(
+            self.call("search", EVENTS, record_to_wire(record), top, threshold, None)
+        )
 
     def search_person(
         self,
@@ -244,13 +256,18 @@ class SocketBackend:
         threshold: float,
     ) -> tuple[list[SourceMatch], list[SourceMatch]]:
         hits, events = self.call(
-            "search_person", record, watchlist_top, events_top, threshold, reader_agency
+            "search_person",
+            record_to_wire(record),
+            watchlist_top,
+            events_top,
+            threshold,
+            reader_agency,
         )
-        return hits, events
+        return matches_from_wire(hits), matches_from_wire(events)
 
     def upsert(self, record: IdentityRecord, audience: Audience = EVERY_AGENCY) -> None:
         part_of(record.id)
-        self.call("upsert", record, audience.owner_only_agency)
+        self.call("upsert", record_to_wire(record), audience.owner_only_agency)
 
     def remove(self, record_id: str) -> None:
         part_of(record_id)

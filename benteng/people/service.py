@@ -10,12 +10,13 @@ import contextlib
 import gc
 import logging
 import os
+import selectors
 import socket
 import threading
 import time
 from collections.abc import Callable
 from multiprocessing import AuthenticationError
-from multiprocessing.connection import Connection, Listener, wait
+from multiprocessing.connection import Connection, Listener
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,14 @@ from benteng.people.store import (
     IndexStore,
     StoreSettings,
 )
-from benteng.people.wire import authkey_path, new_authkey
+from benteng.people.wire import (
+    authkey_path,
+    matches_to_wire,
+    new_authkey,
+    receive,
+    record_from_wire,
+    send,
+)
 
 __all__ = ["ScreeningIndexServer", "settle_memory", "store_for_service"]
 
@@ -65,10 +73,11 @@ class ScreeningIndexServer:
     """Serves an :class:`IndexStore` over a unix socket and applies the database's changes in
     a background thread.
 
-    Searches are CPU-bound Python, so one thread answers every connection, in arrival order
-    (``multiprocessing.connection.wait``): with a thread per connection they would only take
-    turns at the interpreter lock, adding its switching delays to every answer. Another
-    thread accepts connections (the key handshake happens there) and hands them over.
+    Searches are CPU-bound Python, so one thread answers every connection from a selector
+    loop, in arrival order: with a thread per connection they would only take turns at the
+    interpreter lock, adding its switching delays to every answer. Another thread accepts
+    connections (the key handshake happens there) and hands them over. (One selector kept
+    for the loop's life: ``multiprocessing.connection.wait`` builds a new one on every call.)
     """
 
     def __init__(self, socket_path: str, store: IndexStore) -> None:
@@ -92,6 +101,8 @@ class ScreeningIndexServer:
         os.chmod(socket_path, 0o660)
         self._wakeup_receiver, self._wakeup_sender = socket.socketpair()
         self._wakeup_receiver.setblocking(False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._wakeup_receiver, selectors.EVENT_READ)
         self._accept_thread = threading.Thread(
             target=self._accept_loop, name="index-accept", daemon=True
         )
@@ -106,25 +117,28 @@ class ScreeningIndexServer:
         if operation == "search_person":
             # One round trip for the two searches of every screening.
             record, watchlist_top, events_top, threshold, reader_agency = arguments
-            return store.search_person(
-                _record(record),
+            hits, events = store.search_person(
+                record_from_wire(record),
                 watchlist_top=int(watchlist_top),
                 events_top=int(events_top),
                 threshold=float(threshold),
                 reader_agency=reader_agency,
             )
+            return matches_to_wire(hits), matches_to_wire(events)
         if operation == "search":
             part, record, top, threshold, reader_agency = arguments
-            return store.search(
+            matches = store.search(
                 str(part),
-                _record(record),
+                record_from_wire(record),
                 top=int(top),
                 threshold=None if threshold is None else float(threshold),
                 reader_agency=reader_agency,
             )
+            return matches_to_wire(matches)
         if operation == "upsert":
-            record, owner_only_agency = arguments
-            part_of(_record(record).id)
+            values, owner_only_agency = arguments
+            record = record_from_wire(values)
+            part_of(record.id)
             self._write((record, Audience(owner_only_agency)))
             return None
         if operation == "remove":
@@ -208,12 +222,11 @@ class ScreeningIndexServer:
         try:
             while not self._stopping.is_set():
                 timeout = 0.02 if self._deferred else poll_interval
-                ready = wait([self._wakeup_receiver, *self._connections], timeout=timeout)
-                for item in ready:
-                    if item is self._wakeup_receiver:
+                for key, _events in self._selector.select(timeout=timeout):
+                    if key.fileobj is self._wakeup_receiver:
                         self._take_accepted()
                     else:
-                        self._read(item)  # type: ignore[arg-type]
+                        self._read(key.fileobj)  # type: ignore[arg-type]
                 self._apply_deferred()
         finally:
             self._serving = False
@@ -223,17 +236,21 @@ class ScreeningIndexServer:
         with contextlib.suppress(OSError):
             self._wakeup_receiver.recv(4096)
         with self._accepted_lock:
-            self._connections.extend(self._accepted)
-            self._accepted.clear()
+            accepted, self._accepted = self._accepted, []
+        for client in accepted:
+            self._connections.append(client)
+            self._selector.register(client, selectors.EVENT_READ)
 
     def _drop(self, client: Connection) -> None:
         with contextlib.suppress(ValueError):
             self._connections.remove(client)
+        with contextlib.suppress(KeyError, ValueError):
+            self._selector.unregister(client)
         client.close()
 
     def _read(self, client: Connection) -> None:
         try:
-            request = client.recv()
+            request = receive(client)
         except (OSError, EOFError):
             self._drop(client)
             return
@@ -242,7 +259,7 @@ class ScreeningIndexServer:
         else:
             answer = self._answer_request(request)
         try:
-            client.send(answer)
+            send(client, answer)
         except OSError:
             self._drop(client)
 
@@ -268,6 +285,7 @@ class ScreeningIndexServer:
             self._accepted.clear()
         for client in list(self._connections):
             self._drop(client)
+        self._selector.close()
         self._wakeup_receiver.close()
         self._wakeup_sender.close()
         with contextlib.suppress(FileNotFoundError):
@@ -312,12 +330,6 @@ class ScreeningIndexServer:
                     logger.exception("screening index: saving the snapshot failed")
                 last_snapshot = time.monotonic()
         connection.close()
-
-
-def _record(value: Any) -> IdentityRecord:
-    if not isinstance(value, IdentityRecord):
-        raise ScreeningIndexError("A record must be an IdentityRecord.")
-    return value
 
 
 def settle_memory() -> None:

@@ -36,6 +36,7 @@ from benteng.people.sources import (
     source_of,
 )
 from benteng.people.store import IndexStore, StoreSettings
+from benteng.people.wire import matches_from_wire, record_to_wire
 from benteng.screening.identity_sources import APPLICATIONS
 from benteng.screening.models import DepartureCheck, PassportApplication
 from benteng.watchlists.identity_sources import WATCHLIST_ENTRIES
@@ -663,13 +664,13 @@ def test_service_refuses_bad_requests_and_a_second_service(reference_data, socke
         with pytest.raises(ScreeningIndexError, match="not the key of a registered"):
             backend.call("remove", "x12")
         with pytest.raises(ScreeningIndexError, match="Unknown index part"):
-            backend.call("search", "people", person("Siti"), 10, None, None)
+            backend.call("search", "people", record_to_wire(person("Siti")), 10, None, None)
         with pytest.raises(ScreeningIndexError, match="Unknown operation"):
             backend.call("drop_everything")
-        with pytest.raises(ScreeningIndexError, match="record must be an IdentityRecord"):
+        with pytest.raises(ScreeningIndexError, match="record must be a tuple"):
             backend.call("upsert", {"id": "w1"}, None)
         with pytest.raises(ScreeningIndexError, match="malformed request"):
-            backend.call("search_person", person("Siti"))
+            backend.call("search_person", record_to_wire(person("Siti")))
         # the connection still works after refusals
         assert backend.status()["sizes"] == {WATCHLIST: 0, EVENTS: 0}
         # a second service on the same socket is refused
@@ -851,12 +852,12 @@ def test_the_service_prepares_a_screened_record_once_for_both_searches(  # type:
     monkeypatch.setattr(store_module, "prepare_identity", counted)
     try:
         # when
-        hits, _events = server.answer(("search_person", record, 10, 20, 0.5, None))
+        hits, _events = server.answer(("search_person", record_to_wire(record), 10, 20, 0.5, None))
     finally:
         server.stop()
     # then the record was prepared once for the two searches
     assert prepared == ["new"]
-    assert [match.ref for match in hits] == [WATCHLIST_ENTRIES.ref(1)]
+    assert [match.ref for match in matches_from_wire(hits)] == [WATCHLIST_ENTRIES.ref(1)]
 
 
 def test_search_person_is_both_searches(watchlist) -> None:  # type: ignore[no-untyped-def]
