@@ -278,8 +278,12 @@ class ScreeningIndexServer:
             self._sync_thread.join(timeout=10)
         with self.store.write_lock:
             self._apply_deferred()
-        self._listener.close()  # the accept thread's accept() fails and it returns
+        # A blocked accept() does not return when its socket is closed: a connection that
+        # leaves at once wakes it, and it sees that the service is stopping.
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as wakeup:
+            wakeup.connect(self.socket_path)
         self._accept_thread.join(timeout=10)
+        self._listener.close()
         with self._accepted_lock:
             self._connections.extend(self._accepted)
             self._accepted.clear()
