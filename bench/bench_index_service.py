@@ -3,13 +3,15 @@
 One command::
 
     .venv/bin/python bench/bench_index_service.py [--queries N] [--snapshot DIR] [--workload FILE]
+    .venv/bin/python bench/bench_index_service.py --synthetic 100000 --queries 1500
 
 Loads the index snapshot of ``bench_screening_api.py`` (1,000,000 watchlist entries, 500,000
 earlier applications; only read) twice, as two stores, and replays the screening workload
 (``var/bench/workload-1000000-500000-3000.json``, 3,000 people: a third other spellings of
 watchlist people, a third with earlier applications, a third seen nowhere) against each, one
-request at a time, as the service answers it (JSON in, ``ScreeningIndexServer.answer``, JSON
-out; no socket):
+request at a time, as the service answers it (the request unpickled,
+``ScreeningIndexServer.answer``, the answer pickled, as ``multiprocessing.connection`` does;
+no socket):
 
 - ``search_person``: both searches of a screening (watchlist top 10, earlier events top 20,
   threshold 0.5, as ``benteng.screening.services`` asks);
@@ -25,7 +27,8 @@ Each starts cold (name caches cleared, no entry name parsed yet: the service jus
 its snapshot, as in every run of ``bench_screening_api.py``), then every query is searched once
 more (warm: a service that has run a while). CPU time of this thread (``time.thread_time``),
 not wall time: the machine is shared. Every answer of the current service is checked against
-the baseline's (JSON compared byte for byte: the same candidates, scores and explanations).
+the baseline's (the same candidates, scores and explanations). ``bench_index_wire.py``
+measures what the socket and the protocol add.
 """
 
 from __future__ import annotations
@@ -34,13 +37,14 @@ import argparse
 import gc
 import json
 import os
+import pickle
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,42 +61,36 @@ THRESHOLD = 0.5
 FIRST_NEW_ID = 900_000_000
 COUNTED_QUERIES = 500
 
-Answer = Callable[[dict[str, Any]], dict[str, Any]]
+Answer = Callable[[tuple[Any, ...]], Any]
 
 
 def baseline_answer(store: Any) -> Answer:
     """The service's answer to ``search_person`` and ``upsert`` before the candidate bound:
     the record prepared by each search and again by the upsert. (The store's parts compare
     every shortlisted candidate in full: :func:`load_store` turns ``bound_pruning`` off.)"""
-    from benteng.screening.index import (
-        EVENTS,
-        WATCHLIST,
-        candidates_to_wire,
-        part_of,
-        record_from_wire,
-    )
+    from benteng.people.sources import EVENTS, WATCHLIST, part_of
+    from benteng.people.wire import matches_to_wire, record_from_wire
 
-    def answer(message: dict[str, Any]) -> dict[str, Any]:
-        record = record_from_wire(message["record"])
-        if message["op"] == "search_person":
-            threshold = float(message["threshold"])
-            return {
-                "ok": True,
-                "watchlist": candidates_to_wire(
-                    store.search(
-                        WATCHLIST, record, top=int(message["watchlist_top"]), threshold=threshold
-                    )
-                ),
-                "events": candidates_to_wire(
-                    store.search(
-                        EVENTS, record, top=int(message["events_top"]), threshold=threshold
-                    )
-                ),
-            }
+    def answer(request: tuple[Any, ...]) -> Any:
+        operation, values, *arguments = request
+        record = record_from_wire(values)
+        if operation == "search_person":
+            watchlist_top, events_top, threshold, reader_agency = arguments
+            hits = store.search(
+                WATCHLIST,
+                record,
+                top=watchlist_top,
+                threshold=threshold,
+                reader_agency=reader_agency,
+            )
+            events = store.search(
+                EVENTS, record, top=events_top, threshold=threshold, reader_agency=reader_agency
+            )
+            return matches_to_wire(hits), matches_to_wire(events)
         part_of(record.id)
         with store.write_lock:
             store.upsert(record)
-        return {"ok": True}
+        return None
 
     return answer
 
@@ -100,7 +98,7 @@ def baseline_answer(store: Any) -> Answer:
 @contextmanager
 def current_answer(store: Any) -> Iterator[Answer]:
     """The service's own ``answer`` (a server on a socket that nobody connects to)."""
-    from benteng.screening.index import ScreeningIndexServer
+    from benteng.people.service import ScreeningIndexServer
 
     with tempfile.TemporaryDirectory() as folder:
         server = ScreeningIndexServer(str(Path(folder) / "index.sock"), store)
@@ -110,10 +108,13 @@ def current_answer(store: Any) -> Iterator[Answer]:
             server.stop()
 
 
-def load_store(snapshot: Path, *, bound_pruning: bool) -> Any:
-    from benteng.screening.index import IndexStore
+def load_store(snapshot: Path | None, *, bound_pruning: bool, synthetic: int = 0) -> Any:
+    from benteng.people.store import IndexStore
 
-    store = IndexStore.from_snapshot(snapshot, max_age_seconds=float("inf"))
+    if snapshot is None:
+        store = synthetic_store(synthetic)
+    else:
+        store = IndexStore.from_snapshot(snapshot, max_age_seconds=float("inf"))
     if store is None:
         raise SystemExit(f"no index snapshot in {snapshot}: run bench_screening_api.py first")
     for index in store.parts.values():
@@ -121,28 +122,62 @@ def load_store(snapshot: Path, *, bound_pruning: bool) -> Any:
     return store
 
 
+def synthetic_store(count: int) -> Any:
+    """``count`` synthetic watchlist entries and as many earlier applications, in memory: the
+    people of ``synthetic_workload``'s data set."""
+    from bench.screening_bench_data import SEED
+    from benteng.core.index import ScreeningIndex
+    from benteng.core.synthetic import SyntheticConfig, generate_dataset
+    from benteng.people.store import IndexStore
+
+    people = generate_dataset(
+        2 * count, seed=SEED, config=SyntheticConfig(variants_per_person=0.12)
+    ).canonical
+    return IndexStore(
+        watchlist=ScreeningIndex(replace(r, id=f"w{n}") for n, r in enumerate(people[:count])),
+        events=ScreeningIndex(replace(r, id=f"a{n}") for n, r in enumerate(people[count:])),
+    )
+
+
+def synthetic_workload(count: int, size: int) -> list[dict[str, Any]]:
+    """The queries of ``bench_screening_api.py``'s workload for the synthetic store."""
+    from bench.screening_bench_data import record_values, workload
+
+    generated = workload(watchlist_count=count, application_count=count, size=size)
+    return [
+        {"record": record_values(query), "kind": generated.kinds[query.id]}
+        for query in generated.queries
+    ]
+
+
 def requests(workload: list[dict[str, Any]]) -> list[tuple[str, bytes, bytes]]:
-    """(kind, search_person request, upsert request) per screening, as JSON bytes."""
+    """(kind, search_person request, upsert request) per screening, pickled as the client
+    sends them (an immigration officer's screening)."""
+    from bench.screening_bench_data import record_from_values
+    from benteng.people.wire import record_to_wire
+
     found = []
     for number, item in enumerate(workload):
-        record = item["record"]
-        search = {
-            "op": "search_person",
-            "record": record,
-            "watchlist_top": WATCHLIST_TOP,
-            "events_top": EVENTS_TOP,
-            "threshold": THRESHOLD,
-        }
-        upsert = {"op": "upsert", "record": [f"a{FIRST_NEW_ID + number}", *record[1:]]}
-        found.append((item["kind"], json.dumps(search).encode(), json.dumps(upsert).encode()))
+        record = record_from_values(item["record"])
+        search = (
+            "search_person",
+            record_to_wire(record),
+            WATCHLIST_TOP,
+            EVENTS_TOP,
+            THRESHOLD,
+            "imigrasi",
+        )
+        upsert = ("upsert", record_to_wire(replace(record, id=f"a{FIRST_NEW_ID + number}")), None)
+        found.append((item["kind"], pickle.dumps(search), pickle.dumps(upsert)))
     return found
 
 
-def timed(answer: Answer, request: bytes) -> tuple[float, bytes]:
-    """CPU milliseconds of one request as the service handles it, and the answer's bytes."""
+def timed(answer: Answer, request: bytes) -> tuple[float, Any]:
+    """CPU milliseconds of one request as the service handles it, and the answer."""
     started = time.thread_time()
-    encoded = json.dumps(answer(json.loads(request))).encode()
-    return (time.thread_time() - started) * 1000, encoded
+    result = answer(pickle.loads(request))  # noqa: S301 - the bench's own requests
+    pickle.dumps((True, result))
+    return (time.thread_time() - started) * 1000, result
 
 
 @dataclass
@@ -151,7 +186,7 @@ class Figures:
     upsert: list[float] = field(default_factory=list)
     search_warm: list[float] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
-    answers: list[bytes] = field(default_factory=list)
+    answers: list[Any] = field(default_factory=list)
     comparisons_per_search: float = 0.0
 
 
@@ -165,10 +200,10 @@ def replay(answer: Answer, screenings: list[tuple[str, bytes, bytes]]) -> Figure
     clear_caches()
     gc.collect()
     for kind, search, upsert in screenings:
-        cpu, encoded = timed(answer, search)
+        cpu, result = timed(answer, search)
         figures.search_cold.append(cpu)
         figures.kinds.append(kind)
-        figures.answers.append(encoded)
+        figures.answers.append(result)
         figures.upsert.append(timed(answer, upsert)[0])
     for _kind, search, _upsert in screenings:
         figures.search_warm.append(timed(answer, search)[0])
@@ -185,7 +220,7 @@ def replay(answer: Answer, screenings: list[tuple[str, bytes, bytes]]) -> Figure
     try:
         counted_screenings = screenings[:COUNTED_QUERIES]
         for _kind, search, _upsert in counted_screenings:
-            answer(json.loads(search))
+            answer(pickle.loads(search))  # noqa: S301 - the bench's own requests
     finally:
         core_index.compare_prepared = compare
     figures.comparisons_per_search = calls / (2 * len(counted_screenings))
@@ -217,6 +252,13 @@ def main() -> None:
     parser.add_argument("--snapshot", type=Path, default=DEFAULT_SNAPSHOT)
     parser.add_argument("--workload", type=Path, default=DEFAULT_WORKLOAD)
     parser.add_argument("--queries", type=int, default=3000, help="screenings replayed")
+    parser.add_argument(
+        "--synthetic",
+        type=int,
+        default=0,
+        help="instead of the snapshot and workload files: N synthetic watchlist entries and "
+        "N earlier applications built in memory (no database), and their workload",
+    )
     arguments = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benteng.settings")
@@ -225,7 +267,13 @@ def main() -> None:
 
     django.setup()
 
-    workload = json.loads(arguments.workload.read_text(encoding="utf-8"))[: arguments.queries]
+    if arguments.synthetic:
+        snapshot = None
+        workload = synthetic_workload(arguments.synthetic, arguments.queries)
+    else:
+        snapshot = arguments.snapshot
+        workload = json.loads(arguments.workload.read_text(encoding="utf-8"))
+    workload = workload[: arguments.queries]
     screenings = requests(workload)
     load1, load5, _ = os.getloadavg()
     now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -234,11 +282,11 @@ def main() -> None:
         f"on {os.cpu_count()} cores"
     )
     started = time.perf_counter()
-    baseline_store = load_store(arguments.snapshot, bound_pruning=False)
-    current_store = load_store(arguments.snapshot, bound_pruning=True)
+    baseline_store = load_store(snapshot, bound_pruning=False, synthetic=arguments.synthetic)
+    current_store = load_store(snapshot, bound_pruning=True, synthetic=arguments.synthetic)
     sizes = ", ".join(f"{part} {size:,}" for part, size in current_store.sizes().items())
     print(
-        f"snapshot {arguments.snapshot.name} ({sizes}) loaded twice in "
+        f"{snapshot.name if snapshot else 'synthetic store'} ({sizes}) loaded twice in "
         f"{time.perf_counter() - started:.1f} s; {len(screenings):,} screenings "
         f"(watchlist_top {WATCHLIST_TOP}, events_top {EVENTS_TOP}, threshold {THRESHOLD})"
     )
@@ -280,10 +328,7 @@ def main() -> None:
         )
         if before != after
     ]
-    found = sum(
-        len(answer["watchlist"]) + len(answer["events"])
-        for answer in map(json.loads, current.answers)
-    )
+    found = sum(len(hits) + len(events) for hits, events in current.answers)
     print(
         f"answers: {len(screenings) - len(differing):,} of {len(screenings):,} identical to the "
         f"baseline's ({found:,} candidates at or above the threshold)"
@@ -291,8 +336,8 @@ def main() -> None:
     if differing:
         first = differing[0]
         print(f"  first difference, screening {first}:")
-        print(f"    baseline {baseline.answers[first][:400]!r}")
-        print(f"    current  {current.answers[first][:400]!r}")
+        print(f"    baseline {str(baseline.answers[first])[:400]}")
+        print(f"    current  {str(current.answers[first])[:400]}")
         raise SystemExit(1)
 
 

@@ -270,7 +270,7 @@ def server_memory(gunicorn: Running, service: Running) -> dict[str, Any]:
 def idle_django_memory(environment: dict[str, str]) -> int:
     """RSS of a Django process that imported the index module but holds no index."""
     code = (
-        "import django, os; django.setup(); import benteng.screening.index; "
+        "import django, os; django.setup(); import benteng.people.index; "
         "from pathlib import Path; "
         "print([l for l in Path('/proc/self/status').read_text().splitlines() "
         "if l.startswith('VmRSS')][0].split()[1])"
@@ -346,10 +346,11 @@ def drive_index(
 ) -> RunResult:
     """Open-loop load on the index service: each request = watchlist + events search, in one
     call as a screening makes them."""
-    from benteng.screening.index import SocketBackend, record_from_wire
+    from bench.screening_bench_data import record_from_values
+    from benteng.people.client import SocketBackend
 
     backend = SocketBackend(SOCKET_PATH, timeout=10)
-    records = [record_from_wire(query["record"]) for query in queries]
+    records = [record_from_values(query["record"]) for query in queries]
     departure = label.startswith("departure")
     latencies: list[float] = []
     errors: list[str] = []
@@ -365,7 +366,9 @@ def drive_index(
                     id=record.id, name=record.name, passport_no=record.passport_no
                 )
             # What every screening asks: both searches in one call.
-            backend.search_person(record, watchlist_top=10, events_top=20, threshold=0.5)
+            backend.search_person(
+                record, reader_agency="imigrasi", watchlist_top=10, events_top=20, threshold=0.5
+            )
         except Exception as error:
             with lock:
                 errors.append(repr(error))
@@ -823,8 +826,7 @@ def request_bodies(
 
 
 def load_workload(watchlist_count: int, application_count: int, size: int) -> list[dict[str, Any]]:
-    from bench.screening_bench_data import workload
-    from benteng.screening.index import record_to_wire
+    from bench.screening_bench_data import record_values, workload
 
     path = VAR / f"workload-{watchlist_count}-{application_count}-{size}.json"
     if path.is_file():
@@ -834,7 +836,7 @@ def load_workload(watchlist_count: int, application_count: int, size: int) -> li
         watchlist_count=watchlist_count, application_count=application_count, size=size
     )
     queries = [
-        {"record": record_to_wire(query), "kind": generated.kinds[query.id]}
+        {"record": record_values(query), "kind": generated.kinds[query.id]}
         for query in generated.queries
     ]
     path.write_text(json.dumps(queries))
@@ -891,7 +893,7 @@ def benchmark(arguments: argparse.Namespace) -> None:
         shutil.rmtree(snapshot, ignore_errors=True)
     reset_workload()
     connections.close_all()
-    from benteng.screening.index import SocketBackend
+    from benteng.people.client import SocketBackend
 
     if not snapshot.exists():
         # First run: build from the database; the service writes the snapshot at shutdown.

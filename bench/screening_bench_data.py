@@ -43,6 +43,37 @@ class Workload:
     kinds: dict[str, str]
 
 
+# How a workload file stores a query: the IdentityRecord's fields as a list, in this order.
+RECORD_FIELDS = (
+    "id",
+    "name",
+    "birth_date",
+    "sex",
+    "nik",
+    "birth_place",
+    "passport_no",
+    "address",
+    "phone",
+    "region_code",
+)
+
+
+def record_values(record: IdentityRecord) -> list[Any]:
+    """A query as the workload file stores it (the birth date in ISO form)."""
+    values: list[Any] = [getattr(record, name) for name in RECORD_FIELDS]
+    if record.birth_date is not None:
+        values[2] = record.birth_date.isoformat()
+    return values
+
+
+def record_from_values(values: list[Any]) -> IdentityRecord:
+    """A query read back from the workload file."""
+    data = dict(zip(RECORD_FIELDS, values, strict=True))
+    if data["birth_date"] is not None:
+        data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
+    return IdentityRecord(**data)
+
+
 def _people(watchlist_count: int, application_count: int) -> tuple[Any, int]:
     variants_share = 0.12
     people = watchlist_count + application_count

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "benteng.accounts",
     "benteng.audit",
     "benteng.api",
+    "benteng.people",
     "benteng.watchlists",
     "benteng.screening",
     "benteng.web",
@@ -350,7 +351,7 @@ TASKS = {
     }
 }
 
-# Screening index (benteng/screening/index.py, docs/screening-index.md): empty = in-process
+# Screening index (benteng/people/, docs/screening-index.md): empty = in-process
 # index per worker; a unix socket path = the machine's one `screening_index_serve` service.
 SCREENING_INDEX_SOCKET = env_str("SCREENING_INDEX_SOCKET")
 SCREENING_INDEX_REFRESH_MS = env_int("SCREENING_INDEX_REFRESH_MS", 1000)

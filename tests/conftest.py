@@ -64,7 +64,7 @@ def fresh_process_state():  # type: ignore[no-untyped-def]
     """The in-process screening index and every per-process cache (``benteng.caches``):
     rolled-back tests must not leak into them."""
     from benteng import caches
-    from benteng.screening.index import screening_index_reset
+    from benteng.people.index import screening_index_reset
     from benteng.screening.matching import company_names
 
     def reset() -> None:

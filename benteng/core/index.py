@@ -47,7 +47,7 @@ import gc
 import threading
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -792,6 +792,14 @@ class ScreeningIndex:
         alive = self._alive[unique] == 1
         return unique[alive], key_evidence[alive]
 
+    def _without(
+        self, slots: Int32Array, estimate: Float64Array, exclude: Collection[str]
+    ) -> tuple[Int32Array, Float64Array]:
+        """The candidates (slots and their estimates) but those of the ``exclude`` ids."""
+        excluded = [self._slot_by_id[entry_id] for entry_id in exclude if entry_id in self]
+        kept = np.isin(slots, np.array(excluded, dtype=np.int32), invert=True)
+        return slots[kept], estimate[kept]
+
     def _field_evidence(self, prepared: PreparedIdentity, slots: Int32Array) -> Float64Array:
         """Vectorised agreement of birth date, sex, birth place and address (bits), with the
         comparison's weights, for ranking candidates before the full comparison."""
@@ -1008,9 +1016,11 @@ class ScreeningIndex:
         *,
         top: int = 10,
         threshold: float | None = None,
+        exclude: Collection[str] = (),
     ) -> list[Candidate]:
         """The entries that may be ``query``, best first: at most ``top``, and only those
-        scoring at least ``threshold`` when it is given.
+        scoring at least ``threshold`` when it is given. Entries whose ids are in ``exclude``
+        are left out before any candidate is cut, so they never take another's place.
 
         ``query`` may be prepared already (:func:`prepare_identity`): a caller searching
         several indexes for one person prepares it once.
@@ -1019,6 +1029,8 @@ class ScreeningIndex:
             return []
         prepared = query if isinstance(query, PreparedIdentity) else prepare_identity(query)
         slots, estimate = self._candidates(prepared)
+        if exclude:
+            slots, estimate = self._without(slots, estimate, exclude)
         if len(slots) == 0:
             return []
         if len(slots) > self.shortlist_limit:

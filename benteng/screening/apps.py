@@ -9,7 +9,10 @@ class ScreeningConfig(AppConfig):
 
     def ready(self) -> None:
         from benteng.access.policy import register_policy
-        from benteng.screening import access
+        from benteng.people.sources import register_source
+        from benteng.screening import access, identity_sources
 
         for policy in access.POLICIES:
             register_policy(policy)
+        for source in identity_sources.SOURCES:
+            register_source(source)

@@ -385,15 +385,15 @@ def _expire_departure_entries(check: DepartureCheck) -> None:
 
 
 def _reindex_application(application: PassportApplication) -> None:
-    from benteng.screening.index import index_application
+    from benteng.people.index import index_source_record
 
-    index_application(application)
+    index_source_record(application)
 
 
 def _reindex_departure(check: DepartureCheck) -> None:
-    from benteng.screening.index import index_departure_check
+    from benteng.people.index import index_source_record
 
-    index_departure_check(check)
+    index_source_record(check)
 
 
 # --- the counter ---------------------------------------------------------------------------

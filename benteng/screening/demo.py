@@ -119,13 +119,15 @@ def _date_back_entries(
 def _index_now(reference: str, record: PassportApplication | DepartureCheck) -> None:
     """Feed the index at once: ``seed_demo`` runs in one transaction, so the services' own
     updates (after the commit) would come too late for the next demo screening to see."""
-    from benteng.screening.index import entry_is_indexed, screening_index
+    from benteng.people.index import screening_index, source_audience
+    from benteng.people.sources import source_of
 
     backend = screening_index()
-    backend.upsert(record.identity_record(record_id=record.index_id))
+    backend.upsert(source_of(record).record_of(record))
     for entry in WatchlistEntry.objects.filter(source_reference=reference):
-        if entry_is_indexed(entry):
-            backend.upsert(entry.identity_record(record_id=entry.index_id))
+        audience = source_audience(entry)
+        if audience is not None:
+            backend.upsert(source_of(entry).record_of(entry), audience)
 
 
 def _screen(seeder: _Seeder, office: str, values: dict[str, Any]) -> PassportApplication:

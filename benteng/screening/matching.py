@@ -19,9 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
-from benteng.core.index import DEFAULT_THRESHOLD, Candidate
+from benteng.core.index import DEFAULT_THRESHOLD
 from benteng.core.names import NAME_MATCH_THRESHOLD, name_similarity
 from benteng.core.records import IdentityRecord
+from benteng.people.index import screening_index
+from benteng.people.sources import SourceMatch
 from benteng.rows import Columns, fetch, table
 from benteng.screening import queries
 from benteng.watchlists.models import SharingLevel, SubjectType, WatchlistEntry
@@ -224,18 +226,23 @@ class IndexFound:
     """What the screening index gave: person candidates among the watchlist entries (by
     entry id) and the earlier events (by their index ids)."""
 
-    person_candidates: list[Candidate]
-    event_candidates: list[Candidate]
+    person_candidates: list[SourceMatch]
+    event_candidates: list[SourceMatch]
     sponsor_entry_ids: list[int]
 
 
-def index_search(identity: IdentityRecord, named: Named) -> IndexFound:
-    """Every search of the screening index one screening makes."""
-    from benteng.screening.index import screening_index
-
+def index_search(
+    identity: IdentityRecord, named: Named, *, reader_agency: str | None
+) -> IndexFound:
+    """Every search of the screening index one screening makes; owner-only entries of
+    agencies other than ``reader_agency`` are left out before the best are cut."""
     backend = screening_index()
     person_hits, events = backend.search_person(
-        identity, watchlist_top=WATCHLIST_TOP, events_top=EVENTS_TOP, threshold=DEFAULT_THRESHOLD
+        identity,
+        reader_agency=reader_agency,
+        watchlist_top=WATCHLIST_TOP,
+        events_top=EVENTS_TOP,
+        threshold=DEFAULT_THRESHOLD,
     )
     sponsor_ids: list[int] = []
     if named.sponsor_name:
@@ -243,8 +250,10 @@ def index_search(identity: IdentityRecord, named: Named) -> IndexFound:
             id="sponsor", name=named.sponsor_name, phone=named.sponsor_phone or None
         )
         sponsor_ids = [
-            int(candidate.entry_id[1:])
-            for candidate in backend.search_watchlist(query, top=SPONSOR_TOP)
+            candidate.ref.pk
+            for candidate in backend.search_watchlist(
+                query, top=SPONSOR_TOP, reader_agency=reader_agency
+            )
         ]
     return IndexFound(list(person_hits), list(events), sponsor_ids)
 
@@ -254,7 +263,7 @@ def watchlist_matches(viewer: Viewer, found: IndexFound, named: Named) -> Matche
     matches = Matches()
     for candidate in found.person_candidates:
         matches.add(
-            int(candidate.entry_id[1:]),
+            candidate.ref.pk,
             "person",
             candidate.score,
             reasons=candidate.comparison.reasons(language="id"),

@@ -140,10 +140,6 @@ class PassportApplication(IdentityFields):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def index_id(self) -> str:
-        return f"a{self.pk}"
-
 
 class DepartureOutcome(models.TextChoices):
     PENDING = "belum", _("Belum diputuskan")
@@ -225,10 +221,6 @@ class DepartureCheck(IdentityFields):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def index_id(self) -> str:
-        return f"d{self.pk}"
 
 
 class ContactRelation(models.TextChoices):

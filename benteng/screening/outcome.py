@@ -22,11 +22,12 @@ from django.db import models
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
-from benteng.core.index import Candidate
 from benteng.core.nik import NikProblem, banten_region_name, nik_consistency, parse_nik
 from benteng.core.risk import EventFact, HitFact, hit_evidence
+from benteng.people.sources import SourceMatch
 from benteng.screening import queries
 from benteng.screening.cleaning import APPLICATION, DEPARTURE
+from benteng.screening.identity_sources import APPLICATIONS, DEPARTURE_CHECKS
 from benteng.screening.matching import Matches
 from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
 from benteng.screening.results import EarlierEvent, Hit, Instruction, StoredHit
@@ -80,8 +81,7 @@ def entries_of_matches(matches: Matches) -> dict[int, WatchlistEntry]:
     """The matched entries not removed, by id, ready for ``hit_view`` (one query)."""
     if not matches.by_entry:
         return {}
-    found = watchlist_entries_for_hits(index_ids=[f"w{pk}" for pk in matches.by_entry])
-    return {entry.pk: entry for entry in found.values()}
+    return watchlist_entries_for_hits(entry_ids=list(matches.by_entry))
 
 
 def stored_hits(
@@ -223,7 +223,7 @@ def _days_between(earlier: datetime.datetime, now: datetime.datetime) -> int:
 
 def _event(
     record: PassportApplication | DepartureCheck,
-    candidate: Candidate,
+    candidate: SourceMatch,
     *,
     viewer: Viewer,
     now: datetime.datetime,
@@ -272,13 +272,13 @@ def _event(
 
 
 def earlier_events_found(
-    viewer: Viewer, candidates: Sequence[Candidate], *, now: datetime.datetime
+    viewer: Viewer, candidates: Sequence[SourceMatch], *, now: datetime.datetime
 ) -> tuple[list[dict[str, Any]], list[EventFact], list[models.Model]]:
     """Earlier applications and departure checks about the person as the result keeps them
     (what any office may see), their facts for the rules, and the records read."""
-    scores = {candidate.entry_id: candidate for candidate in candidates}
-    application_ids = [int(value[1:]) for value in scores if value.startswith("a")]
-    check_ids = [int(value[1:]) for value in scores if value.startswith("d")]
+    scores = {candidate.ref: candidate for candidate in candidates}
+    application_ids = [ref.pk for ref in scores if ref.source == APPLICATIONS.label]
+    check_ids = [ref.pk for ref in scores if ref.source == DEPARTURE_CHECKS.label]
     found: list[tuple[dict[str, Any], EventFact]] = []
     read: list[models.Model] = []
     for application, latest in (
@@ -295,7 +295,7 @@ def earlier_events_found(
         found.append(
             _event(
                 application,
-                scores[application.index_id],
+                scores[APPLICATIONS.ref(application.pk)],
                 viewer=viewer,
                 now=now,
                 decision=decision,
@@ -308,7 +308,7 @@ def earlier_events_found(
         found.append(
             _event(
                 check,
-                scores[check.index_id],
+                scores[DEPARTURE_CHECKS.ref(check.pk)],
                 viewer=viewer,
                 now=now,
                 decision=(check.outcome, label, "", ""),
@@ -378,8 +378,7 @@ def outcome_from_result(
     entries when already loaded (the screening itself), else read here (one query)."""
     stored = [StoredHit.from_json(hit) for hit in result.hits]
     if entries is None and stored:
-        found = watchlist_entries_for_hits(index_ids=[f"w{hit.entry_id}" for hit in stored])
-        entries = {entry.pk: entry for entry in found.values()}
+        entries = watchlist_entries_for_hits(entry_ids=[hit.entry_id for hit in stored])
     hits, left_out = hits_for(viewer, stored, entries or {})
     return ScreeningOutcome(
         kind=APPLICATION if isinstance(record, PassportApplication) else DEPARTURE,

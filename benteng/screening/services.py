@@ -51,6 +51,7 @@ from benteng.audit.services import (
 from benteng.core.names import name_key
 from benteng.core.risk import RiskFacts, assess, rule_parameter
 from benteng.identity import region_code_for_identity
+from benteng.people.index import index_source_record
 from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
 from benteng.rows import insert, table
 from benteng.screening import queries
@@ -352,7 +353,9 @@ def _screen(
     # (record, result, audit entries) stays short. The record is not saved yet, so it is not
     # among the earlier events either.
     named = _named(data)
-    found = index_search(record.identity_record(record_id="new"), named)
+    found = index_search(
+        record.identity_record(record_id="new"), named, reader_agency=viewer.agency_kind
+    )
     matches = watchlist_matches(viewer, found, named)
     entries = entries_of_matches(matches)
     hits, read_entries = stored_hits(matches, entries)
@@ -476,9 +479,4 @@ def _written_fields(record: models.Model, names: Sequence[str]) -> list[str]:
 
 def _index(record: Record) -> None:
     """The record joins the index's earlier events (after the commit)."""
-    from benteng.screening.index import index_application, index_departure_check
-
-    if isinstance(record, PassportApplication):
-        index_application(record)
-    else:
-        index_departure_check(record)
+    index_source_record(record)

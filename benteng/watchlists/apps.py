@@ -9,7 +9,11 @@ class WatchlistsConfig(AppConfig):
 
     def ready(self) -> None:
         from benteng.access.policy import register_policy
+        from benteng.people.sources import register_source
+        from benteng.watchlists import identity_sources
         from benteng.watchlists.access import PendingImportPolicy, WatchlistEntryPolicy
 
         register_policy(WatchlistEntryPolicy())
         register_policy(PendingImportPolicy())
+        for source in identity_sources.SOURCES:
+            register_source(source)

@@ -93,13 +93,14 @@ def watchlist_categories(*, watchlist: Watchlist) -> list[str]:
     )
 
 
-def watchlist_entries_for_hits(*, index_ids: list[str]) -> dict[str, WatchlistEntry]:
-    """The entries behind screening-index ids ("w<pk>"), ready for ``hit_view`` in one query.
+def watchlist_entries_for_hits(*, entry_ids: list[int]) -> dict[int, WatchlistEntry]:
+    """The entries the screening index found (by primary key), ready for ``hit_view`` in one
+    query.
 
     Not filtered by viewer: a hit is shown to every agency as ``hit_view`` projects it. Ids
     of entries removed since the index last saw them are left out.
     """
-    pks = [int(value[1:]) for value in index_ids if value[:1] == "w" and value[1:].isdigit()]
+    pks = entry_ids
     if not pks:
         return {}
     # In plain SQL (see benteng.rows): every screening with a hit reads these.
@@ -114,13 +115,13 @@ def watchlist_entries_for_hits(*, index_ids: list[str]) -> dict[str, WatchlistEn
         f"WHERE {among} AND e.removed_at IS NULL",
         params,
     )
-    found: dict[str, WatchlistEntry] = {}
+    found: dict[int, WatchlistEntry] = {}
     for row in rows:
         item: WatchlistEntry = entry.instance(row)
         item.watchlist = watchlist.instance(row, entry.width)
         item.watchlist.owner_agency = agency.instance(row, entry.width + watchlist.width)
         item.owner_office = office.instance(row, entry.width + watchlist.width + agency.width)
-        found[item.index_id] = item
+        found[item.pk] = item
     return found
 
 

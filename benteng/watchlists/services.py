@@ -73,10 +73,10 @@ def _index_on_commit(entries: Sequence[WatchlistEntry]) -> None:
 
     def index() -> None:
         # Imported here: the index backend is heavy and this module is imported everywhere.
-        from benteng.screening.index import index_watchlist_entry
+        from benteng.people.index import index_source_record
 
         for entry in pending:
-            index_watchlist_entry(entry)
+            index_source_record(entry)
 
     transaction.on_commit(index, robust=True)
 

@@ -14,7 +14,7 @@ from django.test import Client
 from benteng.accounts.models import Role
 from benteng.api.models import ApiScope
 from benteng.audit.models import AuditEntry
-from benteng.screening.index import screening_index_reset
+from benteng.people.index import screening_index_reset
 from benteng.screening.matching import company_names
 from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
 from tests.api.conftest import MakeToken, bearer

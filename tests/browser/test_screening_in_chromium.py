@@ -16,7 +16,7 @@ import os
 import pytest
 
 from benteng.access.viewer import Viewer
-from benteng.screening.index import screening_index_reset
+from benteng.people.index import screening_index_reset
 from benteng.screening.models import DepartureCheck, DepartureOutcome, PassportApplication
 from benteng.watchlists.models import Watchlist
 from benteng.watchlists.services import watchlist_entry_create

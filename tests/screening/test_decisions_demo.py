@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from benteng.accounts import demo as accounts_demo
 from benteng.demo import DemoContext
+from benteng.people.index import screening_index_reset
 from benteng.screening import demo as screening_demo
-from benteng.screening.index import screening_index_reset
 from benteng.screening.models import (
     ApplicationStatus,
     DecisionOutcome,

@@ -96,13 +96,13 @@ def test_a_reader_who_may_see_none_of_the_entries_gets_nothing(personas, entries
 
 def test_entries_for_hits_are_the_orm_s_not_removed(entries) -> None:  # type: ignore[no-untyped-def]
     # Not filtered by reader: each reader's hits are projected afterwards (outcome.hits_for).
-    found = watchlist_entries_for_hits(index_ids=[entry.index_id for entry in entries])
+    found = watchlist_entries_for_hits(entry_ids=[entry.pk for entry in entries])
     expected = WatchlistEntry.objects.filter(
         pk__in=[entry.pk for entry in entries], removed_at__isnull=True
     ).select_related("watchlist__owner_agency", "owner_office")
-    assert sorted(found) == sorted(entry.index_id for entry in expected)
+    assert sorted(found) == sorted(entry.pk for entry in expected)
     for entry in expected:
-        loaded = found[entry.index_id]
+        loaded = found[entry.pk]
         assert (loaded.full_name, loaded.nik, loaded.expires_on) == (
             entry.full_name,
             entry.nik,

@@ -14,8 +14,8 @@ from django.utils import timezone
 from benteng.access.policy import NotVisible
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import audit_chain_verify, audit_seal
+from benteng.people.index import screening_index_reset
 from benteng.screening import services
-from benteng.screening.index import screening_index_reset
 from benteng.screening.matching import company_matches, company_names
 from benteng.screening.models import (
     ApplicationDecision,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
+from benteng.people.index import screening_index_reset
 from benteng.screening.decisions import application_decide
-from benteng.screening.index import screening_index_reset
 from benteng.screening.models import (
     ApplicationStatus,
     DecisionOutcome,

@@ -3,8 +3,6 @@ a stand-in for the screening index that records what it was asked to do."""
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import Any
 
 import pytest
@@ -55,19 +53,19 @@ def make_entry(user: Any, watchlist: Watchlist, **overrides: Any) -> WatchlistEn
 
 
 class RecordingIndex:
-    """Stands in for benteng.screening.index: remembers which entries it was given."""
+    """Stands in for the screening index's hook: remembers which entries it was given."""
 
     def __init__(self) -> None:
         self.indexed: list[tuple[int, bool]] = []
 
-    def index_watchlist_entry(self, entry: WatchlistEntry) -> None:
+    def index_source_record(self, entry: WatchlistEntry) -> None:
         self.indexed.append((entry.pk, entry.in_force()))
 
 
 @pytest.fixture
 def recording_index(monkeypatch) -> RecordingIndex:  # type: ignore[no-untyped-def]
     recorder = RecordingIndex()
-    module = types.ModuleType("benteng.screening.index")
-    module.index_watchlist_entry = recorder.index_watchlist_entry  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "benteng.screening.index", module)
+    import benteng.people.index
+
+    monkeypatch.setattr(benteng.people.index, "index_source_record", recorder.index_source_record)
     return recorder

@@ -418,7 +418,7 @@ def test_the_system_sees_everything(personas, police_list):
 
 @pytest.fixture
 def fresh_screening_index():  # type: ignore[no-untyped-def]
-    from benteng.screening.index import screening_index_reset
+    from benteng.people.index import screening_index_reset
 
     screening_index_reset()
     yield
@@ -430,7 +430,8 @@ def test_changes_reach_the_real_screening_index_at_once(
 ):
     # given: a differently written name of the same person, as a counter officer types it
     from benteng.core.records import IdentityRecord
-    from benteng.screening.index import screening_index
+    from benteng.people.index import screening_index
+    from benteng.people.sources import SourceRef
 
     keeper = viewer_of(personas.analis_polri)
     probe = IdentityRecord(
@@ -440,13 +441,13 @@ def test_changes_reach_the_real_screening_index_at_once(
     # when
     with django_capture_on_commit_callbacks(execute=True):
         entry = make_entry(personas.analis_polri, police_list)
-    found = [c.entry_id for c in screening_index().search_watchlist(probe)]
+    found = [c.ref for c in screening_index().search_watchlist(probe)]
     with django_capture_on_commit_callbacks(execute=True):
         watchlist_entry_expire(viewer=keeper, entry=entry)
-    after_expiry = [c.entry_id for c in screening_index().search_watchlist(probe)]
+    after_expiry = [c.ref for c in screening_index().search_watchlist(probe)]
     # then
-    assert entry.index_id in found
-    assert entry.index_id not in after_expiry
+    assert SourceRef("watchlists.watchlistentry", entry.pk) in found
+    assert SourceRef("watchlists.watchlistentry", entry.pk) not in after_expiry
 
 
 def test_a_decision_keeps_the_applicants_nik_even_when_it_is_the_problem(personas):
@@ -477,7 +478,7 @@ def test_a_decision_keeps_the_applicants_nik_even_when_it_is_the_problem(persona
         )
 
 
-def test_hits_are_loaded_by_index_id_in_one_query(personas, police_list, django_assert_num_queries):
+def test_hits_are_loaded_by_entry_id_in_one_query(personas, police_list, django_assert_num_queries):
     # given
     from benteng.watchlists.selectors import watchlist_entries_for_hits
 
@@ -486,13 +487,13 @@ def test_hits_are_loaded_by_index_id_in_one_query(personas, police_list, django_
     removed = make_entry(personas.analis_polri, police_list, nik="", passport_no="A9999999")
     watchlist_entry_remove(viewer=viewer_of(personas.analis_polri), entry=removed, reason="x")
     officer = viewer_of(personas.petugas_tpi)
-    ids = [first.index_id, second.index_id, removed.index_id, "a1", "wx"]
+    ids = [first.pk, second.pk, removed.pk, removed.pk + 1000]
     # when
     with django_assert_num_queries(1):
-        entries = watchlist_entries_for_hits(index_ids=ids)
+        entries = watchlist_entries_for_hits(entry_ids=ids)
         views = [hit_view(viewer=officer, entry=entry) for entry in entries.values()]
     # then
-    assert set(entries) == {first.index_id, second.index_id}
+    assert set(entries) == {first.pk, second.pk}
     assert all("internal_notes" not in view for view in views)
 
 

@@ -12,14 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from benteng.screening.index import (
-    DEFAULT_SNAPSHOT_MAX_AGE,
-    ScreeningIndexError,
-    ScreeningIndexServer,
-    SocketBackend,
-    StoreSettings,
-    store_for_service,
-)
+from benteng.people.client import SocketBackend
+from benteng.people.service import ScreeningIndexServer, store_for_service
+from benteng.people.sources import ScreeningIndexError
+from benteng.people.store import DEFAULT_SNAPSHOT_MAX_AGE, StoreSettings
 
 
 class Command(BaseCommand):
@@ -76,7 +72,6 @@ class Command(BaseCommand):
                 status = SocketBackend(socket_path).status()
             except ScreeningIndexError as error:
                 raise CommandError(str(error)) from error
-            status.pop("ok", None)
             self.stdout.write(json.dumps(status, indent=2))
             return
         store_settings = StoreSettings.from_settings()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benteng.screening.index import EVENTS, WATCHLIST, IndexStore, store_for_service
+from benteng.people.service import store_for_service
+from benteng.people.store import EVENTS, WATCHLIST, IndexStore
 from tests.screening.flow_factories import application_make
 
 pytestmark = pytest.mark.django_db

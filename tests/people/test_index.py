@@ -15,34 +15,31 @@ from itertools import count
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benteng.accounts.models import Agency, AgencyKind, Office
 from benteng.core.records import IdentityRecord
 from benteng.core.synthetic import generate_identities
-from benteng.screening import index as index_module
-from benteng.screening.index import (
+from benteng.people import sources as sources_module
+from benteng.people.client import InProcessBackend, SocketBackend
+from benteng.people.index import index_source_record, screening_index, screening_index_reset
+from benteng.people.service import ScreeningIndexServer, store_for_service
+from benteng.people.sources import (
     EVENTS,
     IDENTITY_COLUMNS,
     WATCHLIST,
-    IndexStore,
-    InProcessBackend,
     ScreeningIndexError,
-    ScreeningIndexServer,
     ScreeningIndexUnavailable,
-    SocketBackend,
-    StoreSettings,
-    index_application,
-    index_departure_check,
-    index_watchlist_entry,
-    record_from_row,
-    screening_index,
-    screening_index_reset,
-    store_for_service,
+    SourceRef,
+    source_of,
 )
+from benteng.people.store import IndexStore, StoreSettings
+from benteng.people.wire import matches_from_wire, record_to_wire
+from benteng.screening.identity_sources import APPLICATIONS
 from benteng.screening.models import DepartureCheck, PassportApplication
+from benteng.watchlists.identity_sources import WATCHLIST_ENTRIES
 from benteng.watchlists.models import (
     SharingLevel,
     SubjectType,
@@ -137,8 +134,17 @@ def person(name: str, **fields: object) -> IdentityRecord:
     return IdentityRecord(**values)  # type: ignore[arg-type]
 
 
-def found_ids(candidates: list) -> set[str]:  # type: ignore[type-arg]
-    return {candidate.entry_id for candidate in candidates}
+def found_ids(candidates: list) -> set[SourceRef]:  # type: ignore[type-arg]
+    return {candidate.ref for candidate in candidates}
+
+
+def ref(instance: models.Model) -> SourceRef:
+    return source_of(instance).ref(instance.pk)
+
+
+def key(instance: models.Model) -> str:
+    """The row's key inside the index (the store's own business)."""
+    return source_of(instance).key(instance.pk)
 
 
 def eventually(check: Callable[[], bool], *, timeout: float = 5.0) -> bool:
@@ -218,10 +224,10 @@ def test_record_from_row_is_the_models_identity_record(watchlist) -> None:  # ty
     # when
     row = WatchlistEntry.objects.filter(pk=entry.pk).values_list(*IDENTITY_COLUMNS).get()
     # then
-    assert record_from_row("w", row) == entry.identity_record(record_id=entry.index_id)
+    assert WATCHLIST_ENTRIES.record_from_row(row) == entry.identity_record(record_id=key(entry))
 
 
-def test_watchlist_part_holds_only_shareable_persons_in_force(watchlist) -> None:  # type: ignore[no-untyped-def]
+def test_watchlist_part_holds_persons_in_force(watchlist) -> None:  # type: ignore[no-untyped-def]
     # given
     today = timezone.localdate()
     in_force = make_entry(watchlist, person("Siti Nurhayati"))
@@ -238,10 +244,75 @@ def test_watchlist_part_holds_only_shareable_persons_in_force(watchlist) -> None
     store = IndexStore.from_database()
     # then
     indexed = set(store.parts[WATCHLIST].entry_ids())
-    assert indexed == {in_force.index_id, until_today.index_id}
+    assert indexed == {key(in_force), key(until_today), key(owner_only)}
+    assert store.owner_only == {key(owner_only): AgencyKind.POLRI}
     for excluded in (expired, removed, company, owner_only):
         hits = store.search(WATCHLIST, person(excluded.full_name), top=5, threshold=None)
-        assert excluded.index_id not in found_ids(hits)
+        assert ref(excluded) not in found_ids(hits)
+
+
+# -- Entries shared with the owner agency only -------------------------------------------------
+
+
+@BACKENDS
+@pytest.mark.django_db(transaction=True)
+def test_owner_only_entries_are_found_by_the_owner_agency_alone(
+    kind, watchlist, start_backend
+) -> None:  # type: ignore[no-untyped-def]
+    # given a police entry shared with the police only, indexed by its hook, and one that was
+    # in the index when it was built
+    backend = start_backend(kind)
+    siti = person("Siti Nurhayati", nik="3603075204900003")
+    hooked = make_entry(watchlist, siti, sharing_level=SharingLevel.OWNER_ONLY)
+    index_source_record(hooked)
+    # when a police reader and an immigration reader search for her
+    police = backend.search_watchlist(siti, threshold=0.5, reader_agency=AgencyKind.POLRI)
+    immigration = backend.search_watchlist(siti, threshold=0.5, reader_agency=AgencyKind.IMIGRASI)
+    nobody = backend.search_watchlist(siti, threshold=0.5)
+    hits, _events = backend.search_person(
+        siti,
+        reader_agency=AgencyKind.IMIGRASI,
+        watchlist_top=10,
+        events_top=20,
+        threshold=0.5,
+    )
+    # then only the police find it
+    assert found_ids(police) == {ref(hooked)}
+    assert immigration == nobody == hits == []
+
+    # when the police share it as a hit
+    hooked.sharing_level = SharingLevel.HIT
+    hooked.save()
+    index_source_record(hooked)
+    # then every agency finds it
+    assert found_ids(
+        backend.search_watchlist(siti, threshold=0.5, reader_agency=AgencyKind.IMIGRASI)
+    ) == {ref(hooked)}
+
+
+def test_owner_only_entries_of_other_agencies_never_crowd_out_a_shared_one(watchlist) -> None:  # type: ignore[no-untyped-def]
+    # given eleven police entries shared with the police only, each a closer match to the
+    # query than the one entry shared as a hit
+    query = person("Siti Nurhayati", nik="3603075204900003", passport_no="C1234567")
+    near = [
+        make_entry(
+            watchlist,
+            person("Siti Nurhayati", nik="3603075204900003", passport_no=f"C12345{number:02d}"),
+            sharing_level=SharingLevel.OWNER_ONLY,
+        )
+        for number in range(11)
+    ]
+    shared = make_entry(watchlist, person("Siti Nurhayati", birth_date=None))
+    store = IndexStore.from_database()
+    police = store.search(WATCHLIST, query, top=10, threshold=None, reader_agency=AgencyKind.POLRI)
+    assert ref(shared) not in found_ids(police)  # the police's own entries fill their top 10
+    assert found_ids(police) <= {ref(entry) for entry in near}
+    # when an immigration reader asks for the top 10
+    immigration = store.search(
+        WATCHLIST, query, top=10, threshold=None, reader_agency=AgencyKind.IMIGRASI
+    )
+    # then the shared entry is there and none of the police's own
+    assert found_ids(immigration) == {ref(shared)}
 
 
 def test_events_part_holds_applications_and_departure_checks(reference_data) -> None:  # type: ignore[no-untyped-def]
@@ -253,7 +324,7 @@ def test_events_part_holds_applications_and_departure_checks(reference_data) -> 
     hits = store.search(EVENTS, person("Nur Hayati", passport_no="C1234567"), top=5, threshold=0.5)
     # then
     assert store.sizes() == {WATCHLIST: 0, EVENTS: 2}
-    assert found_ids(hits) == {application.index_id, check.index_id}
+    assert found_ids(hits) == {ref(application), ref(check)}
     assert all(hit.score > 0.9 for hit in hits)
 
 
@@ -284,14 +355,14 @@ def test_backends_give_the_same_results(watchlist, start_backend) -> None:  # ty
         local_answers, remote_answers, strict=True
     ):
         for mine, theirs in ((local_watch, remote_watch), (local_events, remote_events)):
-            assert [c.entry_id for c in mine] == [c.entry_id for c in theirs]
+            assert [c.ref for c in mine] == [c.ref for c in theirs]
             assert [c.score for c in mine] == pytest.approx([c.score for c in theirs])
             assert [c.comparison.reasons(language="en") for c in mine] == [
                 c.comparison.reasons(language="en") for c in theirs
             ]
     # and the people who are there are found
     ids_by_canonical = {
-        record.id: item.index_id
+        record.id: ref(item)
         for record, item in zip(canonical, [*entries, *applications, *checks], strict=True)
     }
     found = 0
@@ -313,9 +384,9 @@ def test_hooks_apply_changes_at_once(kind, watchlist, start_backend) -> None:  #
     assert backend.search_watchlist(query, threshold=0.5) == []
     # when an entry is created and its hook called
     entry = make_entry(watchlist, query)
-    index_watchlist_entry(entry)
+    index_source_record(entry)
     # then it is found at once
-    assert found_ids(backend.search_watchlist(query, threshold=0.5)) == {entry.index_id}
+    assert found_ids(backend.search_watchlist(query, threshold=0.5)) == {ref(entry)}
 
     # when its identity is corrected
     entry.full_name = "Wartini Suryani"
@@ -323,39 +394,39 @@ def test_hooks_apply_changes_at_once(kind, watchlist, start_backend) -> None:  #
     entry.birth_date = datetime.date(1988, 6, 15)
     entry.updated_at = timezone.now()
     entry.save()
-    index_watchlist_entry(entry)
+    index_source_record(entry)
     # then the new identity is found and the old one no longer
     corrected = person("Wartini Suryani", nik="3603075506880004", birth_date=entry.birth_date)
-    assert found_ids(backend.search_watchlist(corrected, threshold=0.5)) == {entry.index_id}
+    assert found_ids(backend.search_watchlist(corrected, threshold=0.5)) == {ref(entry)}
     assert backend.search_watchlist(query, threshold=0.5) == []
 
     # when it expires
     entry.expires_on = timezone.localdate() - datetime.timedelta(days=1)
     entry.save()
-    index_watchlist_entry(entry)
+    index_source_record(entry)
     # then it is no longer found
     assert backend.search_watchlist(corrected, threshold=0.5) == []
 
     # when another entry is removed
     other = make_entry(watchlist, person("Euis Komariah"))
-    index_watchlist_entry(other)
+    index_source_record(other)
     assert found_ids(backend.search_watchlist(person("Euis Komariah"), threshold=0.5)) == {
-        other.index_id
+        ref(other)
     }
     other.removed_at = timezone.now()
     other.save()
-    index_watchlist_entry(other)
+    index_source_record(other)
     assert backend.search_watchlist(person("Euis Komariah"), threshold=0.5) == []
 
     # when an application and a departure check are recorded
     traveller = person("Nur Hayati", passport_no="C7654321")
     application = make_application(traveller)
-    index_application(application)
+    index_source_record(application)
     check = make_check(traveller)
-    index_departure_check(check)
+    index_source_record(check)
     # then both are earlier events at once
     events = backend.search_events(traveller, threshold=0.5)
-    assert found_ids(events) == {application.index_id, check.index_id}
+    assert found_ids(events) == {ref(application), ref(check)}
 
 
 def test_hooks_wait_for_the_commit(watchlist, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
@@ -367,12 +438,12 @@ def test_hooks_wait_for_the_commit(watchlist, django_capture_on_commit_callbacks
     # when the hook is called before the commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         entry = make_entry(watchlist, query)
-        index_watchlist_entry(entry)
+        index_source_record(entry)
     # then nothing is indexed until the callbacks run at commit
-    assert entry.index_id not in store.parts[WATCHLIST]
+    assert key(entry) not in store.parts[WATCHLIST]
     for callback in callbacks:
         callback()
-    assert entry.index_id in store.parts[WATCHLIST]
+    assert key(entry) in store.parts[WATCHLIST]
 
 
 @BACKENDS
@@ -390,7 +461,7 @@ def test_changes_written_elsewhere_arrive_after_the_refresh_interval(
 
     # created
     entry = make_entry(watchlist, siti)
-    assert eventually(lambda: watch(siti) == {entry.index_id})
+    assert eventually(lambda: watch(siti) == {ref(entry)})
     # updated
     WatchlistEntry.objects.filter(pk=entry.pk).update(
         full_name="Siti Nurhayati Binti Karta", passport_no="B9876543", updated_at=timezone.now()
@@ -398,7 +469,7 @@ def test_changes_written_elsewhere_arrive_after_the_refresh_interval(
     with_passport = person("Siti Nurhayati", passport_no="B9876543")
     assert eventually(
         lambda: any(
-            hit.entry_id == entry.index_id and hit.score > 0.99
+            hit.ref == ref(entry) and hit.score > 0.99
             for hit in backend.search_watchlist(with_passport, threshold=0.5)
         )
     )
@@ -410,7 +481,7 @@ def test_changes_written_elsewhere_arrive_after_the_refresh_interval(
     # removed
     euis = person("Euis Komariah")
     other = make_entry(watchlist, euis)
-    assert eventually(lambda: watch(euis) == {other.index_id})
+    assert eventually(lambda: watch(euis) == {ref(other)})
     WatchlistEntry.objects.filter(pk=other.pk).update(
         removed_at=timezone.now(), updated_at=timezone.now()
     )
@@ -418,7 +489,7 @@ def test_changes_written_elsewhere_arrive_after_the_refresh_interval(
     # deleted outright (found by the reconciliation)
     lilis = person("Lilis Handayani")
     deleted = make_entry(watchlist, lilis)
-    assert eventually(lambda: watch(lilis) == {deleted.index_id})
+    assert eventually(lambda: watch(lilis) == {ref(deleted)})
     WatchlistEntry.objects.filter(pk=deleted.pk).delete()
     assert eventually(lambda: watch(lilis) == set())
     # events
@@ -428,7 +499,7 @@ def test_changes_written_elsewhere_arrive_after_the_refresh_interval(
     assert eventually(
         lambda: (
             found_ids(backend.search_events(traveller, threshold=0.5))
-            == {application.index_id, check.index_id}
+            == {ref(application), ref(check)}
         )
     )
 
@@ -445,13 +516,13 @@ def test_writes_committed_out_of_order_are_not_missed(watchlist, settings) -> No
     row = hidden.values().get()
     hidden.delete()
     store.refresh(reconcile=False)
-    assert second.index_id in store.parts[WATCHLIST]
-    assert store.states["w"].is_pending(first.pk)
+    assert key(second) in store.parts[WATCHLIST]
+    assert store.states[WATCHLIST_ENTRIES.label].is_pending(first.pk)
     WatchlistEntry.objects.create(**row)
     store.refresh(reconcile=False)
     # then the earlier one is picked up by the retry of skipped ids
-    assert first.index_id in store.parts[WATCHLIST]
-    assert not store.states["w"].is_pending(first.pk)
+    assert key(first) in store.parts[WATCHLIST]
+    assert not store.states[WATCHLIST_ENTRIES.label].is_pending(first.pk)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -466,14 +537,14 @@ def test_a_long_run_of_skipped_ids_is_one_gap_and_late_rows_in_it_are_found(
     store.refresh(reconcile=False)
     far = make_entry(watchlist, person("Euis Komariah"), id=first.pk + 3000)
     store.refresh(reconcile=False)
-    state = store.states["w"]
-    assert far.index_id in store.parts[WATCHLIST]
+    state = store.states[WATCHLIST_ENTRIES.label]
+    assert key(far) in store.parts[WATCHLIST]
     assert state.pending[first.pk + 1][0] == first.pk + 2999
     # when a row inside the gap commits late
     late = make_entry(watchlist, person("Neneng Hasanah"), id=first.pk + 1500)
     store.refresh(reconcile=False)
     # then it is indexed and the gap splits around it
-    assert late.index_id in store.parts[WATCHLIST]
+    assert key(late) in store.parts[WATCHLIST]
     assert not state.is_pending(late.pk)
     assert state.is_pending(first.pk + 1) and state.is_pending(first.pk + 2999)
     assert state.pending[first.pk + 1][0] == first.pk + 1499
@@ -485,12 +556,12 @@ def test_entries_leave_the_index_when_they_expire_at_midnight(watchlist, monkeyp
     today = timezone.localdate()
     entry = make_entry(watchlist, person("Siti Nurhayati"), expires_on=today)
     store = IndexStore.from_database()
-    assert entry.index_id in store.parts[WATCHLIST]
+    assert key(entry) in store.parts[WATCHLIST]
     # when the day passes, with no write at all
     monkeypatch.setattr(timezone, "localdate", lambda *args: today + datetime.timedelta(days=1))
     report = store.refresh()
     # then
-    assert entry.index_id not in store.parts[WATCHLIST]
+    assert key(entry) not in store.parts[WATCHLIST]
     assert report.removed == 1
 
 
@@ -508,7 +579,7 @@ def test_snapshot_is_loaded_and_brought_up_to_date(watchlist, tmp_path) -> None:
     store = store_for_service(snapshot_directory=tmp_path)
     # then it starts from the snapshot with the changes applied
     assert store.origin == "snapshot"
-    assert set(store.parts[WATCHLIST].entry_ids()) == {kept.index_id, added.index_id}
+    assert set(store.parts[WATCHLIST].entry_ids()) == {key(kept), key(added)}
     assert store.sizes()[EVENTS] == 1
     # and a snapshot too old is ignored
     stale = store_for_service(snapshot_directory=tmp_path, snapshot_max_age=0)
@@ -568,7 +639,7 @@ def test_client_reconnects_after_the_service_restarts(watchlist, socket_dir) -> 
     path = str(socket_dir / "index.sock")
     service = Service(path, IndexStore.from_database())
     backend = SocketBackend(path)
-    assert found_ids(backend.search_watchlist(person("Siti Nurhayati"))) == {entry.index_id}
+    assert found_ids(backend.search_watchlist(person("Siti Nurhayati"))) == {ref(entry)}
     # when the service stops
     service.stop()
     # then the next call says so
@@ -577,7 +648,7 @@ def test_client_reconnects_after_the_service_restarts(watchlist, socket_dir) -> 
     # and when it is back, the same client works again
     service = Service(path, IndexStore.from_database())
     try:
-        assert found_ids(backend.search_watchlist(person("Siti Nurhayati"))) == {entry.index_id}
+        assert found_ids(backend.search_watchlist(person("Siti Nurhayati"))) == {ref(entry)}
     finally:
         service.stop()
 
@@ -590,14 +661,16 @@ def test_service_refuses_bad_requests_and_a_second_service(reference_data, socke
     backend = SocketBackend(path)
     try:
         # when / then: a bad id, an unknown part, an unknown operation
-        with pytest.raises(ScreeningIndexError, match="not a screening index id"):
-            backend.call({"op": "remove", "id": "x12"})
+        with pytest.raises(ScreeningIndexError, match="not the key of a registered"):
+            backend.call("remove", "x12")
         with pytest.raises(ScreeningIndexError, match="Unknown index part"):
-            backend.call({"op": "search", "part": "people", "record": ["q", "Siti"] + [None] * 8})
+            backend.call("search", "people", record_to_wire(person("Siti")), 10, None, None)
         with pytest.raises(ScreeningIndexError, match="Unknown operation"):
-            backend.call({"op": "drop_everything"})
-        with pytest.raises(ScreeningIndexError, match="record must be a list"):
-            backend.call({"op": "upsert", "record": {"id": "w1"}})
+            backend.call("drop_everything")
+        with pytest.raises(ScreeningIndexError, match="record must be a tuple"):
+            backend.call("upsert", {"id": "w1"}, None)
+        with pytest.raises(ScreeningIndexError, match="malformed request"):
+            backend.call("search_person", record_to_wire(person("Siti")))
         # the connection still works after refusals
         assert backend.status()["sizes"] == {WATCHLIST: 0, EVENTS: 0}
         # a second service on the same socket is refused
@@ -617,7 +690,7 @@ def test_hook_failure_does_not_fail_the_committed_write(
     entry = make_entry(watchlist, person("Siti Nurhayati"))
     # when the hook runs after the commit
     with caplog.at_level(logging.ERROR):
-        index_watchlist_entry(entry)
+        index_source_record(entry)
     # then the write stands and the failure is logged (the refresh brings it in later)
     assert WatchlistEntry.objects.filter(pk=entry.pk).exists()
     assert "is not answering" in caplog.text
@@ -638,11 +711,11 @@ def test_first_refresh_after_a_build_does_not_reapply_fresh_rows(watchlist) -> N
 def test_events_a_hook_indexed_are_not_read_whole_again(watchlist, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # given an index that has read up to now, an application indexed by its hook (a screening
     # indexes its own record) and two written elsewhere; ids read one per query here
-    monkeypatch.setattr(index_module, "ID_BATCH", 1)
+    monkeypatch.setattr(sources_module, "ID_BATCH", 1)
     settings.SCREENING_INDEX_REFRESH_MS = 0
     store = IndexStore.from_database()
     hooked = make_application(person("Siti Nurhayati", passport_no="C1111111"))
-    store.upsert(hooked.identity_record(record_id=hooked.index_id))
+    store.upsert(APPLICATIONS.record_of(hooked))
     elsewhere = [
         make_application(person("Euis Komariah", passport_no="C2222222")),
         make_application(person("Lilis Handayani", passport_no="C3333333")),
@@ -652,7 +725,7 @@ def test_events_a_hook_indexed_are_not_read_whole_again(watchlist, settings, mon
         report = store.refresh(reconcile=False)
     # then only the other two are read whole and applied; all three count as seen
     assert report.upserted == 2
-    assert {item.index_id for item in elsewhere} <= set(store.parts[EVENTS].entry_ids())
+    assert {key(item) for item in elsewhere} <= set(store.parts[EVENTS].entry_ids())
     whole = [
         query["sql"]
         for query in captured.captured_queries
@@ -662,7 +735,7 @@ def test_events_a_hook_indexed_are_not_read_whole_again(watchlist, settings, mon
         True,
         True,
     ]
-    assert store.states["a"].max_pk == elsewhere[-1].pk
+    assert store.states[APPLICATIONS.label].max_pk == elsewhere[-1].pk
 
 
 @pytest.mark.django_db(transaction=True)
@@ -680,7 +753,9 @@ def test_service_never_waits_for_a_busy_store(reference_data, socket_dir) -> Non
             assert backend.search_events(query, threshold=0.5) == []
             assert backend.status()["deferred_changes"] == 1
         # then it is applied as soon as the store is free
-        assert eventually(lambda: found_ids(backend.search_events(query, threshold=0.5)) == {"a7"})
+        assert eventually(
+            lambda: found_ids(backend.search_events(query, threshold=0.5)) == {APPLICATIONS.ref(7)}
+        )
         assert backend.status()["deferred_changes"] == 0
     finally:
         service.stop()
@@ -716,25 +791,25 @@ def test_only_a_lasting_difference_makes_the_reconciliation_compare_ids(watchlis
     WatchlistEntry.objects.filter(pk=gone.pk).delete()
     first = store.refresh(reconcile=False)
     store._reconcile(timezone.localdate(), first, force=False)
-    assert gone.index_id in store.parts[WATCHLIST]
+    assert key(gone) in store.parts[WATCHLIST]
     # writes in flight change the difference: still no comparison of the ids
     extra = make_entry(watchlist, person("Lilis Handayani"))
     store._reconcile(timezone.localdate(), first, force=False)
-    assert gone.index_id in store.parts[WATCHLIST]
+    assert key(gone) in store.parts[WATCHLIST]
     store.refresh(reconcile=False)  # the new row arrives; the deleted one is still missed
     # then the same difference twice in a row is compared, and the deleted entry leaves
     report = store.refresh(reconcile=False)
     store._reconcile(timezone.localdate(), report, force=False)
     store._reconcile(timezone.localdate(), report, force=False)
-    assert gone.index_id not in store.parts[WATCHLIST]
-    assert {kept.index_id, extra.index_id} <= set(store.parts[WATCHLIST].entry_ids())
+    assert key(gone) not in store.parts[WATCHLIST]
+    assert {key(kept), key(extra)} <= set(store.parts[WATCHLIST].entry_ids())
 
 
 def test_settling_memory_freezes_what_survived_and_collects_the_rest() -> None:
     import gc
     import weakref
 
-    from benteng.screening.index import settle_memory
+    from benteng.people.service import settle_memory
 
     class Node:
         partner: object = None
@@ -760,9 +835,8 @@ def test_the_service_prepares_a_screened_record_once_for_both_searches(  # type:
 ) -> None:
     # given a service whose watchlist holds Siti, and a screening's record
     import benteng.core.index as core_index
-    import benteng.screening.index as service_index
+    import benteng.people.store as store_module
     from benteng.core.compare import prepare_identity
-    from benteng.screening.index import record_to_wire
 
     store = IndexStore()
     store.upsert(person("Siti Nurhayati", id="w1", passport_no="C1234567"))
@@ -775,16 +849,15 @@ def test_the_service_prepares_a_screened_record_once_for_both_searches(  # type:
         return prepare_identity(record)
 
     monkeypatch.setattr(core_index, "prepare_identity", counted)
-    monkeypatch.setattr(service_index, "prepare_identity", counted)
-    search = {"op": "search_person", "watchlist_top": 10, "events_top": 20, "threshold": 0.5}
+    monkeypatch.setattr(store_module, "prepare_identity", counted)
     try:
         # when
-        answer = server.answer({**search, "record": record_to_wire(record)})
+        hits, _events = server.answer(("search_person", record_to_wire(record), 10, 20, 0.5, None))
     finally:
         server.stop()
     # then the record was prepared once for the two searches
     assert prepared == ["new"]
-    assert [candidate[0] for candidate in answer["watchlist"]] == ["w1"]
+    assert [match.ref for match in matches_from_wire(hits)] == [WATCHLIST_ENTRIES.ref(1)]
 
 
 def test_search_person_is_both_searches(watchlist) -> None:  # type: ignore[no-untyped-def]
@@ -800,4 +873,4 @@ def test_search_person_is_both_searches(watchlist) -> None:  # type: ignore[no-u
     assert hits == store.search(WATCHLIST, query, top=10, threshold=0.5)
     assert events == store.search(EVENTS, query, top=20, threshold=0.5)
     assert len(hits) == 2
-    assert found_ids(events) == {"a9"}
+    assert found_ids(events) == {APPLICATIONS.ref(9)}

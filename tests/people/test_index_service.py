@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from benteng.core.records import IdentityRecord
-from benteng.screening.index import SocketBackend
+from benteng.people.client import SocketBackend
+from benteng.people.sources import SourceRef
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -88,9 +89,10 @@ def test_serve_command_answers_and_stops_cleanly(workdir: Path) -> None:
         )
         # then the service process answers, both searches of a screening in one call too
         assert status["pid"] == process.pid
-        assert [hit.entry_id for hit in hits] == ["a1"]
-        assert [hit.entry_id for hit in watchlist] == ["w7"]
-        assert [hit.entry_id for hit in events] == ["a1"]
+        application = SourceRef("screening.passportapplication", 1)
+        assert [hit.ref for hit in hits] == [application]
+        assert [hit.ref for hit in watchlist] == [SourceRef("watchlists.watchlistentry", 7)]
+        assert [hit.ref for hit in events] == [application]
         assert watchlist[0].comparison.reasons(language="en")
         # and --status asks it from the command line
         shown = subprocess.run(

@@ -1,0 +1,1 @@
+"""People: identity records from every source and the screening index over them."""
