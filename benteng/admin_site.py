@@ -16,6 +16,8 @@ class BentengAdminSite(admin.AdminSite):
     index_title = _("Pengguna, kantor dan data referensi")
 
     def has_permission(self, request: HttpRequest) -> bool:
+        # This module is loaded with the app configs (INSTALLED_APPS names its AdminConfig),
+        # before any model can be imported: Django's rule, not a cycle.
         from benteng.accounts.access import may_administer
 
         user = request.user

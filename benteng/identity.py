@@ -14,6 +14,7 @@ from benteng.core.nik import parse_nik
 from benteng.core.phones import normalize_phone
 from benteng.core.records import IdentityRecord
 from benteng.regions.models import Region
+from benteng.regions.selectors import region_level
 
 
 class Sex(models.TextChoices):
@@ -71,7 +72,6 @@ class IdentityFields(models.Model):
 def region_code_for_identity(*, desa_code: str | None, nik: str | None) -> str | None:
     """The code of the desa when given; otherwise of the most precise region the NIK names
     that exists. Read from the in-memory region codes (no query)."""
-    from benteng.regions.selectors import region_level
 
     if desa_code and region_level(desa_code) is not None:
         return desa_code

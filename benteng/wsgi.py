@@ -3,7 +3,9 @@
 import gc
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benteng.settings")
 application = get_wsgi_application()
@@ -16,8 +18,6 @@ def _settle() -> None:
     the API schema); a full collection walked all of them and stopped the request at hand for
     about 70 ms. Frozen, they are never walked again; only what requests create is collected.
     """
-    from django.conf import settings
-    from django.urls import get_resolver
 
     get_resolver(settings.ROOT_URLCONF).url_patterns  # noqa: B018 - imports every view
     gc.collect()

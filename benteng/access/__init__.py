@@ -25,6 +25,7 @@ from benteng.access.policy import (
     register_policy,
     registered_models,
     visible_fields,
+    visible_to,
 )
 from benteng.access.viewer import Viewer, ViewerKind, as_viewer
 
@@ -41,4 +42,5 @@ __all__ = [
     "register_policy",
     "registered_models",
     "visible_fields",
+    "visible_to",
 ]

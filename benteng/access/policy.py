@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from benteng.access.viewer import Viewer, as_viewer
+from benteng.audit.services import audit_record_denied, audit_record_read
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -58,12 +59,17 @@ def registered_models() -> list[type[models.Model]]:
     return list(_REGISTRY)
 
 
+def visible_to(queryset: models.QuerySet[ModelT], who: Any) -> models.QuerySet[ModelT]:
+    """The rows of the queryset the viewer may see (for models whose manager cannot be an
+    ``AccessQuerySet``, such as the audit trail's, below this layer)."""
+    return queryset.filter(policy_for(queryset.model).rows(as_viewer(who)))
+
+
 class AccessQuerySet(models.QuerySet[ModelT]):
     """QuerySet of a personal-data model; ``visible_to`` is the only way code should read it."""
 
     def visible_to(self, who: Any) -> Self:
-        viewer = as_viewer(who)
-        return self.filter(policy_for(self.model).rows(viewer))
+        return self.filter(policy_for(self.model).rows(as_viewer(who)))
 
 
 def visible_fields(who: Any, obj: models.Model) -> frozenset[str]:
@@ -86,8 +92,6 @@ def access_object(
     queryset: models.QuerySet[ModelT] | None = None,
 ) -> ModelT:
     """Load one object on a viewer's behalf and record the read in the audit trail."""
-    from benteng.audit.services import audit_record_denied, audit_record_read
-
     viewer = as_viewer(who)
     base = queryset if queryset is not None else model._default_manager.all()
     try:

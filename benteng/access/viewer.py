@@ -75,17 +75,14 @@ class Viewer:
 
 
 def as_viewer(who: Any) -> Viewer:
-    """Accept a Viewer, a User or an ApiClient: callers pass whatever they hold."""
+    """Accept a Viewer, or whatever callers hold that can say who it is (a ``User``, an
+    ``ApiClient``: each has ``as_viewer()``; this layer is below the apps that define them)."""
     if isinstance(who, Viewer):
         return who
-    from benteng.accounts.models import User
-
-    if isinstance(who, User):
-        if not who.is_authenticated:
-            raise TypeError("An anonymous user is not a viewer of personal data.")
-        return Viewer.for_user(who)
-    from benteng.api.models import ApiClient
-
-    if isinstance(who, ApiClient):
-        return Viewer.for_client(who)
-    raise TypeError(f"Cannot build a viewer from {type(who).__name__}.")
+    if getattr(who, "is_anonymous", False):
+        raise TypeError("An anonymous user is not a viewer of personal data.")
+    to_viewer = getattr(who, "as_viewer", None)
+    if to_viewer is None:
+        raise TypeError(f"Cannot build a viewer from {type(who).__name__}.")
+    viewer: Viewer = to_viewer()
+    return viewer

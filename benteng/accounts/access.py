@@ -14,6 +14,7 @@ from django.db.models import Q
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.models import ROLES_WITHOUT_PERSONAL_DATA, Role, User
+from benteng.audit.models import AuditEntry
 
 # A password hash is no one's business, whoever asks.
 NEVER_SHOWN = frozenset({"password"})
@@ -56,3 +57,23 @@ class UserPolicy(RecordPolicy[User]):
         if viewer.kind is ViewerKind.SYSTEM or may_administer(viewer) or obj.pk == viewer.user_id:
             return self.all_fields() - NEVER_SHOWN
         return DIRECTORY_FIELDS
+
+
+def may_read_audit_trail(viewer: Viewer) -> bool:
+    """Administrators read the audit trail; everyone else only leaves traces in it."""
+    return may_administer(viewer)
+
+
+class AuditEntryPolicy(RecordPolicy[AuditEntry]):
+    """The audit trail is read by administrators only (and by Benteng verifying it). It lives
+    here, not in the audit app, because who administers is an account's role; the audit app
+    sits below access and accounts and knows neither."""
+
+    model = AuditEntry
+
+    def rows(self, viewer: Viewer) -> Q:
+        if viewer.kind is ViewerKind.SYSTEM:
+            return EVERYTHING
+        if may_read_audit_trail(viewer):
+            return EVERYTHING
+        return NOTHING

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from benteng.access.admin import AdminAuditMixin, AuditedAdminMixin
 from benteng.access.viewer import Viewer
 from benteng.accounts.grants import grant_needs_approval, role_grant_decide, role_grant_request
 from benteng.accounts.models import (
@@ -34,7 +35,6 @@ from benteng.accounts.services import (
     user_validate_assignment,
 )
 from benteng.accounts.twofactor import enrolment_code_issue
-from benteng.audit.admin_mixins import AdminAuditMixin, AuditedAdminMixin
 
 
 @admin.register(Agency)

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
+from benteng.accounts.models import User
+
 
 @register(Tags.security, deploy=True)
 def demo_accounts_outside_demo_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEMO_MODE:
         return []
-    from benteng.accounts.models import User
 
     try:
         count = User.objects.filter(is_demo_account=True).count()

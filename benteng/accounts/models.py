@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
+from benteng.access.viewer import Viewer
 from benteng.regions.models import Region
 
 
@@ -228,6 +229,10 @@ class User(AbstractUser):
     @property
     def agency_kind(self) -> str | None:
         return self.office.agency.kind if self.office_id and self.office else None
+
+    def as_viewer(self) -> Viewer:
+        """This person as the access layer sees them (``benteng.access.as_viewer``)."""
+        return Viewer.for_user(self)
 
     @property
     def sees_personal_data(self) -> bool:

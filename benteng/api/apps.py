@@ -8,6 +8,8 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
+        # Models and what imports them load only once the app registry is ready: Django's
+        # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
         from benteng.api.access import ApiClientPolicy
 

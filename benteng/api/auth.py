@@ -19,9 +19,8 @@ from ninja.throttling import SimpleRateThrottle
 from benteng.access.viewer import Viewer
 from benteng.api.errors import ApiError, ApiErrorCode
 from benteng.api.models import ApiClient
-from benteng.api.selectors import api_client_by_token
+from benteng.api.selectors import known_clients
 from benteng.api.services import api_client_mark_used
-from benteng.caches import ProcessCacheByKey
 
 DEFAULT_RATE_LIMIT = "600/min"
 CHALLENGE = 'Bearer realm="benteng"'
@@ -73,24 +72,6 @@ class ApiToken(HttpBearer):
             )
         api_client_mark_used(client=client)
         return client
-
-
-def _client_cache_seconds() -> float:
-    return float(getattr(settings, "BENTENG_API_CLIENT_CACHE_SECONDS", 0))
-
-
-# The client systems this process found by their tokens, kept for
-# ``BENTENG_API_CLIENT_CACHE_SECONDS``: every API call names its token, and reading the client
-# (with its office and agency) was the largest single cost of a call after the screening
-# itself. Only tokens that exist are kept, so unknown tokens cannot fill it. A change to a
-# client in this process (revocation, new token, scopes, admin edit) clears it at once; other
-# processes read the client again within the cache time.
-known_clients: ProcessCacheByKey[str, ApiClient] = ProcessCacheByKey(
-    "API clients by token",
-    lambda token: api_client_by_token(token=token),
-    max_age=_client_cache_seconds,
-)
-known_clients.clear_when_saved(ApiClient)
 
 
 def _invalid_token(code: ApiErrorCode) -> ApiError:

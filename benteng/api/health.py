@@ -10,10 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 from ninja import Router, Status
 
 from benteng.api.schemas import HealthOut
@@ -47,8 +51,6 @@ def database_check() -> dict[str, Any]:
 
 def task_checks() -> dict[str, dict[str, Any]]:
     """The configured task backend loads; with the database backend, its queue is moving."""
-    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-    from django_tasks_db.backend import DatabaseBackend
 
     try:
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
@@ -67,8 +69,6 @@ def task_checks() -> dict[str, dict[str, Any]]:
 
 
 def _worker_check() -> dict[str, Any]:
-    from django.db.models import Q
-    from django_tasks_db.models import DBTaskResult, get_date_max
 
     stale_seconds = getattr(settings, "BENTENG_TASK_STALE_SECONDS", DEFAULT_TASK_STALE_SECONDS)
     cutoff = timezone.now() - timedelta(seconds=stale_seconds)

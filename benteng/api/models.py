@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
+from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office, Role
 
 
@@ -62,6 +63,10 @@ class ApiClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def as_viewer(self) -> Viewer:
+        """This client system as the access layer sees it (``benteng.access.as_viewer``)."""
+        return Viewer.for_client(self)
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils import translation
 from ninja.responses import NinjaJSONEncoder
 
+from benteng.api.urls import api
+
 REGENERATE_COMMAND = "DEBUG=1 .venv/bin/python manage.py export_openapi"
 
 
@@ -22,7 +24,6 @@ def committed_schema_path() -> Path:
 
 def openapi_document_text() -> str:
     """The schema as served at /api/v1/openapi.json, in a stable, diff-friendly layout."""
-    from benteng.api.urls import api
 
     # The schema's own text is English; pin the language so nothing can vary with it.
     with translation.override("en"):

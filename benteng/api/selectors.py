@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from benteng.accounts.models import Agency, Office, OfficeCoverage
 from benteng.api.models import ApiClient
-from benteng.api.services import TOKEN_MARKER, api_token_hash
+from benteng.api.tokens import TOKEN_MARKER, api_token_hash
+from benteng.caches import ProcessCacheByKey
 from benteng.regions.models import Region
 from benteng.rows import Columns, fetch, table
 
@@ -93,3 +95,21 @@ def office_list(
 
 def office_get(*, code: str) -> Office | None:
     return _office_queryset().filter(code=code).first()
+
+
+def _client_cache_seconds() -> float:
+    return float(getattr(settings, "BENTENG_API_CLIENT_CACHE_SECONDS", 0))
+
+
+# The client systems this process found by their tokens, kept for
+# ``BENTENG_API_CLIENT_CACHE_SECONDS``: every API call names its token, and reading the client
+# (with its office and agency) was the largest single cost of a call after the screening
+# itself. Only tokens that exist are kept, so unknown tokens cannot fill it. A change to a
+# client in this process (revocation, new token, scopes, admin edit) clears it at once; other
+# processes read the client again within the cache time.
+known_clients: ProcessCacheByKey[str, ApiClient] = ProcessCacheByKey(
+    "API clients by token",
+    lambda token: api_client_by_token(token=token),
+    max_age=_client_cache_seconds,
+)
+known_clients.clear_when_saved(ApiClient)

@@ -7,8 +7,6 @@ itself exists only in the return value of ``api_client_create`` and is shown onc
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,10 +19,11 @@ from django.utils.translation import gettext as _
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import ROLE_AGENCIES, Office, Role, User
 from benteng.api.models import ApiClient, ApiScope
+from benteng.api.selectors import known_clients
+from benteng.api.tokens import api_token_generate, api_token_hash
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 
-TOKEN_MARKER = "bnt_"  # noqa: S105 — the public marker every token starts with
 TOKEN_PREFIX_LENGTH = 12
 # last_used_at is written at most this often per client, so reads stay read-only mostly.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -36,14 +35,6 @@ ROLES_NOT_FOR_CLIENTS = frozenset({Role.ADMIN})
 class IssuedToken:
     client: ApiClient
     token: str
-
-
-def api_token_generate() -> str:
-    return TOKEN_MARKER + secrets.token_urlsafe(32)
-
-
-def api_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def api_scopes_clean(scopes: Iterable[str]) -> list[str]:
@@ -133,8 +124,6 @@ def api_client_revoke(*, client: ApiClient, viewer: Viewer) -> bool:
             return False
         client.revoked_at = now
         # The update sends no signal: forget the clients this process knows now.
-        from benteng.api.auth import known_clients
-
         known_clients.clear()
         audit_record_write(
             viewer=viewer, action=AuditAction.UPDATE, obj=client, changed_fields=["revoked_at"]

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from benteng.audit.admin_mixins import AuditedAdminMixin
+from benteng.access.admin import AuditedAdminMixin
 from benteng.audit.models import AuditEntry
 
 

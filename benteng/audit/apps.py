@@ -6,9 +6,5 @@ class AuditConfig(AppConfig):
     name = "benteng.audit"
     label = "audit"
     verbose_name = _("Jejak audit")
-
-    def ready(self) -> None:
-        from benteng.access.policy import register_policy
-        from benteng.audit.access import AuditEntryPolicy
-
-        register_policy(AuditEntryPolicy())
+    # The trail's read policy is registered by the accounts app (``AuditEntryPolicy``): the
+    # audit app is the bottom layer and imports neither access nor accounts.

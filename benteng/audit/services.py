@@ -46,25 +46,15 @@ class Actor:
 
 
 def actor_for_viewer(viewer: Viewer) -> Actor:
-    """The actor as the trail names it; from the viewer itself when it carries the names."""
-    from benteng.accounts.models import Office, User
-    from benteng.api.models import ApiClient
-
+    """The actor as the trail names it, from the viewer itself: ``Viewer.for_user`` and
+    ``Viewer.for_client`` carry the names (this app is below accounts and the API, and never
+    looks them up)."""
     office = viewer.office_name
-    if not office and viewer.office_id is not None:
-        office_name = Office.objects.filter(pk=viewer.office_id).values_list("name", flat=True)
-        office = office_name.first() or ""
     if viewer.user_id is not None:
-        label = viewer.actor_label
-        if not label:
-            user = User.objects.filter(pk=viewer.user_id).only("username").first()
-            label = user.username if user else f"user:{viewer.user_id}"
+        label = viewer.actor_label or f"user:{viewer.user_id}"
         return Actor(user_id=viewer.user_id, label=label, role=viewer.role, office=office)
     if viewer.client_id is not None:
-        name = viewer.actor_label
-        if not name:
-            client = ApiClient.objects.filter(pk=viewer.client_id).only("name").first()
-            name = client.name if client else f"client:{viewer.client_id}"
+        name = viewer.actor_label or f"client:{viewer.client_id}"
         return Actor(user_id=None, label=name, role=viewer.role, office=office, client=name)
     return Actor(user_id=None, label="sistem", role=viewer.role)
 

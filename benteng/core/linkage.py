@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import json
 import logging
+import multiprocessing
 import re
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -204,6 +206,7 @@ def local_spark_session(
     The session loads Splink's Scala similarity functions (Jaro-Winkler, Damerau-Levenshtein)
     from the jar shipped inside the splink package, so nothing is downloaded.
     """
+    # pyspark is the optional 'spark' extra: imported only when that backend is asked for.
     from pyspark.sql import SparkSession
     from splink.internals.spark.jar_location import similarity_jar_location
 
@@ -397,9 +400,6 @@ def _name_feature_lookup(
     distinct = list(dict.fromkeys(r.name for records in datasets for r in records))
     if workers <= 1 or len(distinct) < 20_000:
         return {name: _name_features(name) for name in distinct}
-    import gc
-    import multiprocessing
-
     size = -(-len(distinct) // (workers * 4))
     chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
     # Freeze the parent's objects so the children's garbage collector does not touch (and

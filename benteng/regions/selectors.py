@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db.models import Count
+
 from benteng.caches import ProcessCache
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
 
@@ -9,7 +11,6 @@ def region_get(*, code: str) -> Region | None:
 
 
 def region_counts_by_level() -> dict[str, int]:
-    from django.db.models import Count
 
     rows = Region.objects.values("level").annotate(total=Count("code"))
     counts = {level.value: 0 for level in RegionLevel}

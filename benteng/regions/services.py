@@ -10,6 +10,7 @@ from importlib import resources
 from django.db import transaction
 
 from benteng.regions.models import Region
+from benteng.regions.selectors import region_levels
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,5 @@ def regions_load_reference() -> RegionLoadResult:
     Region.objects.bulk_create(to_create, batch_size=500)
     Region.objects.bulk_update(to_update, fields, batch_size=500)
     if to_create or to_update:
-        from benteng.regions.selectors import region_levels
-
         region_levels.clear_after_commit()
     return RegionLoadResult(created=len(to_create), updated=len(to_update))

@@ -30,10 +30,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benteng.access.viewer import Viewer
+from benteng.accounts.models import User
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.core.phones import normalize_phone
 from benteng.identity_cleaning import flight_number_clean
+from benteng.people.index import index_source_record
 from benteng.screening.access import may_decide_applications, may_decide_departures
 from benteng.screening.models import (
     ApplicationDecision,
@@ -46,6 +48,13 @@ from benteng.screening.models import (
     NamedContact,
     PassportApplication,
     TravelDocument,
+)
+from benteng.watchlists.models import EntrySource, Watchlist, WatchlistEntry
+from benteng.watchlists.reference_data import watchlists_load_reference
+from benteng.watchlists.services import (
+    immigration_decision_watchlist,
+    watchlist_entry_create,
+    watchlist_entry_expire,
 )
 
 DEFAULT_POSTPONEMENT_DAYS = 30
@@ -254,7 +263,6 @@ def _system_viewer(purpose: str) -> Viewer:
 
 
 def _officer_label(viewer: Viewer) -> str:
-    from benteng.accounts.models import User
 
     user = User.objects.filter(pk=viewer.user_id).only("full_name", "username").first()
     if user is None:
@@ -270,8 +278,6 @@ def _application_watchlist_entry(
     today: datetime.date,
 ) -> None:
     """Put a postponed or refused applicant on the shared immigration list (system write)."""
-    from benteng.watchlists.models import EntrySource
-    from benteng.watchlists.services import immigration_decision_watchlist, watchlist_entry_create
 
     office_name = application.office.name
     officer = _officer_label(viewer)
@@ -307,8 +313,6 @@ def _application_watchlist_entry(
 
 def _expire_application_entries(application: PassportApplication) -> None:
     """An applicant who supplied the documents in time is no longer a delayed applicant."""
-    from benteng.watchlists.models import EntrySource, WatchlistEntry
-    from benteng.watchlists.services import immigration_decision_watchlist, watchlist_entry_expire
 
     system = _system_viewer(f"penerbitan setelah penundaan {application.reference}")
     entries = WatchlistEntry.objects.in_force().filter(
@@ -324,9 +328,6 @@ def _departure_watchlist_entry(
     *, viewer: Viewer, check: DepartureCheck, today: datetime.date
 ) -> None:
     """Put a delayed or handed-over passenger on the list of delayed departures."""
-    from benteng.watchlists.models import EntrySource, Watchlist, WatchlistEntry
-    from benteng.watchlists.reference_data import watchlists_load_reference
-    from benteng.watchlists.services import watchlist_entry_create
 
     watchlist = Watchlist.objects.filter(code=DEPARTURE_DELAY_LIST_CODE).first()
     if watchlist is None:
@@ -371,8 +372,6 @@ def _departure_watchlist_entry(
 
 def _expire_departure_entries(check: DepartureCheck) -> None:
     """A passenger allowed after all is no longer a delayed departure (system write, audited)."""
-    from benteng.watchlists.models import EntrySource, WatchlistEntry
-    from benteng.watchlists.services import watchlist_entry_expire
 
     system = _system_viewer(f"keberangkatan diizinkan setelah penundaan {check.reference}")
     entries = WatchlistEntry.objects.in_force().filter(
@@ -385,13 +384,11 @@ def _expire_departure_entries(check: DepartureCheck) -> None:
 
 
 def _reindex_application(application: PassportApplication) -> None:
-    from benteng.people.index import index_source_record
 
     index_source_record(application)
 
 
 def _reindex_departure(check: DepartureCheck) -> None:
-    from benteng.people.index import index_source_record
 
     index_source_record(check)
 

@@ -26,6 +26,8 @@ from django.utils import timezone
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import User
 from benteng.demo import DemoContext
+from benteng.people.index import screening_index, source_audience
+from benteng.people.sources import source_of
 from benteng.regions.models import Region
 from benteng.screening.decisions import (
     application_decide,
@@ -42,7 +44,14 @@ from benteng.screening.models import (
     PassportApplication,
     ScreeningResult,
 )
-from benteng.watchlists.models import WatchlistEntry
+from benteng.screening.services import (
+    ApplicationInput,
+    DepartureInput,
+    application_screen,
+    departure_screen,
+)
+from benteng.watchlists.models import Watchlist, WatchlistEntry
+from benteng.watchlists.services import watchlist_entry_create
 
 DEMO_KEY = "demo-screening"
 OFFICERS = {
@@ -119,8 +128,6 @@ def _date_back_entries(
 def _index_now(reference: str, record: PassportApplication | DepartureCheck) -> None:
     """Feed the index at once: ``seed_demo`` runs in one transaction, so the services' own
     updates (after the commit) would come too late for the next demo screening to see."""
-    from benteng.people.index import screening_index, source_audience
-    from benteng.people.sources import source_of
 
     backend = screening_index()
     backend.upsert(source_of(record).record_of(record))
@@ -131,7 +138,6 @@ def _index_now(reference: str, record: PassportApplication | DepartureCheck) -> 
 
 
 def _screen(seeder: _Seeder, office: str, values: dict[str, Any]) -> PassportApplication:
-    from benteng.screening.services import ApplicationInput, application_screen
 
     viewer = seeder.officers[office]
     key = seeder.key()
@@ -219,8 +225,6 @@ def _recruiter(context: DemoContext) -> dict[str, Any]:
             "phone": shared["phone"],
             "villages": shared["village_codes"],
         }
-    from benteng.watchlists.models import Watchlist
-    from benteng.watchlists.services import watchlist_entry_create
 
     entry = WatchlistEntry.objects.filter(source_reference=f"{DEMO_KEY}:calo").first()
     if entry is None:
@@ -532,7 +536,6 @@ def _departure(
     outcome: str | None,
     note: str = "",
 ) -> DepartureCheck:
-    from benteng.screening.services import DepartureInput, departure_screen
 
     viewer = seeder.officers["tpi-bandara-soekarno-hatta"]
     with transaction.atomic():

@@ -194,6 +194,8 @@ def _latest_version_key() -> tuple[Any, ...] | None:
 def _load_rule_set() -> _RuleSet:
     version = RuleSetVersion.objects.order_by("-number").first()
     if version is None:
+        # reference_data imports this module (the rules' defaults): loaded here, on the one
+        # path that needs it (a database never seeded), so neither import waits for the other.
         from benteng.screening.reference_data import load_reference
 
         load_reference()

@@ -8,6 +8,8 @@ class WatchlistsConfig(AppConfig):
     verbose_name = _("Daftar pantauan")
 
     def ready(self) -> None:
+        # Models and what imports them load only once the app registry is ready: Django's
+        # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
         from benteng.people.sources import register_source
         from benteng.watchlists import identity_sources

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import openpyxl
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,7 +232,6 @@ def _cells_beyond_last_column(archive: zipfile.ZipFile, part: str) -> bool:
 
 def _xlsx_table(content: bytes) -> _Table:
     """The first sheet: its dimension checked, the header read, then only the used columns."""
-    import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:

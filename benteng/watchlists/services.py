@@ -21,6 +21,7 @@ from benteng.access.policy import visible_fields
 from benteng.access.viewer import Viewer, ViewerKind
 from benteng.audit.models import AuditAction
 from benteng.audit.services import actor_for_viewer, audit_record, audit_record_write
+from benteng.people.index import index_source_record
 from benteng.watchlists.access import HIT_FIELDS, may_keep_watchlist
 from benteng.watchlists.models import (
     EntrySource,
@@ -28,6 +29,7 @@ from benteng.watchlists.models import (
     WatchlistEntry,
     WatchlistKind,
 )
+from benteng.watchlists.reference_data import watchlists_load_reference
 from benteng.watchlists.validation import (
     ENTRY_MODEL_FIELDS,
     CleanedEntry,
@@ -73,7 +75,6 @@ def _index_on_commit(entries: Sequence[WatchlistEntry]) -> None:
 
     def index() -> None:
         # Imported here: the index backend is heavy and this module is imported everywhere.
-        from benteng.people.index import index_source_record
 
         for entry in pending:
             index_source_record(entry)
@@ -254,7 +255,6 @@ def immigration_decision_watchlist() -> Watchlist:
     watchlist = Watchlist.objects.filter(code=IMMIGRATION_DECISION_LIST_CODE).first()
     if watchlist is not None:
         return watchlist
-    from benteng.watchlists.reference_data import watchlists_load_reference
 
     watchlists_load_reference()
     return Watchlist.objects.get(code=IMMIGRATION_DECISION_LIST_CODE)

@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from benteng.accounts.twofactor import two_factor_required
+from benteng.api.errors import ApiErrorCode, error_body
 
 # Pages a signed-in person may open before passing the second factor.
 OPEN_BEFORE_TWO_FACTOR = frozenset(
@@ -106,8 +107,6 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_null(request):
             if request.path.startswith("/api/"):
-                from benteng.api.errors import ApiErrorCode, error_body
-
                 body = error_body(
                     ApiErrorCode.BAD_REQUEST, _("Permintaan memuat karakter NUL yang tidak sah.")
                 )

@@ -13,13 +13,18 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from benteng.access.policy import visible_to
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Agency, Office, OfficeCoverage, Role, User
+from benteng.api.models import ApiClient
+from benteng.audit.models import AuditChainHead, AuditEntry
+from benteng.audit.services import audit_chain_verify
 from benteng.regions.models import REGENCY_LEVELS, Region, RegionLevel
 from benteng.regions.selectors import region_counts_by_level
 
@@ -147,7 +152,6 @@ def users_per_role(*, viewer: Viewer) -> list[KindCount]:
 
 def locked_out_account_count() -> int:
     """Username/address pairs that django-axes currently blocks."""
-    from axes.models import AccessAttempt
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     locked: int = AccessAttempt.objects.filter(
@@ -157,11 +161,10 @@ def locked_out_account_count() -> int:
 
 
 def audit_entries_today() -> int:
-    from benteng.audit.models import AuditEntry
 
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return (
-        AuditEntry.objects.visible_to(Viewer.system(purpose=AGGREGATE_PURPOSE))
+        visible_to(AuditEntry.objects.all(), Viewer.system(purpose=AGGREGATE_PURPOSE))
         .filter(occurred_at__gte=start)
         .count()
     )
@@ -174,8 +177,6 @@ def audit_chain_status() -> ChainStatus | None:
     the page does not re-walk the chain; an edit of an old row that leaves the head alone
     shows here once the cached result expires, and at once in ``manage.py audit_verify``.
     """
-    from benteng.audit.models import AuditChainHead
-    from benteng.audit.services import audit_chain_verify
 
     head = AuditChainHead.objects.filter(singleton=1).first()
     last_sequence = head.last_sequence if head else 0
@@ -198,7 +199,6 @@ def audit_chain_status() -> ChainStatus | None:
 
 
 def active_api_client_count() -> int:
-    from benteng.api.models import ApiClient
 
     return ApiClient.objects.filter(revoked_at__isnull=True).count()
 

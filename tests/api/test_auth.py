@@ -286,7 +286,7 @@ def test_a_new_token_or_an_admin_edit_applies_at_once(
 
 
 def test_unknown_tokens_are_not_kept(make_token: MakeToken, settings) -> None:
-    from benteng.api.auth import known_clients
+    from benteng.api.selectors import known_clients
 
     settings.BENTENG_API_CLIENT_CACHE_SECONDS = 60
     issued = make_token()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from benteng.access import Viewer
+from benteng.watchlists import services as watchlist_services
 from benteng.watchlists.models import Watchlist, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_create
 
@@ -65,7 +66,6 @@ class RecordingIndex:
 @pytest.fixture
 def recording_index(monkeypatch) -> RecordingIndex:  # type: ignore[no-untyped-def]
     recorder = RecordingIndex()
-    import benteng.people.index
-
-    monkeypatch.setattr(benteng.people.index, "index_source_record", recorder.index_source_record)
+    # The watchlist services hold the hook they call (imported at module level).
+    monkeypatch.setattr(watchlist_services, "index_source_record", recorder.index_source_record)
     return recorder

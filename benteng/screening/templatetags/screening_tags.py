@@ -6,6 +6,8 @@ import datetime
 
 from django import template
 
+from benteng.screening.models import DestinationCountry
+
 register = template.Library()
 
 
@@ -23,7 +25,6 @@ def iso_date(value: object) -> str:
 @register.filter
 def country_name(code: object) -> str:
     """The Indonesian name of a destination country code ("MY" → "Malaysia")."""
-    from benteng.screening.models import DestinationCountry
 
     text = str(code or "")
     name = DestinationCountry.objects.filter(code=text).values_list("name", flat=True).first()

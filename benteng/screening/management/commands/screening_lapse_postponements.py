@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from benteng.screening.decisions import postponements_lapse_overdue
+from benteng.screening.tasks import screening_lapse_postponements
 
 
 class Command(BaseCommand):
@@ -33,7 +34,6 @@ class Command(BaseCommand):
         if options["enqueue"]:
             if options["date"]:
                 raise CommandError("--date cannot be combined with --enqueue.")
-            from benteng.screening.tasks import screening_lapse_postponements
 
             result = screening_lapse_postponements.enqueue()
             self.stdout.write(f"enqueued task {result.id}")

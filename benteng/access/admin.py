@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
+from benteng.access.policy import visible_to
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read, audit_record_write
@@ -101,5 +102,4 @@ class AuditedAdminMixin(AdminAuditMixin):
     """Admin pages of personal data go through the access layer and write the audit trail."""
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
-        queryset: Any = super().get_queryset(request)
-        return queryset.visible_to(request.user)  # type: ignore[no-any-return]
+        return visible_to(super().get_queryset(request), request.user)
