@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.viewer import Viewer
@@ -22,6 +27,22 @@ class BentengAdminSite(admin.AdminSite):
         if not (user.is_active and user.is_staff):
             return False
         return may_administer(Viewer.for_user(user))
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+        """A signed-in person who is no administrator gets 403: sending them to sign in again
+        would bring them straight back here, forever."""
+        guarded = super().admin_view(view, cacheable)
+
+        @wraps(guarded)
+        def refuse_signed_in_non_admins(
+            request: HttpRequest, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            response: HttpResponse = guarded(request, *args, **kwargs)
+            return response
+
+        return refuse_signed_in_non_admins
 
 
 class BentengAdminConfig(AdminConfig):
