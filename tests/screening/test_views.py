@@ -561,8 +561,8 @@ def test_open_application_elsewhere_is_shown_as_a_duplicate(personas):
     client = verified_client(personas.petugas_imigrasi)
     page = _text(client.get(reverse("screening:application_detail", args=[application.pk])))
     duplicates = page.split('data-testid="duplicates"')[1].split("</section>")[0]
-    assert "Permohonan lain di Kantor Imigrasi Kelas I Serang pada 20-11-2026" in duplicates
-    assert "01-10-2026" not in duplicates
+    assert "Permohonan lain di Kantor Imigrasi Kelas I Serang pada 20 Nov 2026" in duplicates
+    assert "1 Okt 2026" not in duplicates
 
 
 def test_home_figures_partial_renders_for_each_screening_role(personas):
