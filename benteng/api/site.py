@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, path, re_path, reverse
@@ -67,7 +67,7 @@ class ScopedOpenAPISchema(OpenAPISchema):
             if status in result:
                 continue
             schema = self._create_schema_from_model(
-                ErrorOut, by_alias=operation.by_alias, mode="serialization"
+                cast(Any, ErrorOut), by_alias=operation.by_alias, mode="serialization"
             )[0]
             result[status] = {
                 "description": HTTPStatus(status).phrase,
