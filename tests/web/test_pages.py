@@ -121,10 +121,10 @@ def test_language_switch_is_a_post_form_on_every_page(personas):
 
 
 def test_numbers_use_the_indonesian_thousands_separator(personas):
-    # when: Banten has 1,238 desa, written 1.238 in Indonesian
-    html = verified_client(personas.petugas_imigrasi).get("/").content.decode()
+    # when: Banten has more than a thousand desa/kelurahan, written 1.xxx in Indonesian
+    html = verified_client(personas.petugas_imigrasi).get("/wilayah/36/").content.decode()
     # then
-    assert '<td class="number">1.238</td>' in html
+    assert re.search(r"<dd>1\.\d{3}</dd>", html)
 
 
 # --- navigation per role -----------------------------------------------------------------
