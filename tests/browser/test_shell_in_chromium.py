@@ -129,6 +129,14 @@ def test_profile_card_wraps_a_long_email(open_as, personas):
     assert _no_sideways_scrolling(page)
 
 
+def test_rules_page_fields_fit_a_phone(open_as, personas):
+    page = open_as(personas.analis_imigrasi)
+    page.goto("/aturan-risiko/group_pattern/ubah/")
+    _shoot(page, "rules-edit-360")
+    assert page.get_by_label("Jangka waktu (hari)").input_value() == "14"
+    assert _no_sideways_scrolling(page)
+
+
 @pytest.mark.parametrize(
     ("persona", "tile"),
     [
