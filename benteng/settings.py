@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "benteng.web.locale.ChosenLanguageMiddleware",
+    "benteng.web.middleware.ErrorPagesMiddleware",
     "benteng.web.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -268,6 +269,8 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "benteng" / "locale"]
+# One display format of dates and times in the UI ("7 Des 2026, 11.16"); ISO 8601 elsewhere.
+FORMAT_MODULE_PATH = ["benteng.web.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=1 BENTENG_DEMO=1
 BIN=.venv/bin
+PORT="${PORT:-8000}"
+case "$PORT" in
+  "" | *[!0-9]*) echo "PORT must be a port number, not '$PORT'." >&2; exit 2 ;;
+esac
 
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py seed_demo
@@ -17,5 +21,5 @@ sealer=$!
 trap 'kill $worker $sealer 2>/dev/null || true' EXIT INT TERM
 
 echo
-echo "Benteng runs on http://127.0.0.1:8000 (DEMO: the demo accounts skip 2FA). Ctrl-C stops it."
-$BIN/python manage.py runserver 127.0.0.1:8000
+echo "Benteng runs on http://127.0.0.1:$PORT/ (DEMO: the demo accounts skip 2FA). Ctrl-C stops it."
+$BIN/python manage.py runserver "127.0.0.1:$PORT"

@@ -1,10 +1,10 @@
 """Who may see which staff accounts.
 
 Officers' names, phone numbers and e-mail addresses are personal data too. Everybody sees their
-own account in full; leadership sees only that (it works with aggregates). Colleagues of the same
-office, and the people working the same villages (the PIC desa, their PIMPASA and
-Bhabinkamtibmas), see each other's name, role and office, so they know whom to call; contact
-details stay with the person and the administrators.
+own account in full; leadership sees only that (it works with aggregates). Working partners, that
+is colleagues of the same office and the people working the same villages (the PIC desa, their
+PIMPASA and Bhabinkamtibmas, one of each agency), see each other's name, role and office and
+their work contacts, so they can call each other. Nobody else sees a phone number or an e-mail.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from benteng.audit.models import AuditEntry
 # A password hash is no one's business, whoever asks.
 NEVER_SHOWN = frozenset({"password"})
 DIRECTORY_FIELDS = frozenset({"id", "username", "full_name", "role", "office", "is_active"})
+WORK_CONTACT_FIELDS = frozenset({"email", "phone"})
 
 
 def may_administer(viewer: Viewer) -> bool:
@@ -56,7 +57,20 @@ class UserPolicy(RecordPolicy[User]):
     def fields(self, viewer: Viewer, obj: User) -> frozenset[str]:
         if viewer.kind is ViewerKind.SYSTEM or may_administer(viewer) or obj.pk == viewer.user_id:
             return self.all_fields() - NEVER_SHOWN
+        if is_working_partner(viewer, obj):
+            return DIRECTORY_FIELDS | WORK_CONTACT_FIELDS
         return DIRECTORY_FIELDS
+
+
+def is_working_partner(viewer: Viewer, account: User) -> bool:
+    """The viewer works with this person: the same office, or a village both of them serve."""
+    if viewer.kind is not ViewerKind.USER or may_read_aggregates_only(viewer):
+        return False
+    if viewer.office_id is not None and account.office_id == viewer.office_id:
+        return True
+    if not viewer.village_codes:
+        return False
+    return account.villages.filter(code__in=viewer.village_codes).exists()
 
 
 def may_read_audit_trail(viewer: Viewer) -> bool:

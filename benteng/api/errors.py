@@ -41,6 +41,7 @@ class ApiErrorCode(enum.StrEnum):
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
     VALIDATION_FAILED = "validation_failed"
     RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
@@ -61,6 +62,7 @@ DEFAULT_MESSAGES: dict[ApiErrorCode, Promise] = {
     ApiErrorCode.IDEMPOTENCY_KEY_REUSED: _(
         "Idempotency-Key ini sudah dipakai untuk permintaan dengan isi yang berbeda."
     ),
+    ApiErrorCode.PAYLOAD_TOO_LARGE: _("Isi permintaan terlalu besar."),
     ApiErrorCode.VALIDATION_FAILED: _("Data permintaan tidak valid."),
     ApiErrorCode.RATE_LIMITED: _("Terlalu banyak permintaan. Coba lagi nanti."),
     ApiErrorCode.INTERNAL_ERROR: _("Terjadi kesalahan pada server. Kejadian ini sudah dicatat."),
@@ -74,6 +76,7 @@ STATUS_CODES: dict[int, ApiErrorCode] = {
     404: ApiErrorCode.NOT_FOUND,
     405: ApiErrorCode.METHOD_NOT_ALLOWED,
     409: ApiErrorCode.IDEMPOTENCY_KEY_REUSED,
+    413: ApiErrorCode.PAYLOAD_TOO_LARGE,
     422: ApiErrorCode.VALIDATION_FAILED,
     429: ApiErrorCode.RATE_LIMITED,
     500: ApiErrorCode.INTERNAL_ERROR,

@@ -4,6 +4,8 @@
 - a known path with a method it does not support answers 405 with the error body and ``Allow``;
 - the root answers with an index of the API's documents;
 - each operation's security requirement lists the scopes its token needs;
+- every operation declares the errors any request can meet: 400 (unreadable), with parameters
+  422 (invalid), with a body 413 (over ``DATA_UPLOAD_MAX_MEMORY_SIZE``);
 - the browsable docs are Swagger UI served from ninja's bundled static files, under the site's
   strict Content-Security-Policy (no inline script: the settings travel as a JSON data block
   that ninja's own ``swagger-ui-init.js`` reads).
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from http import HTTPStatus
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, path, re_path, reverse
@@ -23,7 +26,9 @@ from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
-from benteng.api.errors import ApiErrorCode, error_body
+from benteng.api.errors import ApiErrorCode, ErrorOut, error_body
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class BentengSwagger(Swagger):
@@ -49,6 +54,26 @@ class ScopedOpenAPISchema(OpenAPISchema):
             for name in requirement:
                 requirement[name] = list(getattr(auth, "scopes", ()))
         return security
+
+    def responses(self, operation: Operation) -> dict[int, dict[str, Any]]:
+        result: dict[int, dict[str, Any]] = super().responses(operation)
+        # The middleware refuses a NUL or an oversize body; ninja validates what it parses.
+        statuses = [400]
+        if operation.models:
+            statuses.append(422)
+        if BODY_METHODS & set(operation.methods):
+            statuses.append(413)
+        for status in statuses:
+            if status in result:
+                continue
+            schema = self._create_schema_from_model(
+                cast(Any, ErrorOut), by_alias=operation.by_alias, mode="serialization"
+            )[0]
+            result[status] = {
+                "description": HTTPStatus(status).phrase,
+                "content": {self.api.renderer.media_type: {"schema": schema}},
+            }
+        return result
 
 
 class BentengAPI(NinjaAPI):

@@ -220,9 +220,11 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
     """Put a service's messages on the form's fields (or above the form)."""
     for name, messages in errors.items():
         field = name if name in form.fields else None
+        if field is not None and field in form.errors:
+            # The field's own check already said what is wrong with it (a 300-character
+            # name is too long; the service, not given it, would add "required").
+            continue
         for message in messages:
-            if field is not None and field in form.errors and message in form.errors[field]:
-                continue
             form.add_error(field, message)
 
 

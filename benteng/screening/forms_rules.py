@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
+from benteng.core.risk import SCORING_CODE, ParameterKind, ParameterSpec, parameter_specs
 from benteng.screening.models import DestinationCountry, RiskRule
 from benteng.screening.rules import MAX_WEIGHT, MIN_WEIGHT
 
@@ -15,8 +17,121 @@ _TEXT = forms.TextInput
 _LINES = {"rows": 6}
 
 
+# What each rule parameter means, for the analyst editing it.
+PARAMETER_LABELS: dict[str, StrPromise] = {
+    "saturation": _("Jumlah bobot untuk skor 100"),
+    "medium_from": _("Risiko sedang mulai dari skor"),
+    "high_from": _("Risiko tinggi mulai dari skor"),
+    "purposes": _("Tujuan perjalanan yang dinilai"),
+    "excused_by_documents": _("Dokumen yang membebaskan, per tujuan"),
+    "required_documents_application": _("Dokumen wajib saat permohonan"),
+    "required_documents_departure": _("Dokumen wajib saat keberangkatan"),
+    "matched_on": _("Dicocokkan pada"),
+    "owner_agencies": _("Instansi pemilik daftar"),
+    "min_score": _("Kemiripan minimal (0 sampai 1)"),
+    "watchlist_kinds": _("Jenis daftar pantauan"),
+    "window_days": _("Jangka waktu (hari)"),
+    "min_others": _("Jumlah orang lain paling sedikit"),
+    "kinds": _("Jenis catatan"),
+    "outcomes": _("Keputusan yang dihitung"),
+    "problem_codes": _("Kode masalah NIK"),
+    "countries": _("Negara (kode ISO)"),
+    "stages": _("Tahap pemeriksaan"),
+    "min_age": _("Usia paling rendah"),
+    "max_age": _("Usia paling tinggi"),
+    "min_reports": _("Jumlah laporan paling sedikit"),
+    "observations": _("Pengamatan wawancara"),
+}
+PARAMETER_PREFIX = "param_"
+_NUMBER_MESSAGES = {
+    "required": _("Wajib diisi."),
+    "invalid": _("Harus berupa angka."),
+    "min_value": _("Paling kecil %(limit_value)s."),
+    "max_value": _("Paling besar %(limit_value)s."),
+}
+
+
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def _items(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _shown(kind: ParameterKind, value: Any) -> Any:
+    """A stored parameter value as its field shows it."""
+    if kind is ParameterKind.TEXT_LIST:
+        return ", ".join(str(item) for item in value)
+    if kind is ParameterKind.TEXT_LIST_MAP:
+        return "\n".join(f"{key}: {', '.join(items)}" for key, items in value.items())
+    return value
+
+
+def parameter_rows(rule: RiskRule) -> list[tuple[str | StrPromise, Any]]:
+    """Label and shown value of each of the rule's parameters, for its detail page."""
+    return [
+        (
+            PARAMETER_LABELS.get(name, name),
+            _shown(spec.kind, rule.parameters.get(name, spec.default)),
+        )
+        for name, spec in parameter_specs(rule.code).items()
+    ]
+
+
+def _parameter_field(name: str, spec: ParameterSpec) -> forms.Field:
+    label: str | StrPromise = PARAMETER_LABELS.get(name, name)
+    default = _shown(spec.kind, spec.default)
+    help_text = _("Bawaan: %(default)s") % {"default": default if default != "" else "—"}
+    if spec.kind is ParameterKind.INTEGER:
+        return forms.IntegerField(
+            label=label,
+            min_value=None if spec.minimum is None else int(spec.minimum),
+            max_value=None if spec.maximum is None else int(spec.maximum),
+            help_text=help_text,
+            error_messages={**_NUMBER_MESSAGES, "invalid": _("Harus bilangan bulat.")},
+            widget=_TEXT(attrs={"inputmode": "numeric"}),
+        )
+    if spec.kind is ParameterKind.NUMBER:
+        return forms.FloatField(
+            label=label,
+            min_value=spec.minimum,
+            max_value=spec.maximum,
+            help_text=help_text,
+            error_messages=_NUMBER_MESSAGES,
+            widget=_TEXT(attrs={"inputmode": "decimal"}),
+        )
+    if spec.kind is ParameterKind.TEXT_LIST:
+        return forms.CharField(
+            label=label,
+            required=False,
+            help_text=_("Pisahkan dengan koma. %(default)s") % {"default": help_text},
+        )
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text=_("Satu baris per kunci: kunci: nilai, nilai. %(default)s")
+        % {"default": help_text},
+    )
+
+
+def _parameter_value(kind: ParameterKind, value: Any) -> Any:
+    """A cleaned field value as the rule stores it."""
+    if kind is ParameterKind.TEXT_LIST:
+        return _items(value)
+    if kind is ParameterKind.TEXT_LIST_MAP:
+        mapping: dict[str, list[str]] = {}
+        for line in _lines(value):
+            key, _separator, items = line.partition(":")
+            if not key.strip() or not _separator:
+                raise forms.ValidationError(
+                    _("Baris “%(line)s” harus berbentuk kunci: nilai, nilai."),
+                    params={"line": line},
+                )
+            mapping[key.strip()] = _items(items)
+        return mapping
+    return value
 
 
 class RuleForm(forms.Form):
@@ -36,11 +151,6 @@ class RuleForm(forms.Form):
         },
     )
     is_enabled = forms.BooleanField(label=_("Aktif"), required=False)
-    parameters = forms.CharField(
-        label=_("Parameter (JSON)"),
-        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
-        required=False,
-    )
     questions_id = forms.CharField(
         label=_("Pertanyaan wawancara (satu per baris)"),
         widget=forms.Textarea(attrs=_LINES),
@@ -57,6 +167,21 @@ class RuleForm(forms.Form):
         error_messages={"required": _("Tuliskan alasan perubahan untuk riwayat versi.")},
     )
 
+    def __init__(self, *args: Any, rule: RiskRule, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        self.specs: Mapping[str, ParameterSpec] = parameter_specs(rule.code)
+        # One labelled field per parameter the rule's logic knows, after "Aktif".
+        for name, spec in self.specs.items():
+            self.fields[PARAMETER_PREFIX + name] = _parameter_field(name, spec)
+        order = list(self.fields)
+        parameters = [PARAMETER_PREFIX + name for name in self.specs]
+        head = order[: order.index("is_enabled") + 1]
+        self.order_fields([*head, *parameters])
+
+    def parameter_fields(self) -> list[forms.BoundField]:
+        return [self[PARAMETER_PREFIX + name] for name in self.specs]
+
     @classmethod
     def initial_for(cls, rule: RiskRule) -> dict[str, Any]:
         indonesian, english = [], []
@@ -72,26 +197,43 @@ class RuleForm(forms.Form):
             "description": rule.description,
             "weight": rule.weight,
             "is_enabled": rule.is_enabled,
-            "parameters": json.dumps(rule.parameters, ensure_ascii=False, indent=2),
             "questions_id": "\n".join(indonesian),
             "questions_en": "\n".join(english),
+            **{
+                PARAMETER_PREFIX + name: _shown(spec.kind, rule.parameters.get(name, spec.default))
+                for name, spec in parameter_specs(rule.code).items()
+            },
         }
 
-    def clean_parameters(self) -> dict[str, Any]:
-        text = self.cleaned_data["parameters"].strip() or "{}"
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                _("Parameter bukan JSON yang sah (baris %(line)s, kolom %(column)s)."),
-                params={"line": error.lineno, "column": error.colno},
-            ) from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("Parameter harus berupa objek JSON: {...}."))
-        return value
+    def _clean_parameters(self) -> dict[str, Any]:
+        parameters: dict[str, Any] = {}
+        for name, spec in self.specs.items():
+            field = PARAMETER_PREFIX + name
+            if field in self.errors:
+                continue
+            try:
+                parameters[name] = _parameter_value(spec.kind, self.cleaned_data.get(field))
+            except forms.ValidationError as error:
+                self.add_error(field, error)
+        if self._bands_overlap(parameters):
+            self.add_error(
+                PARAMETER_PREFIX + "high_from",
+                _("Harus lebih besar dari awal risiko sedang (%(medium)s).")
+                % {"medium": parameters["medium_from"]},
+            )
+        return parameters
+
+    def _bands_overlap(self, parameters: dict[str, Any]) -> bool:
+        """The scoring's high band must start above its medium band."""
+        if self.rule.code != SCORING_CODE:
+            return False
+        if not {"medium_from", "high_from"} <= set(parameters):
+            return False
+        return bool(parameters["medium_from"] >= parameters["high_from"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        cleaned["parameters"] = self._clean_parameters()
         indonesian = _lines(cleaned.get("questions_id", ""))
         english = _lines(cleaned.get("questions_en", ""))
         if english and len(english) != len(indonesian):

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import User
-from benteng.core.risk import SCORING_CODE, parameter_specs
+from benteng.core.risk import SCORING_CODE
 from benteng.screening import rules as rule_services
 from benteng.screening.access import may_edit_rules, may_read_rules
-from benteng.screening.forms_rules import DestinationForm, RuleForm
+from benteng.screening.forms_rules import DestinationForm, RuleForm, parameter_rows
 from benteng.screening.models import DestinationCountry, RiskRule, RuleSetVersion
 
 PURPOSE = "mengelola aturan risiko"
@@ -91,7 +91,7 @@ def rule_detail(request: HttpRequest, code: str) -> TemplateResponse:
         {
             "rule": rule,
             "is_scoring": rule.code == SCORING_CODE,
-            "parameters": _pretty(rule.parameters),
+            "parameters": parameter_rows(rule),
             "questions": questions,
             "versions": RuleSetVersion.objects.filter(changed_rule=rule.code)
             .select_related("created_by")
@@ -106,7 +106,7 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponseBase:
     viewer = _editor(request)
     rule = get_object_or_404(RiskRule, code=code)
     if request.method == "POST":
-        form = RuleForm(request.POST)
+        form = RuleForm(request.POST, rule=rule)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -130,11 +130,7 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponseBase:
                 )
                 return redirect("risk_rules:detail", code=rule.code)
     else:
-        form = RuleForm(initial=RuleForm.initial_for(rule))
-    parameter_help = [
-        {"name": name, "kind": spec.kind.value, "default": json.dumps(spec.default)}
-        for name, spec in parameter_specs(rule.code).items()
-    ]
+        form = RuleForm(initial=RuleForm.initial_for(rule), rule=rule)
     return TemplateResponse(
         request,
         "screening/rules_edit.html",
@@ -142,7 +138,6 @@ def rule_edit(request: HttpRequest, code: str) -> HttpResponseBase:
             "rule": rule,
             "form": form,
             "is_scoring": rule.code == SCORING_CODE,
-            "parameter_help": parameter_help,
         },
     )
 

@@ -4,8 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils.cache import patch_cache_control
@@ -127,3 +128,63 @@ class RejectNullCharactersMiddleware:
             body = request.body
             return b"\x00" in body or b"%00" in body or b"\\u0000" in body
         return False
+
+
+def _error_page(request: HttpRequest, template: str, status: int, **context: Any) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    response.benteng_error_page = True  # type: ignore[attr-defined]
+    return response
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(ApiErrorCode.PAYLOAD_TOO_LARGE), status=413)
+    limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return _error_page(request, "413.html", 413, limit_mb=f"{limit_mb:g}")
+
+
+class ErrorPagesMiddleware:
+    """Errors in Bahasa Indonesia in the site's layout, the demo's DEBUG mode included.
+
+    A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused before anything reads it (413, the
+    API's error body under /api/). With DEBUG on, Django answers a 404 or a 400 with its
+    English debug page; the demo shows the same pages as production instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._body_too_large(request):
+            return _too_large(request)
+        response = self.get_response(request)
+        if settings.DEBUG and self._is_debug_page(request, response):
+            template = "404.html" if response.status_code == 404 else "400.html"
+            return _error_page(request, template, response.status_code)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RequestDataTooBig):
+            return _too_large(request)
+        return None
+
+    @staticmethod
+    def _body_too_large(request: HttpRequest) -> bool:
+        # Multipart uploads are bounded per field by Django and per file by the import forms.
+        if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            return False
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return limit is not None and length > limit
+
+    @staticmethod
+    def _is_debug_page(request: HttpRequest, response: HttpResponse) -> bool:
+        return (
+            response.status_code in (400, 404)
+            and not getattr(response, "benteng_error_page", False)
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith(("/api/", "/static/"))
+        )

@@ -25,8 +25,7 @@ from benteng.accounts.models import Agency, Office, OfficeCoverage, Role, User
 from benteng.api.models import ApiClient
 from benteng.audit.models import AuditChainHead, AuditEntry
 from benteng.audit.services import audit_chain_verify
-from benteng.regions.models import REGENCY_LEVELS, Region, RegionLevel
-from benteng.regions.selectors import region_counts_by_level
+from benteng.regions.models import REGENCY_LEVELS, Region
 
 AGGREGATE_PURPOSE = "angka agregat halaman beranda"
 # Re-walking a long audit chain on every page view is too slow; above this size the home page
@@ -78,11 +77,6 @@ def _within_any(codes: list[str]) -> Q:
     if not codes:
         return Q(pk__in=[])
     return reduce(or_, (Q(code=code) | Q(code__startswith=f"{code}.") for code in codes))
-
-
-def region_level_counts() -> list[KindCount]:
-    counts = region_counts_by_level()
-    return [KindCount(label=str(level.label), count=counts[level.value]) for level in RegionLevel]
 
 
 def office_summary(*, viewer: Viewer, office: Office) -> OfficeSummary:

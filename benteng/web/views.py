@@ -44,7 +44,6 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import Actor, actor_for_viewer, audit_record, audit_record_read
 from benteng.regions.models import Region, RegionLevel
 from benteng.regions.selectors import region_get, region_search
-from benteng.screening.worklists import screening_home_figures
 from benteng.web import selectors
 from benteng.web.forms import (
     ChosenPasswordForm,
@@ -55,6 +54,7 @@ from benteng.web.forms import (
     TokenForm,
 )
 from benteng.web.roles import ROLE_PURPOSES
+from benteng.web.worktiles import HANDED_OVER_ANCHOR, departures_handed_over, work_tiles
 
 DIRECTORY_PAGE_SIZE = 50
 # Larger ids cannot exist and would overflow the database's integer (a 500 instead of a 404).
@@ -355,7 +355,6 @@ def home(request: HttpRequest) -> TemplateResponse:
     context: dict[str, Any] = {
         "role_label": Role(user.role).label if user.role in Role.values else "",
         "role_purpose": ROLE_PURPOSES.get(user.role, ""),
-        "region_counts": selectors.region_level_counts(),
         "is_leadership": may_read_aggregates_only(viewer),
         "is_admin": may_administer(viewer),
         "is_village_role": user.role in VILLAGE_ROLES,
@@ -379,7 +378,11 @@ def home(request: HttpRequest) -> TemplateResponse:
         context["agency_offices"] = selectors.agency_office_counts(agency=user.office.agency)
     if user.role in VILLAGE_ROLES:
         context["villages"] = selectors.villages_of_user(user=user)
-    context["screening_figures"] = screening_home_figures(viewer)
+    # The tiles count and list personal-data records: read with the person's own viewer.
+    worker = Viewer.for_user(user, purpose="pekerjaan di beranda")
+    context["work_tiles"] = work_tiles(worker)
+    context["handed_over"] = departures_handed_over(worker)
+    context["handed_over_anchor"] = HANDED_OVER_ANCHOR
     return TemplateResponse(request, "web/home.html", context)
 
 

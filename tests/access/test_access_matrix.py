@@ -68,16 +68,42 @@ def test_staff_accounts_visible_only_to_self_office_and_village_partners(persona
         assert (person.pk in visible_ids) == (role in expected), (viewer_role, role)
 
 
+# Whose work contacts (phone, e-mail) each role sees besides their own: working partners only,
+# that is the same office, or the same village across agencies (PIC desa, PIMPASA, Bhabin).
+CONTACT_VISIBILITY = {
+    "petugas_imigrasi": {"pimpasa"},
+    "petugas_imigrasi_other": set(),
+    "petugas_tpi": set(),
+    "analis_imigrasi": {"pimpinan", "admin"},
+    "pimpasa": {"petugas_imigrasi", "bhabinkamtibmas", "pic_desa"},
+    "penyidik": {"analis_polri"},
+    "analis_polri": {"penyidik"},
+    "bhabinkamtibmas": {"pimpasa", "pic_desa"},
+    "pic_desa": {"pimpasa", "bhabinkamtibmas"},
+    "pic_desa_other": set(),
+    "pimpinan": set(),
+}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("viewer_role", [r for r in ALL_ROLES if r != "admin"])
-def test_colleagues_see_directory_fields_but_not_contact_details(personas, viewer_role):
+def test_working_partners_see_each_others_work_contacts_and_nobody_else(personas, viewer_role):
+    # given
     people = personas.all()
     viewer = people[viewer_role]
-    for role in USER_VISIBILITY[viewer_role]:
+    for role, person in people.items():
+        if role == viewer_role:
+            continue
         # when
-        shown = redact(viewer, people[role], ["full_name", "role", "office", "email", "phone"])
+        shown = redact(viewer, person, ["full_name", "role", "office", "email", "phone"])
         # then
-        assert set(shown) == {"full_name", "role", "office"}, (viewer_role, role)
+        if role in CONTACT_VISIBILITY[viewer_role]:
+            assert set(shown) == {"full_name", "role", "office", "email", "phone"}, (
+                viewer_role,
+                role,
+            )
+        else:
+            assert not {"email", "phone"} & set(shown), (viewer_role, role)
 
 
 @pytest.mark.django_db

@@ -45,7 +45,7 @@ def test_schema_lists_scopes_and_error_bodies() -> None:
             assert error == {"$ref": "#/components/schemas/ErrorOut"}
     health = schema["paths"]["/api/v1/health"]["get"]
     assert "security" not in health
-    assert set(health["responses"]) == {"200", "503"}
+    assert set(health["responses"]) == {"200", "400", "503"}
 
 
 def test_docs_page_needs_no_token_and_no_inline_script(client: Client) -> None:

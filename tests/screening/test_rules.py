@@ -4,6 +4,8 @@ rule pages (with their no-access cases)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -399,7 +401,8 @@ def _form_data(**changes: str) -> dict[str, str]:
         "description": "Uraian",
         "weight": "25",
         "is_enabled": "on",
-        "parameters": '{"window_days": 14, "min_others": 2}',
+        "param_window_days": "14",
+        "param_min_others": "2",
         "questions_id": "Siapa yang mengatur rombongan?",
         "questions_en": "Who arranges the group?",
         "change_note": "Uji halaman",
@@ -412,10 +415,13 @@ def test_analyst_edits_a_rule_through_the_page(personas: Personas) -> None:
     client = verified_client(personas.analis_imigrasi)
     page = client.get("/aturan-risiko/group_pattern/ubah/")
     assert page.status_code == 200
-    assert "window_days" in page.content.decode()
+    html = page.content.decode()
+    assert re.search(r'<label for="id_param_window_days">Jangka waktu \(hari\)</label>', html)
+    assert 'name="param_window_days" value="14"' in html
+    assert "Parameter (JSON)" not in html
     response = client.post(
         "/aturan-risiko/group_pattern/ubah/",
-        _form_data(weight="45", parameters='{"window_days": 5, "min_others": 4}'),
+        _form_data(weight="45", param_window_days="5", param_min_others="4"),
     )
     assert response.status_code == 302
     rule = _group_rule()
@@ -432,19 +438,43 @@ def test_analyst_edits_a_rule_through_the_page(personas: Personas) -> None:
     assert "window_days" in history
 
 
+def test_the_scoring_bands_are_labelled_fields_and_checked_next_to_the_field(
+    personas: Personas,
+) -> None:
+    # given
+    client = verified_client(personas.analis_imigrasi)
+    # when
+    page = client.get("/aturan-risiko/score_bands/ubah/").content.decode()
+    listing = client.get("/aturan-risiko/").content.decode()
+    response = client.post(
+        "/aturan-risiko/score_bands/ubah/",
+        {
+            "name": "Skor",
+            "weight": "0",
+            "param_saturation": "100",
+            "param_medium_from": "60",
+            "param_high_from": "40",
+            "change_note": "uji",
+        },
+    )
+    # then
+    assert '<label for="id_param_saturation">Jumlah bobot untuk skor 100</label>' in page
+    assert "Parameter (JSON)" not in page
+    assert "(saturation)" not in listing
+    body = response.content.decode()
+    assert response.status_code == 200
+    field = body.split('id="id_param_high_from"')[1].split("</div>")[0]
+    assert "Harus lebih besar dari awal risiko sedang (60)" in field
+    assert 'value="40"' in body.split('id="id_param_high_from"')[0][-200:] + field
+
+
 @pytest.mark.parametrize(
     ("changes", "message", "kept"),
     [
         pytest.param({"weight": "250"}, "Bobot paling besar 100", "250", id="weight"),
-        pytest.param(
-            {"parameters": '{"window_days": 5,'},
-            "bukan JSON yang sah",
-            "{&quot;window_days&quot;: 5,",
-            id="json",
-        ),
-        pytest.param(
-            {"parameters": '{"window_days": "lima"}'}, "harus bilangan bulat", "lima", id="type"
-        ),
+        pytest.param({"param_window_days": "lima"}, "Harus bilangan bulat", "lima", id="type"),
+        pytest.param({"param_window_days": "0"}, "Paling kecil 1", 'value="0"', id="range"),
+        pytest.param({"param_min_others": ""}, "Wajib diisi", "Uraian", id="missing"),
         pytest.param({"change_note": ""}, "Tuliskan alasan perubahan", "Uraian", id="note"),
         pytest.param({"questions_en": "One\nTwo"}, "harus sama", "Two", id="question-count"),
     ],

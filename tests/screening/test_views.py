@@ -561,28 +561,8 @@ def test_open_application_elsewhere_is_shown_as_a_duplicate(personas):
     client = verified_client(personas.petugas_imigrasi)
     page = _text(client.get(reverse("screening:application_detail", args=[application.pk])))
     duplicates = page.split('data-testid="duplicates"')[1].split("</section>")[0]
-    assert "Permohonan lain di Kantor Imigrasi Kelas I Serang pada 20-11-2026" in duplicates
-    assert "01-10-2026" not in duplicates
-
-
-def test_home_figures_partial_renders_for_each_screening_role(personas):
-    from django.template.loader import render_to_string
-
-    from benteng.screening.worklists import screening_home_figures
-
-    application_make()
-    for persona, expected in [
-        ("petugas_imigrasi", "Menunggu keputusan"),
-        ("petugas_tpi", "Pemeriksaan keberangkatan hari ini"),
-        ("penyidik", "Permohonan dirujuk/hit daftar polisi"),
-    ]:
-        viewer = Viewer.for_user(getattr(personas, persona))
-        html = render_to_string(
-            "screening/_home_figures.html", {"figures": screening_home_figures(viewer)}
-        )
-        assert expected in html, persona
-    empty = screening_home_figures(Viewer.for_user(personas.pimpasa))
-    assert render_to_string("screening/_home_figures.html", {"figures": empty}).strip() == ""
+    assert "Permohonan lain di Kantor Imigrasi Kelas I Serang pada 20 Nov 2026" in duplicates
+    assert "1 Okt 2026" not in duplicates
 
 
 def test_other_kanims_decision_is_shown_but_not_its_application(personas, post):
@@ -644,16 +624,15 @@ def test_home_figures_link_only_to_pages_the_role_may_open(personas, persona):
     html = client.get("/").content.decode()
     card = html.split('data-testid="screening-figures"')[1].split("</section>")[0]
     links = re.findall(r'href="([^"]+)"', card)
-    # then: the card has figures, and every link in it opens for this role
-    assert "<dd>" in card
+    # then: the card has tiles, and every link in it opens for this role
+    assert 'class="tile"' in card
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, (persona, link)
 
 
-def test_an_immigration_analyst_sees_departure_figures_without_the_tpi_link(personas):
+def test_an_immigration_analyst_gets_no_tile_for_the_tpi_check(personas):
     html = verified_client(personas.analis_imigrasi).get("/").content.decode()
     card = html.split('data-testid="screening-figures"')[1].split("</section>")[0]
-    assert "Pemeriksaan keberangkatan hari ini" in card
     assert reverse("screening:departure_check") not in card
 
 

@@ -121,10 +121,10 @@ def test_language_switch_is_a_post_form_on_every_page(personas):
 
 
 def test_numbers_use_the_indonesian_thousands_separator(personas):
-    # when: Banten has 1,238 desa, written 1.238 in Indonesian
-    html = verified_client(personas.petugas_imigrasi).get("/").content.decode()
+    # when: Banten has more than a thousand desa/kelurahan, written 1.xxx in Indonesian
+    html = verified_client(personas.petugas_imigrasi).get("/wilayah/36/").content.decode()
     # then
-    assert '<td class="number">1.238</td>' in html
+    assert re.search(r"<dd>1\.\d{3}</dd>", html)
 
 
 # --- navigation per role -----------------------------------------------------------------
@@ -304,19 +304,28 @@ def test_directory_search_by_name_and_role(personas):
     assert personas.bhabinkamtibmas.full_name not in by_name
 
 
-def test_colleague_detail_shows_name_role_office_only(personas):
+@pytest.mark.parametrize(
+    ("viewer", "partner"),
+    [
+        pytest.param("petugas_imigrasi", "pimpasa", id="same-office"),
+        pytest.param("pic_desa", "bhabinkamtibmas", id="same-village-police"),
+        pytest.param("bhabinkamtibmas", "pimpasa", id="same-village-immigration"),
+    ],
+)
+def test_a_working_partner_shows_name_office_and_work_contacts(personas, viewer, partner):
     # given
-    officer = personas.petugas_imigrasi
-    colleague = personas.pimpasa
+    colleague = getattr(personas, partner)
+    colleague.phone = "081311112222"
+    colleague.save(update_fields=["phone"])
     # when
-    response = verified_client(officer).get(f"/rekan/{colleague.pk}/")
+    response = verified_client(getattr(personas, viewer)).get(f"/rekan/{colleague.pk}/")
     # then
     html = response.content.decode()
     assert response.status_code == 200
     assert colleague.full_name in html
     assert colleague.office.name in html
-    assert colleague.email not in html
-    assert colleague.phone not in html
+    assert colleague.email in html
+    assert "081311112222" in html
     entry = AuditEntry.objects.filter(action=AuditAction.READ).latest("sequence")
     assert entry.object_ids == [str(colleague.pk)]
 

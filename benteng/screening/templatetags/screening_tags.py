@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.utils.formats import date_format
 
 from benteng.screening.models import DestinationCountry
 
@@ -13,11 +14,11 @@ register = template.Library()
 
 @register.filter
 def iso_date(value: object) -> str:
-    """A date stored as ISO text in a screening result ("2026-11-16"), shown as 16-11-2026."""
+    """A date stored as ISO text in a screening result ("2026-11-16"), shown as 16 Nov 2026."""
     if isinstance(value, datetime.date):
-        return value.strftime("%d-%m-%Y")
+        return date_format(value)
     try:
-        return datetime.date.fromisoformat(str(value)[:10]).strftime("%d-%m-%Y")
+        return date_format(datetime.date.fromisoformat(str(value)[:10]))
     except ValueError:
         return str(value or "")
 

@@ -1,0 +1,111 @@
+"""The work tiles of a home page: each a count of the viewer's own work that links to its list.
+
+A tile appears only when the viewer may open the page it links to (the predicates of
+``benteng/screening/access.py``); counts come from ``screening_home_figures``, which reads
+through ``visible_to``. Features that do not exist yet (referrals, village reports) get no tile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from benteng.access.viewer import Viewer
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_read
+from benteng.screening.access import (
+    may_open_applications,
+    may_open_departures,
+    may_read_referred,
+    may_screen_departures,
+)
+from benteng.screening.models import DepartureCheck, DepartureOutcome
+from benteng.screening.worklists import DUE_SOON, OVERDUE, screening_home_figures
+
+HANDED_OVER_ANCHOR = "diserahkan"
+HANDED_OVER_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class WorkTile:
+    key: str
+    label: str | Promise
+    count: int
+    url: str
+
+
+def work_tiles(viewer: Viewer) -> list[WorkTile]:
+    """The viewer's tiles, in the order of their working day."""
+    figures = screening_home_figures(viewer)
+    applications = reverse("screening:applications")
+    tiles = []
+    if "waiting" in figures and may_open_applications(viewer):
+        tiles += [
+            WorkTile(
+                "screened_today", _("Disaring hari ini"), figures["screened_today"], applications
+            ),
+            WorkTile(
+                "waiting",
+                _("Menunggu keputusan"),
+                figures["waiting"],
+                f"{applications}?status=disaring",
+            ),
+            WorkTile(
+                "due_soon",
+                _("Penundaan jatuh tempo 7 hari"),
+                figures["due_soon"],
+                f"{applications}?due={DUE_SOON}",
+            ),
+            WorkTile(
+                "overdue",
+                _("Penundaan lewat batas"),
+                figures["overdue"],
+                f"{applications}?due={OVERDUE}",
+            ),
+        ]
+    if "checks_today" in figures and may_screen_departures(viewer):
+        checks = reverse("screening:departure_check")
+        tiles += [
+            WorkTile("checks_today", _("Pemeriksaan hari ini"), figures["checks_today"], checks),
+            WorkTile(
+                "delays_today", _("Ditunda/diserahkan hari ini"), figures["delays_today"], checks
+            ),
+        ]
+    if "applications_for_police" in figures and may_open_applications(viewer):
+        tiles.append(
+            WorkTile(
+                "applications_for_police",
+                _("Permohonan dirujuk/hit daftar polisi"),
+                figures["applications_for_police"],
+                applications,
+            )
+        )
+    if "departures_handed_over" in figures and may_open_departures(viewer):
+        tiles.append(
+            WorkTile(
+                "departures_handed_over",
+                _("Penumpang diserahkan ke polisi"),
+                figures["departures_handed_over"],
+                f"#{HANDED_OVER_ANCHOR}",
+            )
+        )
+    return tiles
+
+
+def departures_handed_over(viewer: Viewer) -> list[DepartureCheck] | None:
+    """The latest passengers handed over to police that the viewer may see, audited; None for
+    viewers who do not work with hand-overs."""
+    if not (may_read_referred(viewer) and may_open_departures(viewer)):
+        return None
+    checks = list(
+        DepartureCheck.objects.visible_to(viewer)
+        .filter(outcome=DepartureOutcome.HAND_OVER)
+        .select_related("office")
+        .only("pk", "reference", "checked_at", "office__name")
+        .order_by("-checked_at", "-pk")[:HANDED_OVER_SHOWN]
+    )
+    audit_record_read(viewer=viewer, objects=checks, action=AuditAction.LIST)
+    return checks

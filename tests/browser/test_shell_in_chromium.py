@@ -1,0 +1,188 @@
+"""The shell on a 360-px phone and a desktop in Chromium: lists as cards, a collapsed menu, a
+short header, each role's work tiles, and Indonesian error pages.
+
+Set BENTENG_SCREENSHOTS=<folder> to keep a PNG of each page looked at, to look at it yourself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from benteng.accounts.models import User
+from tests.browser.test_roles_in_chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium
+from tests.conftest import verified_client
+from tests.screening.flow_factories import application_make
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DESKTOP = {"width": 1280, "height": 800}
+SCREENSHOTS = os.environ.get("BENTENG_SCREENSHOTS", "")
+PERSONAS_LOOKED_AT = ["petugas_imigrasi", "petugas_tpi", "penyidik", "pic_desa", "pimpinan"]
+# Pages each of them works with, besides home and profile.
+PAGES = {
+    "petugas_imigrasi": ["/penyaringan/permohonan/", "/penyaringan/loket/"],
+    "petugas_tpi": ["/penyaringan/tpi/"],
+    "penyidik": ["/penyaringan/permohonan/"],
+    "pic_desa": ["/rekan/"],
+    "pimpinan": [],
+}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require_chromium(CHROMIUM, required=os.environ.get("BENTENG_REQUIRE_BROWSER") == "1")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_as(browser, live_server):  # type: ignore[no-untyped-def]
+    """A window of the given size, signed in as the user (password and second factor passed)."""
+    contexts = []
+
+    def make(user: User, viewport: dict[str, int] = PHONE):  # type: ignore[no-untyped-def]
+        client: Client = verified_client(user)
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="id-ID")
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+def _no_sideways_scrolling(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"))
+
+
+def test_application_list_is_cards_on_a_phone_with_a_collapsed_menu(open_as, personas):
+    # given: applications with long names
+    for number in range(3):
+        application_make(full_name=f"Siti Nurhaliza Binti Abdurrahman Wahid Panjang {number}")
+    page = open_as(personas.petugas_imigrasi)
+    # when
+    page.goto("/penyaringan/permohonan/")
+    _shoot(page, "applications-360")
+    # then: nothing is cut off and no sideways scrolling
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    risk = page.locator("table.cards .risk-pill").first
+    box = risk.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    assert page.locator("table.cards thead").bounding_box()["height"] <= 1
+    # then: the header is short and the menu waits behind its button
+    header = page.locator("header.site-header").bounding_box()
+    assert header is not None and header["height"] <= 110, header
+    menu_link = page.locator("nav.main-nav a", has_text="Rekan kerja")
+    assert not menu_link.is_visible()
+    page.get_by_text("Menu", exact=True).click()
+    assert menu_link.is_visible()
+    menu_link.click()
+    page.wait_for_url("**/rekan/")
+
+
+def test_the_menu_is_open_on_a_desktop(open_as, personas):
+    page = open_as(personas.petugas_imigrasi, DESKTOP)
+    page.goto("/")
+    assert page.locator("nav.main-nav a", has_text="Rekan kerja").is_visible()
+    assert not page.get_by_text("Menu", exact=True).is_visible()
+
+
+def test_profile_card_wraps_a_long_email(open_as, personas):
+    # given
+    user = personas.pic_desa
+    user.email = "nama.yang.sangat.panjang.sekali.untuk.pic.desa@kantor-desa-contoh.example.test"
+    user.save(update_fields=["email"])
+    page = open_as(user)
+    # when
+    page.goto("/profil/")
+    # then
+    assert page.get_by_text(user.email).is_visible()
+    assert _no_sideways_scrolling(page)
+
+
+def test_rules_page_fields_fit_a_phone(open_as, personas):
+    page = open_as(personas.analis_imigrasi)
+    page.goto("/aturan-risiko/group_pattern/ubah/")
+    _shoot(page, "rules-edit-360")
+    assert page.get_by_label("Jangka waktu (hari)").input_value() == "14"
+    assert _no_sideways_scrolling(page)
+
+
+@pytest.mark.parametrize(
+    ("persona", "tile"),
+    [
+        ("petugas_imigrasi", "tile-waiting"),
+        ("petugas_tpi", "tile-checks_today"),
+        ("penyidik", "tile-departures_handed_over"),
+        ("analis_polri", "tile-applications_for_police"),
+    ],
+)
+def test_home_work_tiles_are_links_that_open(open_as, personas, persona, tile):
+    page = open_as(getattr(personas, persona))
+    page.goto("/")
+    assert _no_sideways_scrolling(page)
+    link = page.get_by_test_id(tile)
+    assert link.evaluate("element => element.tagName") == "A"
+    link.click()
+    page.wait_for_load_state()
+    assert "Halaman tidak ditemukan" not in page.content()
+    assert "Akses ditolak" not in page.content()
+
+
+def test_error_pages_are_indonesian_in_the_site_layout(open_as, personas):
+    page = open_as(personas.petugas_imigrasi)
+    # when
+    missing = page.goto("/tidak-ada/")
+    # then
+    assert missing is not None and missing.status == 404
+    assert page.get_by_role("heading", name="Halaman tidak ditemukan").is_visible()
+    assert page.locator("header.site-header").is_visible()
+    _shoot(page, "404-360")
+    # when
+    forbidden = page.goto("/admin/")
+    # then: no loop through the sign-in page
+    assert forbidden is not None and forbidden.status == 403
+    assert page.get_by_role("heading", name="Akses ditolak").is_visible()
+    assert page.url.endswith("/admin/")
+
+
+@pytest.mark.skipif(not SCREENSHOTS, reason="BENTENG_SCREENSHOTS is not set")
+@pytest.mark.parametrize("persona", PERSONAS_LOOKED_AT)
+def test_screenshots_of_each_role(open_as, personas, persona):
+    application_make(full_name="Dewi Lestari")
+    for width, viewport in (("360", PHONE), ("1280", DESKTOP)):
+        page = open_as(getattr(personas, persona), viewport)
+        for path in ["/", "/profil/", *PAGES[persona]]:
+            page.goto(path)
+            assert _no_sideways_scrolling(page), (persona, path, width)
+            slug = path.strip("/").replace("/", "-") or "home"
+            _shoot(page, f"{persona}-{slug}-{width}")
