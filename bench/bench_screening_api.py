@@ -83,6 +83,7 @@ def server_environment(database_url: str) -> dict[str, str]:
         **os.environ,
         "DEBUG": "0",
         "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
+        "BENTENG_AUDIT_KEY": "benchmark-only-audit-key-not-for-production-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
@@ -217,6 +218,17 @@ def start_index_service(environment: dict[str, str], snapshot: Path) -> tuple[Ru
             threading.Thread(target=process.stdout.read, daemon=True).start()
             cleanup = used if used != snapshot else None
             return Running(process, "index service", cleanup), line.strip()
+
+
+def start_audit_sealer(environment: dict[str, str]) -> Running:
+    """The audit sealer process, as a deployment runs it beside the web workers."""
+    process = subprocess.Popen(
+        [PYTHON, str(ROOT / "manage.py"), "audit_seal", "--forever"],
+        env=environment,
+        cwd=ROOT,
+        text=True,
+    )
+    return Running(process, "audit sealer")
 
 
 def start_gunicorn(environment: dict[str, str], workers: int, access_log: Path) -> Running:
@@ -956,6 +968,8 @@ def benchmark(arguments: argparse.Namespace) -> None:
         access_log.write_text("")
         gunicorn = start_gunicorn(environment, arguments.workers, access_log)
         running.append(gunicorn)
+        sealer = start_audit_sealer(environment)
+        running.append(sealer)
         if api_available():
             token, tpi_token = api_tokens(environment)
             application_bodies, departure_bodies = request_bodies(queries)
@@ -991,6 +1005,7 @@ def benchmark(arguments: argparse.Namespace) -> None:
                 return {
                     "web": [master, *children(master)],
                     "index service": [service.process.pid],
+                    "audit sealer": [sealer.process.pid],
                     "postgres": postgres_pids(),
                 }
 
