@@ -65,12 +65,10 @@ def fresh_process_state():  # type: ignore[no-untyped-def]
     rolled-back tests must not leak into them."""
     from benteng import caches
     from benteng.people.index import screening_index_reset
-    from benteng.screening.matching import company_names
 
     def reset() -> None:
         screening_index_reset()
         caches.reset_all()
-        company_names.reset()
 
     reset()
     yield

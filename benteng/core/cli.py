@@ -13,8 +13,9 @@ and writes ``query_id,entry_id,score,reasons``, best first per query.
 
 Messages are in Bahasa Indonesia, the analysts' language. Exit codes: 0 done, 2 the input or
 the arguments cannot be used (a missing required column, a file that is not UTF-8, a bad
-option). A bad value in a row is reported on stderr with its row number and column, treated
-as missing, and the run goes on.
+option), 3 a package the command needs is not installed (the command line is the ``cli``
+extra, ``benteng link`` the ``linkage`` extra too). A bad value in a row is reported on
+stderr with its row number and column, treated as missing, and the run goes on.
 """
 
 from __future__ import annotations
@@ -25,16 +26,23 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from tqdm import tqdm
-
 from benteng.core.index import DEFAULT_THRESHOLD, ScreeningIndex
 from benteng.core.records import CsvFormatError, IdentityRecord, read_identity_csv
 from benteng.core.spreadsheet import SafeCsvWriter
 
-__all__ = ["EXIT_INPUT_ERROR", "EXIT_OK", "main", "run_screen"]
+__all__ = ["EXIT_EXTRA_MISSING", "EXIT_INPUT_ERROR", "EXIT_OK", "main", "run_screen"]
 
 EXIT_OK = 0
 EXIT_INPUT_ERROR = 2
+EXIT_EXTRA_MISSING = 3
+# The optional packages (module → extra of ``pyproject.toml``) the commands import.
+EXTRA_OF_MODULE = {
+    "tqdm": "cli",
+    "duckdb": "linkage",
+    "pandas": "linkage",
+    "pyarrow": "linkage",
+    "splink": "linkage",
+}
 DEFAULT_TOP = 10
 OUTPUT_COLUMNS = ("query_id", "entry_id", "score", "reasons")
 
@@ -142,6 +150,8 @@ def _read(path: Path, role: str, err: TextIO) -> list[IdentityRecord] | None:
 def _progress(
     records: Sequence[IdentityRecord], description: str, err: TextIO, *, show: bool
 ) -> Iterable[IdentityRecord]:
+    from tqdm import tqdm  # the cli extra: imported here, so a missing one is reported
+
     bar: Iterable[IdentityRecord] = tqdm(
         records,
         total=len(records),
@@ -256,6 +266,19 @@ def _run_link(arguments: argparse.Namespace, err: TextIO) -> int:
     )
 
 
+def _report_missing_extra(error: ModuleNotFoundError, err: TextIO) -> int:
+    """Name the extra to install when one of its packages is missing; any other missing
+    module is a fault, raised again."""
+    extra = EXTRA_OF_MODULE.get((error.name or "").partition(".")[0])
+    if extra is None:
+        raise error
+    print(
+        f"galat: paket {error.name} tidak terpasang; pasang dengan: pip install 'benteng[{extra}]'",
+        file=err,
+    )
+    return EXIT_EXTRA_MISSING
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``benteng`` console script; returns the exit code."""
     err = sys.stderr
@@ -268,18 +291,21 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT_ERROR
     except SystemExit as exit_request:  # --help prints and asks to exit
         return int(exit_request.code or 0)
-    if arguments.command == "screen":
-        return run_screen(
-            arguments.watchlist,
-            arguments.input,
-            arguments.output,
-            threshold=arguments.threshold,
-            top=arguments.top,
-            language=arguments.language,
-            stderr=err,
-            show_progress=not arguments.no_progress,
-        )
-    return _run_link(arguments, err)
+    try:
+        if arguments.command == "screen":
+            return run_screen(
+                arguments.watchlist,
+                arguments.input,
+                arguments.output,
+                threshold=arguments.threshold,
+                top=arguments.top,
+                language=arguments.language,
+                stderr=err,
+                show_progress=not arguments.no_progress,
+            )
+        return _run_link(arguments, err)
+    except ModuleNotFoundError as error:
+        return _report_missing_extra(error, err)
 
 
 if __name__ == "__main__":

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime
 import re
-import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import cast
 
-from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
+from benteng.caches import Cached, ProcessCache
 from benteng.core.index import DEFAULT_THRESHOLD
 from benteng.core.names import NAME_MATCH_THRESHOLD, name_similarity
 from benteng.core.records import IdentityRecord
@@ -26,7 +25,12 @@ from benteng.people.index import screening_index
 from benteng.people.sources import SourceMatch
 from benteng.rows import Columns, fetch, table
 from benteng.screening import queries
-from benteng.watchlists.models import SharingLevel, SubjectType, WatchlistEntry
+from benteng.watchlists.models import (
+    SharingLevel,
+    SubjectType,
+    WatchlistEntry,
+    entry_in_force_q,
+)
 
 WATCHLIST_TOP = 10
 EVENTS_TOP = 20
@@ -48,126 +52,112 @@ def _company_words(name: str) -> str:
     return " ".join(word for word in words if word not in COMPANY_FORM_WORDS)
 
 
+CompanyStamp = tuple[datetime.date, datetime.datetime | None, int | None]
+
+
+@dataclass(frozen=True)
 class CompanyNames:
-    """The police's company entries in force and shared as hits, by name word, in memory.
+    """The police's company entries in force and shared as hits: their name words by entry
+    pk, and the entries by word. Never changed once built: readers may hold it."""
 
-    Company entries are not in the screening index (it holds persons). Before each search a
-    cheap query (the newest ``updated_at`` and the highest id of all entries, both indexed)
-    tells whether anything changed; only the changed rows are read again. A new day, or a
-    database that went back (tests roll back), rebuilds everything.
-    """
+    names: Mapping[int, str]
+    by_word: Mapping[str, frozenset[int]]
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._names: dict[int, str] = {}
-        self._by_word: dict[str, set[int]] = {}
-        self._state: tuple[datetime.date, datetime.datetime | None, int | None] | None = None
-
-    def _columns(self) -> models.QuerySet[WatchlistEntry, tuple[Any, ...]]:
-        return WatchlistEntry.objects.values_list(
-            "pk",
-            "full_name",
-            "subject_type",
-            "sharing_level",
-            "removed_at",
-            "expires_on",
-            "watchlist__owner_agency__kind",
-        )
-
-    def _discard(self, pk: int) -> None:
-        words = self._names.pop(pk, None)
-        for word in (words or "").split():
-            holders = self._by_word.get(word)
-            if holders is not None:
-                holders.discard(pk)
-
-    def _apply(self, row: tuple[Any, ...], today: datetime.date) -> None:
-        pk, full_name, subject_type, sharing_level, removed_at, expires_on, agency = row
-        self._discard(pk)
-        if subject_type != SubjectType.COMPANY or agency != queries.POLICE:
-            return
-        if sharing_level != SharingLevel.HIT or removed_at is not None:
-            return
-        if expires_on is not None and expires_on < today:
-            return
-        words = _company_words(full_name)
+    def matches(self, name: str) -> list[tuple[int, float]]:
+        """The entries whose name may be this company's: (entry pk, similarity), best first."""
+        words = _company_words(name)
         if not words:
-            return
-        self._names[pk] = words
+            return []
+        candidates = set().union(*(self.by_word.get(word, frozenset()) for word in words.split()))
+        found = []
+        for pk in candidates:
+            similarity = name_similarity(words, self.names[pk])
+            if similarity >= NAME_MATCH_THRESHOLD:
+                found.append((pk, similarity))
+        return sorted(found, key=lambda match: (-match[1], match[0]))
+
+
+def _company_entry_q(today: datetime.date) -> Q:
+    """A police company entry in force and shared as a hit: one in the company names."""
+    return (
+        Q(subject_type=SubjectType.COMPANY)
+        & Q(watchlist__owner_agency__kind=queries.POLICE)
+        & Q(sharing_level=SharingLevel.HIT)
+        & entry_in_force_q(on=today)
+    )
+
+
+def _company_names_of(names: dict[int, str]) -> CompanyNames:
+    by_word: dict[str, set[int]] = {}
+    for pk, words in names.items():
         for word in words.split():
-            self._by_word.setdefault(word, set()).add(pk)
+            by_word.setdefault(word, set()).add(pk)
+    return CompanyNames(names, {word: frozenset(pks) for word, pks in by_word.items()})
 
-    def _refresh(self) -> None:
-        # Two ordered single-row reads in one statement: each walks one index (one MAX over
-        # two columns would scan the table on SQLite).
-        marks = Columns.of(WatchlistEntry, "e", ("id", "updated_at"))
-        entries = table(WatchlistEntry)
-        newest: WatchlistEntry = marks.instance(
-            fetch(
-                f"SELECT (SELECT id FROM {entries} ORDER BY id DESC LIMIT 1), "  # noqa: S608 - model names
-                f"(SELECT updated_at FROM {entries} ORDER BY updated_at DESC LIMIT 1)"
-            )[0]
-        )
-        latest, top = newest.updated_at, newest.pk
-        today = timezone.localdate()
-        state = (today, latest, top)
-        if state == self._state:
-            return
-        previous = self._state
-        went_back = previous is not None and (
-            (latest or _EPOCH) < (previous[1] or _EPOCH) or (top or 0) < (previous[2] or 0)
-        )
-        if previous is None or previous[0] != today or went_back:
-            self._names, self._by_word = {}, {}
-            rows = self._columns().filter(subject_type=SubjectType.COMPANY)
+
+def _company_names_stamp() -> CompanyStamp:
+    """Today, the newest ``updated_at`` and the highest id of all entries: what changes when
+    an entry is added or changed, or a day passes (entries expire)."""
+    # Two ordered single-row reads in one statement: each walks one index (one MAX over
+    # two columns would scan the table on SQLite).
+    marks = Columns.of(WatchlistEntry, "e", ("id", "updated_at"))
+    entries = table(WatchlistEntry)
+    newest: WatchlistEntry = marks.instance(
+        fetch(
+            f"SELECT (SELECT id FROM {entries} ORDER BY id DESC LIMIT 1), "  # noqa: S608 - model names
+            f"(SELECT updated_at FROM {entries} ORDER BY updated_at DESC LIMIT 1)"
+        )[0]
+    )
+    return (timezone.localdate(), newest.updated_at, newest.pk)
+
+
+def _company_names_load() -> CompanyNames:
+    rows = WatchlistEntry.objects.filter(_company_entry_q(timezone.localdate())).values_list(
+        "pk", "full_name"
+    )
+    names = {pk: _company_words(full_name) for pk, full_name in rows}
+    return _company_names_of({pk: words for pk, words in names.items() if words})
+
+
+def _company_names_update(previous: Cached[CompanyNames], stamp: Hashable) -> CompanyNames:
+    """Only the entries changed since ``previous`` read again, into a copy; a new day or a
+    database that went back (tests roll back) rebuilds everything."""
+    before = cast(CompanyStamp, previous.stamp)
+    today, latest, top = cast(CompanyStamp, stamp)
+    went_back = (latest or _EPOCH) < (before[1] or _EPOCH) or (top or 0) < (before[2] or 0)
+    if before[0] != today or went_back:
+        return _company_names_load()
+    changed = Q(pk__gt=before[2] or 0)
+    if before[1] is not None:
+        changed |= Q(updated_at__gte=before[1] - COMPANY_REFRESH_OVERLAP)
+    rows = (
+        WatchlistEntry.objects.filter(changed)
+        .annotate(kept=Case(When(_company_entry_q(today), then=True), default=False))
+        .values_list("pk", "full_name", "kept")
+    )
+    names = dict(previous.value.names)
+    for pk, full_name, kept in rows:
+        words = _company_words(full_name) if kept else ""
+        if words:
+            names[pk] = words
         else:
-            changed = Q(pk__gt=previous[2] or 0)
-            if previous[1] is not None:
-                changed |= Q(updated_at__gte=previous[1] - COMPANY_REFRESH_OVERLAP)
-            rows = self._columns().filter(changed)
-        for row in rows:
-            self._apply(row, today)
-        self._state = state
-
-    def matches(self, names: Sequence[str]) -> list[list[tuple[int, float]]]:
-        """For each name, the entries whose name may be that company's: (entry pk,
-        similarity), best first. One freshness check for all the names."""
-        wanted = [_company_words(name) for name in names]
-        if not any(wanted):
-            return [[] for _ in names]
-        with self._lock:
-            self._refresh()
-            named = [
-                [
-                    (pk, self._names[pk])
-                    for pk in set().union(
-                        *(self._by_word.get(word, set()) for word in words.split())
-                    )
-                ]
-                for words in wanted
-            ]
-        results = []
-        for words, candidates in zip(wanted, named, strict=True):
-            found = []
-            for pk, entry_words in candidates:
-                similarity = name_similarity(words, entry_words)
-                if similarity >= NAME_MATCH_THRESHOLD:
-                    found.append((pk, similarity))
-            results.append(sorted(found, key=lambda match: (-match[1], match[0])))
-        return results
-
-    def reset(self) -> None:
-        """Forget everything (tests: the database was rolled back)."""
-        with self._lock:
-            self._names, self._by_word, self._state = {}, {}, None
+            names.pop(pk, None)
+    return _company_names_of(names)
 
 
-company_names = CompanyNames()
+# Checked before every search (``max_age=0``): the stamp's query, then the changed rows only.
+company_names = ProcessCache(
+    "police company names",
+    _company_names_load,
+    max_age=0,
+    stamp=_company_names_stamp,
+    update=_company_names_update,
+)
 
 
 def company_matches(name: str) -> list[tuple[int, float]]:
     """Police company entries whose name may be this company: (entry pk, similarity)."""
-    return company_names.matches([name])[0]
+    return company_names.get().matches(name)
 
 
 @dataclass
@@ -301,9 +291,9 @@ def _company_name_matches(matches: Matches, names: Mapping[str, str]) -> None:
     """The companies (and the sponsor) named against police company entries."""
     if not names:
         return
-    found = company_names.matches(list(names))
-    for matched_on, name_matches in zip(names.values(), found, strict=True):
-        for pk, similarity in name_matches:
+    known = company_names.get()
+    for name, matched_on in names.items():
+        for pk, similarity in known.matches(name):
             matches.add(
                 pk,
                 matched_on,

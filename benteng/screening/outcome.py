@@ -85,14 +85,18 @@ def entries_of_matches(matches: Matches) -> dict[int, WatchlistEntry]:
 
 
 def stored_hits(
-    matches: Matches, entries: Mapping[int, WatchlistEntry]
+    viewer: Viewer, matches: Matches, entries: Mapping[int, WatchlistEntry]
 ) -> tuple[list[StoredHit], list[WatchlistEntry]]:
-    """Each matched entry in force as the result keeps it, best first, and the entries read."""
+    """Each matched entry in force that the screening viewer may be told about, as the
+    result keeps it, best first, and the entries read. The entry as read now decides: the
+    index may not have seen it made owner-only yet."""
     hits: list[StoredHit] = []
     read: list[WatchlistEntry] = []
     for match in matches.best_first():
         entry = entries.get(match.entry_id)
         if entry is None or not entry.in_force():
+            continue
+        if not entry_hit_visible_to(viewer, entry):
             continue
         hits.append(
             StoredHit(

@@ -358,7 +358,7 @@ def _screen(
     )
     matches = watchlist_matches(viewer, found, named)
     entries = entries_of_matches(matches)
-    hits, read_entries = stored_hits(matches, entries)
+    hits, read_entries = stored_hits(viewer, matches, entries)
     events, event_facts, read_events = earlier_events_found(viewer, found.event_candidates, now=now)
     nik_check, nik_problems = nik_check_of(
         data.nik, birth_date=data.birth_date, sex=data.sex, today=today

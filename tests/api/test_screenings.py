@@ -15,7 +15,6 @@ from benteng.accounts.models import Role
 from benteng.api.models import ApiScope
 from benteng.audit.models import AuditEntry
 from benteng.people.index import screening_index_reset
-from benteng.screening.matching import company_names
 from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
 from tests.api.conftest import MakeToken, bearer
 from tests.screening.test_services_support import SPONSOR_PHONE, applicant, police_entry
@@ -29,10 +28,8 @@ BOTH = (ApiScope.SCREENING_WRITE, ApiScope.SCREENING_READ)
 @pytest.fixture(autouse=True)
 def fresh_index() -> Iterator[None]:
     screening_index_reset()
-    company_names.reset()
     yield
     screening_index_reset()
-    company_names.reset()
 
 
 @pytest.fixture

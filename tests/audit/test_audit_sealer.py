@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
@@ -494,6 +495,8 @@ def _start_sealer_process(delay: float) -> subprocess.Popen[str]:
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": "sealer-process-test",
+        # Production settings require the key: the one this test process keys entries with.
+        "BENTENG_AUDIT_KEY": settings.BENTENG_AUDIT_KEY,
         "BENTENG_AUDIT_SEAL_DELAY": str(delay),
         "DEBUG": "",
     }

@@ -60,10 +60,8 @@ QUERIES_PER_SCREENING = 18
 @pytest.fixture(autouse=True)
 def fresh_index() -> Iterator[None]:
     screening_index_reset()
-    company_names.reset()
     yield
     screening_index_reset()
-    company_names.reset()
 
 
 @pytest.fixture
@@ -228,6 +226,24 @@ def test_company_entries_added_and_removed_later_are_seen(personas, screen) -> N
     # then
     assert [hit.id for hit in found.hits] == [entry.pk]
     assert gone.hits == []
+
+
+def test_a_refresh_of_company_names_leaves_what_a_reader_holds_unchanged(personas) -> None:  # type: ignore[no-untyped-def]
+    # given: a reader holds the company names read before an entry is added
+    held = company_names.get()
+    # when
+    entry = police_entry(
+        personas.analis_polri,
+        code="polri-perusahaan",
+        subject_type="perusahaan",
+        full_name="PT Sinar Abadi",
+        phone="",
+    )
+    fresh = company_names.get()
+    # then
+    assert [pk for pk, _ in fresh.matches("Sinar Abadi")] == [entry.pk]
+    assert held.matches("Sinar Abadi") == []
+    assert entry.pk not in held.names
 
 
 # --- earlier events across offices -----------------------------------------------------------
