@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrPromise
 
 from benteng.core.risk import SCORING_CODE, ParameterKind, ParameterSpec, parameter_specs
 from benteng.screening.models import DestinationCountry, RiskRule
@@ -18,7 +18,7 @@ _LINES = {"rows": 6}
 
 
 # What each rule parameter means, for the analyst editing it.
-PARAMETER_LABELS: dict[str, StrPromise] = {
+PARAMETER_LABELS: dict[str, Promise] = {
     "saturation": _("Jumlah bobot untuk skor 100"),
     "medium_from": _("Risiko sedang mulai dari skor"),
     "high_from": _("Risiko tinggi mulai dari skor"),
@@ -68,7 +68,7 @@ def _shown(kind: ParameterKind, value: Any) -> Any:
     return value
 
 
-def parameter_rows(rule: RiskRule) -> list[tuple[str | StrPromise, Any]]:
+def parameter_rows(rule: RiskRule) -> list[tuple[str | Promise, Any]]:
     """Label and shown value of each of the rule's parameters, for its detail page."""
     return [
         (
@@ -80,7 +80,7 @@ def parameter_rows(rule: RiskRule) -> list[tuple[str | StrPromise, Any]]:
 
 
 def _parameter_field(name: str, spec: ParameterSpec) -> forms.Field:
-    label: str | StrPromise = PARAMETER_LABELS.get(name, name)
+    label: str | Promise = PARAMETER_LABELS.get(name, name)
     default = _shown(spec.kind, spec.default)
     help_text = _("Bawaan: %(default)s") % {"default": default if default != "" else "—"}
     if spec.kind is ParameterKind.INTEGER:
