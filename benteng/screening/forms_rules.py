@@ -80,7 +80,7 @@ def parameter_rows(rule: RiskRule) -> list[tuple[str | Promise, Any]]:
 
 
 def _parameter_field(name: str, spec: ParameterSpec) -> forms.Field:
-    label: str | Promise = PARAMETER_LABELS.get(name, name)
+    label = str(PARAMETER_LABELS.get(name, name))  # fields are built per request
     default = _shown(spec.kind, spec.default)
     help_text = _("Bawaan: %(default)s") % {"default": default if default != "" else "—"}
     if spec.kind is ParameterKind.INTEGER:
