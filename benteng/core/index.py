@@ -363,10 +363,11 @@ class ScreeningIndex:
         self._alive: Int8Array = np.zeros(0, dtype=np.int8)
         self._size = 0
         self._slot_by_id: dict[str, int] = {}
-        # How many alive entries carry each name, and each name part (term frequencies, see
-        # name_share and name_part_share).
+        # How many alive entries carry each name, each name part and each phonetic name key
+        # (term frequencies, see name_share, name_part_share and sound_share).
         self._name_counts: dict[str, int] = {}
         self._name_part_counts: dict[str, int] = {}
+        self._sound_counts: dict[str, int] = {}
         self._postings = _Postings.empty()
         self._name_weights = np.array(
             [
@@ -454,10 +455,22 @@ class ScreeningIndex:
 
     # -- name frequencies -------------------------------------------------------------------
 
+    def _sound_key(self, tokens: list[str], *, register: bool) -> str:
+        """The phonetic codes of the name parts, sorted: one key for the spellings of a name
+        that sound the same (``""`` when a query's part has a code no entry has)."""
+        codes = []
+        for token in tokens:
+            code_id = self._token_code_id(token, register=register)
+            if code_id is None:
+                return ""
+            codes.append(code_id)
+        return " ".join(map(str, sorted(codes)))
+
     def _count_name(self, normalized_name: str, change: int) -> None:
         tokens = _own_name_parts(normalized_name)
         for counts, key in (
             (self._name_counts, " ".join(sorted(tokens))),
+            (self._sound_counts, self._sound_key(tokens, register=True)),
             *((self._name_part_counts, token) for token in set(tokens)),
         ):
             count = counts.get(key, 0) + change
@@ -481,6 +494,12 @@ class ScreeningIndex:
         :meth:`name_share`): what a single name found in a fuller one says."""
         return self._share(self._name_part_counts.get(name_part, 0))
 
+    def sound_share(self, normalized_name: str) -> float:
+        """The share of the list's entries whose name sounds the same as this one (the same
+        phonetic codes, in any order; as :meth:`name_share`): what a close spelling says."""
+        key = self._sound_key(_own_name_parts(normalized_name), register=False)
+        return self._share(self._sound_counts.get(key, 0) if key else 0)
+
     def _agreeing_share(
         self, level: Level, query: PreparedIdentity, entry: PreparedIdentity
     ) -> float | None:
@@ -492,6 +511,12 @@ class ScreeningIndex:
             if len(tokens) == 1:  # the query's one name among the entry's parts
                 return self.name_part_share(tokens[0])
             return self.name_share(entry.normalized_name)  # the entry's one name
+        if level in (Level.STRONG, Level.GOOD):
+            # A close spelling: the commoner of the two sounds (Splink takes the larger term
+            # frequency of the two values for a fuzzy level).
+            return max(
+                self.sound_share(query.normalized_name), self.sound_share(entry.normalized_name)
+            )
         return None
 
     # -- building ---------------------------------------------------------------------------
@@ -817,7 +842,7 @@ class ScreeningIndex:
             years = dates // 10000
             year = query_date.year
             year_mistyped = (dates % 10000 == number % 10000) & (
-                (np.abs(years - year) == 1)
+                np.isin(np.abs(years - year), (1, 10))
                 | (years // 10 == year // 10)
                 | ((years % 10 == year % 10) & (years // 100 == year // 100))
             )
@@ -991,14 +1016,18 @@ class ScreeningIndex:
 
     def _name_bound_gap(self, prepared: PreparedIdentity) -> float:
         """How much more than the best fixed name weight the query's name may weigh with the
-        list's frequencies: identical to a rare name, or a single name contained in a
-        fuller one (its share is at least one entry's)."""
+        list's frequencies: identical to a rare name, a single name contained in a fuller
+        one (its share is at least one entry's), or a close spelling of a name that sounds
+        like few others (its share is at least the query's sound's)."""
         parameters = self.parameters
+        sound_share = self.sound_share(prepared.normalized_name)
         best = max(
             frequent_name_weight(
                 parameters, Level.EXACT, self.name_share(prepared.normalized_name)
             ),
             frequent_name_weight(parameters, Level.CONTAINED, self._share(1)),
+            frequent_name_weight(parameters, Level.STRONG, sound_share),
+            frequent_name_weight(parameters, Level.GOOD, sound_share),
         )
         return max(best - self._bound_weights.name_best, 0.0)
 
