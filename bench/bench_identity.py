@@ -79,6 +79,14 @@ def independent_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
     return Benchmark("independent", data.watchlist, data.queries, data.truth, data.kind)
 
 
+def _only_a_name_in_common(query: IdentityRecord, entry: IdentityRecord) -> bool:
+    """The query and its listed entry share no field but the name (and the sex): no birth
+    date, NIK, passport, phone, birth place or address on both. The name is then all the
+    evidence, and namesakes in the list cannot be told apart from the person."""
+    fields = ("birth_date", "nik", "passport_no", "phone", "birth_place", "address")
+    return not any(getattr(query, name) and getattr(entry, name) for name in fields)
+
+
 def _counts(
     benchmark: Benchmark, results: Sequence[Sequence[Candidate]], threshold: float
 ) -> tuple[float, float, float]:
@@ -103,6 +111,33 @@ def _counts(
     )
 
 
+def _name_only_and_candidates(
+    benchmark: Benchmark, results: Sequence[Sequence[Candidate]], name_only: set[str]
+) -> None:
+    """Recall without the listed queries that share only a name with their entry, and how
+    often the entry is among the candidates returned at any score (candidate generation)."""
+    minimum = score_to_match_weight(DEFAULT_THRESHOLD)
+    found_others: list[bool] = []
+    among_candidates: list[bool] = []
+    for query, candidates in zip(benchmark.queries, results, strict=True):
+        expected = benchmark.truth[query.id]
+        if expected is None:
+            continue
+        among_candidates.append(any(c.entry_id == expected for c in candidates))
+        if query.id not in name_only:
+            found_others.append(
+                any(
+                    c.entry_id == expected and c.comparison.match_weight >= minimum
+                    for c in candidates
+                )
+            )
+    print(
+        f"  listed queries sharing only a name (and sex) with their entry: {len(name_only)};"
+        f" recall on the others {np.mean(found_others):.4f}; entry among the top-10 candidates"
+        f" at any score {np.mean(among_candidates):.4f}"
+    )
+
+
 def _by_kind(benchmark: Benchmark, results: Sequence[Sequence[Candidate]]) -> None:
     """Recall by variation (listed people), share with any hit by distractor (not listed)."""
     minimum = score_to_match_weight(DEFAULT_THRESHOLD)
@@ -123,6 +158,14 @@ def _by_kind(benchmark: Benchmark, results: Sequence[Sequence[Candidate]]) -> No
 def evaluate(benchmark: Benchmark, *, speed: bool) -> None:
     entries = len(benchmark.watchlist)
     print(f"\n== {benchmark.name}: {entries:,} entries, {len(benchmark.queries):,} queries ==")
+    entries_by_id = {entry.id: entry for entry in benchmark.watchlist}
+    name_only = {
+        query.id
+        for query in benchmark.queries
+        if (expected := benchmark.truth[query.id]) is not None
+        and _only_a_name_in_common(query, entries_by_id[expected])
+    }
+    del entries_by_id
     started = time.process_time()
     index = ScreeningIndex(benchmark.watchlist)
     build = time.process_time() - started
@@ -143,6 +186,7 @@ def evaluate(benchmark: Benchmark, *, speed: bool) -> None:
             f"  build CPU {build:.1f} s; per-query CPU p50 {np.percentile(cpu, 50) * 1000:.2f}"
             f" ms, p99 {np.percentile(cpu, 99) * 1000:.2f} ms"
         )
+    _name_only_and_candidates(benchmark, results, name_only)
     print(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'not listed hit':>14}")
     for threshold in THRESHOLDS:
         precision, recall, not_listed = _counts(benchmark, results, threshold)
