@@ -16,9 +16,10 @@ probability of "same person" after adding all weights to a fixed prior weight::
     score = 1 / (1 + 2 ** -match_weight)
 
 ``m``, ``u`` and the prior are fixed (``DEFAULT_PARAMETERS``, estimated on the Indonesian
-synthetic benchmark with :func:`estimate_parameters`), except ``u`` of an identical or a
-contained name, which a screening index reads from its own list (``name_share``: how
-common that name is there, the term-frequency adjustment): a score of 0.9 means "nine
+synthetic benchmark with :func:`estimate_parameters`), except ``u`` of an identical, a
+contained or a closely spelled name, which a screening index reads from its own list
+(``name_share``, ``sound_share``: how common that name, or its sound, is there, the
+term-frequency adjustment): a score of 0.9 means "nine
 times in ten this combination of agreements is the same person".
 See docs/core-screening.md for the calibration.
 """
