@@ -11,9 +11,9 @@ about a millisecond on one core. It works in two stages:
    too many entries are dropped at build time (frequency caps), so "siti", "nur" or
    "muhammad" alone never pull in a hundred thousand candidates; the token pairs and token +
    birth year keys still find those people.
-2. **Scoring.** Candidates are ranked by the evidence of the keys they share; the best
-   ``shortlist_limit`` get the birth date, sex, birth place and address agreement
-   (vectorised with numpy) and a cheap name similarity (rapidfuzz); the best
+2. **Scoring.** Candidates are ranked by the evidence of the keys they share and their
+   birth date, sex, birth place and address agreement (vectorised with numpy); the best
+   ``shortlist_limit`` get a cheap name similarity (rapidfuzz); the best
    ``candidate_limit`` are compared in full with
    :func:`benteng.core.compare.compare_prepared`, which gives the calibrated score and the
    explanation. When a threshold is given, a candidate is compared in full only if it can
@@ -328,8 +328,8 @@ class ScreeningIndex:
         """Build the index from ``records`` (ids must be unique; wrap them in ``tqdm`` for a
         progress bar).
 
-        The best ``shortlist_limit`` candidates by key evidence get the vectorised field
-        agreement and the cheap name similarity; the best ``candidate_limit`` of those are
+        The best ``shortlist_limit`` candidates by key evidence and the vectorised field
+        agreement get the cheap name similarity; the best ``candidate_limit`` of those are
         compared in full, except (with ``bound_pruning`` and a threshold) those whose weight
         cannot reach the threshold. ``bound_pruning=False`` compares them all, as before the
         bound existed: the same results, more slowly (benchmarks and tests compare the two).
@@ -1050,14 +1050,17 @@ class ScreeningIndex:
         slots, estimate = self._candidates(prepared)
         if len(slots) == 0:
             return []
+        limit = max(self.candidate_limit, top)
+        if len(slots) > limit:
+            # Before the shortlist: among hundreds sharing only a common name part, the
+            # person with a mistyped birth year shares no date key, only the day and month.
+            estimate = estimate + self._field_evidence(prepared, slots)
         if len(slots) > self.shortlist_limit:
             best = np.argpartition(-estimate, self.shortlist_limit - 1)
             best = best[: self.shortlist_limit]
             slots = slots[best]
             estimate = estimate[best]
-        limit = max(self.candidate_limit, top)
         if len(slots) > limit:
-            estimate += self._field_evidence(prepared, slots)
             if prepared.normalized_name:
                 # The name evidence lies between the weights of "different" and "exact": a
                 # candidate further below the limit-th best than that range cannot reach
