@@ -12,6 +12,12 @@ not listed. Printed: precision and recall at the default threshold, the share of
 on the list who get any hit (by distractor), recall by variation and the precision-recall
 table. ``--speed`` adds the build CPU and the per-query CPU p50 / p99 (process time, one
 thread).
+
+``--fit independent`` swaps the calibration: the parameters are estimated
+(:func:`benteng.core.compare.estimate_parameters`, with ground truth) on a separate draw of
+the independent generator (another seed, never the evaluated data) and both benchmarks are
+screened with them, so the synthetic figures are then the ones on data the parameters were
+not fitted to.
 """
 
 from __future__ import annotations
@@ -35,7 +41,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from independent_corruptions import generate_independent_benchmark  # noqa: E402
 
-from benteng.core.compare import score_to_match_weight  # noqa: E402
+from benteng.core.compare import (  # noqa: E402
+    DEFAULT_PARAMETERS,
+    ComparisonParameters,
+    estimate_parameters,
+    score_to_match_weight,
+)
 from benteng.core.index import DEFAULT_THRESHOLD, Candidate, ScreeningIndex  # noqa: E402
 from benteng.core.records import IdentityRecord  # noqa: E402
 from benteng.core.synthetic import generate_dataset  # noqa: E402
@@ -79,6 +90,14 @@ def independent_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
     return Benchmark("independent", data.watchlist, data.queries, data.truth, data.kind)
 
 
+def _only_a_name_in_common(query: IdentityRecord, entry: IdentityRecord) -> bool:
+    """The query and its listed entry share no field but the name (and the sex): no birth
+    date, NIK, passport, phone, birth place or address on both. The name is then all the
+    evidence, and namesakes in the list cannot be told apart from the person."""
+    fields = ("birth_date", "nik", "passport_no", "phone", "birth_place", "address")
+    return not any(getattr(query, name) and getattr(entry, name) for name in fields)
+
+
 def _counts(
     benchmark: Benchmark, results: Sequence[Sequence[Candidate]], threshold: float
 ) -> tuple[float, float, float]:
@@ -103,6 +122,33 @@ def _counts(
     )
 
 
+def _name_only_and_candidates(
+    benchmark: Benchmark, results: Sequence[Sequence[Candidate]], name_only: set[str]
+) -> None:
+    """Recall without the listed queries that share only a name with their entry, and how
+    often the entry is among the candidates returned at any score (candidate generation)."""
+    minimum = score_to_match_weight(DEFAULT_THRESHOLD)
+    found_others: list[bool] = []
+    among_candidates: list[bool] = []
+    for query, candidates in zip(benchmark.queries, results, strict=True):
+        expected = benchmark.truth[query.id]
+        if expected is None:
+            continue
+        among_candidates.append(any(c.entry_id == expected for c in candidates))
+        if query.id not in name_only:
+            found_others.append(
+                any(
+                    c.entry_id == expected and c.comparison.match_weight >= minimum
+                    for c in candidates
+                )
+            )
+    print(
+        f"  listed queries sharing only a name (and sex) with their entry: {len(name_only)};"
+        f" recall on the others {np.mean(found_others):.4f}; entry among the top-10 candidates"
+        f" at any score {np.mean(among_candidates):.4f}"
+    )
+
+
 def _by_kind(benchmark: Benchmark, results: Sequence[Sequence[Candidate]]) -> None:
     """Recall by variation (listed people), share with any hit by distractor (not listed)."""
     minimum = score_to_match_weight(DEFAULT_THRESHOLD)
@@ -120,11 +166,41 @@ def _by_kind(benchmark: Benchmark, results: Sequence[Sequence[Candidate]]) -> No
         print(f"    {label:<45} {np.mean(values):.3f}  ({len(values)} queries)")
 
 
-def evaluate(benchmark: Benchmark, *, speed: bool) -> None:
+# Fields both generators never alter between two records of one person (they only drop
+# them): their m keeps its judgement value, as in bench_screening.py --estimate.
+FIXED_M = ("birth_place_matches", "passport_number_matches", "address_matches", "phone_matches")
+
+
+def fit_on_independent(seed: int) -> ComparisonParameters:
+    """m and u estimated on a separate independent draw: 40,000 people, 4,000 of them with a
+    corrupted record (known pairs), 200,000 random pairs of different people."""
+    data = generate_independent_benchmark(40_000, 8_000, seed=seed)
+    by_id = {entry.id: entry for entry in data.watchlist}
+    pairs = [
+        (by_id[expected], query)
+        for query in data.queries
+        if (expected := data.truth[query.id]) is not None
+    ]
+    return estimate_parameters(
+        pairs, data.watchlist, non_matching_pair_count=200_000, fixed_m=FIXED_M, seed=seed
+    )
+
+
+def evaluate(
+    benchmark: Benchmark, *, speed: bool, parameters: ComparisonParameters = DEFAULT_PARAMETERS
+) -> None:
     entries = len(benchmark.watchlist)
     print(f"\n== {benchmark.name}: {entries:,} entries, {len(benchmark.queries):,} queries ==")
+    entries_by_id = {entry.id: entry for entry in benchmark.watchlist}
+    name_only = {
+        query.id
+        for query in benchmark.queries
+        if (expected := benchmark.truth[query.id]) is not None
+        and _only_a_name_in_common(query, entries_by_id[expected])
+    }
+    del entries_by_id
     started = time.process_time()
-    index = ScreeningIndex(benchmark.watchlist)
+    index = ScreeningIndex(benchmark.watchlist, parameters=parameters)
     build = time.process_time() - started
     del benchmark.watchlist[:]
     cpu: list[float] = []
@@ -143,6 +219,7 @@ def evaluate(benchmark: Benchmark, *, speed: bool) -> None:
             f"  build CPU {build:.1f} s; per-query CPU p50 {np.percentile(cpu, 50) * 1000:.2f}"
             f" ms, p99 {np.percentile(cpu, 99) * 1000:.2f} ms"
         )
+    _name_only_and_candidates(benchmark, results, name_only)
     print(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'not listed hit':>14}")
     for threshold in THRESHOLDS:
         precision, recall, not_listed = _counts(benchmark, results, threshold)
@@ -157,13 +234,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--only", choices=("synthetic", "independent"), default=None)
     parser.add_argument("--speed", action="store_true", help="print build and query CPU")
+    parser.add_argument(
+        "--fit",
+        choices=("synthetic", "independent"),
+        default="synthetic",
+        help="the generator the parameters are fitted on (synthetic: DEFAULT_PARAMETERS)",
+    )
     arguments = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    parameters = DEFAULT_PARAMETERS
+    if arguments.fit == "independent":
+        parameters = fit_on_independent(arguments.seed + 1000)
+        print(f"parameters fitted on the independent generator: {parameters.to_json()}")
     makers = {"synthetic": synthetic_benchmark, "independent": independent_benchmark}
     for name, maker in makers.items():
         if arguments.only in (None, name):
             benchmark = maker(arguments.entries, arguments.queries, arguments.seed)
-            evaluate(benchmark, speed=arguments.speed)
+            evaluate(benchmark, speed=arguments.speed, parameters=parameters)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,10 @@ probability of "same person" after adding all weights to a fixed prior weight::
     score = 1 / (1 + 2 ** -match_weight)
 
 ``m``, ``u`` and the prior are fixed (``DEFAULT_PARAMETERS``, estimated on the Indonesian
-synthetic benchmark with :func:`estimate_parameters`), except ``u`` of an identical or a
-contained name, which a screening index reads from its own list (``name_share``: how
-common that name is there, the term-frequency adjustment): a score of 0.9 means "nine
+synthetic benchmark with :func:`estimate_parameters`), except ``u`` of an identical, a
+contained or a closely spelled name, which a screening index reads from its own list
+(``name_share``, ``sound_share``: how common that name, or its sound, is there, the
+term-frequency adjustment): a score of 0.9 means "nine
 times in ten this combination of agreements is the same person".
 See docs/core-screening.md for the calibration.
 """
@@ -292,9 +293,10 @@ def _dates_differ_by_one_digit(a: date, b: date) -> bool:
 
 
 def year_is_mistyped(year_a: int, year_b: int) -> bool:
-    """Two years a clerk may have typed for one: one year apart, or one digit apart (1985 for
-    1995, 1958 for 1985 is not: that is two digits)."""
-    return abs(year_a - year_b) == 1 or _one_character_off(f"{year_a:04d}", f"{year_b:04d}")
+    """Two years a clerk may have typed for one: one year or one decade apart (2006 for
+    1996, the decade slipping across the century), or one digit apart (1985 for 1995; 1958
+    for 1985 is not: that is two digits)."""
+    return abs(year_a - year_b) in (1, 10) or _one_character_off(f"{year_a:04d}", f"{year_b:04d}")
 
 
 def _birth_date_level(date_a: date, date_b: date) -> Level:
@@ -781,18 +783,34 @@ def feature_levels(a: PreparedIdentity, b: PreparedIdentity) -> list[FeatureOutc
 TERM_FREQUENCY_POPULATION = 1_000_000
 
 
-# The name levels whose weight follows the frequency of the name in the list.
-FREQUENCY_WEIGHED_NAME_LEVELS = frozenset({Level.EXACT, Level.CONTAINED})
+# The name levels whose weight follows the frequency of the name in the list: an identical
+# name and a mononym by how many entries carry that name (part), a close spelling by how many
+# carry a name that sounds the same (its phonetic key).
+FREQUENCY_WEIGHED_NAME_LEVELS = frozenset({Level.EXACT, Level.CONTAINED, Level.STRONG, Level.GOOD})
+# Close spellings are weighed against the frequency the way Splink adjusts fuzzy levels: the
+# level's average weight, moved by how much rarer (or commoner) than an average identical
+# name this one is.
+_SPELLING_LEVELS = frozenset({Level.STRONG, Level.GOOD})
 
 
 def frequent_name_weight(
     parameters: ComparisonParameters, level: Level, name_share: float
 ) -> float:
-    """The bits of a name agreement (identical, or a single name contained in a fuller one)
-    that ``name_share`` of the list's entries would show: the term-frequency adjustment of
-    Fellegi-Sunter, as in Splink. ``u`` is how often a random entry agrees with this very
-    name, not the average over all names."""
-    return math.log2(parameters.levels["name_matches"][level].m / name_share)
+    """The bits of a name agreement that ``name_share`` of the list's entries would show:
+    the term-frequency adjustment of Fellegi-Sunter, as in Splink.
+
+    For an identical name, or a single name contained in a fuller one, ``u`` is how often a
+    random entry agrees with this very name, not the average over all names. A close
+    spelling (``strong``, ``good``) keeps its level's average weight, moved by
+    ``log2(u_exact / name_share)``: ``name_share`` is then the share of entries whose name
+    sounds the same, and ``u_exact`` the average share of an identical name.
+    """
+    levels = parameters.levels["name_matches"]
+    if level in _SPELLING_LEVELS:
+        return parameters.weight("name_matches", level) + math.log2(
+            levels[Level.EXACT].u / name_share
+        )
+    return math.log2(levels[level].m / name_share)
 
 
 def compare_prepared(

@@ -93,6 +93,15 @@ def test_score_is_in_unit_interval_and_symmetric_on_random_pairs() -> None:
             datetime.date(1990, 5, 7), datetime.date(1991, 5, 7), Level.YEAR_TYPO, id="year-typo"
         ),
         pytest.param(
+            datetime.date(1996, 5, 7),
+            datetime.date(2006, 5, 7),
+            Level.YEAR_TYPO,
+            id="decade-typo-across-the-century",
+        ),
+        pytest.param(
+            datetime.date(1996, 5, 7), datetime.date(2016, 5, 7), Level.DIFFERENT, id="two-decades"
+        ),
+        pytest.param(
             datetime.date(1990, 5, 7), datetime.date(1990, 11, 23), Level.YEAR_ONLY, id="year-only"
         ),
         pytest.param(

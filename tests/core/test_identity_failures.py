@@ -168,3 +168,62 @@ def test_name_frequencies_survive_save_and_load(tmp_path: object) -> None:
     # then
     assert loaded.name_share("siti nur halimah") == index.name_share("siti nur halimah")
     assert index.name_share("siti nur halimah") == pytest.approx(2 / 1_000_000)
+
+
+# The departure check at the TPI: name, sex and the passport the traveller holds, no birth
+# date, against a person postponed at a Kanim (her application record: no passport yet).
+POSTPONED = dataclasses.replace(LISTED, id="penundaan-1")
+DEPARTURE = IdentityRecord(id="tpi-1", name="SITI NUR HALIMA", sex="P", passport_no="C7654321")
+
+
+def test_departure_check_finds_a_postponement_under_a_close_spelling_without_birth_date() -> None:
+    # given: the postponed person's record among others
+    index = ScreeningIndex([POSTPONED, *OTHERS])
+
+    # when
+    hits = index.search(DEPARTURE, threshold=DEFAULT_THRESHOLD)
+
+    # then: a close spelling of a name no other entry sounds like weighs as that name does
+    assert [hit.entry_id for hit in hits] == ["penundaan-1"]
+    name = next(r for r in hits[0].comparison.features if r.feature == "name_matches")
+    assert name.level is Level.STRONG
+    assert name.weight == pytest.approx(index_exact_name_weight(index), abs=0.1)
+    assert "Nama sangat mirip" in hits[0].comparison.reasons()
+
+
+def index_exact_name_weight(index: ScreeningIndex) -> float:
+    exact = dataclasses.replace(DEPARTURE, name=POSTPONED.name)
+    (hit,) = index.search(exact, threshold=DEFAULT_THRESHOLD)
+    return next(r.weight for r in hit.comparison.features if r.feature == "name_matches")
+
+
+def test_departure_check_finds_a_renewal_by_a_mistyped_passport_and_a_close_spelling() -> None:
+    # given: the postponed application was a renewal and recorded the passport she holds
+    index = ScreeningIndex([dataclasses.replace(POSTPONED, passport_no="C7654321"), *OTHERS])
+
+    # when: the officer mistypes one digit of the passport number
+    hits = index.search(
+        dataclasses.replace(DEPARTURE, passport_no="C7654327"), threshold=DEFAULT_THRESHOLD
+    )
+
+    # then
+    assert [hit.entry_id for hit in hits] == ["penundaan-1"]
+    assert hits[0].score > 0.99
+
+
+def test_a_close_spelling_of_a_name_many_entries_sound_like_is_not_enough_alone() -> None:
+    # given: forty other women whose names sound like hers (born on other days)
+    sound_alikes = [
+        dataclasses.replace(
+            LISTED, id=f"s{number}", name="Siti Nurhalimah", birth_date=None, nik=None
+        )
+        for number in range(40)
+    ]
+    index = ScreeningIndex([POSTPONED, *OTHERS, *sound_alikes])
+
+    # when
+    hits = index.search(DEPARTURE, threshold=DEFAULT_THRESHOLD)
+
+    # then: name and sex cannot tell forty-one people apart
+    assert hits == []
+    assert index.sound_share("siti nur halima") == pytest.approx(41 / 1_000_000)
