@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from benteng.accounts.models import Office, OfficeKind, User
+from benteng.accounts.models import Office, OfficeCoverage, OfficeKind, User
 from benteng.regions.models import Region
 
 
@@ -24,12 +24,17 @@ OFFICE_LOCALITY: dict[str, int] = {
 }
 
 
-def offices_covering(*, region_code: str, agency_kind: str | None = None) -> list[Office]:
-    """Offices whose coverage includes the region, most local first.
+def coverage_assigning_region(*, region: Region) -> QuerySet[OfficeCoverage]:
+    """The coverage rows that assign this region to an office: at the region itself or at any
+    region above it (an office covering a kecamatan covers every desa in it). Only the offices
+    assigned; their parent offices are in :func:`offices_responsible_for`."""
+    return OfficeCoverage.objects.filter(region__code__in=[region.code, *region.ancestor_codes()])
 
-    Covering a region covers every region below it; an office also covers what its child
-    offices cover (Polda Banten covers what its Polres cover).
-    """
+
+def offices_responsible_for(*, region_code: str, agency_kind: str | None = None) -> list[Office]:
+    """Offices responsible for the region, most local first: those its coverage assigns it to
+    (:func:`coverage_assigning_region`) and, above them, their parent offices (Polda Banten
+    answers for what its Polres cover)."""
     direct = Office.objects.filter(
         is_active=True, coverage__region_id__in=_codes_with_ancestors(region_code)
     ).select_related("agency", "parent")

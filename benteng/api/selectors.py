@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from benteng.accounts.models import Agency, Office, OfficeCoverage
+from benteng.accounts.selectors import coverage_assigning_region
 from benteng.api.models import ApiClient
 from benteng.api.tokens import TOKEN_MARKER, api_token_hash
 from benteng.caches import ProcessCacheByKey
@@ -86,9 +87,8 @@ def office_list(
     if active is not None:
         queryset = queryset.filter(is_active=active)
     if covers is not None:
-        codes = [*covers.ancestor_codes(), covers.code]
         queryset = queryset.filter(
-            pk__in=OfficeCoverage.objects.filter(region_id__in=codes).values("office_id")
+            pk__in=coverage_assigning_region(region=covers).values("office_id")
         )
     return queryset.order_by("agency__kind", "kind", "name", "code")
 

@@ -37,7 +37,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from benteng.access import NotVisible, Viewer, access_object, redact
 from benteng.accounts.access import may_administer, may_read_aggregates_only
 from benteng.accounts.lockout import UNKNOWN_USERNAME, account_username_if_exists
-from benteng.accounts.models import VILLAGE_ROLES, Office, OfficeCoverage, Role, User
+from benteng.accounts.models import VILLAGE_ROLES, Office, Role, User
+from benteng.accounts.selectors import coverage_assigning_region
 from benteng.accounts.services import user_password_choose
 from benteng.accounts.twofactor import enrolment_code_redeem, two_factor_required
 from benteng.audit.models import AuditAction
@@ -549,7 +550,7 @@ def regions_detail(request: HttpRequest, code: str) -> TemplateResponse:
     children = list(region.children.annotate(child_count=Count("children")).order_by("code"))
     village_count = Region.objects.villages().within(region.code).exclude(code=region.code).count()
     covering = list(
-        OfficeCoverage.objects.filter(region__code__in=[region.code, *region.ancestor_codes()])
+        coverage_assigning_region(region=region)
         .select_related("office__agency", "region")
         .order_by("office__agency__kind", "office__name")
     )

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from benteng.accounts.models import Office, OfficeCoverage, Role, User
-from benteng.accounts.selectors import office_region_codes, offices_covering
+from benteng.accounts.selectors import office_region_codes, offices_responsible_for
 from benteng.accounts.services import offices_load_reference, user_validate_assignment
 from benteng.regions.models import Region
 from tests.conftest import verified_client
@@ -13,17 +13,21 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_kronjo_village_is_policed_by_its_polsek_polresta_and_polda_banten():
-    codes = [o.code for o in offices_covering(region_code="36.03.07.2001", agency_kind="polri")]
+    codes = [
+        o.code for o in offices_responsible_for(region_code="36.03.07.2001", agency_kind="polri")
+    ]
     assert codes == ["polsek-kronjo", "polresta-tangerang", "polda-banten"]
 
 
 def test_teluknaga_is_not_covered_by_polda_banten():
     # Teluknaga is policed by Polda Metro Jaya (Polres Metro Tangerang Kota).
-    assert offices_covering(region_code="36.03.13.2001", agency_kind="polri") == []
+    assert offices_responsible_for(region_code="36.03.13.2001", agency_kind="polri") == []
 
 
 def test_immigration_coverage_of_kota_serang():
-    codes = {o.code for o in offices_covering(region_code="36.73.01", agency_kind="imigrasi")}
+    codes = {
+        o.code for o in offices_responsible_for(region_code="36.73.01", agency_kind="imigrasi")
+    }
     assert codes == {"kanim-serang", "kanwil-imigrasi-banten"}
 
 
