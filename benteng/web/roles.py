@@ -1,4 +1,5 @@
-"""What each role is for, in the words of the design brief, shown on the role's home page."""
+"""What each role does in Benteng today, shown on the role's home page: no promise of a page that
+does not exist yet (referrals, cases and village reports come with their own issues)."""
 
 from __future__ import annotations
 
@@ -24,27 +25,28 @@ ROLE_PURPOSES: dict[str, str | Promise] = {
         "kecenderungan di seluruh kantor imigrasi."
     ),
     Role.PIMPASA: _(
-        "Sebagai Petugas Imigrasi Pembina Desa, Anda menjalankan sosialisasi di Desa Binaan "
-        "(layanan, pengetahuan, keamanan) dan menerima laporan dari desa."
+        "Sebagai Petugas Imigrasi Pembina Desa, Anda melayani Desa Binaan di wilayah tugas Anda; "
+        "di sini Anda menemukan rekan kerja desa itu (PIC desa dan Bhabinkamtibmas) beserta "
+        "kontak kerjanya."
     ),
     Role.PENYIDIK: _(
-        "Anda menerima rujukan, membuka dan menangani perkara TPPO/TPPM, serta mengirim "
-        "kembali hasilnya kepada instansi perujuk."
+        "Anda melihat permohonan paspor yang mengenai daftar pantauan kepolisian atau dirujuk "
+        "kepada kepolisian, dan penumpang yang diserahkan petugas TPI, serta mengelola daftar "
+        "pantauan kepolisian."
     ),
     Role.ANALIS_POLRI: _(
         "Anda mengelola daftar pantauan kepolisian (terduga perekrut, sponsor, sindikat) dan "
-        "menganalisis jaringannya."
+        "melihat permohonan paspor yang mengenai daftar itu."
     ),
     Role.BHABINKAMTIBMAS: _(
-        "Anda melaporkan dan menindaklanjuti sinyal dari desa tugas Anda bersama PIC desa."
+        "Anda bertugas di desa binaan Anda bersama PIC desa dan PIMPASA; di sini Anda "
+        "menemukan rekan kerja desa itu beserta kontak kerjanya."
     ),
     Role.PIC_DESA: _(
-        "Anda melaporkan warga yang berencana berangkat lewat perekrut, kunjungan perekrut dan "
-        "korban yang pulang, serta mencatat sosialisasi di desa Anda."
+        "Anda adalah penghubung desa Anda dalam program Desa Binaan; di sini Anda menemukan "
+        "PIMPASA dan Bhabinkamtibmas desa Anda beserta kontak kerjanya."
     ),
-    Role.PIMPINAN: _(
-        "Anda melihat dasbor agregat dan laporan kerja sama bulanan — tanpa data pribadi."
-    ),
+    Role.PIMPINAN: _("Anda melihat angka agregat kantor dan wilayah — tanpa data pribadi."),
     Role.ADMIN: _(
         "Anda mengelola pengguna, kantor, desa dan data referensi — tanpa akses ke data "
         "pribadi secara bawaan."
