@@ -15,6 +15,7 @@ rolled-back test).
 
 from __future__ import annotations
 
+import abc
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -58,7 +59,7 @@ class Cached(Generic[T]):
     checked_at: float
 
 
-class _Cache:
+class _Cache(abc.ABC):
     """What every cache has: a name, a lock, a generation that a clear moves on (a value read
     before a clear is not kept), and its place in the registry."""
 
@@ -70,8 +71,9 @@ class _Cache:
         self._generation = 0
         _registry.append(self)
 
+    @abc.abstractmethod
     def _forget(self) -> None:
-        raise NotImplementedError
+        """Drop the kept value(s); called under the lock."""
 
     def clear(self, **_signal: object) -> None:
         """Forget what is kept: the next ``get`` reads it again."""

@@ -191,14 +191,61 @@ def _latest_version_key() -> tuple[Any, ...] | None:
     return tuple(row) if row else None
 
 
+def rules_load_defaults() -> str:
+    """Create the shipped rules and destination countries that are missing (never touching a
+    row an analyst edited) and record a rule set version when anything was added."""
+    with transaction.atomic():
+        rules_created = []
+        for row in default_rules():
+            _rule, created = RiskRule.objects.get_or_create(
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "description": row["description"],
+                    "weight": row["weight"],
+                    "is_enabled": row["is_enabled"],
+                    "parameters": row["parameters"],
+                    "questions": row["questions"],
+                    "order": row["order"],
+                },
+            )
+            if created:
+                rules_created.append(row["code"])
+        countries_created = []
+        for row in default_destinations():
+            _country, created = DestinationCountry.objects.get_or_create(
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "domestic_work_moratorium": row["domestic_work_moratorium"],
+                    "note": row["note"],
+                },
+            )
+            if created:
+                countries_created.append(row["code"])
+        version_created = False
+        if not RuleSetVersion.objects.exists():
+            rule_set_version_create(created_by_id=None, change_note="Aturan bawaan Benteng dimuat.")
+            version_created = True
+        elif rules_created or countries_created:
+            rule_set_version_create(
+                created_by_id=None,
+                change_note=(
+                    "Aturan/negara bawaan baru ditambahkan: "
+                    + ", ".join(rules_created + countries_created)
+                ),
+            )
+            version_created = True
+    return (
+        f"{len(rules_created)} risk rules and {len(countries_created)} destination countries "
+        f"created{', new rule set version' if version_created else ''}"
+    )
+
+
 def _load_rule_set() -> _RuleSet:
     version = RuleSetVersion.objects.order_by("-number").first()
     if version is None:
-        # reference_data imports this module (the rules' defaults): loaded here, on the one
-        # path that needs it (a database never seeded), so neither import waits for the other.
-        from benteng.screening.reference_data import load_reference
-
-        load_reference()
+        rules_load_defaults()
         version = RuleSetVersion.objects.order_by("-number").first()
         if version is None:
             raise RuntimeError("Loading the default rules created no rule set version.")
