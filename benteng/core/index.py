@@ -849,8 +849,10 @@ class ScreeningIndex:
             )
             years = dates // 10000
             year = query_date.year
+            apart = np.abs(years - year)
             year_mistyped = (dates % 10000 == number % 10000) & (
-                np.isin(np.abs(years - year), (1, 10))
+                (apart == 1)
+                | (apart == 10)
                 | (years // 10 == year // 10)
                 | ((years % 10 == year % 10) & (years // 100 == year // 100))
             )
