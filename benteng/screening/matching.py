@@ -145,14 +145,20 @@ def _company_names_update(previous: Cached[CompanyNames], stamp: Hashable) -> Co
     return _company_names_of(names)
 
 
-# Checked before every search (``max_age=0``): the stamp's query, then the changed rows only.
+# How long a process trusts the police company names it read before asking whether an entry
+# changed (the stamp's query; then only the changed rows are read). An entry saved in this
+# process takes effect at once (the cache is cleared); other processes see it within this
+# time, as they see a new rule set version (``rules.RULES_RECHECK_SECONDS``).
+COMPANY_RECHECK_SECONDS = 1.0
+
 company_names = ProcessCache(
     "police company names",
     _company_names_load,
-    max_age=0,
+    max_age=lambda: COMPANY_RECHECK_SECONDS,
     stamp=_company_names_stamp,
     update=_company_names_update,
 )
+company_names.clear_when_saved(WatchlistEntry)
 
 
 def company_matches(name: str) -> list[tuple[int, float]]:
