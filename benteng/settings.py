@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "benteng.audit.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "benteng.web.locale.ChosenLanguageMiddleware",
     "benteng.web.middleware.ErrorPagesMiddleware",
@@ -321,6 +322,9 @@ BENTENG_API_RATE_LIMIT = env_str("BENTENG_API_RATE_LIMIT", "600/min")
 # in the process that made it and within this time in the others.
 BENTENG_API_CLIENT_CACHE_SECONDS = float(env_str("BENTENG_API_CLIENT_CACHE_SECONDS", "2"))
 BENTENG_TASK_STALE_SECONDS = env_int("BENTENG_TASK_STALE_SECONDS", 900)
+# Reverse proxies whose X-Forwarded-For is believed (their REMOTE_ADDR, comma-separated); the
+# client address of the audit trail and the rate limits (benteng/audit/client.py).
+BENTENG_TRUSTED_PROXIES = env_list("BENTENG_TRUSTED_PROXIES")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
