@@ -18,9 +18,9 @@ _LIST_DISPLAY_PARAMETERS = frozenset({"q", "o", "p", "e", "_to_field", "_popup"}
 def _search_terms(request: HttpRequest, query: str) -> dict[str, str]:
     """What an administrator searched and filtered a change list by."""
     terms = {"q": query}
-    terms.update(
-        (name, value) for name, value in request.GET.items() if name not in _LIST_DISPLAY_PARAMETERS
-    )
+    for name in request.GET:
+        if name not in _LIST_DISPLAY_PARAMETERS:
+            terms[name] = request.GET.get(name, "")
     return terms
 
 

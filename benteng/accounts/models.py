@@ -224,7 +224,9 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.username
+        """How the admin greets the person: the full name, as a first word may be a title
+        or an abbreviation ("Dt.", "H.", "Drs.") rather than a name."""
+        return self.get_full_name()
 
     @property
     def agency_kind(self) -> str | None:

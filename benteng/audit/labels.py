@@ -1,0 +1,135 @@
+"""The audit trail as an auditor reads it: who (name, role, office), did what, to whose record,
+when and from where, in words rather than raw values.
+
+The audit app is the bottom layer: the models named by an entry are found through Django's
+app registry by their label, never imported. A record is named by a reference that carries no
+personal data (an application's number, a watchlist entry's index id, an account's username),
+else by its number: the trail's readers are administrators, who see no one's personal data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from benteng.audit.models import AuditEntry
+
+# Attributes that name a record without personal data, the first one present wins.
+REFERENCE_ATTRIBUTES = ("reference", "index_id", "username", "code")
+# The most records named in one entry's label; the rest are counted.
+NAMED_RECORDS = 5
+
+# What a record was read as, and the record it was read with (``detail`` of an entry).
+READ_AS = {
+    "hit": gettext_lazy("sebagai hit daftar pantauan"),
+    "earlier_event": gettext_lazy("sebagai riwayat sebelumnya"),
+    "decision": gettext_lazy("sebagai keputusan"),
+    "named_contact": gettext_lazy("sebagai orang yang disebut"),
+}
+READ_WITH = {
+    "screening": gettext_lazy("pada penyaringan %(reference)s"),
+    "application": gettext_lazy("pada permohonan %(reference)s"),
+}
+
+
+def object_type_label(object_type: str) -> str:
+    """The kind of record in words ("Permohonan paspor"), or the raw label if unknown."""
+    model = _model(object_type)
+    if model is None:
+        return object_type
+    return str(capfirst(model._meta.verbose_name))
+
+
+def role_label(role: str) -> str:
+    """The role in words, from the account model's choices."""
+    try:
+        field = get_user_model()._meta.get_field("role")
+    except FieldDoesNotExist:
+        return role
+    return str(dict(field.flatchoices).get(role, role))
+
+
+def records_labels(entries: Iterable[AuditEntry]) -> dict[int, str]:
+    """Whose records each entry names, in words, by entry id: one query per kind of record."""
+    entries = list(entries)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.object_type:
+            wanted[entry.object_type].update(str(pk) for pk in entry.object_ids[:NAMED_RECORDS])
+    references = {object_type: _references(object_type, ids) for object_type, ids in wanted.items()}
+    return {
+        entry.pk: _records_label(entry, references.get(entry.object_type, {})) for entry in entries
+    }
+
+
+def detail_label(detail: Mapping[str, Any]) -> str:
+    """An entry's details in words: what a record was read as and with, the search terms,
+    the fields changed."""
+    parts: list[str] = []
+    if detail.get("as") in READ_AS:
+        parts.append(str(READ_AS[detail["as"]]))
+    for key, template in READ_WITH.items():
+        if detail.get(key):
+            parts.append(str(template) % {"reference": detail[key]})
+    search = detail.get("search")
+    if isinstance(search, Mapping) and search:
+        terms = ", ".join(f"{name} = «{value}»" for name, value in search.items())
+        parts.append(_("pencarian: %(terms)s") % {"terms": terms})
+    if detail.get("fields"):
+        parts.append(_("kolom: %(fields)s") % {"fields": ", ".join(map(str, detail["fields"]))})
+    shown = {"as", "search", "fields", *READ_WITH}
+    parts += [f"{name}: {value}" for name, value in detail.items() if name not in shown]
+    return "; ".join(parts)
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _references(object_type: str, ids: set[str]) -> dict[str, str]:
+    model = _model(object_type)
+    if model is None or not ids:
+        return {}
+    pk_field = model._meta.pk
+    valid = []
+    for value in ids:
+        try:
+            valid.append(pk_field.to_python(value))
+        except Exception:  # noqa: S112 - an id recorded for a denied attempt may be anything
+            continue
+    found = model._default_manager.filter(pk__in=valid)
+    return {str(obj.pk): _reference(obj) for obj in found}
+
+
+def _reference(obj: models.Model) -> str:
+    for attribute in REFERENCE_ATTRIBUTES:
+        value = getattr(obj, attribute, "")
+        if value:
+            return str(value)
+    return f"#{obj.pk}"
+
+
+def _records_label(entry: AuditEntry, references: Mapping[str, str]) -> str:
+    if not entry.object_type:
+        return ""
+    kind = object_type_label(entry.object_type)
+    ids = [str(pk) for pk in entry.object_ids]
+    if not ids:
+        return _("%(kind)s: tidak ada") % {"kind": kind}
+    named = [references.get(pk) or _("#%(id)s (tidak ditemukan)") % {"id": pk} for pk in ids]
+    label = f"{kind}: {', '.join(named[:NAMED_RECORDS])}"
+    if len(ids) > NAMED_RECORDS:
+        label += " " + _("dan %(count)d lainnya") % {"count": len(ids) - NAMED_RECORDS}
+    return label
