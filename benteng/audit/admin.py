@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.admin import AuditedAdminMixin
@@ -48,16 +49,9 @@ class AuditEntryAdmin(AuditedAdminMixin):
     nobody can add, change or delete through it. Each entry reads as who (name, role,
     office), did what, to whose record, when and from where (``benteng/audit/labels.py``)."""
 
-    list_display = (
-        "occurred_at",
-        "who",
-        "role",
-        "actor_office",
-        "action",
-        "records",
-        "details",
-        "ip_address",
-    )
+    # Few columns, so that a row still reads on a phone: the actor's name, role and office
+    # share one.
+    list_display = ("occurred_at", "actor_with_role", "action", "records", "details", "ip_address")
     list_display_links = ("occurred_at",)
     list_filter = ("action", RoleFilter, ObjectTypeFilter, "occurred_at")
     list_select_related = ("actor",)
@@ -105,6 +99,14 @@ class AuditEntryAdmin(AuditedAdminMixin):
             return f"{name} ({entry.actor_label})"
         return entry.actor_label
 
+    @admin.display(description=_("pelaku"), ordering="actor_label")
+    def actor_with_role(self, entry: AuditEntry) -> str:
+        """Who, with the role and the office (or the client system) at the time."""
+        where = [self.role(entry), entry.actor_office, entry.client_label]
+        return format_html(
+            "{}<br><small>{}</small>", self.who(entry), " · ".join(part for part in where if part)
+        )
+
     @admin.display(description=_("peran"), ordering="actor_role")
     def role(self, entry: AuditEntry) -> str:
         return role_label(entry.actor_role) if entry.actor_role else ""
@@ -115,7 +117,7 @@ class AuditEntryAdmin(AuditedAdminMixin):
 
     @admin.display(description=_("rincian"))
     def details(self, entry: AuditEntry) -> str:
-        return detail_label(entry.detail or {})
+        return detail_label(entry.detail or {}, object_type=entry.object_type)
 
     @admin.display(description=_("rantai"))
     def chain(self, entry: AuditEntry) -> str:

@@ -35,6 +35,26 @@ READ_AS = {
     "decision": gettext_lazy("sebagai keputusan"),
     "named_contact": gettext_lazy("sebagai orang yang disebut"),
 }
+# The other details Benteng records, and their usual values, in words.
+DETAIL_NAMES = {
+    "step": gettext_lazy("langkah"),
+    "result": gettext_lazy("hasil"),
+    "second_factor": gettext_lazy("verifikasi dua langkah"),
+    "locked_out": gettext_lazy("terkunci"),
+    "idempotent_replay": gettext_lazy("jawaban ulang atas kiriman yang sama"),
+    "screening_result": gettext_lazy("hasil penyaringan"),
+    "rule_set": gettext_lazy("versi aturan"),
+}
+DETAIL_VALUES = {
+    "success": gettext_lazy("berhasil"),
+    "failure": gettext_lazy("gagal"),
+    "pending": gettext_lazy("belum"),
+    "not_required": gettext_lazy("tidak diperlukan"),
+    "enrolment": gettext_lazy("pendaftaran autentikator"),
+    "verification": gettext_lazy("verifikasi kode"),
+}
+# How a viewer of Benteng itself (a background task) is recorded (``Viewer.system``).
+SYSTEM_ROLE = "system"
 READ_WITH = {
     "screening": gettext_lazy("pada penyaringan %(reference)s"),
     "application": gettext_lazy("pada permohonan %(reference)s"),
@@ -51,6 +71,8 @@ def object_type_label(object_type: str) -> str:
 
 def role_label(role: str) -> str:
     """The role in words, from the account model's choices."""
+    if role == SYSTEM_ROLE:
+        return str(_("sistem (Benteng sendiri)"))
     try:
         field = get_user_model()._meta.get_field("role")
     except FieldDoesNotExist:
@@ -71,9 +93,9 @@ def records_labels(entries: Iterable[AuditEntry]) -> dict[int, str]:
     }
 
 
-def detail_label(detail: Mapping[str, Any]) -> str:
+def detail_label(detail: Mapping[str, Any], *, object_type: str = "") -> str:
     """An entry's details in words: what a record was read as and with, the search terms,
-    the fields changed."""
+    the fields changed (by their labels when the kind of record is known), and the rest."""
     parts: list[str] = []
     if detail.get("as") in READ_AS:
         parts.append(str(READ_AS[detail["as"]]))
@@ -85,10 +107,30 @@ def detail_label(detail: Mapping[str, Any]) -> str:
         terms = ", ".join(f"{name} = «{value}»" for name, value in search.items())
         parts.append(_("pencarian: %(terms)s") % {"terms": terms})
     if detail.get("fields"):
-        parts.append(_("kolom: %(fields)s") % {"fields": ", ".join(map(str, detail["fields"]))})
+        fields = ", ".join(_field_label(object_type, name) for name in detail["fields"])
+        parts.append(_("kolom: %(fields)s") % {"fields": fields})
     shown = {"as", "search", "fields", *READ_WITH}
-    parts += [f"{name}: {value}" for name, value in detail.items() if name not in shown]
+    parts += [
+        f"{DETAIL_NAMES.get(name, name)}: {_value_label(value)}"
+        for name, value in detail.items()
+        if name not in shown
+    ]
     return "; ".join(parts)
+
+
+def _field_label(object_type: str, name: Any) -> str:
+    model = _model(object_type)
+    try:
+        field = model._meta.get_field(str(name)) if model else None
+    except FieldDoesNotExist:
+        field = None
+    return str(getattr(field, "verbose_name", name))
+
+
+def _value_label(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("ya") if value else _("tidak"))
+    return str(DETAIL_VALUES.get(value, value)) if isinstance(value, str) else str(value)
 
 
 def _model(object_type: str) -> type[models.Model] | None:
