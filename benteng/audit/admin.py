@@ -4,13 +4,19 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.admin import AuditedAdminMixin
-from benteng.audit.labels import detail_label, object_type_label, records_labels, role_label
+from benteng.audit.labels import (
+    detail_label,
+    object_type_label,
+    records_labels,
+    records_named,
+    role_label,
+)
 from benteng.audit.models import AuditEntry
 
 
@@ -56,7 +62,10 @@ class AuditEntryAdmin(AuditedAdminMixin):
     list_filter = ("action", RoleFilter, ObjectTypeFilter, "occurred_at")
     list_select_related = ("actor",)
     search_fields = ("actor_label", "actor_office", "object_type", "purpose", "recipient")
-    search_help_text = _("Cari menurut nama pengguna, kantor, jenis data, tujuan atau penerima.")
+    search_help_text = _(
+        "Cari menurut nama pengguna, kantor, jenis data, tujuan atau penerima, atau menurut "
+        "rujukan data (w12, nomor permohonan): siapa yang melihatnya."
+    )
     date_hierarchy = "occurred_at"
     # Newest first by id: entries not yet sealed (no sequence yet) are listed too.
     ordering = ("-id",)
@@ -78,6 +87,21 @@ class AuditEntryAdmin(AuditedAdminMixin):
         "chain",
     )
     readonly_fields = fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        """Besides the text columns, a record's reference finds every entry that names it, or
+        names it in its details: "w12" answers who saw watchlist entry w12, an application's
+        number who opened it and what was read in its screening."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        named = records_named(search_term)
+        if not named:
+            return found, may_have_duplicates
+        naming = Q(detail__icontains=search_term.strip())
+        for object_type, pk in named:
+            naming |= Q(object_type=object_type, object_ids__icontains=f'"{pk}"')
+        return found | queryset.filter(naming), may_have_duplicates
 
     def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
         """The page's entries name their records with one query per kind of record."""

@@ -9,6 +9,7 @@ else by its number: the trail's readers are administrators, who see no one's per
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,6 +26,10 @@ from benteng.audit.models import AuditEntry
 
 # Attributes that name a record without personal data, the first one present wins.
 REFERENCE_ATTRIBUTES = ("reference", "index_id", "username", "code")
+# Searchable references: fields that hold one, and a watchlist entry's index id ("w12").
+REFERENCE_FIELDS = ("reference", "username")
+INDEX_ID = re.compile(r"w(\d{1,18})")
+WATCHLIST_ENTRY = "watchlists.watchlistentry"
 # The most records named in one entry's label; the rest are counted.
 NAMED_RECORDS = 5
 
@@ -91,6 +96,25 @@ def records_labels(entries: Iterable[AuditEntry]) -> dict[int, str]:
     return {
         entry.pk: _records_label(entry, references.get(entry.object_type, {})) for entry in entries
     }
+
+
+def records_named(term: str) -> list[tuple[str, Any]]:
+    """The records a search term names by their reference (the inverse of the labels): a
+    watchlist entry's index id ("w12"), or a value of a ``reference`` or ``username`` field
+    ("PP-2026-000123", "budi"). So an auditor asks "who saw w12" in the search box."""
+    term = term.strip()
+    if not term:
+        return []
+    index_id = INDEX_ID.fullmatch(term)
+    if index_id:
+        return [(WATCHLIST_ENTRY, index_id.group(1))]
+    named: list[tuple[str, Any]] = []
+    for model in apps.get_models():
+        for field in REFERENCE_FIELDS:
+            if any(own.name == field for own in model._meta.concrete_fields):
+                found = model._default_manager.filter(**{field: term}).values_list("pk", flat=True)
+                named += [(model._meta.label_lower, pk) for pk in found[:NAMED_RECORDS]]
+    return named
 
 
 def detail_label(detail: Mapping[str, Any], *, object_type: str = "") -> str:

@@ -116,3 +116,44 @@ def test_reading_the_trail_leaves_the_chain_verifying(personas):
     checked, chain_break = audit_chain_verify()
     assert chain_break is None
     assert checked == AuditEntry.objects.count() >= 3
+
+
+def test_the_auditor_asks_who_saw_a_watchlist_entry_by_its_index_id(
+    personas, django_capture_on_commit_callbacks
+):
+    # given: a recruiter's entry hit at the counter; the investigator opens the result
+    from benteng.people.index import screening_index_reset
+    from benteng.screening.cleaning import ApplicationInput
+    from benteng.screening.services import application_screen
+    from tests.screening.test_services_support import (
+        SPONSOR_PHONE,
+        applicant,
+        police_entry,
+        viewer_of,
+    )
+
+    screening_index_reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter = police_entry(personas.analis_polri)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = application_screen(
+            viewer=viewer_of(personas.petugas_imigrasi),
+            data=ApplicationInput.from_raw(applicant(sponsor_phone=SPONSOR_PHONE)),
+        )
+    assert outcome.application is not None
+    verified_client(personas.penyidik).get(f"/penyaringan/permohonan/{outcome.application.pk}/")
+    screening_index_reset()
+    # when: the administrator searches the trail for the entry's index id
+    auditor = verified_client(personas.admin)
+    page = auditor.get("/admin/audit/auditentry/", {"q": f"w{recruiter.pk}"})
+    # then: the entries that name it (made, hit at the screening, read by the investigator)
+    shown = list(page.context["cl"].result_list)
+    assert {(entry.actor_id, entry.action) for entry in shown} == {
+        (personas.analis_polri.pk, AuditAction.CREATE),
+        (personas.petugas_imigrasi.pk, AuditAction.READ),
+        (personas.penyidik.pk, AuditAction.READ),
+    }
+    # and an application's number finds who opened it and what was read in its screening
+    by_number = auditor.get("/admin/audit/auditentry/", {"q": outcome.application.reference})
+    kinds = {entry.object_type for entry in by_number.context["cl"].result_list}
+    assert {"screening.passportapplication", "watchlists.watchlistentry"} <= kinds
