@@ -318,4 +318,4 @@ class RoleGrant(models.Model):
         verbose_name_plural = _("pemberian peran data (empat mata)")
 
     def __str__(self) -> str:
-        return f"{self.subject_label} → {self.role} ({self.status})"
+        return f"{self.subject_label} → {self.get_role_display()} ({self.get_status_display()})"

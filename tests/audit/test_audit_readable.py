@@ -157,3 +157,15 @@ def test_the_auditor_asks_who_saw_a_watchlist_entry_by_its_index_id(
     by_number = auditor.get("/admin/audit/auditentry/", {"q": outcome.application.reference})
     kinds = {entry.object_type for entry in by_number.context["cl"].result_list}
     assert {"screening.passportapplication", "watchlists.watchlistentry"} <= kinds
+
+
+def test_a_role_grant_reads_in_words_in_the_admin():
+    from benteng.accounts.models import GrantStatus, GrantSubject, RoleGrant
+
+    grant = RoleGrant(
+        subject_type=GrantSubject.USER,
+        subject_label="Budi Santoso",
+        role=Role.PENYIDIK,
+        status=GrantStatus.PENDING,
+    )
+    assert str(grant) == f"Budi Santoso → {Role.PENYIDIK.label} ({GrantStatus.PENDING.label})"
