@@ -73,14 +73,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "axes",
+    "benteng.third_party_apps.TotpDevices",
+    "benteng.third_party_apps.StaticDevices",
+    "benteng.third_party_apps.SignInLockouts",
     "csp",
     "django_htmx",
     "template_partials",
     "django_tasks",
-    "django_tasks_db",
+    "benteng.third_party_apps.BackgroundTasks",
     "ninja",
     "benteng.regions",
     "benteng.accounts",
@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "benteng.audit.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "benteng.web.locale.ChosenLanguageMiddleware",
     "benteng.web.middleware.ErrorPagesMiddleware",
@@ -321,6 +322,9 @@ BENTENG_API_RATE_LIMIT = env_str("BENTENG_API_RATE_LIMIT", "600/min")
 # in the process that made it and within this time in the others.
 BENTENG_API_CLIENT_CACHE_SECONDS = float(env_str("BENTENG_API_CLIENT_CACHE_SECONDS", "2"))
 BENTENG_TASK_STALE_SECONDS = env_int("BENTENG_TASK_STALE_SECONDS", 900)
+# Reverse proxies whose X-Forwarded-For is believed (their REMOTE_ADDR, comma-separated); the
+# client address of the audit trail and the rate limits (benteng/audit/client.py).
+BENTENG_TRUSTED_PROXIES = env_list("BENTENG_TRUSTED_PROXIES")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -9,7 +9,19 @@ from django.http import HttpRequest, HttpResponse
 from benteng.access.policy import visible_to
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_read, audit_record_write
+from benteng.audit.services import audit_record_list, audit_record_read, audit_record_write
+
+# Query parameters of a change list that are no search or filter.
+_LIST_DISPLAY_PARAMETERS = frozenset({"q", "o", "p", "e", "_to_field", "_popup"})
+
+
+def _search_terms(request: HttpRequest, query: str) -> dict[str, str]:
+    """What an administrator searched and filtered a change list by."""
+    terms = {"q": query}
+    for name in request.GET:
+        if name not in _LIST_DISPLAY_PARAMETERS:
+            terms[name] = request.GET.get(name, "")
+    return terms
 
 
 class AdminAuditMixin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -24,11 +36,11 @@ class AdminAuditMixin(admin.ModelAdmin):  # type: ignore[type-arg]
         context = getattr(response, "context_data", None) or {}
         changelist = context.get("cl")
         if changelist is not None:
-            audit_record_read(
-                viewer=Viewer.for_user(request.user),  # type: ignore[arg-type]
+            audit_record_list(
+                viewer=Viewer.for_user(request.user, purpose="admin"),  # type: ignore[arg-type]
+                model=self.model,
                 objects=list(changelist.result_list),
-                action=AuditAction.LIST,
-                purpose="admin",
+                search=_search_terms(request, changelist.query),
             )
         return response
 

@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.admin import (
+    AccessAttemptAdmin,
+    AccessFailureLogAdmin,
+    AccessLogAdmin,
+    IsLockedOutFilter,
+)
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
@@ -297,7 +302,51 @@ class RoleGrantAdmin(AdminAuditMixin):
 # devices are only looked at and removed (which makes their owner enrol again).
 
 
+class DeviceConfirmedFilter(admin.SimpleListFilter):
+    title = _("sudah dikonfirmasi")
+    parameter_name = "confirmed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("1", _("Ya")), ("0", _("Belum"))]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value() in ("0", "1"):
+            return queryset.filter(confirmed=self.value() == "1")
+        return queryset
+
+
 class SecondFactorDeviceAdminMixin(AdminAuditMixin):
+    """A device as an administrator sees it, in Bahasa Indonesia: whose, which, confirmed or
+    not, when made and last used; never its secret."""
+
+    list_display = ("owner", "device_name", "is_confirmed", "created", "last_used")
+    list_filter = (DeviceConfirmedFilter,)
+    search_help_text = _("Cari menurut nama pengguna atau alamat e-mail pemiliknya.")
+    readonly_fields = list_display
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [(None, {"fields": self.list_display})]
+
+    @admin.display(description=_("pemilik"), ordering="user__username")
+    def owner(self, device: Any) -> str:
+        return str(device.user)
+
+    @admin.display(description=_("nama perangkat"), ordering="name")
+    def device_name(self, device: Any) -> str:
+        return str(device.name)
+
+    @admin.display(description=_("sudah dikonfirmasi"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, device: Any) -> bool:
+        return bool(device.confirmed)
+
+    @admin.display(description=_("dibuat"), ordering="created_at")
+    def created(self, device: Any) -> Any:
+        return device.created_at
+
+    @admin.display(description=_("terakhir dipakai"), ordering="last_used_at")
+    def last_used(self, device: Any) -> Any:
+        return device.last_used_at
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -313,8 +362,12 @@ class AuditedStaticDeviceAdmin(SecondFactorDeviceAdminMixin, StaticDeviceAdmin):
     pass
 
 
+class LockedOutFilter(IsLockedOutFilter):  # type: ignore[misc]
+    title = _("terkunci")
+
+
 class AuditedAccessAttemptAdmin(AdminAuditMixin, AccessAttemptAdmin):  # type: ignore[misc]
-    pass
+    list_filter = ("attempt_time", LockedOutFilter)
 
 
 class AuditedAccessLogAdmin(AdminAuditMixin, AccessLogAdmin):  # type: ignore[misc]

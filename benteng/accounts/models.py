@@ -224,7 +224,9 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.username
+        """How the admin greets the person: the full name, as a first word may be a title
+        or an abbreviation ("Dt.", "H.", "Drs.") rather than a name."""
+        return self.get_full_name()
 
     @property
     def agency_kind(self) -> str | None:
@@ -316,4 +318,4 @@ class RoleGrant(models.Model):
         verbose_name_plural = _("pemberian peran data (empat mata)")
 
     def __str__(self) -> str:
-        return f"{self.subject_label} → {self.role} ({self.status})"
+        return f"{self.subject_label} → {self.get_role_display()} ({self.get_status_display()})"

@@ -89,7 +89,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         number = f"#{self.sequence}" if self.sequence is not None else f"(id {self.pk})"
-        return f"{number} {self.actor_label} {self.action} {self.object_type}"
+        return f"{number} · {self.actor_label} · {self.get_action_display()}"
 
 
 # Written into ``previous_hash`` of an unsealed row that the sealer refused (it carries no

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ from benteng.audit.chain import (
     writer_mac_valid,
 )
 from benteng.audit.checkpoints import CheckpointError, checkpoint_if_due, checkpoints_read
+from benteng.audit.middleware import current_client_address
 from benteng.audit.models import REFUSED_MARK, AuditAction, AuditChainHead, AuditEntry
 from benteng.rows import insert
 
@@ -183,7 +184,7 @@ def _unsealed_entries(actor: Actor, items: Sequence[AuditItem]) -> list[AuditEnt
             recipient=item.recipient[:200],
             legal_basis=item.legal_basis[:300],
             detail=item.detail or {},
-            ip_address=normalized_ip_address(item.ip_address),
+            ip_address=normalized_ip_address(item.ip_address or current_client_address()),
             previous_hash="",
             entry_hash=None,
         )
@@ -370,6 +371,38 @@ def audit_record_read(
         object_ids=[obj.pk for obj in objects],
         purpose=purpose or viewer.purpose,
         detail=detail,
+    )
+
+
+# How much of each search term the trail keeps.
+SEARCH_TERM_LENGTH = 200
+
+
+def audit_record_list(
+    *,
+    viewer: Viewer,
+    model: type[models.Model],
+    objects: Iterable[models.Model],
+    search: Mapping[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record that a viewer was shown a list (one entry naming every row shown). A search or
+    filter is recorded with its terms even when it found nothing: a name searched for is
+    personal data too, read only by those who may read the trail."""
+    objects = list(objects)
+    terms = {
+        name: str(value)[:SEARCH_TERM_LENGTH]
+        for name, value in (search or {}).items()
+        if value not in (None, "")
+    }
+    if not objects and not terms:
+        return None
+    return audit_record(
+        actor=actor_for_viewer(viewer),
+        action=AuditAction.LIST,
+        object_type=object_type_of(model),
+        object_ids=[obj.pk for obj in objects],
+        purpose=viewer.purpose,
+        detail={"search": terms} if terms else None,
     )
 
 

@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
+from benteng.audit.services import audit_record_read
 from benteng.core.nik import NikProblem, banten_region_name, nik_consistency, parse_nik
 from benteng.core.risk import EventFact, HitFact, hit_evidence
 from benteng.people.sources import SourceMatch
@@ -379,11 +380,16 @@ def outcome_from_result(
     entries: Mapping[int, WatchlistEntry] | None = None,
 ) -> ScreeningOutcome:
     """The outcome of a saved screening as this reader may see it. ``entries``: the hits'
-    entries when already loaded (the screening itself), else read here (one query)."""
+    entries when already loaded (the screening itself, which records their read), else read
+    here (one query) and the read of the entries shown recorded in the audit trail, so "who
+    saw watchlist entry w1" is answered for everyone who opened the result later."""
+    screening_now = entries is not None
     stored = [StoredHit.from_json(hit) for hit in result.hits]
     if entries is None and stored:
         entries = watchlist_entries_for_hits(entry_ids=[hit.entry_id for hit in stored])
     hits, left_out = hits_for(viewer, stored, entries or {})
+    if not screening_now:
+        _audit_hits_read(viewer, record, hits, entries or {})
     return ScreeningOutcome(
         kind=APPLICATION if isinstance(record, PassportApplication) else DEPARTURE,
         record=record,
@@ -400,4 +406,18 @@ def outcome_from_result(
         replayed=replayed,
         police_hit=any(hit.owner_agency == POLICE for hit in hits),
         instructions=instructions_of(hits),
+    )
+
+
+def _audit_hits_read(
+    viewer: Viewer,
+    record: PassportApplication | DepartureCheck,
+    hits: Sequence[Hit],
+    entries: Mapping[int, WatchlistEntry],
+) -> None:
+    """The watchlist entries shown as hits of this record, read by this viewer."""
+    audit_record_read(
+        viewer=viewer,
+        objects=[entries[hit.id] for hit in hits],
+        detail={"screening": record.reference, "as": "hit"},
     )

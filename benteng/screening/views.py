@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from benteng.access import NotVisible, Viewer, access_object
 from benteng.accounts.models import User
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_read
+from benteng.audit.services import audit_record_list, audit_record_read
 from benteng.screening import worklists
 from benteng.screening.access import (
     may_decide_applications,
@@ -224,7 +224,12 @@ def application_list(request: HttpRequest) -> TemplateResponse:
     applications = worklists.application_list(viewer=viewer, status=status, due=due, query=query)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    audit_record_read(viewer=viewer, objects=shown, action=AuditAction.LIST)
+    audit_record_list(
+        viewer=viewer,
+        model=PassportApplication,
+        objects=shown,
+        search={"q": query, "status": status, "due": due},
+    )
     latest = worklists.latest_screenings(shown)
     query_string = request.GET.copy()
     query_string.pop("page", None)
@@ -244,6 +249,12 @@ def application_list(request: HttpRequest) -> TemplateResponse:
 
 def _application_context(viewer: Viewer, application: PassportApplication) -> dict[str, Any]:
     result = _latest_result(application)
+    decisions = list(application.decisions.all())
+    contacts = list(application.contacts.all())
+    # Shown with the application: their notes and the people named are read too.
+    shown = {"application": application.reference}
+    audit_record_read(viewer=viewer, objects=decisions, detail={**shown, "as": "decision"})
+    audit_record_read(viewer=viewer, objects=contacts, detail={**shown, "as": "named_contact"})
     return {
         "application": application,
         "outcome": _result_view(viewer, application, result),
@@ -251,8 +262,8 @@ def _application_context(viewer: Viewer, application: PassportApplication) -> di
         "policy_checks": worklists.application_policy_checks(application),
         "duplicates": worklists.duplicate_events(result),
         "questions": _questions(result),
-        "decisions": list(application.decisions.all()),
-        "contacts": list(application.contacts.all()),
+        "decisions": decisions,
+        "contacts": contacts,
         "screenings": list(application.screenings.all()),
         "can_decide": may_decide_applications(viewer)
         and application.office_id == viewer.office_id

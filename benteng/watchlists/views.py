@@ -24,8 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from benteng.access import NotVisible, Viewer, access_object
 from benteng.accounts.models import User
-from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_read
+from benteng.audit.services import audit_record_list
 from benteng.watchlists.access import (
     access_watchlist_by_code,
     may_keep_watchlist,
@@ -215,7 +214,12 @@ def watchlist_entries(request: HttpRequest, code: str) -> TemplateResponse:
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    audit_record_read(viewer=viewer, objects=shown, action=AuditAction.LIST)
+    audit_record_list(
+        viewer=viewer,
+        model=WatchlistEntry,
+        objects=shown,
+        search={"q": query, "category": category},
+    )
     today = timezone.localdate()
     rows = [
         {

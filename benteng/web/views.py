@@ -41,8 +41,14 @@ from benteng.accounts.models import VILLAGE_ROLES, Office, Role, User
 from benteng.accounts.selectors import coverage_assigning_region
 from benteng.accounts.services import user_password_choose
 from benteng.accounts.twofactor import enrolment_code_redeem, two_factor_required
+from benteng.audit.client import client_address
 from benteng.audit.models import AuditAction
-from benteng.audit.services import Actor, actor_for_viewer, audit_record, audit_record_read
+from benteng.audit.services import (
+    Actor,
+    actor_for_viewer,
+    audit_record,
+    audit_record_list,
+)
 from benteng.regions.models import Region, RegionLevel
 from benteng.regions.selectors import region_get, region_search
 from benteng.web import selectors
@@ -83,7 +89,7 @@ ACCOUNT_FIELDS = [
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request) or None
 
 
 def _actor_for_user(user: User) -> Actor:
@@ -447,7 +453,13 @@ def directory(request: HttpRequest) -> TemplateResponse:
             accounts = accounts.filter(role=form.cleaned_data["role"])
     page = Paginator(accounts, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    audit_record_read(viewer=viewer, objects=shown, action=AuditAction.LIST)
+    terms = form.cleaned_data if form.is_valid() else {}
+    audit_record_list(
+        viewer=viewer,
+        model=User,
+        objects=shown,
+        search={"q": terms.get("q", ""), "role": terms.get("role", "")},
+    )
     rows = []
     for account in shown:
         values = redact(viewer, account, ["id", "full_name", "username", "role", "office"])
