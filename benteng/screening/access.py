@@ -23,6 +23,7 @@ from benteng.accounts.models import AgencyKind, Role
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
+    DepartureDecision,
     NamedContact,
     PassportApplication,
     ScreeningResult,
@@ -188,10 +189,18 @@ class ApplicationDecisionPolicy(RecordPolicy[ApplicationDecision]):
         return _through_application(viewer)
 
 
+class DepartureDecisionPolicy(RecordPolicy[DepartureDecision]):
+    model = DepartureDecision
+
+    def rows(self, viewer: Viewer) -> Q:
+        return Q(departure_check__in=DepartureCheck.objects.filter(_departures(viewer)))
+
+
 POLICIES: list[RecordPolicy[Any]] = [
     PassportApplicationPolicy(),
     DepartureCheckPolicy(),
     ScreeningResultPolicy(),
     NamedContactPolicy(),
     ApplicationDecisionPolicy(),
+    DepartureDecisionPolicy(),
 ]

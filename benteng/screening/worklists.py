@@ -66,6 +66,21 @@ def application_list(
     return applications.order_by("-submitted_at", "-pk")
 
 
+def latest_screening(record: PassportApplication | DepartureCheck) -> ScreeningResult | None:
+    """The newest screening of one application or departure check."""
+    subject = (
+        {"application": record}
+        if isinstance(record, PassportApplication)
+        else {"departure_check": record}
+    )
+    return (
+        ScreeningResult.objects.filter(**subject)
+        .select_related("rule_set")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def latest_screenings(applications: list[PassportApplication]) -> dict[int, ScreeningResult]:
     """The newest screening of each application, in one query."""
     latest: dict[int, ScreeningResult] = {}
