@@ -35,6 +35,8 @@ DEPARTURE_SCREENERS = frozenset({Role.PETUGAS_TPI})
 IMMIGRATION_APPLICATION_READERS = frozenset({Role.PETUGAS_IMIGRASI, Role.ANALIS_IMIGRASI})
 IMMIGRATION_DEPARTURE_READERS = frozenset({Role.PETUGAS_TPI, Role.ANALIS_IMIGRASI})
 RULE_EDITORS = frozenset({Role.ANALIS_IMIGRASI})
+# Who answers for the officers' decisions: leadership and the intelligence analysts.
+DECISION_SUPERVISORS = frozenset({Role.PIMPINAN, Role.ANALIS_IMIGRASI})
 
 
 # --- what a viewer may do ------------------------------------------------------------------
@@ -114,6 +116,14 @@ def may_edit_rules(viewer: Viewer) -> bool:
     if viewer.kind is not ViewerKind.USER:
         return False
     return _works_at_office(viewer, AgencyKind.IMIGRASI, RULE_EDITORS)
+
+
+def may_read_decision_oversight(viewer: Viewer) -> bool:
+    """Immigration leadership and analysts in person see how often officers let someone
+    through over a warning, per office (counts only, no names)."""
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return _works_at_office(viewer, AgencyKind.IMIGRASI, DECISION_SUPERVISORS)
 
 
 # --- which records a viewer sees -----------------------------------------------------------

@@ -34,6 +34,7 @@ from benteng.screening.access import (
     may_decide_departures,
     may_open_applications,
     may_open_departures,
+    may_read_decision_oversight,
     may_read_referred,
     may_screen_applications,
     may_screen_departures,
@@ -355,6 +356,20 @@ def _contacts_named_at_the_counter(application: PassportApplication) -> list[dic
         for relation, name, phone in named
         if (name or phone) and (relation, name) not in recorded
     ]
+
+
+@login_required
+@require_GET
+def decision_oversight(request: HttpRequest) -> TemplateResponse:
+    """Per office, how often officers let someone through over a warning (counts only)."""
+    viewer = _viewer(request, purpose="pengawasan keputusan")
+    _require(may_read_decision_oversight, viewer)
+    rows = worklists.warning_override_counts(since=worklists.oversight_since())
+    return TemplateResponse(
+        request,
+        "screening/decision_oversight.html",
+        {"rows": rows, "days": worklists.OVERSIGHT_DAYS},
+    )
 
 
 # --- the TPI -------------------------------------------------------------------------------

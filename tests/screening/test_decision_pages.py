@@ -8,11 +8,14 @@ the counter is the interview's first named person; the TPI page shows an instruc
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from benteng.access.viewer import Viewer
-from benteng.screening.decisions import departure_decide
+from benteng.accounts.models import Office
+from benteng.screening.decisions import WarningOverrideInput, application_decide, departure_decide
 from benteng.screening.models import (
     ContactRelation,
     DecisionOutcome,
@@ -197,3 +200,65 @@ def test_the_sponsor_typed_at_the_counter_is_the_first_named_person(personas):
     application.contacts.create(relation=ContactRelation.SPONSOR, name="Pak Darto")
     page = _text(client.get(url))
     assert 'value="Pak Darto"' not in page
+
+
+# --- counted for the office heads --------------------------------------------------------
+
+
+def _issue_over_a_hit(personas, office_code="kanim-tangerang"):  # type: ignore[no-untyped-def]
+    officer = (
+        personas.petugas_imigrasi
+        if office_code == "kanim-tangerang"
+        else personas.petugas_imigrasi_other
+    )
+    application = application_make(office_code=office_code, full_name="Rahmawati Sukarya")
+    live_hit_on(application, instruction=INSTRUCTION)
+    return application_decide(
+        viewer=Viewer.for_user(officer),
+        application=application,
+        outcome=DecisionOutcome.ISSUE,
+        reason=DecisionReason.DOCUMENTS_COMPLETE,
+        override=WarningOverrideInput(
+            reason="Penundaan di Tangerang sudah dicabut.",
+            instruction_followed=True,
+            contacted="Kanim Tangerang, Bu Rina",
+        ),
+    )
+
+
+def test_office_heads_see_the_count_of_decisions_over_a_warning(personas):
+    # given: one issue over a hit at each of two Kanim, one allow over a hit at the TPI
+    _issue_over_a_hit(personas)
+    _issue_over_a_hit(personas, office_code="kanim-serang")
+    check = departure_make(flight_number="GA840")
+    live_hit_on(check)
+    departure_decide(
+        viewer=_border(personas),
+        check=check,
+        outcome=DepartureOutcome.ALLOW,
+        override=WarningOverrideInput(
+            reason="Kanim Tangerang mencabut penundaannya.",
+            instruction_followed=True,
+            contacted="Kanim Tangerang",
+        ),
+    )
+    client = verified_client(personas.pimpinan)
+    # when
+    home = _text(client.get("/"))
+    page = _text(client.get(reverse("screening:decision_oversight")))
+    # then: the tile counts all three and links to the page; no name is shown
+    assert re.search(
+        r'href="/penyaringan/keputusan-peringatan/" data-testid="tile-warning_overrides">'
+        r'<span class="tile-count">3</span>',
+        home,
+    )
+    for code in ("kanim-tangerang", "kanim-serang", "tpi-bandara-soekarno-hatta"):
+        assert Office.objects.get(code=code).name in page
+    assert "Rahmawati" not in page
+    assert "Bu Rina" not in page
+
+
+@pytest.mark.parametrize("persona", ["petugas_imigrasi", "petugas_tpi", "penyidik", "admin"])
+def test_the_oversight_page_is_for_office_heads_and_analysts_only(personas, persona):
+    client = verified_client(getattr(personas, persona))
+    assert client.get(reverse("screening:decision_oversight")).status_code == 403
