@@ -234,3 +234,35 @@ def test_the_same_departure_decision_is_not_recorded_twice(personas):
         )
     assert set(refused.value.errors) == {"outcome"}
     assert check.decisions.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("petugas_tpi", True),
+        ("analis_imigrasi", True),
+        ("petugas_imigrasi", False),
+        ("penyidik", False),
+        ("pimpinan", False),
+        ("admin", False),
+    ],
+)
+def test_departure_decisions_are_seen_by_whoever_sees_the_check(personas, persona, sees):
+    # given: a delay (not handed over, so not for police)
+    check = departure_make(flight_number="GA840")
+    decision = departure_decide(
+        viewer=_border(personas), check=check, outcome=DepartureOutcome.DELAY, note="Catatan."
+    )
+    # when
+    viewer = Viewer.for_user(getattr(personas, persona))
+    # then
+    assert DepartureDecision.objects.visible_to(viewer).filter(pk=decision.pk).exists() is sees
+
+
+def test_police_see_the_decisions_of_a_passenger_handed_over(personas):
+    check = departure_make(flight_number="GA840")
+    decision = departure_decide(
+        viewer=_border(personas), check=check, outcome=DepartureOutcome.HAND_OVER, note="DPO."
+    )
+    viewer = Viewer.for_user(personas.penyidik)
+    assert DepartureDecision.objects.visible_to(viewer).filter(pk=decision.pk).exists()
