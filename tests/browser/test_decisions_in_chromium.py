@@ -16,8 +16,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from benteng.access.viewer import Viewer
 from benteng.accounts.models import User
-from benteng.screening.models import DepartureOutcome
+from benteng.screening.decisions import WarningOverrideInput, application_decide
+from benteng.screening.models import DecisionOutcome, DecisionReason, DepartureOutcome
 from tests.browser.test_roles_in_chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium
 from tests.conftest import verified_client
 from tests.screening.flow_factories import application_make, departure_make, live_hit_on
@@ -186,3 +188,34 @@ def test_a_tpi_decision_stays_visible_and_a_change_is_a_second_entry(open_as, pe
     _shoot(page, f"tpi-changed-{viewport['width']}")
     assert _fits(page)
     assert page.csp_violations == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_office_head_follows_the_tile_to_the_count_per_office(open_as, personas, viewport):
+    # given: a passport issued over a hit at Kanim Tangerang
+    application = application_make(full_name="Rahmawati Sukarya")
+    live_hit_on(application, instruction=INSTRUCTION)
+    application_decide(
+        viewer=Viewer.for_user(personas.petugas_imigrasi),
+        application=application,
+        outcome=DecisionOutcome.ISSUE,
+        reason=DecisionReason.DOCUMENTS_COMPLETE,
+        override=WarningOverrideInput(
+            reason="Penundaan di Tangerang sudah dicabut.",
+            instruction_followed=True,
+            contacted="Kanim Tangerang, Bu Rina",
+        ),
+    )
+    page = open_as(personas.pimpinan, viewport)
+    # when
+    page.goto("/")
+    tile = page.get_by_test_id("tile-warning_overrides")
+    assert tile.locator(".tile-count").inner_text() == "1"
+    tile.click()
+    page.wait_for_url("**/penyaringan/keputusan-peringatan/")
+    # then: the count per office, no names
+    table = page.get_by_test_id("oversight").inner_text()
+    assert application.office.name in table
+    assert "Rahmawati" not in page.content()
+    _shoot(page, f"oversight-{viewport['width']}")
+    assert _fits(page)
