@@ -12,7 +12,7 @@ in time, recorded by :func:`postponements_lapse_overdue`.
 Letting someone through over a warning — issuing a passport or allowing a departure while a
 watchlist hit is in force or the risk band is high — needs a written reason, and for a hit the
 officer's statement that its instruction was followed and whom they contacted; the decision
-keeps them and is counted for the office heads (``selectors.warning_override_counts``).
+keeps them and is counted for the office heads (``worklists.warning_override_counts``).
 
 Decisions are entries that are never changed. At the TPI a change of decision (a delay lifted,
 a passenger handed over after all) is a new entry with its reason; the current decision is the

@@ -337,7 +337,6 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponseBase:
             "is_redecision": application.status == ApplicationStatus.POSTPONED,
             "postpone": DecisionOutcome.POSTPONE,
             "warnings": decision_warnings(viewer=viewer, record=application),
-            "permissive_outcome": DecisionOutcome.ISSUE,
         }
     )
     return TemplateResponse(request, "screening/application_decision.html", context)

@@ -234,7 +234,7 @@ def warning_override_counts(*, since: datetime.datetime) -> list[OfficeOverrides
         ApplicationDecision.objects.filter(
             overrides_warning=True, outcome=DecisionOutcome.ISSUE, decided_at__gte=since
         )
-        .values_list("application__office_id")
+        .values("application__office_id")
         .annotate(count=Count("pk"))
         .values_list("application__office_id", "count")
     )
@@ -242,7 +242,7 @@ def warning_override_counts(*, since: datetime.datetime) -> list[OfficeOverrides
         DepartureDecision.objects.filter(
             overrides_warning=True, outcome=DepartureOutcome.ALLOW, decided_at__gte=since
         )
-        .values_list("departure_check__office_id")
+        .values("departure_check__office_id")
         .annotate(count=Count("pk"))
         .values_list("departure_check__office_id", "count")
     )
