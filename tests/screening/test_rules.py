@@ -573,6 +573,7 @@ def test_the_migration_drops_pending_from_the_other_office_rule_once() -> None:
     )
     rule = RiskRule.objects.get(code="earlier_decision_other_office")
     rule.parameters = {**rule.parameters, "outcomes": [*rule.parameters["outcomes"], "disaring"]}
+    rule.description = migration.OLD_WORDING + " — sumber."
     rule.save()
     rule_services.rule_set_version_create(created_by_id=None, change_note="keadaan sebelum migrasi")
     before = RuleSetVersion.objects.order_by("-number").first()
@@ -593,3 +594,5 @@ def test_the_migration_drops_pending_from_the_other_office_rule_once() -> None:
     )
     rule.refresh_from_db()
     assert "disaring" not in rule.parameters["outcomes"]
+    assert rule.description == migration.NEW_WORDING + " — sumber."
+    assert rows["earlier_decision_other_office"]["description"] == rule.description

@@ -17,6 +17,15 @@ from django.utils import timezone
 
 RULE = "earlier_decision_other_office"
 PENDING = "disaring"
+OLD_WORDING = (
+    "Orang yang sama pernah ditunda, ditolak, gugur, dirujuk, atau permohonannya masih "
+    "diproses di Kanim/TPI lain"
+)
+NEW_WORDING = (
+    "Orang yang sama pernah ditunda, ditolak, gugur, atau dirujuk di Kanim/TPI lain "
+    "(permohonan yang masih diproses di kantor lain ditampilkan sebagai permohonan ganda, "
+    "bukan di sini)"
+)
 CHANGE_NOTE = (
     "Permohonan yang masih diproses di kantor lain tidak lagi dihitung sebagai keputusan "
     "sebelumnya (ditampilkan sebagai permohonan ganda)."
@@ -36,7 +45,9 @@ def drop_pending_outcome(apps: Any, schema_editor: Any) -> None:
     if rule is None or PENDING not in (rule.parameters or {}).get("outcomes", []):
         return
     rule.parameters = _without_pending(rule.parameters)
-    rule.save(update_fields=["parameters"])
+    # The shipped description said so too; one an analyst rewrote is left as written.
+    rule.description = rule.description.replace(OLD_WORDING, NEW_WORDING)
+    rule.save(update_fields=["parameters", "description"])
     latest = version_model.objects.order_by("-number").first()
     if latest is None:
         return
@@ -44,6 +55,7 @@ def drop_pending_outcome(apps: Any, schema_editor: Any) -> None:
     for row in snapshot.get("rules", []):
         if row.get("code") == RULE:
             row["parameters"] = _without_pending(row.get("parameters") or {})
+            row["description"] = rule.description
     version_model.objects.create(
         number=latest.number + 1,
         created_at=timezone.now(),
