@@ -705,17 +705,27 @@ def group_pattern(facts: RiskFacts, params: Params) -> RuleOutcome:
     ]
 
 
+def _when(days_ago: int) -> tuple[str, str]:
+    """How long ago, as an officer says it: today, yesterday, n days ago."""
+    if days_ago <= 0:
+        return "hari ini", "today"
+    if days_ago == 1:
+        return "kemarin", "yesterday"
+    return f"{days_ago} hari lalu", f"{days_ago} days ago"
+
+
 def _event_text(event: EventFact) -> Text:
     outcome = _label(_EARLIER_OUTCOME_LABELS, event.outcome)
     office = event.office_name or event.office_code
+    when = _when(event.days_ago)
     if event.kind == "departure":
         return Text(
-            f"Pemeriksaan keberangkatan di {office} {event.days_ago} hari lalu: {outcome[0]}.",
-            f"Departure check at {office} {event.days_ago} days ago: {outcome[1]}.",
+            f"Pemeriksaan keberangkatan di {office} {when[0]}: {outcome[0]}.",
+            f"Departure check at {office} {when[1]}: {outcome[1]}.",
         )
     return Text(
-        f"Permohonan paspor di {office} {event.days_ago} hari lalu: {outcome[0]}.",
-        f"Passport application at {office} {event.days_ago} days ago: {outcome[1]}.",
+        f"Permohonan paspor di {office} {when[0]}: {outcome[0]}.",
+        f"Passport application at {office} {when[1]}: {outcome[1]}.",
     )
 
 
@@ -735,12 +745,13 @@ def _events(facts: RiskFacts, params: Params, *, same_office: bool) -> RuleOutco
     "earlier_decision_other_office",
     {
         "kinds": ParameterSpec(ParameterKind.TEXT_LIST, ["application", "departure"]),
-        "outcomes": ParameterSpec(ParameterKind.TEXT_LIST, [*DECISION_OUTCOMES, "disaring"]),
+        "outcomes": ParameterSpec(ParameterKind.TEXT_LIST, DECISION_OUTCOMES),
         "window_days": ParameterSpec(ParameterKind.INTEGER, 365, minimum=1, maximum=3650),
     },
 )
 def earlier_decision_other_office(facts: RiskFacts, params: Params) -> RuleOutcome:
-    """The same person was delayed or refused (or is still being processed) elsewhere."""
+    """The same person was delayed, refused or referred elsewhere. (An application still in
+    progress at another office is a duplicate application, shown as such, not a decision.)"""
     return _events(facts, params, same_office=False)
 
 

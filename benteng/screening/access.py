@@ -23,6 +23,7 @@ from benteng.accounts.models import AgencyKind, Role
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
+    DepartureDecision,
     NamedContact,
     PassportApplication,
     ScreeningResult,
@@ -34,6 +35,8 @@ DEPARTURE_SCREENERS = frozenset({Role.PETUGAS_TPI})
 IMMIGRATION_APPLICATION_READERS = frozenset({Role.PETUGAS_IMIGRASI, Role.ANALIS_IMIGRASI})
 IMMIGRATION_DEPARTURE_READERS = frozenset({Role.PETUGAS_TPI, Role.ANALIS_IMIGRASI})
 RULE_EDITORS = frozenset({Role.ANALIS_IMIGRASI})
+# Who answers for the officers' decisions: leadership and the intelligence analysts.
+DECISION_SUPERVISORS = frozenset({Role.PIMPINAN, Role.ANALIS_IMIGRASI})
 
 
 # --- what a viewer may do ------------------------------------------------------------------
@@ -115,6 +118,14 @@ def may_edit_rules(viewer: Viewer) -> bool:
     return _works_at_office(viewer, AgencyKind.IMIGRASI, RULE_EDITORS)
 
 
+def may_read_decision_oversight(viewer: Viewer) -> bool:
+    """Immigration leadership and analysts in person see how often officers let someone
+    through over a warning, per office (counts only, no names)."""
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return _works_at_office(viewer, AgencyKind.IMIGRASI, DECISION_SUPERVISORS)
+
+
 # --- which records a viewer sees -----------------------------------------------------------
 
 
@@ -188,10 +199,18 @@ class ApplicationDecisionPolicy(RecordPolicy[ApplicationDecision]):
         return _through_application(viewer)
 
 
+class DepartureDecisionPolicy(RecordPolicy[DepartureDecision]):
+    model = DepartureDecision
+
+    def rows(self, viewer: Viewer) -> Q:
+        return Q(departure_check__in=DepartureCheck.objects.filter(_departures(viewer)))
+
+
 POLICIES: list[RecordPolicy[Any]] = [
     PassportApplicationPolicy(),
     DepartureCheckPolicy(),
     ScreeningResultPolicy(),
     NamedContactPolicy(),
     ApplicationDecisionPolicy(),
+    DepartureDecisionPolicy(),
 ]

@@ -9,6 +9,15 @@ The score never decides: every decision names the officer who made it. The only 
 without an officer is the system's *gugur* — a postponement whose documents were not supplied
 in time, recorded by :func:`postponements_lapse_overdue`.
 
+Letting someone through over a warning — issuing a passport or allowing a departure while a
+watchlist hit is in force or the risk band is high — needs a written reason, and for a hit the
+officer's statement that its instruction was followed and whom they contacted; the decision
+keeps them and is counted for the office heads (``worklists.warning_override_counts``).
+
+Decisions are entries that are never changed. At the TPI a change of decision (a delay lifted,
+a passenger handed over after all) is a new entry with its reason; the current decision is the
+latest, and the check keeps its outcome, time and officer for the lists.
+
 A postponement or refusal enters the shared immigration watchlist of delayed applicants, and
 a delayed or handed-over departure the list of delayed departures, so an applicant delayed in
 Serang is seen in Tangerang and at the airport. Referral to police (and hand-over) makes the
@@ -44,11 +53,16 @@ from benteng.screening.models import (
     DecisionOutcome,
     DecisionReason,
     DepartureCheck,
+    DepartureDecision,
     DepartureOutcome,
     NamedContact,
     PassportApplication,
+    RiskBand,
     TravelDocument,
 )
+from benteng.screening.outcome import outcome_from_result
+from benteng.screening.results import Hit, Instruction
+from benteng.screening.worklists import latest_screening
 from benteng.watchlists.models import EntrySource, Watchlist, WatchlistEntry
 from benteng.watchlists.reference_data import watchlists_load_reference
 from benteng.watchlists.services import (
@@ -90,6 +104,10 @@ DEPARTURE_OUTCOMES = (
     DepartureOutcome.HAND_OVER,
 )
 WATCHLISTED_DEPARTURES = frozenset({DepartureOutcome.DELAY, DepartureOutcome.HAND_OVER})
+# The decisions that let the person through, and so need a reason over a warning.
+PERMISSIVE_OUTCOMES = frozenset({DecisionOutcome.ISSUE, DepartureOutcome.ALLOW})
+# A written reason is a sentence, not "ok".
+MIN_WRITTEN_REASON = 10
 
 
 class DecisionInvalid(ValidationError):
@@ -102,6 +120,28 @@ class DecisionInvalid(ValidationError):
 
 class DecisionRefused(PermissionDenied):
     """The viewer may not decide on this record (wrong role or office)."""
+
+
+@dataclass(frozen=True)
+class DecisionWarnings:
+    """What speaks against letting the person through, as the deciding officer sees it: the
+    hits of the latest screening still in force, and whether the risk band is high."""
+
+    hits: tuple[Hit, ...] = ()
+    instructions: tuple[Instruction, ...] = ()
+    high_risk: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.hits) or self.high_risk
+
+
+@dataclass(frozen=True)
+class WarningOverrideInput:
+    """The officer's statement when letting the person through over a warning."""
+
+    reason: str = ""
+    instruction_followed: bool = False
+    contacted: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +181,81 @@ def _require_departure_decider(viewer: Viewer, check: DepartureCheck) -> None:
         raise DecisionRefused(_("Hanya petugas TPI yang dapat memutuskan keberangkatan."))
     if check.office_id != viewer.office_id:
         raise DecisionRefused(_("Keberangkatan ini diputuskan oleh TPI yang memeriksanya."))
+
+
+# --- warnings ------------------------------------------------------------------------------
+
+
+def decision_warnings(
+    *, viewer: Viewer, record: PassportApplication | DepartureCheck
+) -> DecisionWarnings:
+    """The live hits and the high risk band of the record's latest screening, for this
+    officer (the hits they may be told about: the instruction is theirs to follow)."""
+    result = latest_screening(record)
+    if result is None:
+        return DecisionWarnings()
+    outcome = outcome_from_result(viewer=viewer, record=record, result=result)
+    live = tuple(hit for hit in outcome.hits if hit.in_force)
+    live_instructions = {(hit.instruction, hit.contact) for hit in live}
+    return DecisionWarnings(
+        hits=live,
+        instructions=tuple(
+            item
+            for item in outcome.instructions
+            if (item.instruction, item.contact) in live_instructions
+        ),
+        high_risk=outcome.risk_band == RiskBand.HIGH,
+    )
+
+
+def _clean_override(
+    warnings: DecisionWarnings,
+    outcome: str,
+    override: WarningOverrideInput | None,
+    errors: dict[str, list[str]],
+) -> dict[str, Any]:
+    """The override fields a decision keeps; an error for each statement missing."""
+    if outcome not in PERMISSIVE_OUTCOMES or not warnings:
+        return {
+            "overrides_warning": False,
+            "override_reason": "",
+            "instruction_followed": False,
+            "contacted": "",
+        }
+    override = override or WarningOverrideInput()
+    reason = (override.reason or "").strip()
+    contacted = " ".join((override.contacted or "").split())
+    if warnings.hits:
+        warning = _("Ada hit daftar pantauan yang masih berlaku")
+    else:
+        warning = _("Risiko penyaringan tinggi")
+    if len(reason) < MIN_WRITTEN_REASON:
+        errors.setdefault("override_reason", []).append(
+            _(
+                "%(warning)s: tuliskan alasan meneruskan keputusan ini "
+                "(paling sedikit %(count)d huruf)."
+            )
+            % {"warning": warning, "count": MIN_WRITTEN_REASON}
+        )
+    if warnings.instructions and not override.instruction_followed:
+        errors.setdefault("instruction_followed", []).append(
+            _("Nyatakan bahwa instruksi hit sudah dijalankan sebelum meneruskan.")
+        )
+    if warnings.instructions and not contacted:
+        errors.setdefault("contacted", []).append(
+            _("Tuliskan siapa yang Anda hubungi sesuai instruksi hit (kantor dan nama petugas).")
+        )
+    max_contacted = DepartureDecision._meta.get_field("contacted").max_length or 0
+    if len(contacted) > max_contacted:
+        errors.setdefault("contacted", []).append(
+            _("Paling banyak %(count)d huruf.") % {"count": max_contacted}
+        )
+    return {
+        "overrides_warning": True,
+        "override_reason": reason,
+        "instruction_followed": bool(warnings.instructions and override.instruction_followed),
+        "contacted": contacted,
+    }
 
 
 # --- cleaning ------------------------------------------------------------------------------
@@ -325,7 +440,7 @@ def _expire_application_entries(application: PassportApplication) -> None:
 
 
 def _departure_watchlist_entry(
-    *, viewer: Viewer, check: DepartureCheck, today: datetime.date
+    *, viewer: Viewer, check: DepartureCheck, decision: DepartureDecision, today: datetime.date
 ) -> None:
     """Put a delayed or handed-over passenger on the list of delayed departures."""
 
@@ -363,7 +478,7 @@ def _departure_watchlist_entry(
             "instruction": instruction,
             "contact": contact[:200],
             "expires_on": today + datetime.timedelta(days=DECISION_WATCHLIST_DAYS),
-            "internal_notes": check.note,
+            "internal_notes": decision.note,
         },
         source=EntrySource.DECISION,
         source_reference=check.reference,
@@ -407,15 +522,20 @@ def application_decide(
     contacts: Iterable[ContactInput | Mapping[str, Any]] = (),
     answers: Mapping[str, Any] | None = None,
     documents: Iterable[str] | None = None,
+    override: WarningOverrideInput | None = None,
 ) -> ApplicationDecision:
     """Record the officer's decision, the interview answers and the people named.
+
+    Issuing over a warning (:func:`decision_warnings`) needs ``override``: a written reason
+    and, for a hit, the statement that its instruction was followed and whom they contacted.
 
     ``documents``, when given, replaces the documents recorded as shown (a postponed
     applicant returns with what was missing). Raises DecisionRefused when the viewer is not
     a passport officer of the application's
     Kanim, and DecisionInvalid (by field) for an unknown outcome or reason, a due date that is
-    not after today, a missing note where one is needed, a malformed contact phone, or an
-    application that is decided already or whose postponement is overdue.
+    not after today, a missing note where one is needed, a malformed contact phone, an issue
+    over a warning without the statement, or an application that is decided already or whose
+    postponement is overdue.
     """
     _require_application_decider(viewer, application)
     today = timezone.localdate()
@@ -432,6 +552,8 @@ def application_decide(
             _("Tuliskan dasar penolakan atau rujukan ke kepolisian di catatan.")
         )
     cleaned_due_date = _clean_due_date(outcome, due_date, today, errors)
+    warnings = decision_warnings(viewer=viewer, record=application)
+    override_fields = _clean_override(warnings, outcome, override, errors)
     cleaned_contacts = _clean_contacts(contacts, errors)
     cleaned_answers = _clean_answers(answers)
     cleaned_documents = None
@@ -459,12 +581,13 @@ def application_decide(
             decided_by_id=viewer.user_id,
             decided_at=timezone.now(),
             due_date=cleaned_due_date,
+            **override_fields,
         )
         audit_record_write(
             viewer=viewer,
             action=AuditAction.CREATE,
             obj=decision,
-            changed_fields=["outcome", "reason", "note", "due_date"],
+            changed_fields=["outcome", "reason", "note", "due_date", *override_fields],
         )
         changed = ["status", "postponed_until"]
         locked.status = STATUS_AFTER[outcome]
@@ -565,14 +688,18 @@ def departure_decide(
     outcome: str,
     note: str = "",
     flight_number: str = "",
-) -> DepartureCheck:
+    change_reason: str = "",
+    override: WarningOverrideInput | None = None,
+) -> DepartureDecision:
     """Record the border officer's decision on a departure, with the flight number.
 
-    A delay or a hand-over puts the passenger on the list of delayed departures; a hand-over
-    also makes the check visible to police. A later decision on the same check (the delay is
-    lifted, or the passenger is handed over after all) replaces the outcome and is audited;
-    allowing the departure after all ends the delay's watchlist entry. ``checked_by`` keeps
-    who checked the passenger; ``decided_by`` names the officer of the latest decision.
+    Each decision is a new entry (:class:`DepartureDecision`); the check keeps the current
+    outcome, time and officer. A change of decision (the delay is lifted, the passenger is
+    handed over after all) needs ``change_reason``. A delay or a hand-over puts the passenger
+    on the list of delayed departures; a hand-over also makes the check visible to police;
+    allowing the departure after all ends the delay's watchlist entry. Allowing over a warning
+    (:func:`decision_warnings`) needs ``override``. ``checked_by`` keeps who checked the
+    passenger; ``decided_by`` names the officer of the latest decision.
     """
     _require_departure_decider(viewer, check)
     errors: dict[str, list[str]] = {}
@@ -589,21 +716,41 @@ def departure_decide(
         errors.setdefault("note", []).append(
             _("Tuliskan alasan penyerahan kepada kepolisian di catatan.")
         )
-    if errors:
-        raise DecisionInvalid(errors)
+    change_reason = (change_reason or "").strip()
+    warnings = decision_warnings(viewer=viewer, record=check)
+    override_fields = _clean_override(warnings, outcome, override, errors)
     today = timezone.localdate()
     with transaction.atomic():
         locked = (
             DepartureCheck.objects.select_for_update().select_related("office").get(pk=check.pk)
         )
-        changed = ["outcome", "decided_at", "decided_by", "note", "flight_number"]
         previous_outcome = locked.outcome
+        if previous_outcome != DepartureOutcome.PENDING:
+            _check_change(previous_outcome, locked, outcome, change_reason, errors)
+        if errors:
+            raise DecisionInvalid(errors)
+        decision = DepartureDecision.objects.create(
+            departure_check=locked,
+            outcome=outcome,
+            note=note,
+            change_reason=change_reason if previous_outcome != DepartureOutcome.PENDING else "",
+            flight_number=flight or "",
+            decided_by_id=viewer.user_id,
+            decided_at=timezone.now(),
+            **override_fields,
+        )
+        audit_record_write(
+            viewer=viewer,
+            action=AuditAction.CREATE,
+            obj=decision,
+            changed_fields=["outcome", "note", "change_reason", "flight_number", *override_fields],
+        )
+        changed = ["outcome", "decided_at", "decided_by", "flight_number"]
         locked.outcome = outcome
-        locked.decided_at = timezone.now()
+        locked.decided_at = decision.decided_at
         # Who checked stays as recorded (it also keys the check's idempotency); the officer
         # who decides is recorded apart, and a later decision names its own officer.
         locked.decided_by_id = viewer.user_id
-        locked.note = note
         locked.flight_number = flight or ""
         if outcome == DepartureOutcome.HAND_OVER and not locked.police_visible:
             locked.police_visible = True
@@ -613,10 +760,33 @@ def departure_decide(
             viewer=viewer, action=AuditAction.UPDATE, obj=locked, changed_fields=changed
         )
         if outcome in WATCHLISTED_DEPARTURES:
-            _departure_watchlist_entry(viewer=viewer, check=locked, today=today)
+            _departure_watchlist_entry(viewer=viewer, check=locked, decision=decision, today=today)
         elif previous_outcome in WATCHLISTED_DEPARTURES:
             _expire_departure_entries(locked)
         _reindex_departure(locked)
     for name in changed:
         setattr(check, name, getattr(locked, name))
-    return check
+    return decision
+
+
+def _check_change(
+    previous_outcome: str,
+    check: DepartureCheck,
+    outcome: str,
+    change_reason: str,
+    errors: dict[str, list[str]],
+) -> None:
+    """A decided departure changes only to another outcome, and only with a reason."""
+    if outcome == previous_outcome:
+        errors.setdefault("outcome", []).append(
+            _("Keputusan ini sudah berlaku (%(outcome)s); pilih keputusan lain untuk mengubahnya.")
+            % {"outcome": check.get_outcome_display()}
+        )
+    if not change_reason:
+        errors.setdefault("change_reason", []).append(
+            _(
+                "Keberangkatan ini sudah diputuskan (%(outcome)s): tuliskan alasan perubahan "
+                "keputusan."
+            )
+            % {"outcome": check.get_outcome_display()}
+        )

@@ -40,6 +40,7 @@ from benteng.screening.models import (
     DecisionOutcome,
     DecisionReason,
     DepartureCheck,
+    DepartureDecision,
     DepartureOutcome,
     PassportApplication,
     ScreeningResult,
@@ -549,9 +550,10 @@ def _departure(
     if outcome is not None:
         departure_decide(viewer=viewer, check=check, outcome=outcome, note=note, flight_number="")
     when = seeder.moment(days_ago, 6 + seeder.number % 15)
-    DepartureCheck.objects.filter(pk=check.pk).update(
-        checked_at=when, decided_at=when + datetime.timedelta(minutes=4) if outcome else None
-    )
+    decided_at = when + datetime.timedelta(minutes=4) if outcome else None
+    DepartureCheck.objects.filter(pk=check.pk).update(checked_at=when, decided_at=decided_at)
+    if decided_at is not None:
+        DepartureDecision.objects.filter(departure_check=check).update(decided_at=decided_at)
     ScreeningResult.objects.filter(departure_check=check).update(created_at=when)
     _date_back_entries(check.reference, when, seeder.today)
     _index_now(check.reference, check)

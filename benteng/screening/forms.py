@@ -19,7 +19,7 @@ from benteng import identity_cleaning as cleaning
 from benteng.identity import Sex
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
 from benteng.screening.cleaning import ApplicationInput, DepartureInput, ScreeningInputInvalid
-from benteng.screening.decisions import OFFICER_OUTCOMES
+from benteng.screening.decisions import OFFICER_OUTCOMES, WarningOverrideInput
 from benteng.screening.models import (
     ApplicationStatus,
     ContactRelation,
@@ -228,7 +228,37 @@ def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
             form.add_error(field, message)
 
 
-class DecisionForm(forms.Form):
+class WarningOverrideForm(forms.Form):
+    """The statement of an officer who lets someone through over a hit or a high risk band
+    (shown only then; the service says which parts are missing)."""
+
+    override_reason = forms.CharField(
+        label=_("Alasan meneruskan meski ada peringatan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    instruction_followed = forms.BooleanField(
+        label=_("Saya sudah menjalankan instruksi hit di atas."),
+        required=False,
+    )
+    contacted = forms.CharField(
+        label=_("Yang dihubungi sesuai instruksi (kantor, nama, waktu)"),
+        required=False,
+        max_length=300,
+        widget=_text_input(autocomplete="off"),
+    )
+
+    @property
+    def override_input(self) -> WarningOverrideInput:
+        return WarningOverrideInput(
+            reason=self.cleaned_data.get("override_reason", ""),
+            instruction_followed=bool(self.cleaned_data.get("instruction_followed")),
+            contacted=self.cleaned_data.get("contacted", ""),
+        )
+
+
+class DecisionForm(WarningOverrideForm):
     """The officer's decision with its reason code; the due date only for a postponement."""
 
     outcome = forms.ChoiceField(
@@ -380,8 +410,9 @@ def clean_flight_text(value: str) -> str:
     return flight
 
 
-class DepartureDecisionForm(forms.Form):
-    """Allow, delay or hand over; each a button with an access key on the TPI page."""
+class DepartureDecisionForm(WarningOverrideForm):
+    """Allow, delay or hand over; each a button with an access key on the TPI page. A change
+    of decision needs its reason."""
 
     outcome = forms.ChoiceField(
         choices=[(v, label) for v, label in DepartureOutcome.choices if v != "belum"],
@@ -395,6 +426,12 @@ class DepartureDecisionForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Catatan/alasan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    change_reason = forms.CharField(
+        label=_("Alasan perubahan keputusan"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

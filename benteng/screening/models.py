@@ -184,6 +184,8 @@ class DepartureCheck(IdentityFields):
         choices=DepartureOutcome.choices,
         default=DepartureOutcome.PENDING,
     )
+    # The current decision: the latest of ``decisions`` (its outcome, time and officer; the
+    # note, the reasons and every earlier decision are kept in the entries only).
     decided_at = models.DateTimeField(_("waktu keputusan"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -193,7 +195,6 @@ class DepartureCheck(IdentityFields):
         related_name="+",
         verbose_name=_("petugas yang memutuskan"),
     )
-    note = models.TextField(_("catatan"), blank=True)
     police_visible = models.BooleanField(default=False, db_index=True)
 
     objects = AccessQuerySet["DepartureCheck"].as_manager()
@@ -290,7 +291,23 @@ class DecisionReason(models.TextChoices):
     OTHER = "lainnya", _("Lainnya")
 
 
-class ApplicationDecision(models.Model):
+class WarningOverride(models.Model):
+    """What an officer states when letting an applicant or passenger through over a warning
+    (a live watchlist hit or a high risk band): a written reason and, for a hit, that its
+    instruction was followed and whom they contacted."""
+
+    overrides_warning = models.BooleanField(
+        _("diputuskan meski ada peringatan"), default=False, db_index=True
+    )
+    override_reason = models.TextField(_("alasan meneruskan meski ada peringatan"), blank=True)
+    instruction_followed = models.BooleanField(_("instruksi hit telah dijalankan"), default=False)
+    contacted = models.CharField(_("yang dihubungi sesuai instruksi"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ApplicationDecision(WarningOverride):
     application = models.ForeignKey(
         PassportApplication, on_delete=models.CASCADE, related_name="decisions"
     )
@@ -323,6 +340,41 @@ class ApplicationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}:{self.outcome}"
+
+
+class DepartureDecision(WarningOverride):
+    """One decision on a departure check, never changed: a change of decision is a new entry
+    with its reason; the current decision is the latest."""
+
+    departure_check = models.ForeignKey(
+        DepartureCheck, on_delete=models.CASCADE, related_name="decisions"
+    )
+    outcome = models.CharField(_("keputusan"), max_length=20, choices=DepartureOutcome.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    change_reason = models.TextField(_("alasan perubahan keputusan"), blank=True)
+    flight_number = models.CharField(_("nomor penerbangan"), max_length=10, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decided_at = models.DateTimeField(_("waktu keputusan"), default=timezone.now)
+
+    objects = AccessQuerySet["DepartureDecision"].as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("keputusan keberangkatan")
+        verbose_name_plural = _("keputusan keberangkatan")
+        indexes = [
+            models.Index(fields=["departure_check", "decided_at"], name="departure_decision_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.departure_check_id}:{self.outcome}"
 
 
 class RiskRule(models.Model):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("permohonan/", views.application_list, name="applications"),
     path("permohonan/<int:pk>/", views.application_detail, name="application_detail"),
     path("permohonan/<int:pk>/keputusan/", views.application_decision, name="application_decision"),
+    path("keputusan-peringatan/", views.decision_oversight, name="decision_oversight"),
     path("tpi/", views.departure_check, name="departure_check"),
     path("tpi/<int:pk>/", views.departure_detail, name="departure_detail"),
 ]

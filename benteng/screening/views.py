@@ -34,6 +34,7 @@ from benteng.screening.access import (
     may_decide_departures,
     may_open_applications,
     may_open_departures,
+    may_read_decision_oversight,
     may_read_referred,
     may_screen_applications,
     may_screen_departures,
@@ -42,6 +43,7 @@ from benteng.screening.decisions import (
     DecisionInvalid,
     DecisionRefused,
     application_decide,
+    decision_warnings,
     default_due_date,
     departure_decide,
 )
@@ -57,8 +59,10 @@ from benteng.screening.forms import (
 )
 from benteng.screening.models import (
     ApplicationStatus,
+    ContactRelation,
     DecisionOutcome,
     DepartureCheck,
+    DepartureDecision,
     DepartureOutcome,
     PassportApplication,
     ScreeningResult,
@@ -119,21 +123,6 @@ def _result_view(viewer: Viewer, record: Any, result: ScreeningResult | None) ->
     if result is None:
         return None
     return outcome_from_result(viewer=viewer, record=record, result=result)
-
-
-def _latest_result(record: PassportApplication | DepartureCheck) -> ScreeningResult | None:
-    return (
-        ScreeningResult.objects.filter(
-            **(
-                {"application": record}
-                if isinstance(record, PassportApplication)
-                else {"departure_check": record}
-            )
-        )
-        .select_related("rule_set")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 def _questions(result: ScreeningResult | None) -> list[str]:
@@ -248,7 +237,7 @@ def application_list(request: HttpRequest) -> TemplateResponse:
 
 
 def _application_context(viewer: Viewer, application: PassportApplication) -> dict[str, Any]:
-    result = _latest_result(application)
+    result = worklists.latest_screening(application)
     decisions = list(application.decisions.all())
     contacts = list(application.contacts.all())
     # Shown with the application: their notes and the people named are read too.
@@ -322,6 +311,7 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponseBase:
                     ],
                     answers=answers,
                     documents=form.cleaned_data["documents"],
+                    override=form.override_input,
                 )
             except DecisionRefused:
                 raise PermissionDenied from None
@@ -340,7 +330,9 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponseBase:
                 "documents": list(application.documents or []),
             }
         )
-        contacts = ContactFormSet(prefix="kontak")
+        contacts = ContactFormSet(
+            prefix="kontak", initial=_contacts_named_at_the_counter(application)
+        )
         answers = {
             question: (application.interview_answers or {}).get(question, "")
             for question in questions
@@ -355,9 +347,39 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponseBase:
             ],
             "is_redecision": application.status == ApplicationStatus.POSTPONED,
             "postpone": DecisionOutcome.POSTPONE,
+            "warnings": decision_warnings(viewer=viewer, record=application),
         }
     )
     return TemplateResponse(request, "screening/application_decision.html", context)
+
+
+def _contacts_named_at_the_counter(application: PassportApplication) -> list[dict[str, str]]:
+    """The sponsor and employer typed at the counter, as the interview's first named persons
+    (unless the interview already recorded them)."""
+    recorded = {(contact.relation, contact.name) for contact in application.contacts.all()}
+    named = [
+        (ContactRelation.SPONSOR, application.sponsor_name, application.sponsor_phone),
+        (ContactRelation.PEMBERI_KERJA, application.employer_name, ""),
+    ]
+    return [
+        {"relation": relation, "name": name, "phone": phone}
+        for relation, name, phone in named
+        if (name or phone) and (relation, name) not in recorded
+    ]
+
+
+@login_required
+@require_GET
+def decision_oversight(request: HttpRequest) -> TemplateResponse:
+    """Per office, how often officers let someone through over a warning (counts only)."""
+    viewer = _viewer(request, purpose="pengawasan keputusan")
+    _require(may_read_decision_oversight, viewer)
+    rows = worklists.warning_override_counts(since=worklists.oversight_since())
+    return TemplateResponse(
+        request,
+        "screening/decision_oversight.html",
+        {"rows": rows, "days": worklists.OVERSIGHT_DAYS},
+    )
 
 
 # --- the TPI -------------------------------------------------------------------------------
@@ -401,18 +423,29 @@ def departure_check(request: HttpRequest) -> HttpResponseBase:
 def _departure_context(
     viewer: Viewer, check: DepartureCheck, form: DepartureDecisionForm
 ) -> dict[str, Any]:
-    outcome = _result_view(viewer, check, _latest_result(check))
+    outcome = _result_view(viewer, check, worklists.latest_screening(check))
     flagged = bool(outcome and (outcome.hits or outcome.risk_band == "tinggi")) or any(
         event.status in ("ditunda", "ditolak", "tunda", "serahkan_polisi")
         for event in (outcome.earlier_events if outcome else [])
     )
+    can_decide = may_decide_departures(viewer) and check.office_id == viewer.office_id
+    decisions = list(
+        DepartureDecision.objects.visible_to(viewer)
+        .filter(departure_check=check)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+    audit_record_read(viewer=viewer, objects=decisions)
     return {
         "check": check,
         "outcome": outcome,
         "form": form,
         "flagged": flagged,
-        "can_decide": may_decide_departures(viewer) and check.office_id == viewer.office_id,
+        "can_decide": can_decide,
         "outcomes": DepartureOutcome,
+        "decisions": decisions,
+        "is_decided": check.outcome != DepartureOutcome.PENDING,
+        "warnings": decision_warnings(viewer=viewer, record=check) if can_decide else None,
     }
 
 
@@ -433,6 +466,8 @@ def departure_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
                     outcome=form.cleaned_data["outcome"],
                     note=form.cleaned_data["note"],
                     flight_number=form.cleaned_data["flight_number"],
+                    change_reason=form.cleaned_data["change_reason"],
+                    override=form.override_input,
                 )
             except DecisionRefused:
                 raise PermissionDenied from None

@@ -16,11 +16,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
-from benteng.screening.access import may_read_applications, may_read_departures, may_read_referred
+from benteng.accounts.models import Office
+from benteng.screening.access import (
+    may_read_applications,
+    may_read_decision_oversight,
+    may_read_departures,
+    may_read_referred,
+)
 from benteng.screening.models import (
     ApplicationDecision,
     ApplicationStatus,
+    DecisionOutcome,
     DepartureCheck,
+    DepartureDecision,
     DepartureOutcome,
     PassportApplication,
     ScreeningResult,
@@ -36,6 +44,8 @@ DUE_SOON_DAYS = 7
 DUE_SOON = "segera"
 OVERDUE = "lewat"
 OPEN_STATUSES = (ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED)
+# How far back the office heads' count of decisions over a warning looks.
+OVERSIGHT_DAYS = 30
 
 
 def application_list(
@@ -64,6 +74,21 @@ def application_list(
     if due:
         return applications.order_by("postponed_until", "pk")
     return applications.order_by("-submitted_at", "-pk")
+
+
+def latest_screening(record: PassportApplication | DepartureCheck) -> ScreeningResult | None:
+    """The newest screening of one application or departure check."""
+    subject = (
+        {"application": record}
+        if isinstance(record, PassportApplication)
+        else {"departure_check": record}
+    )
+    return (
+        ScreeningResult.objects.filter(**subject)
+        .select_related("rule_set")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def latest_screenings(applications: list[PassportApplication]) -> dict[int, ScreeningResult]:
@@ -177,9 +202,62 @@ def screening_home_figures(viewer: Viewer) -> dict[str, int]:
             ),
         )
         figures.update({key: int(value or 0) for key, value in counts.items()})
+    if may_read_decision_oversight(viewer):
+        figures["warning_overrides"] = sum(
+            row.total for row in warning_override_counts(since=oversight_since())
+        )
     if may_read_referred(viewer):
         figures["applications_for_police"] = applications.count()
         figures["departures_handed_over"] = departures.filter(
             outcome=DepartureOutcome.HAND_OVER
         ).count()
     return figures
+
+
+@dataclass(frozen=True)
+class OfficeOverrides:
+    """How often an office let someone through over a warning (counts, no names)."""
+
+    office_name: str
+    issued: int
+    allowed: int
+
+    @property
+    def total(self) -> int:
+        return self.issued + self.allowed
+
+
+def warning_override_counts(*, since: datetime.datetime) -> list[OfficeOverrides]:
+    """Per office, the passports issued and departures allowed over a live hit or a high risk
+    band since ``since``, most first. Aggregates for the office heads: no record is read."""
+    issued = dict(
+        ApplicationDecision.objects.filter(
+            overrides_warning=True, outcome=DecisionOutcome.ISSUE, decided_at__gte=since
+        )
+        .values("application__office_id")
+        .annotate(count=Count("pk"))
+        .values_list("application__office_id", "count")
+    )
+    allowed = dict(
+        DepartureDecision.objects.filter(
+            overrides_warning=True, outcome=DepartureOutcome.ALLOW, decided_at__gte=since
+        )
+        .values("departure_check__office_id")
+        .annotate(count=Count("pk"))
+        .values_list("departure_check__office_id", "count")
+    )
+    names = dict(Office.objects.filter(pk__in={*issued, *allowed}).values_list("pk", "name"))
+    rows = [
+        OfficeOverrides(
+            office_name=names[office_id],
+            issued=int(issued.get(office_id, 0)),
+            allowed=int(allowed.get(office_id, 0)),
+        )
+        for office_id in names
+    ]
+    return sorted(rows, key=lambda row: (-row.total, row.office_name))
+
+
+def oversight_since() -> datetime.datetime:
+    """The start of the office heads' count window."""
+    return timezone.now() - datetime.timedelta(days=OVERSIGHT_DAYS)

@@ -19,6 +19,7 @@ from benteng.audit.services import audit_record_read
 from benteng.screening.access import (
     may_open_applications,
     may_open_departures,
+    may_read_decision_oversight,
     may_read_referred,
     may_screen_departures,
 )
@@ -74,6 +75,15 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
                 "delays_today", _("Ditunda/diserahkan hari ini"), figures["delays_today"], checks
             ),
         ]
+    if "warning_overrides" in figures and may_read_decision_oversight(viewer):
+        tiles.append(
+            WorkTile(
+                "warning_overrides",
+                _("Diteruskan meski ada hit/risiko tinggi (30 hari)"),
+                figures["warning_overrides"],
+                reverse("screening:decision_oversight"),
+            )
+        )
     if "applications_for_police" in figures and may_open_applications(viewer):
         tiles.append(
             WorkTile(

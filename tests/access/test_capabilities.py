@@ -59,6 +59,7 @@ may_open_applications                Y    Y   .   Y   .   Y   Y   .   .    .   .
 may_open_departures                  .    .   Y   Y   .   Y   Y   .   .    .   .   .    .    Y   .
 may_read_rules                       Y    Y   Y   Y   Y   .   .   .   .    .   Y   Y    .    .   .
 may_edit_rules                       .    .   .   Y   .   .   .   .   .    .   .   .    .    .   .
+may_read_decision_oversight          .    .   .   Y   .   .   .   .   .    .   Y   .    .    .   .
 may_read_watchlists                  .    .   .   Y   .   Y   Y   .   .    .   .   .    .    .   .
 may_keep_watchlist(imigrasi list)    .    .   .   Y   .   .   .   .   .    .   .   .    .    .   Y
 may_keep_watchlist(polri list)       .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   Y

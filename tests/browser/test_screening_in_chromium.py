@@ -146,7 +146,7 @@ def test_postponed_applicant_is_seen_at_another_kanim_and_flagged_at_the_tpi(
     serang.locator("input[name='kontak-0-name']").fill(RECRUITER)
     serang.locator("input[name='kontak-0-phone']").fill(RECRUITER_PHONE)
     serang.get_by_label("Tunda sampai dokumen dilengkapi").check()
-    serang.get_by_label("Alasan").select_option("indikasi_pmi_nonprosedural")
+    serang.get_by_label("Alasan", exact=True).select_option("indikasi_pmi_nonprosedural")
     serang.get_by_label("Catatan").fill("Mengaku wisata; tiket dibelikan sponsor.")
     serang.get_by_role("button", name="Simpan keputusan").click()
     serang.wait_for_url("**/penyaringan/permohonan/*/")

@@ -95,3 +95,41 @@ def departure_make(
         sex="P",
         flight_number=flight_number,
     )
+
+
+def live_hit_on(
+    record: PassportApplication | DepartureCheck,
+    *,
+    instruction: str = "Hubungi Kanim Tangerang sebelum menerbitkan paspor.",
+    risk_score: int = 100,
+    risk_band: str = "tinggi",
+) -> int:
+    """Give the record a screening with a live hit on the shared immigration list (as a
+    postponement elsewhere leaves one) and a high risk band; returns the entry's id."""
+    from benteng.access.viewer import Viewer
+    from benteng.watchlists.services import immigration_decision_watchlist, watchlist_entry_create
+
+    entry = watchlist_entry_create(
+        viewer=Viewer.system(purpose="uji hit"),
+        watchlist=immigration_decision_watchlist(),
+        data={
+            "full_name": record.full_name,
+            "birth_date": record.birth_date,
+            "sex": record.sex,
+            "category": "Pemohon paspor ditunda",
+            "instruction": instruction,
+            "contact": "Kanim Tangerang (Persona petugas)",
+        },
+    )
+    subject = (
+        {"application": record}
+        if isinstance(record, PassportApplication)
+        else {"departure_check": record}
+    )
+    ScreeningResult.objects.create(
+        **subject,
+        risk_score=risk_score,
+        risk_band=risk_band,
+        hits=[{"entry_id": entry.pk, "score": 1.0, "matched_on": "person"}],
+    )
+    return entry.pk

@@ -592,6 +592,7 @@ def test_allowing_a_delayed_departure_ends_the_delay_entry_and_keeps_who_checked
         outcome=DepartureOutcome.ALLOW,
         note="Tiket pulang ditunjukkan.",
         flight_number="GA840",
+        change_reason="Tiket pulang ditunjukkan.",
     )
     # then: the delay no longer flags the passenger, and the expiry is audited
     entry.refresh_from_db()

@@ -74,6 +74,9 @@ ISSUED_SERANG = EventFact("application", "kanim-serang", False, "terbit", 12, "K
 OLD_DELAY_SERANG = EventFact("application", "kanim-serang", False, "tunda", 400, "Kanim Serang")
 DELAY_HERE = EventFact("application", "kanim-tangerang", True, "ditolak", 30, "Kanim Tangerang")
 TPI_DELAY = EventFact("departure", "tpi-soetta", False, "tunda", 2, "TPI Soekarno-Hatta")
+DELAY_SERANG_TODAY = EventFact("application", "kanim-serang", False, "tunda", 0, "Kanim Serang")
+TPI_DELAY_YESTERDAY = EventFact("departure", "tpi-soetta", False, "tunda", 1, "TPI Soekarno-Hatta")
+PENDING_SERANG = EventFact("application", "kanim-serang", False, "disaring", 3, "Kanim Serang")
 
 # (test id, rule code, facts, expected evidence fragment or None when the rule must not fire)
 CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
@@ -194,6 +197,24 @@ CASES: list[tuple[str, str, dict[str, Any], str | None]] = [
         "earlier_decision_other_office",
         {"earlier_events": [TPI_DELAY]},
         "Pemeriksaan keberangkatan di TPI Soekarno-Hatta 2 hari lalu: ditunda.",
+    ),
+    (
+        "delay-elsewhere-today",
+        "earlier_decision_other_office",
+        {"earlier_events": [DELAY_SERANG_TODAY]},
+        "Permohonan paspor di Kanim Serang hari ini: ditunda.",
+    ),
+    (
+        "tpi-delay-yesterday",
+        "earlier_decision_other_office",
+        {"earlier_events": [TPI_DELAY_YESTERDAY]},
+        "Pemeriksaan keberangkatan di TPI Soekarno-Hatta kemarin: ditunda.",
+    ),
+    (
+        "in-progress-elsewhere-is-no-earlier-decision",
+        "earlier_decision_other_office",
+        {"earlier_events": [PENDING_SERANG]},
+        None,
     ),
     (
         "issued-elsewhere-silent",

@@ -4,9 +4,11 @@ rule pages (with their no-access cases)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from benteng.access.viewer import Viewer
@@ -562,3 +564,35 @@ def test_two_saves_at_the_same_moment_get_consecutive_versions() -> None:
         thread.join(20)
     assert errors == []
     assert sorted(numbers) == [start + 1, start + 2]
+
+
+def test_the_migration_drops_pending_from_the_other_office_rule_once() -> None:
+    # given: a deployment whose rule still counts applications in progress elsewhere
+    migration = importlib.import_module(
+        "benteng.screening.migrations.0010_other_office_rule_without_pending"
+    )
+    rule = RiskRule.objects.get(code="earlier_decision_other_office")
+    rule.parameters = {**rule.parameters, "outcomes": [*rule.parameters["outcomes"], "disaring"]}
+    rule.description = migration.OLD_WORDING + " — sumber."
+    rule.save()
+    rule_services.rule_set_version_create(created_by_id=None, change_note="keadaan sebelum migrasi")
+    before = RuleSetVersion.objects.order_by("-number").first()
+    assert before is not None
+    # when: run twice
+    migration.drop_pending_outcome(apps, None)
+    migration.drop_pending_outcome(apps, None)
+    # then: one new version, without "disaring", the other rules as they were
+    versions = list(RuleSetVersion.objects.filter(number__gt=before.number))
+    assert len(versions) == 1
+    rows = {row["code"]: row for row in versions[0].snapshot["rules"]}
+    assert "disaring" not in rows["earlier_decision_other_office"]["parameters"]["outcomes"]
+    assert "tunda" in rows["earlier_decision_other_office"]["parameters"]["outcomes"]
+    before_rows = {row["code"]: row for row in before.snapshot["rules"]}
+    assert (
+        rows["duplicate_application_same_office"]
+        == before_rows["duplicate_application_same_office"]
+    )
+    rule.refresh_from_db()
+    assert "disaring" not in rule.parameters["outcomes"]
+    assert rule.description == migration.NEW_WORDING + " — sumber."
+    assert rows["earlier_decision_other_office"]["description"] == rule.description

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 APPLICATIONS = "/penyaringan/permohonan/"
 TPI = "/penyaringan/tpi/"
+OVERSIGHT = "/penyaringan/keputusan-peringatan/"
 # The tiles each role's home shows: key -> where it leads.
 TILES = {
     "petugas_imigrasi": {
@@ -35,6 +36,7 @@ TILES = {
         "waiting": APPLICATIONS + "?status=disaring",
         "due_soon": APPLICATIONS + "?due=segera",
         "overdue": APPLICATIONS + "?due=lewat",
+        "warning_overrides": OVERSIGHT,
     },
     "petugas_tpi": {"checks_today": TPI, "delays_today": TPI},
     "penyidik": {"applications_for_police": APPLICATIONS, "departures_handed_over": "#diserahkan"},
@@ -46,7 +48,7 @@ TILES = {
     "bhabinkamtibmas": {},
     "pic_desa": {},
     "pic_desa_other": {},
-    "pimpinan": {},
+    "pimpinan": {"warning_overrides": OVERSIGHT},
     "admin": {},
 }
 
