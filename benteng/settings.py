@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "benteng.schedule",
     "benteng.regions",
     "benteng.accounts",
     "benteng.audit",
