@@ -384,7 +384,11 @@ class DepartureDecisionForm(forms.Form):
     """Allow, delay or hand over; each a button with an access key on the TPI page."""
 
     outcome = forms.ChoiceField(
-        choices=[(v, label) for v, label in DepartureOutcome.choices if v != "belum"],
+        choices=[
+            (value, label)
+            for value, label in DepartureOutcome.choices
+            if value not in (DepartureOutcome.PENDING, DepartureOutcome.VOID)
+        ],
         error_messages={"required": _("Pilih keputusan keberangkatan.")},
     )
     flight_number = forms.CharField(

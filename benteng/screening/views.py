@@ -38,6 +38,7 @@ from benteng.screening.access import (
     may_screen_applications,
     may_screen_departures,
 )
+from benteng.screening.amendments import amendment_context, is_void
 from benteng.screening.decisions import (
     DecisionInvalid,
     DecisionRefused,
@@ -245,6 +246,7 @@ def application_list(request: HttpRequest) -> TemplateResponse:
 def _application_context(viewer: Viewer, application: PassportApplication) -> dict[str, Any]:
     result = _latest_result(application)
     return {
+        **amendment_context(viewer, application, screened_at=result.created_at if result else None),
         "application": application,
         "outcome": _result_view(viewer, application, result),
         "checklist": worklists.application_checklist(application),
@@ -390,17 +392,21 @@ def departure_check(request: HttpRequest) -> HttpResponseBase:
 def _departure_context(
     viewer: Viewer, check: DepartureCheck, form: DepartureDecisionForm
 ) -> dict[str, Any]:
-    outcome = _result_view(viewer, check, _latest_result(check))
+    result = _latest_result(check)
+    outcome = _result_view(viewer, check, result)
     flagged = bool(outcome and (outcome.hits or outcome.risk_band == "tinggi")) or any(
         event.status in ("ditunda", "ditolak", "tunda", "serahkan_polisi")
         for event in (outcome.earlier_events if outcome else [])
     )
     return {
+        **amendment_context(viewer, check, screened_at=result.created_at if result else None),
         "check": check,
         "outcome": outcome,
         "form": form,
         "flagged": flagged,
-        "can_decide": may_decide_departures(viewer) and check.office_id == viewer.office_id,
+        "can_decide": may_decide_departures(viewer)
+        and check.office_id == viewer.office_id
+        and not is_void(check),
         "outcomes": DepartureOutcome,
     }
 
