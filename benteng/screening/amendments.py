@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from benteng.access.viewer import Viewer
@@ -357,7 +358,9 @@ def amendments_of(viewer: Viewer, record: Record) -> list[AmendmentView]:
         officer = amendment.amended_by
         rows = [
             ChangeRow(
-                label=str(getattr(model._meta.get_field(change["field"]), "verbose_name", "")),
+                label=capfirst(
+                    str(getattr(model._meta.get_field(change["field"]), "verbose_name", ""))
+                ),
                 before=_display(model, change["field"], change["before"]),
                 after=_display(model, change["field"], change["after"]),
             )

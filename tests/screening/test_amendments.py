@@ -436,3 +436,24 @@ def test_an_amendment_is_seen_by_exactly_the_readers_of_its_record(personas, per
     visible = RecordAmendment.objects.visible_to(viewer_of(getattr(personas, persona)))
     # then
     assert visible.exists() is sees
+
+
+def test_a_voided_departure_check_shows_its_void_and_offers_no_decision(personas):
+    # given
+    check = departure_make()
+    record_void(viewer=viewer_of(personas.petugas_tpi), record=check, reason="Terpindai dua kali")
+    url = reverse("screening:departure_detail", args=[check.pk])
+    # when
+    page = verified_client(personas.petugas_tpi).get(url).content.decode()
+    # then
+    assert "Terpindai dua kali" in page
+    assert 'data-testid="void-mark"' in page
+    assert 'name="outcome"' not in page
+    assert 'data-testid="amend-link"' not in page
+    # a decision posted anyway changes nothing
+    response = verified_client(personas.petugas_tpi).post(
+        url, {"outcome": DepartureOutcome.ALLOW, "flight_number": "GA 880"}
+    )
+    assert response.status_code == 200
+    check.refresh_from_db()
+    assert check.outcome == DepartureOutcome.VOID
