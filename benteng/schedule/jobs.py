@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -112,6 +112,7 @@ def schedule_run_until_stopped(stop: threading.Event) -> int:
     rounds = 0
     while not stop.is_set():
         try:
+            close_old_connections()  # a long-lived process: drop a connection gone bad
             schedule_enqueue_due()
         except Exception:
             logger.exception("A schedule round failed; retrying.")
