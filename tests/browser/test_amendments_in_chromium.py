@@ -19,7 +19,7 @@ from tests.browser.test_screening_in_chromium import (  # noqa: F401 - fixtures 
     browser,
     open_page,
 )
-from tests.screening.flow_factories import application_make
+from tests.screening.flow_factories import application_make, departure_make
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -101,3 +101,28 @@ def test_an_officer_corrects_then_voids_an_application_and_the_analyst_sees_both
     _shoot(analyst, "voided-analyst")
     assert officer.csp_violations == []
     assert analyst.csp_violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_border_officer_voids_a_passenger_scanned_twice(
+    open_page,  # noqa: F811 - the fixture imported above
+    personas,
+):
+    # given: a check at Soekarno-Hatta
+    check = departure_make()
+    tpi = _signed_in(open_page, personas.petugas_tpi)
+    tpi.goto(f"/penyaringan/tpi/{check.pk}/")
+    # when
+    tpi.get_by_test_id("amend-link").click()
+    tpi.wait_for_url("**/koreksi/")
+    tpi.get_by_label("Alasan pembatalan").fill("Paspor terpindai dua kali")
+    tpi.get_by_test_id("void-button").click()
+    tpi.wait_for_url(f"**/penyaringan/tpi/{check.pk}/")
+    # then: marked void, no decision buttons, and it fits the phone
+    assert "terpindai dua kali" in tpi.get_by_test_id("void-mark").inner_text()
+    assert tpi.get_by_test_id("outcome").inner_text() == "Dibatalkan (salah catat)"
+    assert tpi.locator("button[name='outcome']").count() == 0
+    assert _fits(tpi)
+    _shoot(tpi, "voided-check")
+    assert tpi.csp_violations == []
