@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "benteng.third_party_apps.BackgroundTasks",
     "ninja",
+    "benteng.schedule",
     "benteng.regions",
     "benteng.accounts",
     "benteng.audit",

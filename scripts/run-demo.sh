@@ -18,7 +18,11 @@ worker=$!
 # with SQLite's default of 0 the writers seal themselves and it only looks for leftovers).
 $BIN/python manage.py audit_seal --forever &
 sealer=$!
-trap 'kill $worker $sealer 2>/dev/null || true' EXIT INT TERM
+# The scheduler enqueues the periodic jobs for the worker (postponements lapse after their due
+# date), each once per slot.
+$BIN/python manage.py run_schedule &
+scheduler=$!
+trap 'kill $worker $sealer $scheduler 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "Benteng runs on http://127.0.0.1:$PORT/ (DEMO: the demo accounts skip 2FA). Ctrl-C stops it."

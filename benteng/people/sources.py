@@ -97,7 +97,8 @@ class IdentitySource:
     part: str
     # Read after the identity columns; :meth:`audience` decides from them.
     state_columns: tuple[str, ...] = ()
-    # Rows that change after they are written (edits, removal) are re-read by this column.
+    # Rows that change after they are written (edits, removal) are re-read by this column: a
+    # time stamp of the last change, or empty (NULL) while the row is as it was written.
     updated_column: str | None = None
     # Rows that leave the index when this date has passed.
     expiry_column: str | None = None

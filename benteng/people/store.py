@@ -441,20 +441,24 @@ class IndexStore:
         for low, (high, _seen) in pending.items():
             query |= models.Q(pk__gte=low, pk__lte=high)
         new_rows = source.rows().filter(query).order_by("pk")
+        # Of the new rows, those a hook indexed already (a screening indexes its own record
+        # as it commits) are not read whole again, unless changed since they were written
+        # (a stamp; a source may leave it empty until a row's first change).
         if source.updated_column:
-            rows = list(new_rows.values_list(*source.columns))
-            found = [row[0] for row in rows]
+            stamped = list(new_rows.values_list("pk", source.updated_column))
+            found = [pk for pk, _stamp in stamped]
+            missing = [
+                pk for pk, stamp in stamped if stamp is not None or source.key(pk) not in index
+            ]
         else:
-            # Rows that never change: of the new ones, only those that no hook indexed yet
-            # are read whole (a screening indexes its own record as it commits).
             found = list(new_rows.values_list("pk", flat=True))
             missing = [pk for pk in found if source.key(pk) not in index]
-            rows = list(source.rows_by_id(missing, source.columns))
         if not found:
             return
+        rows = list(source.rows_by_id(missing, source.columns))
         previous_max = state.max_pk
         for row in rows:
-            if source.updated_column:
+            if source.updated_column and row[-1] is not None:
                 state.applied_versions[row[0]] = row[-1]
             self._apply_row(source, row, today, report)
         _close_gaps(pending, [pk for pk in found if pk <= previous_max])

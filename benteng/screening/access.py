@@ -26,6 +26,7 @@ from benteng.screening.models import (
     DepartureDecision,
     NamedContact,
     PassportApplication,
+    RecordAmendment,
     ScreeningResult,
 )
 
@@ -73,6 +74,21 @@ def may_decide_departures(viewer: Viewer) -> bool:
     if viewer.kind is not ViewerKind.USER:
         return False
     return may_screen_departures(viewer)
+
+
+def may_amend_application(viewer: Viewer, application: PassportApplication) -> bool:
+    """Passport officers in person of the Kanim that entered an application correct it or void
+    it (a typo, a duplicate), with a reason; analysts and other offices only read the result."""
+    if not may_decide_applications(viewer):
+        return False
+    return application.office_id == viewer.office_id
+
+
+def may_amend_departure(viewer: Viewer, check: DepartureCheck) -> bool:
+    """Border officers in person of the TPI that checked a passenger correct or void the check."""
+    if not may_decide_departures(viewer):
+        return False
+    return check.office_id == viewer.office_id
 
 
 def may_read_applications(viewer: Viewer) -> bool:
@@ -206,6 +222,15 @@ class DepartureDecisionPolicy(RecordPolicy[DepartureDecision]):
         return Q(departure_check__in=DepartureCheck.objects.filter(_departures(viewer)))
 
 
+class RecordAmendmentPolicy(RecordPolicy[RecordAmendment]):
+    """A correction or void is seen by everyone who sees its record."""
+
+    model = RecordAmendment
+
+    def rows(self, viewer: Viewer) -> Q:
+        return _either_subject(viewer)
+
+
 POLICIES: list[RecordPolicy[Any]] = [
     PassportApplicationPolicy(),
     DepartureCheckPolicy(),
@@ -213,4 +238,5 @@ POLICIES: list[RecordPolicy[Any]] = [
     NamedContactPolicy(),
     ApplicationDecisionPolicy(),
     DepartureDecisionPolicy(),
+    RecordAmendmentPolicy(),
 ]

@@ -12,9 +12,12 @@ class ScreeningConfig(AppConfig):
         # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
         from benteng.people.sources import register_source
-        from benteng.screening import access, identity_sources
+        from benteng.schedule.jobs import register_job
+        from benteng.screening import access, identity_sources, tasks
 
         for policy in access.POLICIES:
             register_policy(policy)
         for source in identity_sources.SOURCES:
             register_source(source)
+        for job in tasks.PERIODIC_JOBS:
+            register_job(job)

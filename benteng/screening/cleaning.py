@@ -353,3 +353,46 @@ class DepartureInput:
 
 
 ScreeningInput = ApplicationInput | DepartureInput
+
+
+# --- corrections of a record's identity ----------------------------------------------------
+
+# The identity fields an officer may correct, and which of them the record must keep filled.
+APPLICATION_CORRECTABLE = (
+    "full_name",
+    "nik",
+    "birth_date",
+    "sex",
+    "birth_place",
+    "passport_no",
+    "address",
+    "phone",
+)
+APPLICATION_CORRECTION_REQUIRED = frozenset({"full_name", "nik", "birth_date", "sex"})
+DEPARTURE_CORRECTABLE = ("full_name", "passport_no", "nik", "birth_date", "sex", "phone")
+DEPARTURE_CORRECTION_REQUIRED = frozenset({"full_name", "passport_no"})
+
+
+def identity_correction_clean(
+    raw: Mapping[str, Any],
+    *,
+    fields: Sequence[str],
+    required: frozenset[str],
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The corrected identity values, cleaned exactly as the counter and the TPI clean them;
+    raises :class:`ScreeningInputInvalid` with every problem."""
+    cleaner = _Cleaner(raw, today or timezone.localdate())
+    cleaners: dict[str, Any] = {
+        "full_name": lambda: cleaner.text("full_name", required="full_name" in required),
+        "nik": lambda: cleaner.nik(required="nik" in required),
+        "birth_date": lambda: cleaner.date("birth_date", required="birth_date" in required),
+        "sex": lambda: cleaner.sex(required="sex" in required),
+        "birth_place": lambda: cleaner.text("birth_place"),
+        "passport_no": lambda: cleaner.passport_no(required="passport_no" in required),
+        "address": lambda: cleaner.text("address"),
+        "phone": lambda: cleaner.phone("phone"),
+    }
+    values = {name: cleaners[name]() for name in fields}
+    cleaner.raise_if_invalid()
+    return values

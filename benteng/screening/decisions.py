@@ -703,6 +703,8 @@ def departure_decide(
     """
     _require_departure_decider(viewer, check)
     errors: dict[str, list[str]] = {}
+    if check.outcome == DepartureOutcome.VOID:
+        raise DecisionInvalid({"outcome": [_("Pemeriksaan ini sudah dibatalkan.")]})
     if outcome not in DEPARTURE_OUTCOMES:
         errors.setdefault("outcome", []).append(_("Pilih keputusan keberangkatan."))
     flight_text = (flight_number or "").strip() or check.flight_number

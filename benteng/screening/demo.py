@@ -29,6 +29,7 @@ from benteng.demo import DemoContext
 from benteng.people.index import screening_index, source_audience
 from benteng.people.sources import source_of
 from benteng.regions.models import Region
+from benteng.screening.amendments import correctable_fields, record_correct, record_void
 from benteng.screening.decisions import (
     application_decide,
     departure_decide,
@@ -508,6 +509,44 @@ def seed_demo(context: DemoContext) -> None:
         },
         outcome=None,
     )
+    # 7. A passenger scanned twice by mistake: the second check is voided; a name mistyped at
+    # the counter is corrected.
+    duplicate_scan = _departure(
+        seeder,
+        days_ago=0,
+        values={
+            "passport_no": "C9100321",
+            "full_name": "Ahmad Fauzi",
+            "birth_date": datetime.date(1988, 4, 4),
+            "flight_number": "GA866",
+        },
+        outcome=None,
+    )
+    record_void(
+        viewer=seeder.officers["tpi-bandara-soekarno-hatta"],
+        record=duplicate_scan,
+        reason="Paspor terpindai dua kali; pemeriksaan yang benar sudah tercatat.",
+    )
+    screening_index().remove(source_of(duplicate_scan).key(duplicate_scan.pk))
+    mistyped = _application(
+        seeder,
+        office="kanim-tangerang",
+        days_ago=0,
+        person=_person(
+            faker, village=ordinary_villages[0], sex="L", birth=datetime.date(1999, 9, 9), serial=77
+        ),
+        trip={"purpose": "studi", "destination_country": "MY", "documents": ["tiket_pulang"]},
+    )
+    record_correct(
+        viewer=seeder.officers["kanim-tangerang"],
+        record=mistyped,
+        values={
+            **{name: getattr(mistyped, name) for name in correctable_fields(mistyped)},
+            "full_name": f"{mistyped.full_name}a",
+        },
+        reason="Salah ketik nama; dibetulkan sesuai KTP pemohon.",
+    )
+    _index_now(mistyped.reference, mistyped)
     context.notes.append(
         f"Penyaringan: {PassportApplication.objects.count()} permohonan dan "
         f"{DepartureCheck.objects.count()} pemeriksaan keberangkatan demo; calo "

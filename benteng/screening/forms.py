@@ -415,7 +415,11 @@ class DepartureDecisionForm(WarningOverrideForm):
     of decision needs its reason."""
 
     outcome = forms.ChoiceField(
-        choices=[(v, label) for v, label in DepartureOutcome.choices if v != "belum"],
+        choices=[
+            (value, label)
+            for value, label in DepartureOutcome.choices
+            if value not in (DepartureOutcome.PENDING, DepartureOutcome.VOID)
+        ],
         error_messages={"required": _("Pilih keputusan keberangkatan.")},
     )
     flight_number = forms.CharField(

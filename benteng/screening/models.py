@@ -55,6 +55,7 @@ class ApplicationStatus(models.TextChoices):
     REFERRED_BP3MI = "dirujuk_bp3mi", _("Dirujuk ke BP3MI")
     REFERRED_POLICE = "dirujuk_polisi", _("Dirujuk ke kepolisian")
     LAPSED = "gugur", _("Gugur (dokumen tidak dilengkapi)")
+    VOID = "dibatalkan", _("Dibatalkan (salah catat)")
 
 
 class PassportApplication(IdentityFields):
@@ -101,6 +102,10 @@ class PassportApplication(IdentityFields):
     interview_answers = models.JSONField(_("jawaban wawancara"), default=dict, blank=True)
     # Police see an application only when it hit a police watchlist or was referred to them.
     police_visible = models.BooleanField(default=False, db_index=True)
+    # When the identity or the void mark last changed (a correction, a void; empty for a row
+    # unchanged since it was written): the screening index re-reads the rows changed since its
+    # last refresh by this column.
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccessQuerySet["PassportApplication"].as_manager()
 
@@ -121,6 +126,12 @@ class PassportApplication(IdentityFields):
                 condition=~models.Q(sponsor_phone=""),
             ),
             models.Index(fields=["status"], name="application_status_idx"),
+            # Only corrected or voided rows have a stamp: a small index for the index refresh.
+            models.Index(
+                fields=["changed_at"],
+                name="application_changed_idx",
+                condition=models.Q(changed_at__isnull=False),
+            ),
         ]
         verbose_name = _("permohonan paspor")
         verbose_name_plural = _("permohonan paspor")
@@ -146,6 +157,7 @@ class DepartureOutcome(models.TextChoices):
     ALLOW = "izinkan", _("Diizinkan berangkat")
     DELAY = "tunda", _("Keberangkatan ditunda")
     HAND_OVER = "serahkan_polisi", _("Diserahkan ke kepolisian")
+    VOID = "dibatalkan", _("Dibatalkan (salah catat)")
 
 
 class DepartureCheck(IdentityFields):
@@ -196,6 +208,7 @@ class DepartureCheck(IdentityFields):
         verbose_name=_("petugas yang memutuskan"),
     )
     police_visible = models.BooleanField(default=False, db_index=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccessQuerySet["DepartureCheck"].as_manager()
 
@@ -204,6 +217,11 @@ class DepartureCheck(IdentityFields):
         indexes = [
             *identity_indexes("departure"),
             models.Index(fields=["outcome"], name="departure_outcome_idx"),
+            models.Index(
+                fields=["changed_at"],
+                name="departure_changed_idx",
+                condition=models.Q(changed_at__isnull=False),
+            ),
         ]
         verbose_name = _("pemeriksaan keberangkatan")
         verbose_name_plural = _("pemeriksaan keberangkatan")
@@ -222,6 +240,58 @@ class DepartureCheck(IdentityFields):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class AmendmentKind(models.TextChoices):
+    CORRECTION = "koreksi", _("Koreksi data")
+    VOID = "pembatalan", _("Pembatalan")
+
+
+class RecordAmendment(models.Model):
+    """A correction or the voiding of an application or a departure check, with its reason.
+
+    A correction keeps the earlier and the corrected value of each field it changed, so the
+    record's history shows what was typed first; a void keeps the status it ended.
+    """
+
+    application = models.ForeignKey(
+        PassportApplication,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="amendments",
+    )
+    departure_check = models.ForeignKey(
+        DepartureCheck, on_delete=models.CASCADE, null=True, blank=True, related_name="amendments"
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=AmendmentKind.choices)
+    reason = models.TextField(_("alasan"))
+    # [{"field": name, "before": value, "after": value}, ...], values as text.
+    changes = models.JSONField(_("perubahan"), default=list)
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    amended_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    objects = AccessQuerySet["RecordAmendment"].as_manager()
+
+    class Meta:
+        ordering = ["amended_at", "pk"]
+        verbose_name = _("koreksi atau pembatalan")
+        verbose_name_plural = _("koreksi dan pembatalan")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, departure_check__isnull=True)
+                | models.Q(application__isnull=True, departure_check__isnull=False),
+                name="amendment_has_one_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
 
 
 class ContactRelation(models.TextChoices):

@@ -30,7 +30,13 @@ from benteng.screening import queries
 from benteng.screening.cleaning import APPLICATION, DEPARTURE
 from benteng.screening.identity_sources import APPLICATIONS, DEPARTURE_CHECKS
 from benteng.screening.matching import Matches
-from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
+from benteng.screening.models import (
+    ApplicationStatus,
+    DepartureCheck,
+    DepartureOutcome,
+    PassportApplication,
+    ScreeningResult,
+)
 from benteng.screening.results import EarlierEvent, Hit, Instruction, StoredHit
 from benteng.watchlists.models import WatchlistEntry
 from benteng.watchlists.selectors import entry_hit_visible_to, watchlist_entries_for_hits
@@ -289,6 +295,8 @@ def earlier_events_found(
     for application, latest in (
         queries.event_applications(application_ids) if application_ids else []
     ):
+        if application.status == ApplicationStatus.VOID:
+            continue  # voided since the index answered (it drops it at its next refresh)
         decision = ("", "", "", "")
         if latest is not None:
             decision = (
@@ -309,6 +317,8 @@ def earlier_events_found(
         )
         read.append(application)
     for check in queries.event_checks(check_ids):
+        if check.outcome == DepartureOutcome.VOID:
+            continue
         label = str(check.get_outcome_display())
         found.append(
             _event(

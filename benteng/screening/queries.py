@@ -16,7 +16,12 @@ from django.db import connection
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Agency, AgencyKind, Office
 from benteng.rows import Columns, fetch, one_of, table
-from benteng.screening.models import ApplicationDecision, DepartureCheck, PassportApplication
+from benteng.screening.models import (
+    ApplicationDecision,
+    ApplicationStatus,
+    DepartureCheck,
+    PassportApplication,
+)
 from benteng.watchlists.models import SharingLevel, Watchlist, WatchlistEntry
 
 POLICE = AgencyKind.POLRI.value  # a raw SQL parameter: the plain string
@@ -122,8 +127,8 @@ def event_checks(ids: Sequence[int]) -> list[DepartureCheck]:
 def same_sponsor_count(
     *, sponsor_key: str, sponsor_phone: str, since: datetime.datetime, other_than_nik: str
 ) -> int:
-    """Applications (any office) naming this sponsor (by name key) or sponsor phone since
-    ``since``, of another NIK. A count: no record leaves, so no viewer rule applies."""
+    """Applications (any office, not void) naming this sponsor (by name key) or sponsor phone
+    since ``since``, of another NIK. A count: no record leaves, so no viewer rule applies."""
     named: list[str] = []
     params: list[Any] = []
     # "<> ''" lets PostgreSQL use the partial indexes of named sponsors whatever the value.
@@ -135,8 +140,9 @@ def same_sponsor_count(
         params.append(sponsor_phone)
     if not named:
         return 0
-    condition = f"({' OR '.join(named)}) AND a.submitted_at >= %s"
-    params.append(connection.ops.adapt_datetimefield_value(since))
+    # A voided application (a duplicate entered by mistake) is nobody's application.
+    condition = f"({' OR '.join(named)}) AND a.submitted_at >= %s AND a.status <> %s"
+    params += [connection.ops.adapt_datetimefield_value(since), ApplicationStatus.VOID.value]
     if other_than_nik:
         condition += " AND a.nik <> %s"
         params.append(other_than_nik)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benteng.screening import views
+from benteng.screening import views, views_amendments
 
 app_name = "screening"
 
@@ -11,6 +11,12 @@ urlpatterns = [
     path("permohonan/<int:pk>/", views.application_detail, name="application_detail"),
     path("permohonan/<int:pk>/keputusan/", views.application_decision, name="application_decision"),
     path("keputusan-peringatan/", views.decision_oversight, name="decision_oversight"),
+    path(
+        "permohonan/<int:pk>/koreksi/",
+        views_amendments.application_amend,
+        name="application_amend",
+    ),
     path("tpi/", views.departure_check, name="departure_check"),
     path("tpi/<int:pk>/", views.departure_detail, name="departure_detail"),
+    path("tpi/<int:pk>/koreksi/", views_amendments.departure_amend, name="departure_amend"),
 ]

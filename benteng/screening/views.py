@@ -39,6 +39,7 @@ from benteng.screening.access import (
     may_screen_applications,
     may_screen_departures,
 )
+from benteng.screening.amendments import amendment_context, is_void
 from benteng.screening.decisions import (
     DecisionInvalid,
     DecisionRefused,
@@ -245,6 +246,7 @@ def _application_context(viewer: Viewer, application: PassportApplication) -> di
     audit_record_read(viewer=viewer, objects=decisions, detail={**shown, "as": "decision"})
     audit_record_read(viewer=viewer, objects=contacts, detail={**shown, "as": "named_contact"})
     return {
+        **amendment_context(viewer, application, screened_at=result.created_at if result else None),
         "application": application,
         "outcome": _result_view(viewer, application, result),
         "checklist": worklists.application_checklist(application),
@@ -423,7 +425,8 @@ def departure_check(request: HttpRequest) -> HttpResponseBase:
 def _departure_context(
     viewer: Viewer, check: DepartureCheck, form: DepartureDecisionForm
 ) -> dict[str, Any]:
-    outcome = _result_view(viewer, check, worklists.latest_screening(check))
+    result = worklists.latest_screening(check)
+    outcome = _result_view(viewer, check, result)
     flagged = bool(outcome and (outcome.hits or outcome.risk_band == "tinggi")) or any(
         event.status in ("ditunda", "ditolak", "tunda", "serahkan_polisi")
         for event in (outcome.earlier_events if outcome else [])
@@ -437,11 +440,12 @@ def _departure_context(
     )
     audit_record_read(viewer=viewer, objects=decisions)
     return {
+        **amendment_context(viewer, check, screened_at=result.created_at if result else None),
         "check": check,
         "outcome": outcome,
         "form": form,
         "flagged": flagged,
-        "can_decide": can_decide,
+        "can_decide": can_decide and not is_void(check),
         "outcomes": DepartureOutcome,
         "decisions": decisions,
         "is_decided": check.outcome != DepartureOutcome.PENDING,

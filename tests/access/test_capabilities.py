@@ -21,8 +21,10 @@ from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.models import AgencyKind, Office, Role
 from benteng.api.models import ApiScope
 from benteng.screening import access as screening_access
+from benteng.screening.models import DepartureCheck, PassportApplication
 from benteng.watchlists import access as watchlists_access
 from benteng.watchlists.models import Watchlist
+from tests.screening.flow_factories import application_make, departure_make
 
 # Columns: the personas of tests/conftest.py, then two client systems and Benteng itself.
 PERSONA_COLUMNS = {
@@ -52,6 +54,8 @@ may_screen_applications              Y    Y   .   .   .   .   .   .   .    .   .
 may_screen_departures                .    .   Y   .   .   .   .   .   .    .   .   .    .    Y   .
 may_decide_applications              Y    Y   .   .   .   .   .   .   .    .   .   .    .    .   .
 may_decide_departures                .    .   Y   .   .   .   .   .   .    .   .   .    .    .   .
+may_amend_application(Tangerang)     Y    .   .   .   .   .   .   .   .    .   .   .    .    .   .
+may_amend_departure(Soekarno-Hatta)  .    .   Y   .   .   .   .   .   .    .   .   .    .    .   .
 may_read_applications                Y    Y   .   Y   .   .   .   .   .    .   .   .    Y    .   .
 may_read_departures                  .    .   Y   Y   .   .   .   .   .    .   .   .    .    Y   .
 may_read_referred                    .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
@@ -68,6 +72,10 @@ may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y
 may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 """
+# Predicates asked of one record, each given its rows in _capabilities.
+RECORD_PREDICATES = frozenset(
+    {"may_keep_watchlist", "may_amend_application", "may_amend_departure"}
+)
 PACKAGE = Path(__file__).resolve().parent.parent.parent / "benteng"
 
 
@@ -94,13 +102,23 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
         name: getattr(module, name)
         for module in _access_modules()
         for name in _predicate_names(module)
-        if name != "may_keep_watchlist"
+        if name not in RECORD_PREDICATES
     }
     rows["may_keep_watchlist(imigrasi list)"] = lambda viewer: watchlists_access.may_keep_watchlist(
         viewer, immigration_list
     )
     rows["may_keep_watchlist(polri list)"] = lambda viewer: watchlists_access.may_keep_watchlist(
         viewer, police_list
+    )
+    # Correcting or voiding a record: asked of an application of Kanim Tangerang and a check
+    # of TPI Soekarno-Hatta (imi's and tpi's own offices).
+    application = application_make()
+    check = departure_make()
+    rows["may_amend_application(Tangerang)"] = lambda viewer: (
+        screening_access.may_amend_application(viewer, application)
+    )
+    rows["may_amend_departure(Soekarno-Hatta)"] = lambda viewer: (
+        screening_access.may_amend_departure(viewer, check)
     )
     return rows
 
@@ -202,13 +220,19 @@ def test_every_predicate_of_an_access_module_is_in_the_table():
 )
 def test_a_counter_role_outside_an_immigration_office_may_not_screen(agency, office_id):
     # given: what the old copies of the check let through (they looked at the role alone)
+    # (a record of the same office, for the predicates asked of one record)
+    records = {
+        "may_amend_application": (PassportApplication(office_id=office_id),),
+        "may_amend_departure": (DepartureCheck(office_id=office_id),),
+    }
     for role in (Role.PETUGAS_IMIGRASI, Role.PETUGAS_TPI):
         viewer = Viewer(kind=ViewerKind.USER, role=role, agency_kind=agency, office_id=office_id)
         # when
         allowed = [
             name
             for name in _predicate_names(screening_access)
-            if name != "may_read_rules" and getattr(screening_access, name)(viewer)
+            if name != "may_read_rules"
+            and getattr(screening_access, name)(viewer, *records.get(name, ()))
         ]
         # then
         assert allowed == [], (role, allowed)
