@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0011_merge_decisions_and_amendments'),
+        ('screening', '0011_record_corrections_and_voids'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('accounts', '0005_user_password_set_by'),
         ('api', '0001_initial'),
         ('regions', '0001_initial'),
-        ('screening', '0006_stored_hits_by_reference'),
+        ('screening', '0010_other_office_rule_without_pending'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
