@@ -69,7 +69,9 @@ def application_list(
 ) -> QuerySet[PassportApplication]:
     """The applications this viewer may see, newest first, filtered as the list page asks."""
     today = timezone.localdate()
-    applications = PassportApplication.objects.visible_to(viewer).select_related("office")
+    applications: QuerySet[PassportApplication] = PassportApplication.objects.visible_to(
+        viewer
+    ).select_related("office")
     if status:
         applications = applications.filter(status=status)
     if follow_up == HITS_AWAITING:
