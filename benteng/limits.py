@@ -74,13 +74,6 @@ def limit_count(key: str, rate: Rate, *, now: float | None = None) -> LimitCheck
     return LimitCheck(allowed=True)
 
 
-def limit_reset(key: str, rate: Rate, *, now: float | None = None) -> None:
-    """Forget the events of ``key`` (after a successful sign-in, for example)."""
-    now = time.time() if now is None else now
-    window = int(now // rate.seconds)
-    shared_cache().delete_many([_window_key(key, window), _window_key(key, window - 1)])
-
-
 def _window_key(key: str, window: int) -> str:
     # Keys name addresses and usernames: hashed, so any text makes a valid, short cache key.
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
