@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -244,13 +245,22 @@ OTP_TOTP_ISSUER = "Benteng"
 # The admin never shows a TOTP secret or its QR code (nor static backup codes).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Lock-out after repeated failed logins (per username and IP).
+# Lock-out after repeated failed logins.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-# Per username from any address (guessing from several addresses still locks), and per device
-# (address + browser) across usernames (password spraying); not per bare address, so one
-# officer's typos do not lock a whole office behind one NAT address.
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
+# Per username *and* address (so nobody can lock someone else's account by guessing from their
+# own address), and per device (address + browser) across usernames (password spraying); not
+# per bare address, so one officer's typos do not lock a whole office behind one NAT address.
+# Guessing one username from many addresses meets the slower per-username back-off below.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address", "user_agent"]]
+# The address as benteng.audit.client sees it (X-Forwarded-For only from trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "benteng.audit.client.client_address"
+# Per username from any address (benteng/accounts/lockout.py): after this many failures within
+# BENTENG_LOGIN_BACKOFF_MEMORY_SECONDS of each other, each next attempt waits 2, 4, 8, ...
+# seconds, at most BENTENG_LOGIN_BACKOFF_MAX_SECONDS; a successful sign-in forgets them.
+BENTENG_LOGIN_BACKOFF_AFTER = env_int("BENTENG_LOGIN_BACKOFF_AFTER", 10)
+BENTENG_LOGIN_BACKOFF_MAX_SECONDS = env_int("BENTENG_LOGIN_BACKOFF_MAX_SECONDS", 300)
+BENTENG_LOGIN_BACKOFF_MEMORY_SECONDS = env_int("BENTENG_LOGIN_BACKOFF_MEMORY_SECONDS", 3600)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
@@ -316,16 +326,40 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # through a message and must not travel in a client-side cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
-# JSON API: requests per client token (per IP without one); health of the task worker.
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed
+# (benteng/audit/client.py); none by default: the connection's address is the client's.
+BENTENG_TRUSTED_PROXIES = env_list("BENTENG_TRUSTED_PROXIES")
+
+# The cache every process shares: the API's rate limits and the sign-in back-off count there,
+# so two workers count together. Redis when REDIS_URL is set (pip install -e ".[redis]");
+# otherwise the database's own table (created by `migrate`; `manage.py createcachetable`
+# after changing CACHE_TABLE).
+REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": env_str("CACHE_TABLE", "benteng_cache"),
+            # Live counters are never culled below this many keys (Django's default of 300
+            # would drop other clients' counts once 300 keys are live).
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 10_000)},
+        }
+    }
+
+# JSON API: requests per client token (per IP without one); failed token checks per address
+# (each one audited until the limit); health of the task worker.
 BENTENG_API_RATE_LIMIT = env_str("BENTENG_API_RATE_LIMIT", "600/min")
+BENTENG_API_BAD_TOKEN_LIMIT = env_str("BENTENG_API_BAD_TOKEN_LIMIT", "10/min")
 # Seconds a web process keeps a client system found by its token before reading it again (0:
 # read on every request). A revocation, a new token or a changed scope takes effect at once
 # in the process that made it and within this time in the others.
 BENTENG_API_CLIENT_CACHE_SECONDS = float(env_str("BENTENG_API_CLIENT_CACHE_SECONDS", "2"))
 BENTENG_TASK_STALE_SECONDS = env_int("BENTENG_TASK_STALE_SECONDS", 900)
-# Reverse proxies whose X-Forwarded-For is believed (their REMOTE_ADDR, comma-separated); the
-# client address of the audit trail and the rate limits (benteng/audit/client.py).
-BENTENG_TRUSTED_PROXIES = env_list("BENTENG_TRUSTED_PROXIES")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

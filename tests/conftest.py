@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -73,6 +74,19 @@ def fresh_process_state():  # type: ignore[no-untyped-def]
     reset()
     yield
     reset()
+
+
+@pytest.fixture(autouse=True)
+def shared_cache_emptied_after_transactional_tests(request, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The shared cache is the database's table: every other test's counts (rate limits, the
+    sign-in back-off) and cached figures roll back with it; a test that commits (a live server,
+    a browser) empties it after itself."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = bool(marker and marker.kwargs.get("transaction"))
+    if committed or {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            cache.clear()
 
 
 @dataclass

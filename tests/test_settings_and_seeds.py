@@ -125,3 +125,39 @@ def test_postgresql_options_add_to_what_the_database_url_asks():
     assert options["sslmode"] == "verify-full"
     assert options["prepare_threshold"] == 5
     assert options["options"] == "-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan"
+
+
+@pytest.mark.parametrize(
+    ("extra", "backend"),
+    [
+        pytest.param({}, "django.core.cache.backends.db.DatabaseCache", id="database"),
+        pytest.param(
+            {"REDIS_URL": "redis://cache.example.go.id:6379/0"},
+            "django.core.cache.backends.redis.RedisCache",
+            id="redis",
+        ),
+    ],
+)
+def test_the_shared_cache_is_redis_when_configured_else_the_database(extra, backend):
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    env = {**PRODUCTION_ENV, **extra}
+    if not extra:
+        env["REDIS_URL"] = ""
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == backend
+
+
+def test_migrate_creates_the_database_cache_table(tmp_path):
+    # given: a fresh database, as `make run` on a new machine starts with
+    database = tmp_path / "fresh.sqlite3"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": ""}
+    # when
+    result = _manage("migrate", "--noinput", env=env)
+    # then
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "benteng_cache" in tables

@@ -90,6 +90,7 @@ def access_object(
     *,
     purpose: str = "",
     queryset: models.QuerySet[ModelT] | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> ModelT:
     """Load one object on a viewer's behalf and record the read in the audit trail."""
     viewer = as_viewer(who)
@@ -100,5 +101,7 @@ def access_object(
         # Probing other offices' ids leaves a trace, the same for missing and forbidden.
         audit_record_denied(viewer=viewer, model=model, pk=pk)
         raise NotVisible from error
-    audit_record_read(viewer=viewer, objects=[obj], purpose=purpose or viewer.purpose)
+    audit_record_read(
+        viewer=viewer, objects=[obj], purpose=purpose or viewer.purpose, detail=detail
+    )
     return obj

@@ -216,7 +216,9 @@ def _field_errors(error: ScreeningInputInvalid) -> list[dict[str, Any]]:
         "score supports the officer; it never decides.\n\n"
         "Send an `Idempotency-Key` header to make retries safe: the same key with the same "
         "body returns the first result with status 200 and no second record; the same key "
-        "with another body is refused with 409 `idempotency_key_reused`. Invalid values give "
+        "with another body is refused with 409 `idempotency_key_reused`, and so is a key "
+        "whose record the client may no longer see (it moved to another office). Invalid "
+        "values give "
         '422 `validation_failed` with one detail per problem (`location: ["body", field]`).'
     ),
     operation_id="screening_create",
@@ -247,7 +249,7 @@ def screening_create(
     except ScreeningInputInvalid as error:
         raise ApiError(422, ApiErrorCode.VALIDATION_FAILED, details=_field_errors(error)) from error
     except IdempotencyKeyReused as error:
-        raise ApiError(409, ApiErrorCode.IDEMPOTENCY_KEY_REUSED) from error
+        raise ApiError(409, ApiErrorCode.IDEMPOTENCY_KEY_REUSED, str(error)) from error
     except ScreeningRefused as error:
         raise ApiError(403, ApiErrorCode.FORBIDDEN, str(error)) from error
     _office_from_client(request, outcome)

@@ -21,8 +21,10 @@ security requirement). Tokens are issued by an administrator and shown once.
 sends `Accept-Language: en`, and `details` is present where it helps (invalid fields,
 missing scopes).
 
-**Rate limit.** Requests are limited per token (per IP address without a token); over the
-limit the answer is 429 `rate_limited` with `Retry-After`.
+**Rate limit.** Requests are limited per token (per IP address without a token), counted
+by every server process together; over the limit the answer is 429 `rate_limited` with
+`Retry-After`. Unknown and revoked tokens are recorded in the audit trail and limited per IP
+address: beyond a few a minute they too are answered with 429.
 """
 
 api = BentengAPI(

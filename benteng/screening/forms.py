@@ -30,6 +30,7 @@ from benteng.screening.models import (
     TravelDocument,
     TravelPurpose,
 )
+from benteng.screening.worklists import HITS_AWAITING
 
 CONTACT_ROWS = 4
 
@@ -347,6 +348,11 @@ class ApplicationFilterForm(forms.Form):
             (DUE_SOON, _("Jatuh tempo dalam 7 hari")),
             (OVERDUE, _("Sudah lewat batas")),
         ],
+    )
+    follow_up = forms.ChoiceField(
+        label=_("Tindak lanjut"),
+        required=False,
+        choices=[("", _("Semua")), (HITS_AWAITING, _("Hit menunggu tindak lanjut"))],
     )
     q = forms.CharField(label=_("Cari nama, NIK atau nomor"), required=False, max_length=100)
 

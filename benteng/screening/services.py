@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from benteng.access.policy import NotVisible, access_object
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import AgencyKind
 from benteng.audit.models import AuditAction
@@ -45,7 +46,6 @@ from benteng.audit.services import (
     AuditItem,
     actor_for_viewer,
     audit_record_many,
-    audit_record_read,
     object_type_of,
 )
 from benteng.core.names import name_key
@@ -100,6 +100,20 @@ class IdempotencyKeyReused(Exception):
     def __init__(self) -> None:
         super().__init__(
             _("Idempotency-Key ini sudah dipakai untuk permintaan dengan isi yang berbeda.")
+        )
+
+
+class IdempotencyKeyOutOfReach(IdempotencyKeyReused):
+    """The key was used by this client or user for a record it may no longer see (it moved to
+    another office, or changed role): the record is not shown and no second one is made."""
+
+    def __init__(self) -> None:
+        Exception.__init__(
+            self,
+            _(
+                "Idempotency-Key ini sudah dipakai untuk data yang tidak lagi dapat Anda lihat. "
+                "Kirim ulang dengan kunci baru."
+            ),
         )
 
 
@@ -318,24 +332,38 @@ def _screen_once(
 
 
 def _replay(kind: _Kind, *, viewer: Viewer, key: str, fingerprint: str) -> ScreeningOutcome | None:
-    """The earlier outcome of this key, or ``None``; raises when the values differ."""
+    """The earlier outcome of this key, or ``None``; raises when the values differ, or when the
+    record of the key is no longer visible to the viewer (replays go through the access layer
+    like every other read)."""
     if not key:
         return None
     if viewer.client_id is not None:
         owner: dict[str, Any] = {"client_id": viewer.client_id}
     else:
         owner = {kind.user_field: viewer.user_id, "client__isnull": True}
-    record: Record | None = kind.model.objects.filter(idempotency_key=key, **owner).first()
-    if record is None:
+    earlier = (
+        kind.model.objects.filter(idempotency_key=key, **owner)
+        .values_list("pk", "idempotency_fingerprint")
+        .first()
+    )
+    if earlier is None:
         return None
-    if record.idempotency_fingerprint != fingerprint:
+    record_id, earlier_fingerprint = earlier
+    if earlier_fingerprint != fingerprint:
         raise IdempotencyKeyReused
+    try:
+        record: Record = access_object(
+            viewer,
+            kind.model,
+            record_id,
+            purpose=PURPOSE,
+            detail={"idempotent_replay": True},
+        )
+    except NotVisible as error:
+        raise IdempotencyKeyOutOfReach from error
     result = record.screenings.select_related("rule_set").order_by("created_at", "pk").first()
     if result is None:
         return None
-    audit_record_read(
-        viewer=viewer, objects=[record], purpose=PURPOSE, detail={"idempotent_replay": True}
-    )
     return outcome_from_result(viewer=viewer, record=record, result=result, replayed=True)
 
 

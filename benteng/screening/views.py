@@ -206,12 +206,15 @@ def application_list(request: HttpRequest) -> TemplateResponse:
     viewer = _viewer(request, purpose="daftar permohonan paspor")
     _require(may_open_applications, viewer)
     form = ApplicationFilterForm(request.GET or None)
-    status = due = query = ""
+    status = due = query = follow_up = ""
     if form.is_bound and form.is_valid():
         status = form.cleaned_data["status"]
         due = form.cleaned_data["due"]
         query = form.cleaned_data["q"]
-    applications = worklists.application_list(viewer=viewer, status=status, due=due, query=query)
+        follow_up = form.cleaned_data["follow_up"]
+    applications = worklists.application_list(
+        viewer=viewer, status=status, due=due, query=query, follow_up=follow_up
+    )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     audit_record_list(
@@ -388,11 +391,19 @@ def decision_oversight(request: HttpRequest) -> TemplateResponse:
 
 
 def _departure_page(request: HttpRequest, viewer: Viewer, form: DepartureForm) -> TemplateResponse:
-    recent = worklists.departure_recent(viewer=viewer)
+    """The check form, and below it the latest checks, or with ``?follow_up=hit`` every check
+    with a hit still awaiting a decision."""
+    hits_awaiting = request.GET.get("follow_up") == worklists.HITS_AWAITING
+    if hits_awaiting:
+        recent = worklists.departure_hits_awaiting(viewer=viewer)
+    else:
+        recent = worklists.departure_recent(viewer=viewer)
     if recent:
         audit_record_read(viewer=viewer, objects=recent, action=AuditAction.LIST)
     return TemplateResponse(
-        request, "screening/departure_check.html", {"form": form, "recent": recent}
+        request,
+        "screening/departure_check.html",
+        {"form": form, "recent": recent, "hits_awaiting": hits_awaiting},
     )
 
 

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
@@ -22,6 +22,7 @@ from benteng.screening.access import (
     may_read_decision_oversight,
     may_read_departures,
     may_read_referred,
+    may_screen_departures,
 )
 from benteng.screening.models import (
     ApplicationDecision,
@@ -47,15 +48,41 @@ OPEN_STATUSES = (ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED)
 # How far back the office heads' count of decisions over a warning looks.
 OVERSIGHT_DAYS = 30
 
+# The list filter of records with a watchlist hit and no decision yet.
+HITS_AWAITING = "hit"
+
+
+def _has_hit(**record: Any) -> Exists:
+    """A screening of the record found at least one watchlist hit."""
+    return Exists(ScreeningResult.objects.filter(**record).exclude(hits=[]))
+
+
+def applications_with_hit_awaiting(
+    applications: QuerySet[PassportApplication],
+) -> QuerySet[PassportApplication]:
+    """Those with a watchlist hit and no decision yet: the counter's follow-up."""
+    return applications.filter(
+        _has_hit(application=OuterRef("pk")), status=ApplicationStatus.SCREENED
+    )
+
+
+def departures_with_hit_awaiting(checks: QuerySet[DepartureCheck]) -> QuerySet[DepartureCheck]:
+    """Those with a watchlist hit and no decision yet: the TPI's follow-up."""
+    return checks.filter(_has_hit(departure_check=OuterRef("pk")), outcome=DepartureOutcome.PENDING)
+
 
 def application_list(
-    *, viewer: Viewer, status: str = "", due: str = "", query: str = ""
+    *, viewer: Viewer, status: str = "", due: str = "", query: str = "", follow_up: str = ""
 ) -> QuerySet[PassportApplication]:
     """The applications this viewer may see, newest first, filtered as the list page asks."""
     today = timezone.localdate()
-    applications = PassportApplication.objects.visible_to(viewer).select_related("office")
+    applications: QuerySet[PassportApplication] = PassportApplication.objects.visible_to(
+        viewer
+    ).select_related("office")
     if status:
         applications = applications.filter(status=status)
+    if follow_up == HITS_AWAITING:
+        applications = applications_with_hit_awaiting(applications)
     if due == DUE_SOON:
         applications = applications.filter(
             status=ApplicationStatus.POSTPONED,
@@ -155,17 +182,28 @@ def duplicate_events(result: ScreeningResult | None) -> list[dict[str, Any]]:
 
 def departure_recent(*, viewer: Viewer, limit: int = 10) -> list[DepartureCheck]:
     """The latest checks at the viewer's TPI (for the officer's own overview)."""
+    return list(_own_departures(viewer).order_by("-checked_at", "-pk")[:limit])
+
+
+def departure_hits_awaiting(*, viewer: Viewer) -> list[DepartureCheck]:
+    """Every check at the viewer's TPI with a hit and no decision yet, oldest first (the
+    passenger waiting longest comes first)."""
+    return list(departures_with_hit_awaiting(_own_departures(viewer)).order_by("checked_at", "pk"))
+
+
+def _own_departures(viewer: Viewer) -> QuerySet[DepartureCheck]:
     checks = DepartureCheck.objects.visible_to(viewer).select_related("office")
     if viewer.office_id is not None:
         checks = checks.filter(office_id=viewer.office_id)
-    return list(checks.order_by("-checked_at", "-pk")[:limit])
+    return checks
 
 
 def screening_home_figures(viewer: Viewer) -> dict[str, int]:
     """Counts for the home page of screening roles; no names, so no audit entry.
 
     petugas_imigrasi: own Kanim's applications waiting for a decision, postponements due
-    within a week and overdue. petugas_tpi: own TPI's checks today and delays today.
+    within a week and overdue, and those with a hit awaiting follow-up. petugas_tpi: own TPI's
+    checks today, delays today and checks with a hit awaiting a decision.
     analis_imigrasi: the same counts over every office. Police case roles: applications and
     departures referred or handed over to them. Other roles: an empty dict.
     """
@@ -190,6 +228,8 @@ def screening_home_figures(viewer: Viewer) -> dict[str, int]:
             screened_today=Count("pk", filter=Q(submitted_at__date=today)),
         )
         figures.update({key: int(value or 0) for key, value in counts.items()})
+    if may_read_applications(viewer) or may_read_referred(viewer):
+        figures["application_hits_awaiting"] = applications_with_hit_awaiting(applications).count()
     if may_read_departures(viewer):
         counts = departures.aggregate(
             checks_today=Count("pk", filter=Q(checked_at__date=today)),
@@ -206,6 +246,9 @@ def screening_home_figures(viewer: Viewer) -> dict[str, int]:
         figures["warning_overrides"] = sum(
             row.total for row in warning_override_counts(since=oversight_since())
         )
+    if may_screen_departures(viewer):
+        own = departures_with_hit_awaiting(_own_departures(viewer))
+        figures["departure_hits_awaiting"] = own.count()
     if may_read_referred(viewer):
         figures["applications_for_police"] = applications.count()
         figures["departures_handed_over"] = departures.filter(

@@ -19,6 +19,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -36,7 +37,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.access import NotVisible, Viewer, access_object, redact
 from benteng.accounts.access import may_administer, may_read_aggregates_only
-from benteng.accounts.lockout import UNKNOWN_USERNAME, account_username_if_exists
+from benteng.accounts.lockout import (
+    UNKNOWN_USERNAME,
+    account_username_if_exists,
+    backoff_failure_record,
+    backoff_forget,
+    backoff_wait_seconds,
+)
 from benteng.accounts.models import VILLAGE_ROLES, Office, Role, User
 from benteng.accounts.selectors import coverage_assigning_region
 from benteng.accounts.services import user_password_choose
@@ -86,10 +93,6 @@ ACCOUNT_FIELDS = [
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return client_address(request) or None
 
 
 def _actor_for_user(user: User) -> Actor:
@@ -170,7 +173,7 @@ def _audit_two_factor(request: HttpRequest, user: User, *, step: str, success: b
         object_type="accounts.user",
         object_ids=[user.pk],
         detail={"step": step, "result": "success" if success else "failure"},
-        ip_address=_client_ip(request),
+        ip_address=client_address(request),
     )
 
 
@@ -185,10 +188,15 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         user: User = request.user
         return redirect(_second_factor_url(user, next_url) or next_url)
+    if request.method == "POST":
+        wait = backoff_wait_seconds(account_username_if_exists(_typed_username(request)))
+        if wait:
+            return _login_backoff(request, next_url, wait)
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             user = form.get_user()
+            backoff_forget(user.username)
             auth_login(request, user)
             pending = _password_change_url(user, next_url) or _second_factor_url(user, next_url)
             audit_record(
@@ -197,24 +205,57 @@ def login_view(request: HttpRequest) -> HttpResponseBase:
                 object_type="accounts.user",
                 object_ids=[user.pk],
                 detail={"second_factor": "pending" if pending else "not_required"},
-                ip_address=_client_ip(request),
+                ip_address=client_address(request),
             )
             return redirect(pending or next_url)
-        username = (request.POST.get("username") or "").strip()
+        username = _typed_username(request)
         if username:
             # A typed name that is no account is often a password typed in the wrong box:
             # nothing derived from it (no hash, no prefix) is kept.
             account = account_username_if_exists(username)
+            if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+                backoff_failure_record(account)
             audit_record(
                 actor=Actor(user_id=None, label=account or UNKNOWN_USERNAME),
                 action=AuditAction.LOGIN_FAILED,
                 detail={"locked_out": bool(getattr(request, "axes_locked_out", False))},
-                ip_address=_client_ip(request),
+                ip_address=client_address(request),
             )
     return TemplateResponse(
         request,
         "web/login.html",
         {"form": form, "next": next_url, "failure_limit": settings.AXES_FAILURE_LIMIT},
+    )
+
+
+def _typed_username(request: HttpRequest) -> str:
+    return (request.POST.get("username") or "").strip()
+
+
+def _login_backoff(request: HttpRequest, next_url: str, wait: int) -> TemplateResponse:
+    """Too many failures for this account from several addresses: refused without trying the
+    password (and without counting a failure), the typed name kept, the refusal audited."""
+    username = _typed_username(request)
+    audit_record(
+        actor=Actor(user_id=None, label=account_username_if_exists(username) or UNKNOWN_USERNAME),
+        action=AuditAction.LOGIN_FAILED,
+        detail={"locked_out": False, "backoff_seconds": wait},
+        ip_address=client_address(request),
+    )
+    message = _(
+        "Terlalu banyak percobaan masuk yang gagal untuk akun ini. Demi keamanan, tunggu "
+        "%(seconds)d detik lalu coba lagi."
+    ) % {"seconds": wait}
+    return TemplateResponse(
+        request,
+        "web/login.html",
+        {
+            "form": LoginForm(request, initial={"username": username}),
+            "next": next_url,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "backoff_message": message,
+        },
+        status=429,
     )
 
 
@@ -252,7 +293,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             action=AuditAction.LOGOUT,
             object_type="accounts.user",
             object_ids=[user.pk],
-            ip_address=_client_ip(request),
+            ip_address=client_address(request),
         )
         auth_logout(request)
         messages.success(request, _("Anda telah keluar. Sampai jumpa."))

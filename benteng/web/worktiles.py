@@ -24,7 +24,12 @@ from benteng.screening.access import (
     may_screen_departures,
 )
 from benteng.screening.models import DepartureCheck, DepartureOutcome
-from benteng.screening.worklists import DUE_SOON, OVERDUE, screening_home_figures
+from benteng.screening.worklists import (
+    DUE_SOON,
+    HITS_AWAITING,
+    OVERDUE,
+    screening_home_figures,
+)
 
 HANDED_OVER_ANCHOR = "diserahkan"
 HANDED_OVER_SHOWN = 10
@@ -67,12 +72,27 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
                 f"{applications}?due={OVERDUE}",
             ),
         ]
+    if "application_hits_awaiting" in figures and may_open_applications(viewer):
+        tiles.append(
+            WorkTile(
+                "application_hits_awaiting",
+                _("Hit menunggu tindak lanjut"),
+                figures["application_hits_awaiting"],
+                f"{applications}?follow_up={HITS_AWAITING}",
+            )
+        )
     if "checks_today" in figures and may_screen_departures(viewer):
         checks = reverse("screening:departure_check")
         tiles += [
             WorkTile("checks_today", _("Pemeriksaan hari ini"), figures["checks_today"], checks),
             WorkTile(
                 "delays_today", _("Ditunda/diserahkan hari ini"), figures["delays_today"], checks
+            ),
+            WorkTile(
+                "departure_hits_awaiting",
+                _("Hit menunggu keputusan"),
+                figures["departure_hits_awaiting"],
+                f"{checks}?follow_up={HITS_AWAITING}",
             ),
         ]
     if "warning_overrides" in figures and may_read_decision_oversight(viewer):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from benteng.accounts.models import Role
+from benteng.accounts.models import Office, Role
 from benteng.api.models import ApiScope
 from benteng.audit.models import AuditEntry
 from benteng.people.index import screening_index_reset
@@ -215,6 +215,25 @@ def test_keys_belong_to_one_client(post, make_token: MakeToken, kanim_token: str
     assert post(kanim_token, application_body(), key="same").status_code == 201
     assert post(other, application_body(), key="same").status_code == 201
     assert PassportApplication.objects.count() == 2
+
+
+def test_a_replay_goes_through_the_access_layer(post, make_token: MakeToken) -> None:  # type: ignore[no-untyped-def]
+    # given: Kanim Tangerang's system screened an applicant with a key
+    issued = make_token(scopes=BOTH)
+    first = post(issued.token, application_body(), key="moved-1")
+    assert first.status_code == 201
+    # when: the client is moved to Kanim Serang and replays the key
+    issued.client.office = Office.objects.get(code="kanim-serang")
+    issued.client.save()
+    again = post(issued.token, application_body(), key="moved-1")
+    # then: Tangerang's record is not returned, nothing is saved twice, the probe is audited
+    assert again.status_code == 409
+    assert again.json()["code"] == "idempotency_key_reused"
+    assert "tidak lagi dapat Anda lihat" in again.json()["message"]
+    assert first.json()["reference"] not in again.content.decode()
+    assert PassportApplication.objects.count() == 1
+    denied = AuditEntry.objects.filter(action="denied", object_type="screening.passportapplication")
+    assert denied.count() == 1
 
 
 def test_a_too_long_key_is_422(post, kanim_token: str) -> None:  # type: ignore[no-untyped-def]

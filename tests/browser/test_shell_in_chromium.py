@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 
 from benteng.accounts.models import User
+from benteng.screening.models import ScreeningResult
 from tests.browser.test_roles_in_chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium
 from tests.conftest import verified_client
 from tests.screening.flow_factories import application_make
@@ -156,6 +157,45 @@ def test_home_work_tiles_are_links_that_open(open_as, personas, persona, tile):
     page.wait_for_load_state()
     assert "Halaman tidak ditemukan" not in page.content()
     assert "Akses ditolak" not in page.content()
+
+
+@pytest.mark.parametrize(
+    ("persona", "viewport"),
+    [
+        ("petugas_imigrasi", PHONE),
+        ("petugas_imigrasi", DESKTOP),
+        ("penyidik", PHONE),
+        ("analis_imigrasi", DESKTOP),
+    ],
+    ids=["officer-360", "officer-1280", "police-360", "analyst-1280"],
+)
+def test_hits_awaiting_tile_opens_exactly_its_list(open_as, personas, persona, viewport):
+    # given: two applications with a hit and no decision (one on a police list), one decided
+    # with a hit, one without a hit
+    for name, values in (
+        ("Siti Hit", {}),
+        ("Dewi Hit Polisi", {"police_visible": True}),
+        ("Ani Hit Terbit", {"status": "terbit"}),
+        ("Rina Bersih", None),
+    ):
+        application = application_make(full_name=name, **(values or {}))
+        if values is not None:
+            ScreeningResult.objects.filter(application=application).update(
+                hits=[{"entry_id": 1, "category": "perekrut"}]
+            )
+    page = open_as(getattr(personas, persona), viewport)
+    page.goto("/")
+    tile = page.get_by_test_id("tile-application_hits_awaiting")
+    count = int(tile.locator(".tile-count").inner_text())
+    # when
+    tile.click()
+    page.wait_for_url("**/permohonan/?follow_up=hit")
+    _shoot(page, f"hits-awaiting-{persona}-{viewport['width']}")
+    # then: the list shows as many rows as the tile counted, and fits the screen
+    rows = page.locator('table[data-testid="applications"] tbody tr')
+    assert rows.count() == count == (1 if persona == "penyidik" else 2)
+    assert page.get_by_label("Tindak lanjut").input_value() == "hit"
+    assert _no_sideways_scrolling(page)
 
 
 def test_error_pages_are_indonesian_in_the_site_layout(open_as, personas):

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("screening", "0007_decision_entries_and_warning_overrides")]
 
+
 def _latest() -> list[tuple[str, str]]:
     """Every app at its newest migration (the screening app has merged branches)."""
     return MigrationExecutor(connection).loader.graph.leaf_nodes()

@@ -36,6 +36,7 @@ from benteng.screening.selectors import (
 from benteng.screening.services import (
     ApplicationInput,
     DepartureInput,
+    IdempotencyKeyOutOfReach,
     IdempotencyKeyReused,
     ScreeningInputInvalid,
     ScreeningRefused,
@@ -476,6 +477,22 @@ def test_a_repeated_key_is_caught_by_the_unique_constraint(
     assert again.replayed is True
     assert again.result.pk == first.result.pk
     assert PassportApplication.objects.count() == 1
+
+
+def test_an_officer_moved_to_another_kanim_does_not_get_the_old_record_by_replaying(
+    personas, screen
+) -> None:  # type: ignore[no-untyped-def]
+    # given: an officer screened an applicant at Kanim Tangerang with a key
+    officer = personas.petugas_imigrasi
+    screen(officer, key="counter-7-0009")
+    # when: the officer moves to another Kanim and the form is sent again with that key
+    officer.office = personas.petugas_imigrasi_other.office
+    officer.save()
+    # then: the replay is refused (the record is Tangerang's), nothing is saved twice
+    with pytest.raises(IdempotencyKeyOutOfReach):
+        screen(officer, key="counter-7-0009")
+    assert PassportApplication.objects.count() == 1
+    assert AuditEntry.objects.filter(action="denied").count() == 1
 
 
 def test_keys_belong_to_one_user(personas, screen) -> None:  # type: ignore[no-untyped-def]

@@ -523,6 +523,7 @@ def test_home_figures_count_the_officers_work(personas):
     assert figures["due_soon"] == 1
     assert figures["overdue"] == 1
     assert screening_home_figures(Viewer.for_user(personas.penyidik)) == {
+        "application_hits_awaiting": 0,
         "applications_for_police": 0,
         "departures_handed_over": 0,
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,12 +34,6 @@ def password_login(client: Client, user: User, password: str = PASSWORD):  # typ
 
 def confirmed_device(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="ponsel", confirmed=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    """Cached figures (the audit chain check) must not leak from one test's database to the next."""
-    cache.clear()
 
 
 @pytest.fixture

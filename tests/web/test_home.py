@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from benteng.audit.models import AuditAction, AuditEntry
-from benteng.screening.models import DepartureOutcome
+from benteng.screening.models import DepartureOutcome, ScreeningResult
 from tests.conftest import verified_client
 from tests.screening.flow_factories import application_make, departure_make
 
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 APPLICATIONS = "/penyaringan/permohonan/"
 TPI = "/penyaringan/tpi/"
 OVERSIGHT = "/penyaringan/keputusan-peringatan/"
+HITS_AWAITING = APPLICATIONS + "?follow_up=hit"
 # The tiles each role's home shows: key -> where it leads.
 TILES = {
     "petugas_imigrasi": {
@@ -24,12 +25,14 @@ TILES = {
         "waiting": APPLICATIONS + "?status=disaring",
         "due_soon": APPLICATIONS + "?due=segera",
         "overdue": APPLICATIONS + "?due=lewat",
+        "application_hits_awaiting": HITS_AWAITING,
     },
     "petugas_imigrasi_other": {
         "screened_today": APPLICATIONS,
         "waiting": APPLICATIONS + "?status=disaring",
         "due_soon": APPLICATIONS + "?due=segera",
         "overdue": APPLICATIONS + "?due=lewat",
+        "application_hits_awaiting": HITS_AWAITING,
     },
     "analis_imigrasi": {
         "screened_today": APPLICATIONS,
@@ -37,10 +40,20 @@ TILES = {
         "due_soon": APPLICATIONS + "?due=segera",
         "overdue": APPLICATIONS + "?due=lewat",
         "warning_overrides": OVERSIGHT,
+        "application_hits_awaiting": HITS_AWAITING,
     },
-    "petugas_tpi": {"checks_today": TPI, "delays_today": TPI},
-    "penyidik": {"applications_for_police": APPLICATIONS, "departures_handed_over": "#diserahkan"},
+    "petugas_tpi": {
+        "checks_today": TPI,
+        "delays_today": TPI,
+        "departure_hits_awaiting": TPI + "?follow_up=hit",
+    },
+    "penyidik": {
+        "application_hits_awaiting": HITS_AWAITING,
+        "applications_for_police": APPLICATIONS,
+        "departures_handed_over": "#diserahkan",
+    },
     "analis_polri": {
+        "application_hits_awaiting": HITS_AWAITING,
         "applications_for_police": APPLICATIONS,
         "departures_handed_over": "#diserahkan",
     },
@@ -108,3 +121,90 @@ def test_police_tile_leads_to_the_passengers_handed_over(personas):
 def test_an_immigration_officer_sees_no_police_hand_over_list(personas):
     html = verified_client(personas.petugas_tpi).get("/").content.decode()
     assert 'id="diserahkan"' not in html
+
+
+# --- hits awaiting follow-up --------------------------------------------------------------------
+
+A_HIT = [{"entry_id": 1, "watchlist_name": "uji", "category": "perekrut"}]
+
+
+def _with_hit(application) -> None:  # type: ignore[no-untyped-def]
+    """Give the application's screening a watchlist hit."""
+    ScreeningResult.objects.filter(application=application).update(hits=A_HIT)
+
+
+def _tile_count(html: str, key: str) -> int:
+    found = re.search(rf'data-testid="tile-{key}"><span class="tile-count">(\d+)</span>', html)
+    assert found is not None, key
+    return int(found.group(1))
+
+
+@pytest.fixture
+def applications_with_hits() -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Applications of two Kanims, with and without a hit, decided and not: reference -> what."""
+    made = {
+        "tangerang hit": application_make(),
+        "tangerang hit, police list": application_make(full_name="Dewi", police_visible=True),
+        "tangerang hit, issued": application_make(full_name="Ani", status="terbit"),
+        "tangerang no hit": application_make(full_name="Rina"),
+        "serang hit": application_make(office_code="kanim-serang", full_name="Euis"),
+    }
+    for what, application in made.items():
+        if "no hit" not in what:
+            _with_hit(application)
+    return {application.reference: what for what, application in made.items()}
+
+
+# Which of those each role finds behind its tile: a hit and no decision, and visible to them.
+HITS_AWAITING_SEEN = {
+    "petugas_imigrasi": {"tangerang hit", "tangerang hit, police list"},
+    "petugas_imigrasi_other": {"serang hit"},
+    "analis_imigrasi": {"tangerang hit", "tangerang hit, police list", "serang hit"},
+    "penyidik": {"tangerang hit, police list"},
+    "analis_polri": {"tangerang hit, police list"},
+}
+
+
+@pytest.mark.parametrize("persona", sorted(HITS_AWAITING_SEEN))
+def test_hits_awaiting_follow_up_count_equals_its_list(personas, persona, applications_with_hits):
+    # given
+    client = verified_client(getattr(personas, persona))
+    # when
+    count = _tile_count(client.get("/").content.decode(), "application_hits_awaiting")
+    listed = client.get(HITS_AWAITING)
+    # then: the tile counts exactly the rows of the list it opens
+    assert listed.status_code == 200
+    references = set(re.findall(r">(TEST-A-\d+)</a>", listed.content.decode()))
+    assert {applications_with_hits[reference] for reference in references} == (
+        HITS_AWAITING_SEEN[persona]
+    )
+    assert count == len(references)
+
+
+def test_tpi_hits_awaiting_a_decision_count_equals_its_list(personas):
+    # given: at the TPI two checks with a hit (one decided), one without; one at another TPI
+    waiting = departure_make(full_name="Siti Hit")
+    decided = departure_make(full_name="Ani Hit", passport_no="C7654321")
+    decided.outcome = DepartureOutcome.ALLOW
+    decided.save(update_fields=["outcome"])
+    departure_make(full_name="Rina Bersih", passport_no="C1111111")
+    elsewhere = departure_make(
+        office_code="tpi-pelabuhan-cilegon", full_name="Euis Hit", passport_no="C2222222"
+    )
+    for check in (waiting, decided, elsewhere):
+        ScreeningResult.objects.create(departure_check=check, risk_score=10, hits=A_HIT)
+    client = verified_client(personas.petugas_tpi)
+    # when
+    count = _tile_count(client.get("/").content.decode(), "departure_hits_awaiting")
+    listed = client.get(TPI + "?follow_up=hit").content.decode()
+    # then
+    rows = listed.split('data-testid="departures"')[1].split("</table>")[0]
+    assert count == rows.count("<tr class=") == 1
+    assert "Siti Hit" in rows
+    entry = AuditEntry.objects.filter(action=AuditAction.LIST).latest("sequence")
+    assert entry.object_ids == [str(waiting.pk)]
+
+
+def test_the_hits_list_says_so_when_there_is_none(personas):
+    html = verified_client(personas.petugas_tpi).get(TPI + "?follow_up=hit").content.decode()
+    assert 'data-testid="no-hits-awaiting"' in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -110,16 +111,111 @@ def test_lock_out_is_per_username_so_a_colleague_at_another_counter_still_signs_
     assert response["Location"] == "/"
 
 
-def test_a_locked_username_stays_locked_from_another_address(personas, anonymous_client, settings):
-    # given
+def test_guessing_from_one_address_does_not_lock_the_owner_out_elsewhere(
+    personas, anonymous_client, settings
+):
+    # given: a stranger guesses a username's password from one address until locked there
     settings.AXES_FAILURE_LIMIT = 2
     for attempt in range(2):
         password_login(anonymous_client, personas.pimpinan, password=f"salah-{attempt}")
-    # when: the right password, from elsewhere
-    elsewhere = Client(REMOTE_ADDR="10.0.0.2", HTTP_USER_AGENT="Lain")
-    response = password_login(elsewhere, personas.pimpinan)
-    # then
+    assert password_login(anonymous_client, personas.pimpinan).status_code == 429
+    # when: the owner signs in from their own address
+    own_address = Client(REMOTE_ADDR="10.0.0.2", HTTP_USER_AGENT="Lain")
+    response = password_login(own_address, personas.pimpinan)
+    # then: the lock is the stranger's address's, not the account's
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def _guess_from(address: str, user, attempts: int) -> list[int]:  # type: ignore[no-untyped-def]
+    guesser = Client(REMOTE_ADDR=address, HTTP_USER_AGENT=f"Penebak {address}")
+    return [
+        password_login(guesser, user, password=f"salah-{n}").status_code for n in range(attempts)
+    ]
+
+
+def test_guessing_one_username_from_many_addresses_meets_the_back_off(
+    personas, settings, monkeypatch
+):
+    # given: 3 failures per address lock that address (axes); after 3 failures of a username
+    # from anywhere, each next attempt waits (the clock stands still for the test)
+    import benteng.accounts.lockout as lockout
+
+    now = time.time()
+    monkeypatch.setattr(lockout, "_now", lambda: now)
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.BENTENG_LOGIN_BACKOFF_AFTER = 3
+    leader = personas.pimpinan
+    # when: guesses come from three addresses
+    first = _guess_from("10.0.1.1", leader, 2)
+    second = _guess_from("10.0.1.2", leader, 2)
+    third = _guess_from("10.0.1.3", leader, 1)
+    # then: after three failures in all, the next attempt waits, whatever its address
+    assert first == [200, 200]
+    assert second == [200, 429]
+    assert third == [429]
+    # and even the right password waits, with a clear Indonesian message and the name kept
+    owner = Client(REMOTE_ADDR="10.0.9.9", HTTP_USER_AGENT="Pemilik")
+    response = password_login(owner, leader)
+    html = response.content.decode()
     assert response.status_code == 429
+    assert "Terlalu banyak percobaan masuk yang gagal untuk akun ini" in html
+    assert "tunggu 2 detik" in html
+    assert f'value="{leader.username}"' in html
+    entry = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).latest("pk")
+    assert entry.detail == {"locked_out": False, "backoff_seconds": 2}
+    assert entry.ip_address == "10.0.9.9"
+    # and once the wait is over, the owner signs in
+    monkeypatch.setattr(lockout, "_now", lambda: now + 3)
+    assert password_login(owner, leader).status_code == 302
+
+
+def test_the_back_off_grows_is_capped_and_ends(personas, settings):
+    from benteng.accounts.lockout import (
+        backoff_failure_record,
+        backoff_forget,
+        backoff_wait_seconds,
+    )
+
+    settings.BENTENG_LOGIN_BACKOFF_AFTER = 2
+    settings.BENTENG_LOGIN_BACKOFF_MAX_SECONDS = 10
+    name = personas.pimpinan.username
+    waits = []
+    for _failure in range(6):
+        backoff_failure_record(name, now=1000.0)
+        waits.append(backoff_wait_seconds(name, now=1000.0))
+    assert waits == [0, 2, 4, 8, 10, 10]
+    assert backoff_wait_seconds(name, now=1010.0) == 0  # the wait is over
+    assert backoff_wait_seconds(None) == 0  # a name that is no account: nothing to wait for
+    backoff_forget(name)
+    assert backoff_wait_seconds(name, now=1000.0) == 0
+
+
+def test_a_successful_sign_in_forgets_the_failures(personas, anonymous_client, settings):
+    settings.BENTENG_LOGIN_BACKOFF_AFTER = 2
+    password_login(anonymous_client, personas.pimpinan, password="salah")
+    assert password_login(anonymous_client, personas.pimpinan).status_code == 302
+    anonymous_client.logout()
+    # then: one more failure is the first again, not the second
+    password_login(anonymous_client, personas.pimpinan, password="salah")
+    assert password_login(anonymous_client, personas.pimpinan).status_code == 302
+
+
+def test_a_forged_forwarded_for_does_not_move_the_lock(personas, anonymous_client, settings):
+    # given: no trusted proxy; the guesser changes X-Forwarded-For on every attempt
+    settings.AXES_FAILURE_LIMIT = 2
+    statuses = [
+        anonymous_client.post(
+            "/masuk/",
+            {"username": personas.pimpinan.username, "password": f"salah-{n}"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(3)
+    ]
+    # then: the lock is on the connection's address all the same
+    assert statuses == [200, 429, 429]
+    failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED)
+    assert {entry.ip_address for entry in failed} == {"127.0.0.1"}
 
 
 def test_password_spraying_from_one_device_is_locked(personas, anonymous_client, settings):
