@@ -13,6 +13,7 @@ import pytest
 from benteng.watchlists.imports import SHOWN_VALUE_CHARS, watchlist_import_preview
 from benteng.watchlists.models import PendingImport, WatchlistEntry
 from tests.conftest import verified_client
+from tests.watchlists.conftest import CALO
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_uploading_a_malformed_workbook_gets_the_message_and_saves_nothing(
 def test_a_huge_cell_is_reported_without_being_echoed_whole(personas, police_list):
     # A 2 MB name compresses to a few KB in the workbook; the report shows its beginning.
     huge = "A" * (2 * 1024 * 1024)
-    upload = io.BytesIO(_workbook([[huge, "Calo"], ["Siti Rahmawati", "Calo"]]))
+    upload = io.BytesIO(_workbook([[huge, CALO], ["Siti Rahmawati", CALO]]))
     upload.name = "daftar.xlsx"
     client = verified_client(personas.analis_polri)
     response = client.post(f"/daftar-pantauan/{police_list.code}/impor/", {"file": upload})
@@ -116,7 +117,7 @@ def test_a_huge_unknown_column_title_is_not_echoed_whole(personas, police_list):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["nama", "kategori", "B" * 100_000])
-    sheet.append(["Siti Rahmawati", "Calo", "x"])
+    sheet.append(["Siti Rahmawati", CALO, "x"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     preview = watchlist_import_preview(
