@@ -13,9 +13,11 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from benteng import identity_cleaning as cleaning
+from benteng.core.countries import country_name, destination_countries
 from benteng.identity import Sex
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
 from benteng.screening.cleaning import ApplicationInput, DepartureInput, ScreeningInputInvalid
@@ -74,9 +76,21 @@ def desa_choices(kecamatan_code: str) -> list[tuple[str, str]]:
 
 
 def _destination_choices() -> list[tuple[str, Any]]:
-    return [("", _("— pilih negara —"))] + [
-        (code, f"{name} ({code})")
-        for code, name in DestinationCountry.objects.order_by("name").values_list("code", "name")
+    """Every country but Indonesia (ISO 3166-1), by name; those on the analysts' list, which
+    have rules, come first in their own group."""
+    language = "en" if (get_language() or "").startswith("en") else "id"
+    with_rules = set(DestinationCountry.objects.values_list("code", flat=True))
+
+    def option(code: str) -> tuple[str, str]:
+        return (code, f"{country_name(code, language=language)} ({code})")
+
+    def by_name(codes: Any) -> list[tuple[str, str]]:
+        return sorted((option(code) for code in codes), key=lambda item: item[1])
+
+    return [
+        ("", _("— pilih negara —")),
+        (_("Negara dengan aturan (daftar analis)"), by_name(with_rules & destination_countries())),
+        (_("Semua negara lain"), by_name(destination_countries() - with_rules)),
     ]
 
 
@@ -189,7 +203,7 @@ class ApplicationForm(forms.Form):
         )
         self._choice_field("destination_country").choices = _destination_choices()
         self.fields["destination_country"].error_messages["invalid_choice"] = _(
-            "Negara tujuan tidak ada di daftar negara tujuan."
+            "Pilih negara tujuan dari daftar negara."
         )
         source = self.data if self.is_bound else self.initial
         kecamatan = str(source.get("kecamatan", "") or "")
