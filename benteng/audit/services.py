@@ -373,6 +373,29 @@ def audit_record_read(
     )
 
 
+def audit_record_search(
+    *,
+    viewer: Viewer,
+    model: type[models.Model],
+    objects: Iterable[models.Model],
+    terms: dict[str, Any],
+    purpose: str = "",
+) -> AuditEntry:
+    """Record a search or filtered list with its terms, even when it found nothing.
+
+    The terms (a name, a NIK) are personal data: they are kept in the trail, which only its
+    own readers see, and nowhere else.
+    """
+    return audit_record(
+        actor=actor_for_viewer(viewer),
+        action=AuditAction.LIST,
+        object_type=object_type_of(model),
+        object_ids=[obj.pk for obj in objects],
+        purpose=purpose or viewer.purpose,
+        detail={"search": terms},
+    )
+
+
 def audit_record_write(
     *,
     viewer: Viewer,

@@ -11,5 +11,6 @@ urlpatterns = [
     path("permohonan/<int:pk>/", views.application_detail, name="application_detail"),
     path("permohonan/<int:pk>/keputusan/", views.application_decision, name="application_decision"),
     path("tpi/", views.departure_check, name="departure_check"),
+    path("keberangkatan/", views.departure_list, name="departures"),
     path("tpi/<int:pk>/", views.departure_detail, name="departure_detail"),
 ]

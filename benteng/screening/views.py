@@ -51,6 +51,7 @@ from benteng.screening.forms import (
     ContactFormSet,
     DecisionForm,
     DepartureDecisionForm,
+    DepartureFilterForm,
     DepartureForm,
     add_service_errors,
     desa_choices,
@@ -63,6 +64,7 @@ from benteng.screening.models import (
     PassportApplication,
     ScreeningResult,
 )
+from benteng.screening.selectors import screening_list_audit
 from benteng.screening.services import (
     IdempotencyKeyReused,
     ScreeningInputInvalid,
@@ -215,16 +217,20 @@ def desa_options(request: HttpRequest) -> TemplateResponse:
 def application_list(request: HttpRequest) -> TemplateResponse:
     viewer = _viewer(request, purpose="daftar permohonan paspor")
     _require(may_open_applications, viewer)
-    form = ApplicationFilterForm(request.GET or None)
-    status = due = query = ""
-    if form.is_bound and form.is_valid():
-        status = form.cleaned_data["status"]
-        due = form.cleaned_data["due"]
-        query = form.cleaned_data["q"]
-    applications = worklists.application_list(viewer=viewer, status=status, due=due, query=query)
+    offices = worklists.list_offices(worklists.application_list(viewer=viewer))
+    form = ApplicationFilterForm(request.GET or None, offices=offices)
+    filters = form.filters()
+    due = form.cleaned_data.get("due", "") if form.is_bound and form.is_valid() else ""
+    applications = worklists.application_list(viewer=viewer, filters=filters, due=due)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    audit_record_read(viewer=viewer, objects=shown, action=AuditAction.LIST)
+    screening_list_audit(
+        viewer=viewer,
+        model=PassportApplication,
+        rows=shown,
+        filters=filters,
+        extra_terms={"due": due} if due else None,
+    )
     latest = worklists.latest_screenings(shown)
     query_string = request.GET.copy()
     query_string.pop("page", None)
@@ -358,6 +364,28 @@ def _departure_page(request: HttpRequest, viewer: Viewer, form: DepartureForm) -
         audit_record_read(viewer=viewer, objects=recent, action=AuditAction.LIST)
     return TemplateResponse(
         request, "screening/departure_check.html", {"form": form, "recent": recent}
+    )
+
+
+@login_required
+@require_GET
+def departure_list(request: HttpRequest) -> TemplateResponse:
+    """The departure checks the viewer may see (an analyst: every TPI's), filtered, by page."""
+    viewer = _viewer(request, purpose="daftar pemeriksaan keberangkatan")
+    _require(may_open_departures, viewer)
+    offices = worklists.list_offices(worklists.departure_list(viewer=viewer))
+    form = DepartureFilterForm(request.GET or None, offices=offices)
+    filters = form.filters()
+    checks = worklists.departure_list(viewer=viewer, filters=filters)
+    page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    screening_list_audit(viewer=viewer, model=DepartureCheck, rows=shown, filters=filters)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return TemplateResponse(
+        request,
+        "screening/departure_list.html",
+        {"form": form, "checks": shown, "page": page, "query": query_string.urlencode()},
     )
 
 

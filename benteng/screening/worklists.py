@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
+from benteng.accounts.models import Office
 from benteng.screening.access import may_read_applications, may_read_departures, may_read_referred
 from benteng.screening.models import (
     ApplicationDecision,
@@ -31,6 +32,11 @@ from benteng.screening.rules import (
     destination_policy_checks,
     document_checklist,
 )
+from benteng.screening.selectors import (
+    ScreeningFilters,
+    application_queryset_for,
+    departure_queryset_for,
+)
 
 DUE_SOON_DAYS = 7
 DUE_SOON = "segera"
@@ -39,13 +45,12 @@ OPEN_STATUSES = (ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED)
 
 
 def application_list(
-    *, viewer: Viewer, status: str = "", due: str = "", query: str = ""
+    *, viewer: Viewer, filters: ScreeningFilters | None = None, due: str = ""
 ) -> QuerySet[PassportApplication]:
-    """The applications this viewer may see, newest first, filtered as the list page asks."""
+    """The applications this viewer may see, newest first, filtered as the list page asks
+    (the search as :func:`~benteng.screening.selectors.application_queryset_for` does it)."""
     today = timezone.localdate()
-    applications = PassportApplication.objects.visible_to(viewer).select_related("office")
-    if status:
-        applications = applications.filter(status=status)
+    applications = application_queryset_for(viewer, filters)
     if due == DUE_SOON:
         applications = applications.filter(
             status=ApplicationStatus.POSTPONED,
@@ -56,14 +61,26 @@ def application_list(
         applications = applications.filter(
             status=ApplicationStatus.POSTPONED, postponed_until__lt=today
         )
-    query = " ".join(query.split())
-    if query:
-        applications = applications.filter(
-            Q(full_name__icontains=query) | Q(nik=query) | Q(reference__iexact=query)
-        )
     if due:
         return applications.order_by("postponed_until", "pk")
     return applications.order_by("-submitted_at", "-pk")
+
+
+def departure_list(
+    *, viewer: Viewer, filters: ScreeningFilters | None = None
+) -> QuerySet[DepartureCheck]:
+    """The departure checks this viewer may see, newest first, filtered as the list asks."""
+    return departure_queryset_for(viewer, filters).order_by("-checked_at", "-pk")
+
+
+def list_offices(records: QuerySet[Any]) -> list[tuple[int, str]]:
+    """The offices of the records a viewer may see (for a list's office filter): only those,
+    so the filter names no office whose records the viewer cannot open."""
+    return list(
+        Office.objects.filter(pk__in=records.values("office_id"))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
 
 
 def latest_screenings(applications: list[PassportApplication]) -> dict[int, ScreeningResult]:
