@@ -384,6 +384,7 @@ def audit_record_list(
     model: type[models.Model],
     objects: Iterable[models.Model],
     search: Mapping[str, Any] | None = None,
+    purpose: str = "",
 ) -> AuditEntry | None:
     """Record that a viewer was shown a list (one entry naming every row shown). A search or
     filter is recorded with its terms even when it found nothing: a name searched for is
@@ -401,7 +402,7 @@ def audit_record_list(
         action=AuditAction.LIST,
         object_type=object_type_of(model),
         object_ids=[obj.pk for obj in objects],
-        purpose=viewer.purpose,
+        purpose=purpose or viewer.purpose,
         detail={"search": terms} if terms else None,
     )
 

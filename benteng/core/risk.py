@@ -22,12 +22,11 @@ Evidence is given in Bahasa Indonesia (``evidence``) and English (``evidence_en`
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from benteng.core.countries import country_name
 
 __all__ = [
     "BANDS",
@@ -201,20 +200,6 @@ _NIK_PROBLEM_LABELS: dict[str, tuple[str, str]] = {
 
 def _label(table: Mapping[str, tuple[str, str]], code: str) -> tuple[str, str]:
     return table.get(code, (code, code))
-
-
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, dict[str, Any]]:
-    text = resources.files("benteng.data").joinpath("destination_countries.json").read_text("utf-8")
-    return {row["code"]: row for row in json.loads(text)["countries"]}
-
-
-def country_name(code: str, *, language: str = "id") -> str:
-    """The country's name from ``benteng/data/destination_countries.json``, else its code."""
-    row = _countries().get(code.upper())
-    if row is None:
-        return code
-    return str(row["name_en"] if language == "en" else row["name"])
 
 
 # --- facts, configuration and results ---------------------------------------------------

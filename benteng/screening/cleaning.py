@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benteng import identity_cleaning as cleaning
+from benteng.core.countries import HOME_COUNTRY, destination_countries
 from benteng.core.risk import OBSERVATION_LABELS
 from benteng.regions.selectors import is_village_code
 from benteng.screening.models import TravelDocument, TravelPurpose
-from benteng.screening.rules import destination_country_codes
 
 APPLICATION = "application"
 DEPARTURE = "departure"
@@ -175,14 +175,20 @@ class _Cleaner:
         text = cleaning.text_of(self.raw.get("destination_country")).upper()
         if self._blank("destination_country", required=required):
             return ""
-        if text not in destination_country_codes():
+        if text == HOME_COUNTRY:
+            self.add(
+                "destination_country",
+                _("Negara tujuan harus negara di luar Indonesia."),
+            )
+            return ""
+        if text not in destination_countries():
             self.add(
                 "destination_country",
                 _(
-                    "Negara tujuan “%(value)s” tidak ada dalam daftar negara tujuan (kode ISO "
-                    "dua huruf, misalnya MY atau SA)."
+                    "Negara tujuan “%(value)s” bukan kode negara ISO 3166-1 (dua huruf, "
+                    "misalnya MY, SA atau US)."
                 )
-                % {"value": text},
+                % {"value": text[:40]},
             )
             return ""
         return text

@@ -8,14 +8,16 @@ kecamatan and the documents ticked.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from benteng import identity_cleaning as cleaning
+from benteng.core.countries import country_name, destination_countries
 from benteng.identity import Sex
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
 from benteng.screening.cleaning import ApplicationInput, DepartureInput, ScreeningInputInvalid
@@ -30,6 +32,7 @@ from benteng.screening.models import (
     TravelDocument,
     TravelPurpose,
 )
+from benteng.screening.selectors import ScreeningFilters
 from benteng.screening.worklists import HITS_AWAITING
 
 CONTACT_ROWS = 4
@@ -74,10 +77,22 @@ def desa_choices(kecamatan_code: str) -> list[tuple[str, str]]:
     )
 
 
-def _destination_choices() -> list[tuple[str, Any]]:
-    return [("", _("— pilih negara —"))] + [
-        (code, f"{name} ({code})")
-        for code, name in DestinationCountry.objects.order_by("name").values_list("code", "name")
+def _destination_choices() -> list[tuple[Any, Any]]:
+    """Every country but Indonesia (ISO 3166-1), by name; those on the analysts' list, which
+    have rules, come first in their own group."""
+    language = "en" if (get_language() or "").startswith("en") else "id"
+    with_rules = set(DestinationCountry.objects.values_list("code", flat=True))
+
+    def option(code: str) -> tuple[str, str]:
+        return (code, f"{country_name(code, language=language)} ({code})")
+
+    def by_name(codes: Any) -> list[tuple[str, str]]:
+        return sorted((option(code) for code in codes), key=lambda item: item[1])
+
+    return [
+        ("", _("— pilih negara —")),
+        (_("Negara dengan aturan (daftar analis)"), by_name(with_rules & destination_countries())),
+        (_("Semua negara lain"), by_name(destination_countries() - with_rules)),
     ]
 
 
@@ -190,7 +205,7 @@ class ApplicationForm(forms.Form):
         )
         self._choice_field("destination_country").choices = _destination_choices()
         self.fields["destination_country"].error_messages["invalid_choice"] = _(
-            "Negara tujuan tidak ada di daftar negara tujuan."
+            "Pilih negara tujuan dari daftar negara."
         )
         source = self.data if self.is_bound else self.initial
         kecamatan = str(source.get("kecamatan", "") or "")
@@ -329,7 +344,73 @@ class ContactForm(forms.Form):
 ContactFormSet = forms.formset_factory(ContactForm, extra=CONTACT_ROWS, max_num=20, absolute_max=20)
 
 
-class ApplicationFilterForm(forms.Form):
+class ScreeningListFilterForm(forms.Form):
+    """What every list of applications or departure checks filters by: a search (name however
+    spelled, NIK, passport number, reference), the office, a period and the destination."""
+
+    q = forms.CharField(
+        label=_("Cari nama, NIK, nomor paspor atau nomor"), required=False, max_length=100
+    )
+    office = forms.TypedChoiceField(label=_("Kantor"), required=False, coerce=int, empty_value=None)
+    date_from = forms.CharField(
+        label=_("Dari tanggal"),
+        required=False,
+        max_length=20,
+        widget=_text_input(inputmode="numeric", placeholder="HH-BB-TTTT", autocomplete="off"),
+    )
+    date_to = forms.CharField(
+        label=_("Sampai tanggal"),
+        required=False,
+        max_length=20,
+        widget=_text_input(inputmode="numeric", placeholder="HH-BB-TTTT", autocomplete="off"),
+    )
+    destination = forms.ChoiceField(label=_("Negara tujuan"), required=False)
+
+    def __init__(self, *args: Any, offices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        office_field = cast(forms.ChoiceField, self.fields["office"])
+        office_field.choices = [("", _("Semua kantor")), *offices]
+        office_field.error_messages["invalid_choice"] = _("Pilih kantor dari daftar.")
+        # One office: nothing to choose between.
+        self.shows_office = len(offices) > 1
+        destination_field = cast(forms.ChoiceField, self.fields["destination"])
+        destination_field.choices = [
+            ("", _("Semua negara")),
+            *_destination_choices()[1:],
+        ]
+        destination_field.error_messages["invalid_choice"] = _(
+            "Pilih negara tujuan dari daftar negara."
+        )
+
+    def clean_date_from(self) -> datetime.date | None:
+        return parse_date_text(self.cleaned_data.get("date_from", ""), label=str(_("Dari tanggal")))
+
+    def clean_date_to(self) -> datetime.date | None:
+        return parse_date_text(self.cleaned_data.get("date_to", ""), label=str(_("Sampai tanggal")))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Tanggal akhir harus sama dengan atau sesudah awal."))
+        return cleaned
+
+    def filters(self) -> ScreeningFilters:
+        """The filters as typed, once the form is valid; none on an unbound or invalid form."""
+        if not self.is_bound or not self.is_valid():
+            return ScreeningFilters()
+        data = self.cleaned_data
+        return ScreeningFilters(
+            status=data.get("status") or "",
+            search=" ".join(str(data.get("q") or "").split()),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            office_id=data.get("office"),
+            destination=data.get("destination") or "",
+        )
+
+
+class ApplicationFilterForm(ScreeningListFilterForm):
     """Filters of the applications list."""
 
     DUE_SOON = "segera"
@@ -354,7 +435,16 @@ class ApplicationFilterForm(forms.Form):
         required=False,
         choices=[("", _("Semua")), (HITS_AWAITING, _("Hit menunggu tindak lanjut"))],
     )
-    q = forms.CharField(label=_("Cari nama, NIK atau nomor"), required=False, max_length=100)
+
+
+class DepartureFilterForm(ScreeningListFilterForm):
+    """Filters of the departure checks list."""
+
+    status = forms.ChoiceField(
+        label=_("Keputusan"),
+        required=False,
+        choices=[("", _("Semua keputusan")), *DepartureOutcome.choices],
+    )
 
 
 class DepartureForm(forms.Form):

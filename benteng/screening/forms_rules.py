@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from benteng.core.countries import country_name, destination_countries
 from benteng.core.risk import SCORING_CODE, ParameterKind, ParameterSpec, parameter_specs
 from benteng.screening.models import DestinationCountry, RiskRule
 from benteng.screening.rules import MAX_WEIGHT, MIN_WEIGHT
@@ -249,17 +250,19 @@ class RuleForm(forms.Form):
 
 
 class DestinationForm(forms.Form):
-    code = forms.CharField(
-        label=_("Kode ISO (dua huruf)"),
-        min_length=2,
-        max_length=2,
-        widget=_TEXT(attrs={"autocapitalize": "characters"}),
+    code = forms.ChoiceField(
+        label=_("Negara (ISO 3166-1)"),
         error_messages={
-            "min_length": _("Kode negara harus dua huruf ISO 3166-1 (mis. MY, SA)."),
-            "max_length": _("Kode negara harus dua huruf ISO 3166-1 (mis. MY, SA)."),
+            "required": _("Pilih negara."),
+            "invalid_choice": _("Pilih negara dari daftar; negara ini sudah ada di daftar analis."),
         },
     )
-    name = forms.CharField(label=_("Nama negara"), max_length=100)
+    name = forms.CharField(
+        label=_("Nama negara"),
+        max_length=100,
+        required=False,
+        help_text=_("Kosongkan untuk memakai nama baku negara."),
+    )
     domestic_work_moratorium = forms.BooleanField(
         label=_("Moratorium PMI sektor domestik (Kepmenaker 260/2015)"), required=False
     )
@@ -276,6 +279,19 @@ class DestinationForm(forms.Form):
         if country is not None:
             # The code is the key of an existing country; it is shown, not edited.
             del self.fields["code"]
+        else:
+            # Any country not yet on the analysts' list, Indonesia aside.
+            listed = set(DestinationCountry.objects.values_list("code", flat=True))
+            cast(forms.ChoiceField, self.fields["code"]).choices = [
+                ("", _("— pilih negara —")),
+                *sorted(
+                    (
+                        (code, f"{country_name(code)} ({code})")
+                        for code in destination_countries() - listed
+                    ),
+                    key=lambda item: item[1],
+                ),
+            ]
 
     @classmethod
     def initial_for(cls, country: DestinationCountry) -> dict[str, Any]:
@@ -287,8 +303,6 @@ class DestinationForm(forms.Form):
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).strip().upper()
-        if not (code.isascii() and code.isalpha()):
-            raise forms.ValidationError(_("Kode negara harus dua huruf ISO 3166-1 (mis. MY, SA)."))
         if DestinationCountry.objects.filter(code=code).exists():
             raise forms.ValidationError(_("Negara dengan kode ini sudah ada; ubah dari daftar."))
         return code

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from benteng.access.viewer import Viewer
 from benteng.caches import Cached, ProcessCache
+from benteng.core.compare import Level, name_matches
 from benteng.core.index import DEFAULT_THRESHOLD
 from benteng.core.names import NAME_MATCH_THRESHOLD, name_similarity
 from benteng.core.records import IdentityRecord
@@ -252,6 +253,29 @@ def index_search(
             )
         ]
     return IndexFound(list(person_hits), list(events), sponsor_ids)
+
+
+# A name typed into a list's search box: how many of the index's best to look at, and the
+# agreements of the name that count as "this may be the person" (a spelling of the same name,
+# or one name part of it: "Hayati" finds "Nur Hayati").
+NAME_SEARCH_TOP = 500
+NAME_SEARCH_LEVELS = frozenset({Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED})
+
+
+def records_named(name: str) -> dict[str, set[int]]:
+    """The earlier events (applications, departure checks …) whose person's name may be
+    ``name`` however it is spelled, by source label: the identity engine the counter uses,
+    asked with a name only. Callers keep only the rows the reader may see."""
+    found: dict[str, set[int]] = {}
+    query = IdentityRecord(id="search", name=name)
+    for match in screening_index().search_events(query, top=NAME_SEARCH_TOP, threshold=None):
+        agreement = next(
+            (item for item in match.comparison.features if item.feature == name_matches.__name__),
+            None,
+        )
+        if agreement is not None and agreement.level in NAME_SEARCH_LEVELS:
+            found.setdefault(match.ref.source, set()).add(match.ref.pk)
+    return found
 
 
 def watchlist_matches(viewer: Viewer, found: IndexFound, named: Named) -> Matches:

@@ -23,6 +23,7 @@ from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.caches import ProcessCache
+from benteng.core.countries import country_name, destination_countries
 from benteng.core.risk import (
     RuleConfig,
     parameter_specs,
@@ -171,9 +172,6 @@ class _RuleSet:
     version: RuleSetVersion
     configs: tuple[RuleConfig, ...]
     moratorium: frozenset[str]
-    # Every destination country's code: a country is only added or changed together with a
-    # new rule set version (``destination_country_save``), so it is as fresh as the version.
-    countries: frozenset[str]
 
 
 # How long a process trusts the rule set it read before asking the database again whether a
@@ -253,7 +251,6 @@ def _load_rule_set() -> _RuleSet:
         version=version,
         configs=tuple(rule_configs_from_snapshot(version.snapshot)),
         moratorium=frozenset(version.snapshot.get("moratorium_countries", [])),
-        countries=frozenset(DestinationCountry.objects.values_list("code", flat=True)),
     )
 
 
@@ -263,11 +260,6 @@ _rule_set = ProcessCache(
     max_age=lambda: RULES_RECHECK_SECONDS,
     stamp=_latest_version_key,
 )
-
-
-def destination_country_codes() -> frozenset[str]:
-    """The ISO codes of every destination country (current rule set version)."""
-    return _rule_set.get().countries
 
 
 def rules_current() -> tuple[RuleSetVersion, list[RuleConfig]]:
@@ -286,6 +278,41 @@ def rules_and_moratorium_current() -> tuple[RuleSetVersion, list[RuleConfig], se
 def destination_moratorium_codes() -> set[str]:
     """ISO codes under the Kepmenaker 260/2015 domestic-work moratorium (current version)."""
     return set(_rule_set.get().moratorium)
+
+
+@dataclass(frozen=True)
+class DestinationRules:
+    """A country some rule speaks of, and what it says."""
+
+    code: str
+    name: str
+    on_list: bool  # on the analysts' list (its moratorium flag and note are kept there)
+    moratorium: bool
+    scam_compound: bool
+    note: str
+
+
+def destinations_with_rules() -> list[DestinationRules]:
+    """The countries with rules: the analysts' list and the countries the current rule set's
+    scam-compound indicator names. Every other country is a destination without rules."""
+    _version, rules = rules_current()
+    scam = {
+        str(code).upper()
+        for code in rule_parameter(rules, "scam_compound_destination", "countries")
+    }
+    listed = {country.code: country for country in DestinationCountry.objects.all()}
+    rows = [
+        DestinationRules(
+            code=code,
+            name=listed[code].name if code in listed else country_name(code),
+            on_list=code in listed,
+            moratorium=code in listed and listed[code].domestic_work_moratorium,
+            scam_compound=code in scam,
+            note=listed[code].note if code in listed else "",
+        )
+        for code in set(listed) | scam
+    ]
+    return sorted(rows, key=lambda row: (not row.moratorium, row.name))
 
 
 # --- analysts' edits -----------------------------------------------------------------------
@@ -406,14 +433,14 @@ def destination_save(
     note: str,
     change_note: str,
 ) -> DestinationCountry:
-    """Create or change a destination country; a new rule set version records the change."""
+    """Put a country on the analysts' list or change it; a new rule set version records the
+    change. Any ISO 3166-1 country but Indonesia; a blank name takes the country's own."""
     _require_editor(viewer)
     code = code.strip().upper()
     errors: dict[str, list[str]] = {}
-    if len(code) != 2 or not code.isalpha() or not code.isascii():
-        errors["code"] = [_("Kode negara harus dua huruf ISO 3166-1 (mis. MY, SA).")]
-    if not name.strip():
-        errors["name"] = [_("Nama negara wajib diisi.")]
+    if code not in destination_countries():
+        errors["code"] = [_("Pilih negara ISO 3166-1 di luar Indonesia (mis. MY, SA, US).")]
+    name = name.strip() or country_name(code)
     if not change_note.strip():
         errors["change_note"] = [_("Tuliskan alasan perubahan untuk riwayat versi.")]
     if errors:
@@ -596,19 +623,12 @@ class PolicyCheck:
 
 def destination_policy_checks(*, destination_country: str, purpose: str) -> list[PolicyCheck]:
     """What destination policy says about this trip: the moratorium list, scam-compound
-    countries (the current rule set's list) and the analysts' note on the country."""
+    countries (the current rule set's list) and the analysts' note on the country. A country
+    not on the analysts' list has no rules: nothing to say."""
     code = destination_country.strip().upper()
     country = DestinationCountry.objects.filter(code=code).first()
-    name = country.name if country else code
+    name = country.name if country else country_name(code)
     checks: list[PolicyCheck] = []
-    if country is None:
-        checks.append(
-            PolicyCheck(
-                "unknown_destination",
-                "info",
-                _("Negara tujuan %(code)s belum ada di daftar negara tujuan.") % {"code": code},
-            )
-        )
     if code in destination_moratorium_codes():
         if purpose == TravelPurpose.BEKERJA:
             message = _(

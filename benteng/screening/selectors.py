@@ -18,7 +18,11 @@ from django.db.models import Q, QuerySet
 from benteng.access.policy import NotVisible, access_object
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_read
+from benteng.audit.services import audit_record_list, audit_record_read
+from benteng.core.nik import clean_nik_text
+from benteng.core.records import normalize_passport_no
+from benteng.screening.identity_sources import APPLICATIONS, DEPARTURE_CHECKS
+from benteng.screening.matching import records_named
 from benteng.screening.models import DepartureCheck, PassportApplication, ScreeningResult
 from benteng.screening.outcome import ScreeningOutcome, outcome_from_result
 from benteng.screening.services import PURPOSE
@@ -32,37 +36,62 @@ class ScreeningFilters:
     """What a list page or the API may narrow a list by; empty values do not filter."""
 
     status: str = ""  # application status, or departure outcome
-    search: str = ""  # reference, name, NIK or passport number
+    search: str = ""  # reference, name (however spelled), NIK or passport number
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     office_id: int | None = None
     police_visible: bool | None = None
+    destination: str = ""  # ISO 3166-1 code
+
+    def terms(self) -> dict[str, Any]:
+        """The filters given, as the audit trail keeps them (dates in ISO 8601)."""
+        terms: dict[str, Any] = {}
+        for name, value in self.__dict__.items():
+            if value is None or value == "":
+                continue
+            terms[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        return terms
 
 
 def _viewer_with_purpose(viewer: Viewer) -> Viewer:
     return viewer if viewer.purpose else viewer.with_purpose(PURPOSE)
 
 
-def _search_q(text: str) -> Q:
-    text = text.strip()
+def _search_q(text: str, *, source: str) -> Q:
+    """A reference, a NIK or a passport number as typed, or a name: part of it as written,
+    or the person's name however spelled, through the identity engine ("Noer Hayati" finds
+    "Nur Hayati"). ``source`` is the identity source of the rows searched."""
+    text = " ".join(text.split())
     if not text:
         return Q()
-    compact = text.replace(" ", "").upper()
-    return (
-        Q(reference__iexact=text)
-        | Q(full_name__icontains=text)
-        | Q(nik=compact)
-        | Q(passport_no=compact)
-    )
+    condition = Q(reference__iexact=text) | Q(full_name__icontains=text)
+    nik = clean_nik_text(text)
+    if len(nik) == 16 and nik.isdigit():
+        condition |= Q(nik=nik)
+    passport_no = normalize_passport_no(text)
+    if passport_no and any(character.isdigit() for character in passport_no):
+        condition |= Q(passport_no=passport_no)
+    if any(character.isalpha() for character in text):
+        named = records_named(text).get(source)
+        if named:
+            condition |= Q(pk__in=sorted(named))
+    return condition
 
 
 def _filtered(
-    queryset: QuerySet[Any], filters: ScreeningFilters, *, date_field: str, status_field: str
+    queryset: QuerySet[Any],
+    filters: ScreeningFilters,
+    *,
+    date_field: str,
+    status_field: str,
+    source: str,
 ) -> QuerySet[Any]:
     if filters.status:
         queryset = queryset.filter(**{status_field: filters.status})
+    if filters.destination:
+        queryset = queryset.filter(destination_country=filters.destination)
     if filters.search:
-        queryset = queryset.filter(_search_q(filters.search))
+        queryset = queryset.filter(_search_q(filters.search, source=source))
     if filters.date_from is not None:
         queryset = queryset.filter(**{f"{date_field}__date__gte": filters.date_from})
     if filters.date_to is not None:
@@ -74,6 +103,24 @@ def _filtered(
     return queryset
 
 
+def screening_list_audit(
+    *,
+    viewer: Viewer,
+    model: type[PassportApplication] | type[DepartureCheck],
+    rows: list[Any],
+    filters: ScreeningFilters | None,
+    extra_terms: dict[str, Any] | None = None,
+) -> None:
+    """Record a list read: with its search terms and filters whenever any were given (even
+    when nothing was found), else the rows shown."""
+    viewer = _viewer_with_purpose(viewer)
+    terms = {**(filters.terms() if filters is not None else {}), **(extra_terms or {})}
+    if terms:
+        audit_record_list(viewer=viewer, model=model, objects=rows, search=terms)
+    else:
+        audit_record_read(viewer=viewer, objects=rows, action=AuditAction.LIST)
+
+
 def application_queryset_for(
     viewer: Viewer, filters: ScreeningFilters | None = None
 ) -> QuerySet[PassportApplication]:
@@ -81,7 +128,11 @@ def application_queryset_for(
     then read the rows with :func:`application_list_for`)."""
     queryset = PassportApplication.objects.visible_to(viewer).select_related("office", "region")
     return _filtered(
-        queryset, filters or ScreeningFilters(), date_field="submitted_at", status_field="status"
+        queryset,
+        filters or ScreeningFilters(),
+        date_field="submitted_at",
+        status_field="status",
+        source=APPLICATIONS.label,
     )
 
 
@@ -95,8 +146,7 @@ def application_list_for(
     """One page of the applications this viewer may see, newest first; the list is audited."""
     limit = max(1, min(limit, MAX_LIMIT))
     rows = list(application_queryset_for(viewer, filters)[offset : offset + limit])
-    viewer = _viewer_with_purpose(viewer)
-    audit_record_read(viewer=viewer, objects=rows, action=AuditAction.LIST)
+    screening_list_audit(viewer=viewer, model=PassportApplication, rows=rows, filters=filters)
     return rows
 
 
@@ -116,7 +166,11 @@ def departure_queryset_for(
     """The departure checks this viewer may see, filtered; not audited."""
     queryset = DepartureCheck.objects.visible_to(viewer).select_related("office")
     return _filtered(
-        queryset, filters or ScreeningFilters(), date_field="checked_at", status_field="outcome"
+        queryset,
+        filters or ScreeningFilters(),
+        date_field="checked_at",
+        status_field="outcome",
+        source=DEPARTURE_CHECKS.label,
     )
 
 
@@ -130,8 +184,7 @@ def departure_list_for(
     """One page of the departure checks this viewer may see, newest first; audited."""
     limit = max(1, min(limit, MAX_LIMIT))
     rows = list(departure_queryset_for(viewer, filters)[offset : offset + limit])
-    viewer = _viewer_with_purpose(viewer)
-    audit_record_read(viewer=viewer, objects=rows, action=AuditAction.LIST)
+    screening_list_audit(viewer=viewer, model=DepartureCheck, rows=rows, filters=filters)
     return rows
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
         name="application_amend",
     ),
     path("tpi/", views.departure_check, name="departure_check"),
+    path("keberangkatan/", views.departure_list, name="departures"),
     path("tpi/<int:pk>/", views.departure_detail, name="departure_detail"),
     path("tpi/<int:pk>/koreksi/", views_amendments.departure_amend, name="departure_amend"),
 ]

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from benteng.access import NotVisible, Viewer, access_object
 from benteng.accounts.models import User
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_list, audit_record_read
+from benteng.audit.services import audit_record_read
 from benteng.screening import worklists
 from benteng.screening.access import (
     may_decide_applications,
@@ -54,6 +54,7 @@ from benteng.screening.forms import (
     ContactFormSet,
     DecisionForm,
     DepartureDecisionForm,
+    DepartureFilterForm,
     DepartureForm,
     add_service_errors,
     desa_choices,
@@ -68,6 +69,7 @@ from benteng.screening.models import (
     PassportApplication,
     ScreeningResult,
 )
+from benteng.screening.selectors import screening_list_audit
 from benteng.screening.services import (
     IdempotencyKeyReused,
     ScreeningInputInvalid,
@@ -205,23 +207,24 @@ def desa_options(request: HttpRequest) -> TemplateResponse:
 def application_list(request: HttpRequest) -> TemplateResponse:
     viewer = _viewer(request, purpose="daftar permohonan paspor")
     _require(may_open_applications, viewer)
-    form = ApplicationFilterForm(request.GET or None)
-    status = due = query = follow_up = ""
-    if form.is_bound and form.is_valid():
-        status = form.cleaned_data["status"]
-        due = form.cleaned_data["due"]
-        query = form.cleaned_data["q"]
-        follow_up = form.cleaned_data["follow_up"]
+    offices = worklists.list_offices(worklists.application_list(viewer=viewer))
+    form = ApplicationFilterForm(request.GET or None, offices=offices)
+    filters = form.filters()
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    due, follow_up = cleaned.get("due", ""), cleaned.get("follow_up", "")
     applications = worklists.application_list(
-        viewer=viewer, status=status, due=due, query=query, follow_up=follow_up
+        viewer=viewer, filters=filters, due=due, follow_up=follow_up
     )
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    audit_record_list(
+    screening_list_audit(
         viewer=viewer,
         model=PassportApplication,
-        objects=shown,
-        search={"q": query, "status": status, "due": due},
+        rows=shown,
+        filters=filters,
+        extra_terms={
+            name: value for name, value in (("due", due), ("follow_up", follow_up)) if value
+        },
     )
     latest = worklists.latest_screenings(shown)
     query_string = request.GET.copy()
@@ -404,6 +407,28 @@ def _departure_page(request: HttpRequest, viewer: Viewer, form: DepartureForm) -
         request,
         "screening/departure_check.html",
         {"form": form, "recent": recent, "hits_awaiting": hits_awaiting},
+    )
+
+
+@login_required
+@require_GET
+def departure_list(request: HttpRequest) -> TemplateResponse:
+    """The departure checks the viewer may see (an analyst: every TPI's), filtered, by page."""
+    viewer = _viewer(request, purpose="daftar pemeriksaan keberangkatan")
+    _require(may_open_departures, viewer)
+    offices = worklists.list_offices(worklists.departure_list(viewer=viewer))
+    form = DepartureFilterForm(request.GET or None, offices=offices)
+    filters = form.filters()
+    checks = worklists.departure_list(viewer=viewer, filters=filters)
+    page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    screening_list_audit(viewer=viewer, model=DepartureCheck, rows=shown, filters=filters)
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    return TemplateResponse(
+        request,
+        "screening/departure_list.html",
+        {"form": form, "checks": shown, "page": page, "query": query_string.urlencode()},
     )
 
 

@@ -193,7 +193,7 @@ def destination_list(request: HttpRequest) -> TemplateResponse:
         request,
         "screening/rules_destinations.html",
         {
-            "countries": DestinationCountry.objects.order_by("-domestic_work_moratorium", "name"),
+            "countries": rule_services.destinations_with_rules(),
             "can_edit": may_edit_rules(viewer),
         },
     )

@@ -40,6 +40,11 @@ from benteng.screening.rules import (
     destination_policy_checks,
     document_checklist,
 )
+from benteng.screening.selectors import (
+    ScreeningFilters,
+    application_queryset_for,
+    departure_queryset_for,
+)
 
 DUE_SOON_DAYS = 7
 DUE_SOON = "segera"
@@ -72,15 +77,16 @@ def departures_with_hit_awaiting(checks: QuerySet[DepartureCheck]) -> QuerySet[D
 
 
 def application_list(
-    *, viewer: Viewer, status: str = "", due: str = "", query: str = "", follow_up: str = ""
+    *,
+    viewer: Viewer,
+    filters: ScreeningFilters | None = None,
+    due: str = "",
+    follow_up: str = "",
 ) -> QuerySet[PassportApplication]:
-    """The applications this viewer may see, newest first, filtered as the list page asks."""
+    """The applications this viewer may see, newest first, filtered as the list page asks
+    (the search as :func:`~benteng.screening.selectors.application_queryset_for` does it)."""
     today = timezone.localdate()
-    applications: QuerySet[PassportApplication] = PassportApplication.objects.visible_to(
-        viewer
-    ).select_related("office")
-    if status:
-        applications = applications.filter(status=status)
+    applications = application_queryset_for(viewer, filters)
     if follow_up == HITS_AWAITING:
         applications = applications_with_hit_awaiting(applications)
     if due == DUE_SOON:
@@ -92,11 +98,6 @@ def application_list(
     elif due == OVERDUE:
         applications = applications.filter(
             status=ApplicationStatus.POSTPONED, postponed_until__lt=today
-        )
-    query = " ".join(query.split())
-    if query:
-        applications = applications.filter(
-            Q(full_name__icontains=query) | Q(nik=query) | Q(reference__iexact=query)
         )
     if due:
         return applications.order_by("postponed_until", "pk")
@@ -115,6 +116,23 @@ def latest_screening(record: PassportApplication | DepartureCheck) -> ScreeningR
         .select_related("rule_set")
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+def departure_list(
+    *, viewer: Viewer, filters: ScreeningFilters | None = None
+) -> QuerySet[DepartureCheck]:
+    """The departure checks this viewer may see, newest first, filtered as the list asks."""
+    return departure_queryset_for(viewer, filters).order_by("-checked_at", "-pk")
+
+
+def list_offices(records: QuerySet[Any]) -> list[tuple[int, str]]:
+    """The offices of the records a viewer may see (for a list's office filter): only those,
+    so the filter names no office whose records the viewer cannot open."""
+    return list(
+        Office.objects.filter(pk__in=records.values("office_id"))
+        .order_by("name")
+        .values_list("pk", "name")
     )
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benteng.identity import Sex
+from benteng.watchlists.categories import categories_for
 from benteng.watchlists.imports import MAX_FILE_BYTES
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist
 from benteng.watchlists.selectors import EntryStatus
@@ -70,11 +71,7 @@ class WatchlistEntryForm(forms.Form):
     licence_number = forms.CharField(
         label=_("Nomor izin perusahaan"), required=False, help_text=_("Untuk subjek perusahaan.")
     )
-    category = forms.CharField(
-        label=_("Kategori alasan"),
-        required=False,
-        widget=forms.TextInput(attrs={"list": "category-suggestions"}),
-    )
+    category = forms.ChoiceField(label=_("Kategori alasan"), required=False)
     legal_basis = forms.CharField(label=_("Dasar hukum"), required=False)
     expires_on = forms.CharField(
         label=_("Berlaku sampai"),
@@ -99,8 +96,22 @@ class WatchlistEntryForm(forms.Form):
         help_text=_("Hanya dilihat instansi pemilik; tidak pernah ditampilkan sebagai hit."),
     )
 
-    def __init__(self, *args: Any, watchlist: Watchlist, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, watchlist: Watchlist, current_category: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The kind's picklist; an edited entry keeps a category given before the picklist.
+        categories = list(categories_for(watchlist.kind))
+        if current_category and current_category not in categories:
+            categories.append(current_category)
+        category_field = cast(forms.ChoiceField, self.fields["category"])
+        category_field.choices = [
+            ("", _("— pilih kategori —")),
+            *((category, category) for category in categories),
+        ]
+        category_field.error_messages["invalid_choice"] = _(
+            "Pilih kategori dari daftar; “%(value)s” bukan kategori daftar ini."
+        )
         if not self.is_bound and not kwargs.get("initial"):
             self.fields["legal_basis"].initial = watchlist.default_legal_basis
             self.fields["instruction"].initial = watchlist.default_instruction

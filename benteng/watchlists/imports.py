@@ -18,6 +18,7 @@ import io
 import re
 import secrets
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,31 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "internal_notes": ("catatan_internal", "internal_notes"),
 }
 _ALIASES = {alias: name for name, aliases in COLUMN_NAMES.items() for alias in aliases}
+# A value is shown in the report up to this many characters (a cell may hold megabytes).
+SHOWN_VALUE_CHARS = 100
+# What openpyxl raises, lazily while rows are read, on a damaged workbook: XML that does not
+# parse (SyntaxError covers ElementTree's and lxml's ParseError), a shared string or style
+# that is not there, a value of the wrong type, a damaged zip member.
+_XLSX_READ_ERRORS = (
+    SyntaxError,
+    IndexError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
+
+
+def shown_value(value: Any) -> str:
+    """A value as the report shows it: its first SHOWN_VALUE_CHARS characters, then "…"."""
+    text = text_of(value)
+    if len(text) <= SHOWN_VALUE_CHARS:
+        return text
+    return text[:SHOWN_VALUE_CHARS] + "…"
 
 
 def _header_key(text: Any) -> str:
@@ -125,7 +151,7 @@ class ImportPreview:
         return not self.file_problems and bool(self.valid_rows)
 
     def add_problem(self, row_number: int, column: str, value: Any, message: str) -> None:
-        self.problems.append(ImportProblem(row_number, column, text_of(value), message))
+        self.problems.append(ImportProblem(row_number, column, shown_value(value), message))
         self.invalid_row_numbers.add(row_number)
 
 
@@ -230,6 +256,16 @@ def _cells_beyond_last_column(archive: zipfile.ZipFile, part: str) -> bool:
     return False
 
 
+def _damaged(row_number: int) -> ImportFileUnreadable:
+    return ImportFileUnreadable(
+        _(
+            "Berkas XLSX tidak dapat dibaca: isinya rusak pada baris %(row)d. Tidak ada yang "
+            "disimpan; simpan ulang dari Excel sebagai .xlsx lalu unggah lagi."
+        )
+        % {"row": row_number}
+    )
+
+
 def _xlsx_table(content: bytes) -> _Table:
     """The first sheet: its dimension checked, the header read, then only the used columns."""
 
@@ -281,8 +317,11 @@ def _xlsx_table(content: bytes) -> _Table:
             )
             % {"rows": sheet.max_row, "max": MAX_SHEET_ROWS}
         )
-    header_rows = sheet.iter_rows(min_row=1, max_row=1, values_only=True)
-    first = next(header_rows, None)
+    try:
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
+    except _XLSX_READ_ERRORS as error:
+        workbook.close()
+        raise _damaged(1) from error
     header = list(first) if first is not None else []
     while header and header[-1] is None:
         header.pop()
@@ -292,10 +331,17 @@ def _xlsx_table(content: bytes) -> _Table:
 
     def data_rows(columns: int) -> Iterator[list[Any]]:
         # Missing rows come back as empty ones, so row numbers match what Excel shows.
+        # openpyxl parses as it goes: damage further down surfaces here, row by row.
         rows = sheet.iter_rows(min_row=2, max_col=max(columns, 1), values_only=True)
-        for row in rows:
-            yield list(row)
-        workbook.close()
+        row_number = 1
+        try:
+            for row in rows:
+                row_number += 1
+                yield list(row)
+        except _XLSX_READ_ERRORS as error:
+            raise _damaged(row_number + 1) from error
+        finally:
+            workbook.close()
 
     return _Table(header, data_rows)
 
@@ -319,12 +365,12 @@ def _read_header(header: list[Any], preview: ImportPreview) -> dict[int, tuple[s
             continue
         name = _ALIASES.get(_header_key(written))
         if name is None:
-            preview.ignored_columns.append(written)
+            preview.ignored_columns.append(shown_value(written))
             continue
         if name in seen:
             preview.file_problems.append(
                 _("Kolom “%(first)s” dan “%(second)s” berisi data yang sama; hapus salah satu.")
-                % {"first": seen[name], "second": written}
+                % {"first": shown_value(seen[name]), "second": shown_value(written)}
             )
             continue
         seen[name] = written
@@ -470,6 +516,10 @@ def watchlist_import_preview(
                 return preview
             _check_row(watchlist, preview, positions, columns, row_number, row)
     except (ImportFileUnreadable, csv.Error) as error:
+        # The file as a whole is refused: no row of it is offered, not even those before the
+        # damage (nothing is saved by halves).
+        preview.valid_rows, preview.problems, preview.blank_rows = [], [], []
+        preview.invalid_row_numbers = set()
         preview.file_problems.append(
             str(error)
             if isinstance(error, ImportFileUnreadable)

@@ -185,27 +185,3 @@ def watchlists_load_reference() -> int:
 def load_reference() -> str:
     created = watchlists_load_reference()
     return f"{created} watchlists created"
-
-
-# Reason categories keepers usually pick, offered as suggestions on the entry form.
-CATEGORY_SUGGESTIONS: dict[str, tuple[str, ...]] = {
-    WatchlistKind.PEREKRUT: (
-        "Perekrut lapangan (calo)",
-        "Perekrut daring (media sosial)",
-        "Penampung calon PMI",
-    ),
-    WatchlistKind.SPONSOR: ("Sponsor/penjamin berulang", "Pengantar ke bandara"),
-    WatchlistKind.PERUSAHAAN: (
-        "Tanpa izin P3MI",
-        "Izin P3MI dicabut",
-        "Agen perjalanan umrah fiktif",
-    ),
-    WatchlistKind.DPO: ("Tersangka TPPO", "Tersangka TPPM"),
-    WatchlistKind.NOMOR_TELEPON: ("Nomor perekrut", "Nomor penampung", "Nomor rekening/e-wallet"),
-    WatchlistKind.PENUNDAAN_PASPOR: ("Penundaan permohonan paspor", "Penolakan permohonan paspor"),
-    WatchlistKind.DEPORTASI: ("Deportasi karena bekerja tanpa izin", "Deportasi karena overstay"),
-    WatchlistKind.PENUNDAAN_KEBERANGKATAN: (
-        "Terindikasi PMI nonprosedural",
-        "Terindikasi korban TPPO",
-    ),
-}

@@ -137,7 +137,10 @@ def watchlist_entry_update(
     if entry.removed_at is not None:
         raise WatchlistWriteRefused(_("Entri yang sudah dicabut tidak dapat diubah."))
     cleaned = entry_values_clean(
-        watchlist=entry.watchlist, raw=data, previous_expires_on=entry.expires_on
+        watchlist=entry.watchlist,
+        raw=data,
+        previous_expires_on=entry.expires_on,
+        previous_category=entry.category,
     )
     values = _cleaned_or_raise(cleaned)
     changed = [name for name in ENTRY_MODEL_FIELDS if getattr(entry, name) != values[name]]

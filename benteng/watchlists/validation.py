@@ -21,6 +21,7 @@ from benteng.core.nik import clean_nik_text, nik_consistency, parse_nik
 from benteng.identity import region_for_identity
 from benteng.identity_cleaning import text_of
 from benteng.regions.models import Region, RegionLevel
+from benteng.watchlists.categories import categories_for, category_of
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist, WatchlistEntry
 
 # The values of an entry a keeper provides, in the order forms and files show them.
@@ -254,6 +255,30 @@ def _clean_expiry(
     result.values["expires_on"] = expires_on
 
 
+def _clean_category(
+    raw: dict[str, Any],
+    result: CleanedEntry,
+    watchlist: Watchlist,
+    *,
+    as_recorded: bool,
+    previous_category: str,
+) -> None:
+    """One of the list kind's categories (as the picklist spells it). Categories written by
+    the system from a decision, and the category an edited entry already had, are kept."""
+    text = text_of(raw.get("category"))
+    if not text or as_recorded or text == previous_category:
+        return
+    category = category_of(watchlist.kind, text)
+    if category is None:
+        result.add_error(
+            "category",
+            _("Kategori “%(value)s” tidak dikenal untuk daftar ini; pilih salah satu: %(choices)s.")
+            % {"value": text[:120], "choices": "; ".join(categories_for(watchlist.kind))},
+        )
+        return
+    result.values["category"] = category
+
+
 def _clean_texts(
     raw: dict[str, Any], result: CleanedEntry, subject: str, watchlist: Watchlist
 ) -> None:
@@ -288,13 +313,15 @@ def entry_values_clean(
     raw: dict[str, Any],
     today: datetime.date | None = None,
     previous_expires_on: datetime.date | None = None,
+    previous_category: str = "",
     as_recorded: bool = False,
 ) -> CleanedEntry:
     """Clean the values of one entry of ``watchlist``; every problem is reported, in Indonesian.
 
     Blank instruction, contact and legal basis take the list's defaults. ``previous_expires_on``
     is the stored expiry of an entry being edited: keeping a date already past is allowed,
-    setting a new one in the past is not. ``as_recorded`` is for values copied from a record
+    setting a new one in the past is not; ``previous_category`` likewise keeps a category
+    given before the picklist existed. ``as_recorded`` is for values copied from a record
     Benteng holds (a decision on an application): its NIK is kept even when not valid.
     """
     today = today or timezone.localdate()
@@ -312,6 +339,9 @@ def entry_values_clean(
     result.values["sharing_level"] = sharing
     _clean_lengths(raw, result)
     _clean_texts(raw, result, subject, watchlist)
+    _clean_category(
+        raw, result, watchlist, as_recorded=as_recorded, previous_category=previous_category
+    )
     _clean_birth_date(raw, result, today)
     _clean_sex(raw, result)
     _clean_nik(raw, result, subject, today, as_recorded=as_recorded)

@@ -49,7 +49,6 @@ from benteng.watchlists.imports import (
     watchlist_import_template,
 )
 from benteng.watchlists.models import Watchlist, WatchlistEntry
-from benteng.watchlists.reference_data import CATEGORY_SUGGESTIONS
 from benteng.watchlists.selectors import (
     EntryStatus,
     watchlist_categories,
@@ -280,7 +279,6 @@ def _form_page(
             "watchlist": watchlist,
             "form": form,
             "entry": entry,
-            "suggestions": CATEGORY_SUGGESTIONS.get(watchlist.kind, ()),
         },
     )
 
@@ -319,7 +317,10 @@ def entry_update(request: HttpRequest, pk: int) -> HttpResponseBase:
     if entry.removed_at is not None:
         raise Http404
     form = WatchlistEntryForm(
-        request.POST or None, watchlist=entry.watchlist, initial=_form_initial(entry)
+        request.POST or None,
+        watchlist=entry.watchlist,
+        initial=_form_initial(entry),
+        current_category=entry.category,
     )
     if request.method == "POST" and form.is_valid():
         try:

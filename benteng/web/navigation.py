@@ -14,6 +14,7 @@ from benteng.accounts.access import may_administer
 from benteng.accounts.models import User
 from benteng.screening.access import (
     may_read_applications,
+    may_read_departures,
     may_read_referred,
     may_read_rules,
     may_screen_applications,
@@ -68,6 +69,12 @@ NAVIGATION: tuple[NavEntry, ...] = (
         "screening:applications",
         _("Permohonan dirujuk/hit"),
         may_read_referred,
+        section="screening",
+    ),
+    NavEntry(
+        "screening:departures",
+        _("Pemeriksaan keberangkatan"),
+        may_read_departures,
         section="screening",
     ),
     NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),

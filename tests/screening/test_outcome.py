@@ -40,7 +40,7 @@ def screened(personas, django_capture_on_commit_callbacks):  # type: ignore[no-u
             birth_date="14-08-1996",
             sex="P",
             phone="",
-            category="Dideportasi dari Arab Saudi",
+            category="Deportasi karena bekerja tanpa izin",
             instruction=DEPORTED_INSTRUCTION,
             contact="Analis intelijen Kanwil",
         )

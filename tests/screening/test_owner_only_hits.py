@@ -77,7 +77,7 @@ def _immigration_owner_only(personas: Any, entry: Any) -> WatchlistEntry:
     return entry(  # type: ignore[no-any-return]
         personas.analis_imigrasi,
         code="imigrasi-deportasi",
-        category="Dideportasi dari Arab Saudi",
+        category="Deportasi karena bekerja tanpa izin",
         instruction=DEPORTED_INSTRUCTION,
         contact="Analis intelijen Kanwil",
         sharing_level=SharingLevel.OWNER_ONLY,
@@ -89,7 +89,7 @@ def _police_owner_only(personas: Any, entry: Any, **values: Any) -> WatchlistEnt
     return entry(  # type: ignore[no-any-return]
         personas.analis_polri,
         code="polri-dpo",
-        category="Daftar pencarian orang",
+        category="Tersangka TPPO",
         instruction=WANTED_INSTRUCTION,
         **{"sharing_level": SharingLevel.OWNER_ONLY, **_siti(**values)},
     )
@@ -162,7 +162,7 @@ def test_owner_only_entries_of_another_agency_do_not_crowd_out_a_shared_one(
     shared = entry(
         personas.analis_polri,
         code="polri-dpo",
-        category="Daftar pencarian orang",
+        category="Tersangka TPPO",
         full_name="Siti Nurhaliza",
         birth_date="14-08-1996",
         sex="P",

@@ -134,10 +134,10 @@ def test_rules_current_is_cached_per_version(personas: Personas, django_assert_n
     with django_assert_num_queries(0):
         version, configs = rule_services.rules_current()
     assert configs
-    # A save in this process takes effect at the next screening: the version, its rules and
-    # the destination countries are read again.
+    # A save in this process takes effect at the next screening: the version and its rules are
+    # read again (destinations are every ISO country, not read from the database).
     _edit(_analyst(personas), _group_rule(), weight=30)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         newer, _configs = rule_services.rules_current()
     assert newer.number == version.number + 1
 
@@ -158,19 +158,33 @@ def test_rules_current_sees_another_process_version_after_the_recheck_time(
         assert rule_services.rules_current()[0].number == version.number + 1
 
 
-def test_destination_countries_follow_the_rule_set(personas: Personas) -> None:
-    assert "MY" in rule_services.destination_country_codes()
-    assert "ZZ" not in rule_services.destination_country_codes()
-    rule_services.destination_save(
+def test_any_iso_country_joins_the_analysts_list_and_the_moratorium(personas: Personas) -> None:
+    assert "US" not in rule_services.destination_moratorium_codes()
+    country = rule_services.destination_save(
         viewer=_analyst(personas),
-        code="ZZ",
-        name="Negeri Uji",
+        code="us",
+        name="",
         domestic_work_moratorium=True,
         note="",
         change_note="uji",
     )
-    assert "ZZ" in rule_services.destination_country_codes()
-    assert "ZZ" in rule_services.destination_moratorium_codes()
+    assert (country.code, country.name) == ("US", "Amerika Serikat")
+    assert "US" in rule_services.destination_moratorium_codes()
+
+
+@pytest.mark.parametrize("code", ["ZZ", "ID", "USA"])
+def test_the_analysts_list_takes_only_iso_countries_abroad(personas: Personas, code: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        rule_services.destination_save(
+            viewer=_analyst(personas),
+            code=code,
+            name="Negeri Uji",
+            domestic_work_moratorium=False,
+            note="",
+            change_note="uji",
+        )
+    assert "code" in raised.value.message_dict
+    assert not DestinationCountry.objects.filter(code=code).exists()
 
 
 def test_rules_current_loads_defaults_when_no_version_exists() -> None:
@@ -332,8 +346,9 @@ def test_destination_policy_checks() -> None:
     assert "scam_compound_country" in [check.code for check in cambodia]
     japan = rule_services.destination_policy_checks(destination_country="JP", purpose="wisata")
     assert japan == []
-    unknown = rule_services.destination_policy_checks(destination_country="ZZ", purpose="wisata")
-    assert [check.code for check in unknown] == ["unknown_destination"]
+    # A country without rules is an ordinary destination: nothing to say.
+    usa = rule_services.destination_policy_checks(destination_country="US", purpose="bekerja")
+    assert usa == []
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -505,7 +520,7 @@ def test_analyst_edits_a_destination_through_the_page(personas: Personas) -> Non
     assert DestinationCountry.objects.get(code="MY").domestic_work_moratorium is True
     added = client.post(
         "/aturan-risiko/negara-tujuan/tambah/",
-        {"code": "nz", "name": "Selandia Baru", "note": "", "change_note": "Negara baru"},
+        {"code": "NZ", "name": "Selandia Baru", "note": "", "change_note": "Negara baru"},
     )
     assert added.status_code == 302
     assert DestinationCountry.objects.get(code="NZ").name == "Selandia Baru"

@@ -516,7 +516,7 @@ def test_keys_belong_to_one_user(personas, screen) -> None:  # type: ignore[no-u
         ("birth_date", "14-08-2099", "ada di masa depan"),
         ("passport_no", "C-12", "Nomor paspor “C-12” tidak sah"),
         ("phone", "12345", "bukan nomor Indonesia yang sah"),
-        ("destination_country", "XX", "tidak ada dalam daftar negara tujuan"),
+        ("destination_country", "XX", "bukan kode negara ISO 3166-1"),
         ("purpose", "jalan-jalan", "Tujuan perjalanan “jalan-jalan” tidak dikenal"),
         ("documents", ["visa_kerja", "surat_sakti"], "Dokumen tidak dikenal: surat_sakti."),
         ("desa_code", "36.03.07", "bukan kode desa/kelurahan"),

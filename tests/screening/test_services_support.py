@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from benteng.access.viewer import Viewer
+from benteng.watchlists.categories import categories_for
 from benteng.watchlists.models import Watchlist, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_create
 
@@ -44,14 +45,14 @@ def police_entry(analyst: Any, *, code: str = "polri-sponsor", **values: Any) ->
     data: dict[str, Any] = {
         "full_name": SPONSOR_NAME,
         "phone": SPONSOR_PHONE,
-        "category": "Sponsor pemberangkatan nonprosedural",
         "internal_notes": "Informan: kepala dusun. Jangan dibagikan.",
         "instruction": "Tunda dan hubungi piket Ditreskrimum Polda Banten.",
         "contact": "Piket Ditreskrimum 021-0000-0000",
     }
     data.update(values)
+    watchlist = Watchlist.objects.get(code=code)
+    # Unless the test names one, the first category of the list's kind (its picklist).
+    data.setdefault("category", categories_for(watchlist.kind)[0])
     return watchlist_entry_create(
-        viewer=Viewer.for_user(analyst, purpose="uji"),
-        watchlist=Watchlist.objects.get(code=code),
-        data=data,
+        viewer=Viewer.for_user(analyst, purpose="uji"), watchlist=watchlist, data=data
     )

@@ -9,6 +9,7 @@ import pytest
 
 from benteng.access import Viewer
 from benteng.watchlists import services as watchlist_services
+from benteng.watchlists.categories import categories_for
 from benteng.watchlists.models import Watchlist, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_create
 
@@ -16,6 +17,8 @@ from benteng.watchlists.services import watchlist_entry_create
 NIK_WOMAN = "3603075408900003"
 # A man born 02-01-1985 in Kecamatan Kronjo.
 NIK_MAN = "3603070201850011"
+# A category of the recruiter list (the picklist of its kind).
+CALO = "Perekrut lapangan (calo)"
 
 
 @pytest.fixture
@@ -26,6 +29,20 @@ def police_list(personas) -> Watchlist:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def immigration_list(personas) -> Watchlist:  # type: ignore[no-untyped-def]
     return Watchlist.objects.get(code="imigrasi-deportasi")
+
+
+def list_of_the_same_kind(watchlist: Watchlist) -> Watchlist:
+    """A second list of this kind, kept by the same office (a file moves between them)."""
+    return Watchlist.objects.create(
+        code=f"{watchlist.code}-kedua",
+        name=f"{watchlist.name} (kedua)",
+        kind=watchlist.kind,
+        owner_agency=watchlist.owner_agency,
+        owner_office=watchlist.owner_office,
+        default_legal_basis=watchlist.default_legal_basis,
+        default_instruction=watchlist.default_instruction,
+        default_contact=watchlist.default_contact,
+    )
 
 
 def viewer_of(user: Any) -> Viewer:
@@ -40,7 +57,7 @@ def person_data(**overrides: Any) -> dict[str, Any]:
         "sex": "P",
         "phone": "0812-3456-7890",
         "passport_no": "c 1234567",
-        "category": "Perekrut lapangan (calo)",
+        "category": CALO,
         "internal_notes": "Informan: kepala dusun. Jangan dibagikan.",
     }
     data.update(overrides)
@@ -48,6 +65,8 @@ def person_data(**overrides: Any) -> dict[str, Any]:
 
 
 def make_entry(user: Any, watchlist: Watchlist, **overrides: Any) -> WatchlistEntry:
+    # Unless the test says otherwise, the first category of the list's own kind.
+    overrides.setdefault("category", categories_for(watchlist.kind)[0])
     return watchlist_entry_create(
         viewer=viewer_of(user), watchlist=watchlist, data=person_data(**overrides)
     )

@@ -18,21 +18,28 @@ from benteng.watchlists.imports import (
     watchlist_import_template,
 )
 from benteng.watchlists.models import EntrySource, Watchlist, WatchlistEntry
-from tests.watchlists.conftest import NIK_MAN, NIK_WOMAN, make_entry, viewer_of
+from tests.watchlists.conftest import (
+    CALO,
+    NIK_MAN,
+    NIK_WOMAN,
+    list_of_the_same_kind,
+    make_entry,
+    viewer_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["nama", "nik", "tanggal_lahir", "jenis_kelamin", "telepon", "nomor_paspor", "kategori"]
 GOOD_ROWS = [
-    ["Siti Rahmawati", NIK_WOMAN, "14-08-1990", "P", "0812-3456-7890", "C1234567", "Calo"],
-    ["Ujang Suryana", NIK_MAN, "1985-01-02", "L", "", "", "Calo"],
+    ["Siti Rahmawati", NIK_WOMAN, "14-08-1990", "P", "0812-3456-7890", "C1234567", CALO],
+    ["Ujang Suryana", NIK_MAN, "1985-01-02", "L", "", "", CALO],
     ["Dedi Kurniawan", "", "", "", "+62 857 1111 2222", "", "Penampung calon PMI"],
 ]
 BAD_ROWS = [
-    ["Rina Marlina", "36030754089", "14-08-1990", "P", "", "", "Calo"],  # NIK too short
-    ["Asep Saepudin", "", "31-02-1990", "L", "", "X#1", "Calo"],  # date and passport
+    ["Rina Marlina", "36030754089", "14-08-1990", "P", "", "", CALO],  # NIK too short
+    ["Asep Saepudin", "", "31-02-1990", "L", "", "X#1", CALO],  # date and passport
     ["", "", "", "", "", "", ""],  # blank: skipped and counted
-    ["", "", "", "", "0812-0000-1111", "", "Calo"],  # no name for a person
+    ["", "", "", "", "0812-0000-1111", "", CALO],  # no name for a person
 ]
 
 
@@ -117,7 +124,7 @@ def test_unreadable_files_say_why(personas, police_list, filename, content, mess
 
 
 def test_unknown_columns_are_named_not_silently_dropped(personas, police_list):
-    content = b"No,nama,kategori,hobi\n1,Siti Aminah,Calo,memancing\n"
+    content = b"No,nama,kategori,hobi\n1,Siti Aminah,Penampung calon PMI,memancing\n"
     preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=content)
     assert preview.ignored_columns == ["No", "hobi"]
     assert len(preview.valid_rows) == 1
@@ -127,9 +134,9 @@ def test_duplicates_in_the_list_and_in_the_file_are_reported(personas, police_li
     # given
     existing = make_entry(personas.analis_polri, police_list)
     rows = [
-        ["Siti R.", NIK_WOMAN, "", "", "", "", "Calo"],
-        ["Ujang", NIK_MAN, "", "", "", "", "Calo"],
-        ["Ujang S.", NIK_MAN, "", "", "", "", "Calo"],
+        ["Siti R.", NIK_WOMAN, "", "", "", "", CALO],
+        ["Ujang", NIK_MAN, "", "", "", "", CALO],
+        ["Ujang S.", NIK_MAN, "", "", "", "", CALO],
     ]
     # when
     preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=_csv(rows))
@@ -150,9 +157,9 @@ def test_an_xlsx_with_typed_cells_and_blank_rows_keeps_spreadsheet_row_numbers(
     # given: numbers and dates as Excel stores them, a blank row, then bad values
     excel_date = datetime.datetime(1990, 8, 14)  # noqa: DTZ001 - Excel cells carry no zone
     rows: list[list[object]] = [
-        ["Siti Rahmawati", int(NIK_WOMAN), excel_date, "P", 81234567890, "C"],
+        ["Siti Rahmawati", int(NIK_WOMAN), excel_date, "P", 81234567890, CALO],
         [None, None, None, None, None, None],
-        ["Ujang Suryana", 3.60307e15, None, "L", None, "C"],  # a NIK Excel turned into a float
+        ["Ujang Suryana", 3.60307e15, None, "L", None, CALO],  # a NIK Excel turned into a float
         ["Asep", None, "1990-13-01", "laki-laki", None, None],
     ]
     header = ["Nama", "NIK", "Tanggal Lahir", "Jenis Kelamin", "Telepon", "Kategori"]
@@ -239,7 +246,9 @@ def test_only_keepers_import(personas, police_list):
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_an_export_is_audited_and_imports_into_another_list(personas, police_list, file_format):
+def test_an_export_is_audited_and_imports_into_another_list_of_its_kind(
+    personas, police_list, file_format
+):
     # given
     keeper = viewer_of(personas.analis_polri)
     entries = [
@@ -261,9 +270,10 @@ def test_an_export_is_audited_and_imports_into_another_list(personas, police_lis
         file_format=file_format,
         entries=WatchlistEntry.objects.order_by("pk"),
     )
-    sponsors = Watchlist.objects.get(code="polri-sponsor")
     preview = watchlist_import_preview(
-        watchlist=sponsors, filename=f"ekspor.{file_format}", content=data
+        watchlist=list_of_the_same_kind(police_list),
+        filename=f"ekspor.{file_format}",
+        content=data,
     )
     # then
     audit = AuditEntry.objects.get(action=AuditAction.EXPORT)
@@ -274,6 +284,15 @@ def test_an_export_is_audited_and_imports_into_another_list(personas, police_lis
     assert [row.values["nik"] for row in preview.valid_rows] == [NIK_WOMAN, NIK_MAN]
     assert preview.valid_rows[0].values["internal_notes"] == entries[0].internal_notes
     assert preview.valid_rows[0].values["birth_date"] == datetime.date(1990, 8, 14)
+    # A list of another kind has other categories: each row says so.
+    sponsors = Watchlist.objects.get(code="polri-sponsor")
+    elsewhere = watchlist_import_preview(
+        watchlist=sponsors, filename=f"ekspor.{file_format}", content=data
+    )
+    assert {(problem.row_number, problem.column) for problem in elsewhere.problems} == {
+        (2, "kategori"),
+        (3, "kategori"),
+    }
 
 
 def test_the_template_has_the_import_columns(personas, police_list):
@@ -397,7 +416,7 @@ def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(
 # --- formulas in exports ---------------------------------------------------------------------
 
 FORMULA_VALUES = {
-    "category": '=HYPERLINK("http://contoh.test/x","Klik")',
+    "legal_basis": '=HYPERLINK("http://contoh.test/x","Klik")',
     "contact": "@SUM(1+1)*cmd|' /C calc'!A0",
     "instruction": "+62 hubungi segera",
     "internal_notes": "-2+3+cmd|' /C calc'!A0",
@@ -433,9 +452,10 @@ def test_exported_values_never_start_a_formula_and_import_back_unchanged(
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert "None" not in cells
     # and importing the file again gives back the values as stored
-    sponsors = Watchlist.objects.get(code="polri-sponsor")
     preview = watchlist_import_preview(
-        watchlist=sponsors, filename=f"ekspor.{file_format}", content=data
+        watchlist=list_of_the_same_kind(police_list),
+        filename=f"ekspor.{file_format}",
+        content=data,
     )
     assert preview.problems == []
     [row] = preview.valid_rows
@@ -503,10 +523,10 @@ def test_rows_with_only_a_name_and_birth_date_are_checked_for_duplicates(persona
         sex="L",
     )
     rows = [
-        ["dedi  KURNIAWAN", "", "1980-03-02", "L", "", "", "Calo"],  # the same person
-        ["Dedi Kurniawan", "", "1981-03-02", "L", "", "", "Calo"],  # another birth date
-        ["Yayan Sofyan", "", "", "L", "", "", "Calo"],
-        ["YAYAN SOFYAN", "", "", "L", "", "", "Calo"],  # the row above again
+        ["dedi  KURNIAWAN", "", "1980-03-02", "L", "", "", CALO],  # the same person
+        ["Dedi Kurniawan", "", "1981-03-02", "L", "", "", CALO],  # another birth date
+        ["Yayan Sofyan", "", "", "L", "", "", CALO],
+        ["YAYAN SOFYAN", "", "", "L", "", "", CALO],  # the row above again
     ]
     # when
     preview = watchlist_import_preview(watchlist=police_list, filename="x.csv", content=_csv(rows))

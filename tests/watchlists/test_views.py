@@ -15,7 +15,7 @@ from benteng.audit.models import AuditAction, AuditEntry
 from benteng.watchlists.models import Watchlist, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_expire
 from tests.conftest import verified_client
-from tests.watchlists.conftest import NIK_MAN, NIK_WOMAN, make_entry, viewer_of
+from tests.watchlists.conftest import CALO, NIK_MAN, NIK_WOMAN, make_entry, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def test_entries_filter_by_status_category_and_search(personas, police_list):
         sex="",
         passport_no="",
         phone="0857 1111 2222",
-        category="Penampung",
+        category="Penampung calon PMI",
     )
     old = make_entry(
         personas.analis_polri,
@@ -198,7 +198,7 @@ def test_entries_filter_by_status_category_and_search(personas, police_list):
     assert names("") == {siti.full_name, ujang.full_name}
     assert names("?status=kedaluwarsa") == {old.full_name}
     assert names("?status=semua") == {siti.full_name, ujang.full_name, old.full_name}
-    assert names("?category=Penampung") == {ujang.full_name}
+    assert names("?category=Penampung+calon+PMI") == {ujang.full_name}
     assert names(f"?q={NIK_WOMAN[:6]}.{NIK_WOMAN[6:]}") == {siti.full_name}
     assert names("?q=0857-1111-2222") == {ujang.full_name}
     assert names("?q=suryana") == {ujang.full_name}
@@ -420,9 +420,9 @@ def test_import_previews_then_confirms(personas, police_list):
     client = verified_client(personas.analis_polri)
     path = f"/daftar-pantauan/{police_list.code}/impor/"
     rows = [
-        ["Siti Rahmawati", NIK_WOMAN, "14-08-1990", "Calo"],
-        ["Rina", "1234", "", "Calo"],
-        ["Ujang", NIK_MAN, "31-02-1985", "Calo"],
+        ["Siti Rahmawati", NIK_WOMAN, "14-08-1990", CALO],
+        ["Rina", "1234", "", CALO],
+        ["Ujang", NIK_MAN, "31-02-1985", CALO],
     ]
     # when
     preview = client.post(path, {"file": _upload(rows)})
@@ -476,7 +476,7 @@ def test_only_the_uploader_confirms_a_previewed_import(personas, police_list):
     from benteng.watchlists.models import PendingImport
 
     path = f"/daftar-pantauan/{police_list.code}/impor/"
-    rows = [["Siti Rahmawati", NIK_WOMAN, "14-08-1990", "Calo"]]
+    rows = [["Siti Rahmawati", NIK_WOMAN, "14-08-1990", CALO]]
     html = verified_client(personas.analis_polri).post(path, {"file": _upload(rows)}).content
     token = re.search(r'name="token" value="([^"]+)"', html.decode()).group(1)
     # when: another keeper of the same agency posts the token
@@ -495,7 +495,7 @@ def test_a_pending_import_expires_after_an_hour(personas, police_list):
 
     client = verified_client(personas.analis_polri)
     path = f"/daftar-pantauan/{police_list.code}/impor/"
-    rows = [["Siti Rahmawati", NIK_WOMAN, "14-08-1990", "Calo"]]
+    rows = [["Siti Rahmawati", NIK_WOMAN, "14-08-1990", CALO]]
     html = client.post(path, {"file": _upload(rows)}).content.decode()
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     PendingImport.objects.update(uploaded_at=timezone.now() - datetime.timedelta(hours=2))

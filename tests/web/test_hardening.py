@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.urls import reverse
 
+from benteng.screening.models import ApplicationStatus, DecisionOutcome, DecisionReason
 from tests.conftest import verified_client
+from tests.screening.flow_factories import application_make
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +43,42 @@ def test_a_nul_character_in_a_form_is_refused(personas):
     )
     multipart = client.post("/penyaringan/loket/", {"full_name": "Nur\x00Aini"})
     assert urlencoded.status_code == 400
-    # Multipart bodies reach the form, whose fields refuse NUL with a message.
-    assert multipart.status_code == 200
+    assert multipart.status_code == 400
+    assert "karakter NUL" in multipart.content.decode()
+
+
+def test_a_nul_character_in_a_multipart_interview_answer_is_refused(personas):
+    # Interview answers are read from the posted fields without a form field to refuse NUL.
+    application = application_make()
+    client = verified_client(personas.petugas_imigrasi)
+    url = reverse("screening:application_decision", args=[application.pk])
+    response = client.post(
+        url,
+        {
+            "kontak-TOTAL_FORMS": "0",
+            "kontak-INITIAL_FORMS": "0",
+            "outcome": DecisionOutcome.POSTPONE,
+            "reason": DecisionReason.DOCUMENTS_MISSING,
+            "note": "Surat jaminan belum ada.",
+            "jawaban-0": "Dibiayai\x00 Pak Darto",
+        },
+    )
+    assert response.status_code == 400
+    assert "karakter NUL" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SCREENED
+    assert not application.interview_answers
+    assert not application.decisions.exists()
+
+
+def test_a_file_whose_content_holds_nul_still_reaches_the_import(personas):
+    # An XLSX is a zip full of NUL bytes: only fields and file names are checked.
+    upload = io.BytesIO(b"PK\x03\x04\x00\x00broken")
+    upload.name = "daftar.xlsx"
+    client = verified_client(personas.analis_polri)
+    response = client.post("/daftar-pantauan/polri-perekrut/impor/", {"file": upload})
+    assert response.status_code == 200
+    assert "Berkas XLSX tidak dapat dibuka" in response.content.decode()
 
 
 def test_pages_of_a_signed_in_person_are_never_cached(personas):

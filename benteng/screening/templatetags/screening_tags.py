@@ -6,8 +6,9 @@ import datetime
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
-from benteng.screening.models import DestinationCountry
+from benteng.core.countries import country_name as iso_country_name
 
 register = template.Library()
 
@@ -25,8 +26,6 @@ def iso_date(value: object) -> str:
 
 @register.filter
 def country_name(code: object) -> str:
-    """The Indonesian name of a destination country code ("MY" → "Malaysia")."""
-
-    text = str(code or "")
-    name = DestinationCountry.objects.filter(code=text).values_list("name", flat=True).first()
-    return name or text
+    """The name of a country code in the page's language ("MY" → "Malaysia")."""
+    language = "en" if (get_language() or "").startswith("en") else "id"
+    return iso_country_name(str(code or ""), language=language)
