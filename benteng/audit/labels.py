@@ -50,6 +50,19 @@ DETAIL_NAMES = {
     "screening_result": gettext_lazy("hasil penyaringan"),
     "rule_set": gettext_lazy("versi aturan"),
 }
+# The search and filter terms of the lists, by the names the pages and the API give them.
+SEARCH_TERM_NAMES = {
+    "q": gettext_lazy("kata dicari"),
+    "search": gettext_lazy("kata dicari"),
+    "status": gettext_lazy("status"),
+    "due": gettext_lazy("batas waktu"),
+    "follow_up": gettext_lazy("tindak lanjut"),
+    "date_from": gettext_lazy("dari tanggal"),
+    "date_to": gettext_lazy("sampai tanggal"),
+    "office_id": gettext_lazy("kantor"),
+    "destination": gettext_lazy("negara tujuan"),
+    "police_visible": gettext_lazy("terlihat oleh kepolisian"),
+}
 DETAIL_VALUES = {
     "success": gettext_lazy("berhasil"),
     "failure": gettext_lazy("gagal"),
@@ -128,7 +141,9 @@ def detail_label(detail: Mapping[str, Any], *, object_type: str = "") -> str:
             parts.append(str(template) % {"reference": detail[key]})
     search = detail.get("search")
     if isinstance(search, Mapping) and search:
-        terms = ", ".join(f"{name} = «{value}»" for name, value in search.items())
+        terms = ", ".join(
+            f"{SEARCH_TERM_NAMES.get(name, name)} = «{value}»" for name, value in search.items()
+        )
         parts.append(_("pencarian: %(terms)s") % {"terms": terms})
     if detail.get("fields"):
         fields = ", ".join(_field_label(object_type, name) for name in detail["fields"])

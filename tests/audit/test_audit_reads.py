@@ -141,7 +141,7 @@ def test_a_search_that_finds_nothing_is_recorded_with_its_terms(
     assert page.status_code == 200
     entry = _last(actor_id=user.pk, action=AuditAction.LIST)
     assert (entry.object_type, entry.object_ids) == (object_type, [])
-    assert entry.detail["search"]["q"] == "Noer Hayati Zzyzx"
+    assert "Noer Hayati Zzyzx" in entry.detail["search"].values()
 
 
 def test_a_search_in_the_admin_that_finds_nothing_is_recorded_with_its_terms(personas):

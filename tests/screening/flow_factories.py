@@ -107,11 +107,13 @@ def live_hit_on(
     """Give the record a screening with a live hit on the shared immigration list (as a
     postponement elsewhere leaves one) and a high risk band; returns the entry's id."""
     from benteng.access.viewer import Viewer
+    from benteng.watchlists.models import EntrySource
     from benteng.watchlists.services import immigration_decision_watchlist, watchlist_entry_create
 
     entry = watchlist_entry_create(
         viewer=Viewer.system(purpose="uji hit"),
         watchlist=immigration_decision_watchlist(),
+        source=EntrySource.DECISION,
         data={
             "full_name": record.full_name,
             "birth_date": record.birth_date,
