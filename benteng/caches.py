@@ -193,3 +193,24 @@ class ProcessCacheByKey(_Cache, Generic[K, T]):
 
     def _forget(self) -> None:
         self._kept.clear()
+
+
+class ProcessDict(_Cache, Generic[K, T]):
+    """Values this process keeps itself (not read from the database), by key, emptied by
+    ``reset_all`` with the other caches. The caller locks where threads share it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self._values: dict[K, T] = {}
+
+    def get(self, key: K) -> T | None:
+        return self._values.get(key)
+
+    def set(self, key: K, value: T) -> None:
+        self._values[key] = value
+
+    def pop(self, key: K) -> T | None:
+        return self._values.pop(key, None)
+
+    def _forget(self) -> None:
+        self._values.clear()
