@@ -68,6 +68,7 @@ def free_port() -> int:
 
 
 PORT = int(os.environ.get("BENCH_PORT") or free_port())
+INDEX_PROFILE = os.environ.get("INDEX_PROFILE", "")
 TARGET_P99_MS = 50.0
 TARGET_RATE = 200.0
 DEPARTURE_TARGET_P99_MS = 30.0
@@ -192,6 +193,9 @@ def start_index_service(environment: dict[str, str], snapshot: Path) -> tuple[Ru
     process = subprocess.Popen(
         [
             PYTHON,
+            # INDEX_PROFILE=path: the service runs under cProfile and writes its profile
+            # there when it stops (wall time; read it with pstats).
+            *(["-m", "cProfile", "-o", INDEX_PROFILE] if INDEX_PROFILE else []),
             str(ROOT / "manage.py"),
             "screening_index_serve",
             "--socket",

@@ -7,6 +7,7 @@ through Django's full stack (middleware, ninja, services) with the test client:
     .venv/bin/python bench/profile_screening.py                  # 300 applications, 300 departures
     .venv/bin/python bench/profile_screening.py --profile        # + cProfile, top functions
     .venv/bin/python bench/profile_screening.py --queries        # + the SQL of one request
+    .venv/bin/python bench/profile_screening.py --profile --profile-output /tmp/after.prof
 
 It prints, per kind, the mean and p50/p99 of wall time and of this process's CPU time per
 request, and the number of SQL queries. The benchmark's workload is reset first (see
@@ -116,6 +117,9 @@ def main() -> None:
     )
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="cProfile the application run")
+    parser.add_argument(
+        "--profile-output", help="also write the profile (CPU time) here, to compare two runs"
+    )
     parser.add_argument("--queries", action="store_true", help="print one request's SQL")
     parser.add_argument("--watchlist", type=int, default=1_000_000)
     parser.add_argument("--applications", type=int, default=500_000)
@@ -174,6 +178,8 @@ def main() -> None:
         )
         if arguments.profile:
             stats = pstats.Stats(profiler)
+            if arguments.profile_output:
+                profiler.dump_stats(arguments.profile_output)
             _by_package(stats, count)
             stats.sort_stats("tottime").print_stats(35)
             stats.sort_stats("cumulative").print_stats(60)
