@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.defaults import server_error
 
 from benteng.accounts.twofactor import two_factor_required
 from benteng.api.errors import ApiErrorCode, error_body
@@ -163,12 +165,16 @@ def _too_large(request: HttpRequest) -> HttpResponse:
     return _error_page(request, "413.html", 413, limit_mb=f"{limit_mb:g}")
 
 
+logger = logging.getLogger("django.request")
+
+
 class ErrorPagesMiddleware:
     """Errors in Bahasa Indonesia in the site's layout, the demo's DEBUG mode included.
 
     A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused before anything reads it (413, the
     API's error body under /api/). With DEBUG on, Django answers a 404 or a 400 with its
-    English debug page; the demo shows the same pages as production instead.
+    English debug page, and an error with its traceback page; the demo (``DEMO_MODE``) shows
+    the same pages as production instead (the traceback is logged to the console).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -186,6 +192,10 @@ class ErrorPagesMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig):
             return _too_large(request)
+        if settings.DEBUG and settings.DEMO_MODE and not request.path.startswith("/api/"):
+            # The demo's officers get the production page; the traceback goes to the console.
+            logger.error("Error on %s", request.path, exc_info=exception)
+            return server_error(request)
         return None
 
     @staticmethod

@@ -16,7 +16,6 @@ from benteng.screening.models import ApplicationStatus, PassportApplication
 from tests.browser.test_roles_in_chromium import PHONE
 from tests.browser.test_screening_in_chromium import (  # noqa: F401 - fixtures used by name
     _signed_in,
-    browser,
     open_page,
 )
 from tests.screening.flow_factories import application_make, departure_make

@@ -16,7 +16,7 @@ import pytest
 from benteng.people.index import screening_index_reset
 from benteng.screening.cleaning import ApplicationInput
 from benteng.screening.services import application_screen
-from tests.browser.test_screening_in_chromium import _signed_in, browser, open_page
+from tests.browser.test_screening_in_chromium import _signed_in, open_page
 from tests.screening.test_services_support import (
     SPONSOR_PHONE,
     applicant,
@@ -24,7 +24,7 @@ from tests.screening.test_services_support import (
     viewer_of,
 )
 
-__all__ = ["browser", "open_page"]  # the fixtures, shared with the screening walk-through
+__all__ = ["open_page"]  # the fixture, shared with the screening walk-through
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -9,19 +9,14 @@ px; set BENTENG_SCREENSHOTS=<folder> to keep a PNG of each page looked at.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from benteng.access.viewer import Viewer
-from benteng.accounts.models import User
 from benteng.screening.decisions import WarningOverrideInput, application_decide
 from benteng.screening.models import DecisionOutcome, DecisionReason, DepartureOutcome
-from tests.browser.test_roles_in_chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, require_chromium
-from tests.conftest import verified_client
+from tests.browser.test_roles_in_chromium import PHONE
 from tests.screening.flow_factories import application_make, departure_make, live_hit_on
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -31,53 +26,6 @@ SCREENSHOTS = os.environ.get("BENTENG_SCREENSHOTS", "")
 INSTRUCTION = "Hubungi Kanim Tangerang sebelum menerbitkan paspor."
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_chromium(CHROMIUM, required=os.environ.get("BENTENG_REQUIRE_BROWSER") == "1")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_as(browser, live_server):  # type: ignore[no-untyped-def]
-    """A window of the given size, signed in as the user (password and second factor passed)."""
-    contexts = []
-
-    def make(user: User, viewport: dict[str, int] = PHONE):  # type: ignore[no-untyped-def]
-        client: Client = verified_client(user)
-        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="id-ID")
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.csp_violations = []
-        page.on(
-            "console",
-            lambda message: (
-                page.csp_violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def _shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -23,8 +23,6 @@ DESKTOP = shell.DESKTOP
 _shoot = shell._shoot
 _no_sideways_scrolling = shell._no_sideways_scrolling
 # The shell's fixtures: Chromium, and a window signed in as a persona.
-browser = shell.browser
-open_as = shell.open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

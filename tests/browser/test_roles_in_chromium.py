@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,17 +59,6 @@ def require_chromium(path: Path, *, required: bool) -> None:
     if required:
         pytest.fail(f"{reason}, and BENTENG_REQUIRE_BROWSER=1 makes the browser tests required")
     pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require_chromium(CHROMIUM, required=os.environ.get("BENTENG_REQUIRE_BROWSER") == "1")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -21,12 +21,9 @@ from benteng.screening.models import DepartureCheck, DepartureOutcome, PassportA
 from benteng.watchlists.models import Watchlist
 from benteng.watchlists.services import watchlist_entry_create
 from tests.browser.test_roles_in_chromium import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     _enrol_authenticator,
     _sign_in_with_password,
-    require_chromium,
 )
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -35,17 +32,6 @@ RECRUITER = "Haji Sarmadi bin Karta"
 RECRUITER_PHONE = "0812-9031-4477"
 BIRTH = datetime.date(1995, 7, 14)
 NIK = f"360307{BIRTH.day + 40:02d}{BIRTH:%m%y}0411"
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    require_chromium(CHROMIUM, required=os.environ.get("BENTENG_REQUIRE_BROWSER") == "1")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -139,3 +139,27 @@ def test_every_api_operation_declares_400_422_with_parameters_413_with_a_body():
                 assert "422" in declared, (path, method)
             if method.upper() in ("POST", "PUT", "PATCH"):
                 assert "413" in declared, (path, method)
+
+
+def test_an_error_in_the_demo_gets_the_indonesian_500_page_not_the_traceback(
+    personas, settings, monkeypatch
+):
+    # given the demo (DEBUG and DEMO_MODE on) and a page that fails
+    settings.DEBUG = True
+    settings.DEMO_MODE = True
+    from benteng.web import views as web_views
+
+    class Broken(dict):  # type: ignore[type-arg]
+        def get(self, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(web_views, "ROLE_PURPOSES", Broken())
+    client = verified_client(personas.petugas_imigrasi)
+    client.raise_request_exception = False
+    # when
+    response = client.get("/")
+    # then
+    page = _text(response)
+    assert response.status_code == 500
+    assert "Terjadi kesalahan pada server" in page
+    assert "Traceback" not in page
