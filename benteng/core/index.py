@@ -1151,7 +1151,14 @@ class ScreeningIndex:
             size = self._size
 
             def text_column(values: list[str]) -> npt.NDArray[np.uint8]:
-                return np.frombuffer("\x00".join(values[:size]).encode("utf-8"), dtype=np.uint8)
+                return np.frombuffer("\x00".join(values).encode("utf-8"), dtype=np.uint8)
+
+            def counts(kept: dict[str, int]) -> dict[str, npt.NDArray[Any]]:
+                return {"keys": text_column(list(kept)), "counts": np.array(list(kept.values()))}
+
+            name_counts = counts(self._name_counts)
+            sound_counts = counts(self._sound_counts)
+            part_counts = counts(self._name_part_counts)
 
             with Path(path).open("wb") as handle:
                 np.savez(
@@ -1160,11 +1167,11 @@ class ScreeningIndex:
                     parameters=np.array(self.parameters.to_json()),
                     limits=np.array([self.candidate_limit, self.shortlist_limit], dtype=np.int64),
                     codes=text_column(self._codes),
-                    ids=text_column(self._ids),
-                    names=text_column(self._names),
-                    birth_places=text_column(self._birth_places),
-                    passports=text_column(self._passports),
-                    addresses=text_column(self._addresses),
+                    ids=text_column(self._ids[:size]),
+                    names=text_column(self._names[:size]),
+                    birth_places=text_column(self._birth_places[:size]),
+                    passports=text_column(self._passports[:size]),
+                    addresses=text_column(self._addresses[:size]),
                     birth_dates=self._birth_dates[:size],
                     nik_birth_dates=self._nik_birth_dates[:size],
                     sexes=self._sexes[:size],
@@ -1179,6 +1186,14 @@ class ScreeningIndex:
                     posting_offsets=self._postings.offsets,
                     posting_slots=self._postings.slots,
                     too_common=np.array(sorted(self._postings.too_common), dtype=np.uint64),
+                    # The name frequencies (name_share, sound_share, name_part_share), so that
+                    # loading need not count a million names again.
+                    name_count_keys=name_counts["keys"],
+                    name_counts=name_counts["counts"],
+                    sound_count_keys=sound_counts["keys"],
+                    sound_counts=sound_counts["counts"],
+                    part_count_keys=part_counts["keys"],
+                    part_counts=part_counts["counts"],
                 )
 
     @classmethod
@@ -1199,6 +1214,10 @@ class ScreeningIndex:
                 if count == 0:
                     return []
                 return bytes(data[name]).decode("utf-8").split("\x00")
+
+            def counts_column(keys: str, counts: str) -> dict[str, int]:
+                values = data[counts].tolist()
+                return dict(zip(text_column(keys, len(values)), values, strict=True))
 
             index._codes = text_column("codes", 1 if len(data["codes"]) else 0)
             index._code_ids = {code: code_id for code_id, code in enumerate(index._codes)}
@@ -1226,11 +1245,17 @@ class ScreeningIndex:
                 slots=data["posting_slots"],
                 too_common=frozenset(int(value) for value in data["too_common"]),
             )
+            counted = "name_counts" in data.files
+            if counted:
+                index._name_counts = counts_column("name_count_keys", "name_counts")
+                index._sound_counts = counts_column("sound_count_keys", "sound_counts")
+                index._name_part_counts = counts_column("part_count_keys", "part_counts")
         alive_slots = np.flatnonzero(index._alive == 1).tolist()
         ids = index._ids
         index._slot_by_id = {ids[slot]: slot for slot in alive_slots}
-        for slot in alive_slots:
-            index._count_name(index._names[slot], 1)
+        if not counted:  # a file written before the counts were kept
+            for slot in alive_slots:
+                index._count_name(index._names[slot], 1)
         return index
 
 

@@ -278,6 +278,32 @@ def test_save_and_load_give_the_same_answers(
     assert loaded.parameters == DEFAULT_PARAMETERS
 
 
+def test_a_small_index_keeps_every_name_code_and_frequency_when_saved(tmp_path: Path) -> None:
+    # given: fewer entries than distinct name sounds (each name has several parts)
+    people = [
+        IdentityRecord(id="w1", name="Siti Nurhaliza Binti Ahmad Fauzi Rahman"),
+        IdentityRecord(id="w2", name="Bambang Sutrisno Wibowo Hadi Kusumo"),
+    ]
+    index = ScreeningIndex(people)
+    assert len(index._codes) > len(index)
+    path = tmp_path / "small.npz"
+    # when
+    index.save(path)
+    loaded = ScreeningIndex.load(path)
+    # then: the codes the postings name, and the name frequencies, come back as they were
+    assert loaded._codes == index._codes
+    assert loaded._name_counts == index._name_counts
+    assert loaded._sound_counts == index._sound_counts
+    assert loaded._name_part_counts == index._name_part_counts
+    query = IdentityRecord(id="q", name="Bambang Wibowo")
+    assert [c.entry_id for c in loaded.search(query, threshold=0.001)] == [
+        c.entry_id for c in index.search(query, threshold=0.001)
+    ]
+    assert loaded.name_share("bambang sutrisno wibowo hadi kusumo") == index.name_share(
+        "bambang sutrisno wibowo hadi kusumo"
+    )
+
+
 def test_load_rejects_other_files(tmp_path: Path) -> None:
     import numpy as np
 
