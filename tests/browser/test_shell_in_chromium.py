@@ -13,7 +13,7 @@ import pytest
 
 from benteng.screening.models import ScreeningResult
 from tests.browser.test_roles_in_chromium import PHONE
-from tests.screening.flow_factories import application_make
+from tests.screening.flow_factories import application_make, departure_make
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -92,6 +92,23 @@ def test_rules_page_fields_fit_a_phone(open_as, personas):
     page.goto("/aturan-risiko/group_pattern/ubah/")
     _shoot(page, "rules-edit-360")
     assert page.get_by_label("Jangka waktu (hari)").input_value() == "14"
+    assert _no_sideways_scrolling(page)
+
+
+def test_the_tpi_recent_checks_show_each_decision_whole_on_a_phone(open_as, personas):
+    # given: checks with long names at the officer's TPI
+    for number in range(3):
+        departure_make(full_name=f"Siti Nurhaliza Binti Abdurrahman Wahid Panjang {number}")
+    page = open_as(personas.petugas_tpi)
+    # when
+    page.goto("/penyaringan/tpi/")
+    _shoot(page, "tpi-recent-360")
+    # then: every decision lies inside the screen, no table to scroll sideways
+    decisions = page.locator("[data-testid=departures] td[data-label=Keputusan]")
+    assert decisions.count() == 3
+    for number in range(3):
+        box = decisions.nth(number).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE["width"]
     assert _no_sideways_scrolling(page)
 
 
