@@ -304,6 +304,30 @@ def test_a_small_index_keeps_every_name_code_and_frequency_when_saved(tmp_path: 
     )
 
 
+def test_a_file_written_before_the_counts_were_kept_still_loads(tmp_path: Path) -> None:
+    import numpy as np
+
+    # given: an index file without the name counts (as written before they were kept)
+    people = [
+        IdentityRecord(id="w1", name="Siti Nurhaliza"),
+        IdentityRecord(id="w2", name="Siti Aminah"),
+    ]
+    index = ScreeningIndex(people)
+    path = tmp_path / "index.npz"
+    index.save(path)
+    with np.load(path) as data:
+        arrays = {name: data[name] for name in data.files if "count" not in name}
+    older = tmp_path / "older.npz"
+    np.savez(older, **arrays)
+    # when
+    loaded = ScreeningIndex.load(older)
+    # then: the counts are made again from the names
+    assert loaded._name_counts == index._name_counts
+    assert loaded._sound_counts == index._sound_counts
+    assert loaded._name_part_counts == index._name_part_counts
+    assert loaded._name_part_counts["siti"] == 2
+
+
 def test_load_rejects_other_files(tmp_path: Path) -> None:
     import numpy as np
 
