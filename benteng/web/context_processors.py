@@ -30,5 +30,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     elif match is not None:
         # Pages of other apps belong to the entry named after their URL namespace.
         section = match.namespace or ""
-    context["navigation"] = navigation_for(user, current_section=section)
+    context["navigation"] = navigation_for(user, current_section=section, current_path=request.path)
     return context

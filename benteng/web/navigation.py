@@ -86,24 +86,44 @@ NAVIGATION: tuple[NavEntry, ...] = (
 )
 
 
-def navigation_for(user: User, *, current_section: str = "") -> list[NavLink]:
-    """The links this user's role may use; entries whose page is not installed are left out."""
+def navigation_for(
+    user: User, *, current_section: str = "", current_path: str = ""
+) -> list[NavLink]:
+    """The links this user's role may use; entries whose page is not installed are left out.
+
+    One link is marked current: the one whose address is the longest start of the page's
+    address ("/penyaringan/permohonan/12/" is under "Permohonan paspor"), else the first of
+    the page's section (a detail page reached from another list).
+    """
     viewer = Viewer.for_user(user)
-    links = []
+    found: list[tuple[str, NavEntry]] = []
     for entry in NAVIGATION:
         if not entry.allowed(viewer):
             continue
         if entry.needs_staff and not user.is_staff:
             continue
         try:
-            url = reverse(entry.url_name)
+            found.append((reverse(entry.url_name), entry))
         except NoReverseMatch:
             continue
-        links.append(
-            NavLink(
-                url=url,
-                label=entry.label,
-                current=bool(entry.section) and entry.section == current_section,
-            )
-        )
-    return links
+    current = _current(found, current_section=current_section, current_path=current_path)
+    return [
+        NavLink(url=url, label=entry.label, current=position == current)
+        for position, (url, entry) in enumerate(found)
+    ]
+
+
+def _current(
+    found: list[tuple[str, NavEntry]], *, current_section: str, current_path: str
+) -> int | None:
+    under = [
+        (len(url), position)
+        for position, (url, _entry) in enumerate(found)
+        if current_path.startswith(url) and (url != "/" or current_path == "/")
+    ]
+    if under:
+        return max(under)[1]
+    for position, (_url, entry) in enumerate(found):
+        if entry.section and entry.section == current_section:
+            return position
+    return None

@@ -167,6 +167,26 @@ def test_current_page_is_marked_in_the_navigation(personas):
     assert '<a href="/wilayah/" aria-current="page">' in html
 
 
+@pytest.mark.parametrize(
+    ("persona", "path", "current"),
+    [
+        ("petugas_tpi", "/penyaringan/tpi/", "/penyaringan/tpi/"),
+        ("petugas_tpi", "/penyaringan/keberangkatan/", "/penyaringan/keberangkatan/"),
+        ("analis_imigrasi", "/penyaringan/permohonan/", "/penyaringan/permohonan/"),
+        ("analis_imigrasi", "/penyaringan/keberangkatan/", "/penyaringan/keberangkatan/"),
+        ("petugas_imigrasi", "/penyaringan/loket/", "/penyaringan/loket/"),
+        ("petugas_imigrasi", "/", "/"),
+        ("admin", "/admin/audit/auditentry/", "/admin/audit/auditentry/"),
+    ],
+)
+def test_one_navigation_link_is_current(personas, persona, path, current):
+    # given a page several screening links share a section with
+    html = verified_client(getattr(personas, persona)).get(path).content.decode()
+    # then exactly one link is marked, the page's own
+    marked = re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+    assert marked == [current]
+
+
 # --- home per role -----------------------------------------------------------------------
 
 
