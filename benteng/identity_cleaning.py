@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.functional import Promise
@@ -147,44 +148,58 @@ def nik_problem_text(problem: NikProblem) -> str:
     return problem.message_en if (get_language() or "id").startswith("en") else problem.message
 
 
-def sex_clean(value: Any) -> tuple[str, str | None]:
-    """ "L" or "P" from the usual ways of writing them; blank stays blank."""
+def _normalized(
+    value: Any, normalize: Callable[[str], str | None], problem: Callable[[str], str]
+) -> tuple[str, str | None]:
+    """``normalize`` of the text given, or the ``problem`` with it; blank stays blank."""
     text = text_of(value)
     if not text:
         return "", None
-    sex = normalize_sex(text)
-    if sex is None:
-        return "", _(
-            "Jenis kelamin harus L (laki-laki) atau P (perempuan) (tertulis “%(value)s”)."
-        ) % {"value": text}
-    return sex, None
+    normalized = normalize(text)
+    if normalized is None:
+        return "", problem(text)
+    return normalized, None
+
+
+def sex_clean(value: Any) -> tuple[str, str | None]:
+    """ "L" or "P" from the usual ways of writing them; blank stays blank."""
+    return _normalized(
+        value,
+        normalize_sex,
+        lambda text: (
+            _("Jenis kelamin harus L (laki-laki) atau P (perempuan) (tertulis “%(value)s”).")
+            % {"value": text}
+        ),
+    )
 
 
 def passport_no_clean(value: Any) -> tuple[str, str | None]:
-    text = text_of(value)
-    if not text:
-        return "", None
-    passport_no = normalize_passport_no(text)
-    if passport_no is None:
-        return "", _(
-            "Nomor paspor “%(value)s” tidak sah: harus 6-12 huruf atau angka tanpa tanda "
-            "baca, misalnya C1234567."
-        ) % {"value": text}
-    return passport_no, None
+    return _normalized(
+        value,
+        normalize_passport_no,
+        lambda text: (
+            _(
+                "Nomor paspor “%(value)s” tidak sah: harus 6-12 huruf atau angka tanpa tanda "
+                "baca, misalnya C1234567."
+            )
+            % {"value": text}
+        ),
+    )
 
 
 def phone_clean(value: Any, *, label: Label) -> tuple[str, str | None]:
     """An Indonesian number in its one written form (+62...); blank stays blank."""
-    text = text_of(value)
-    if not text:
-        return "", None
-    phone = normalize_phone(text)
-    if phone is None:
-        return "", _(
-            "%(label)s “%(value)s” bukan nomor Indonesia yang sah (contoh 0812-3456-7890 "
-            "atau +62 812 3456 7890)."
-        ) % {"label": label, "value": text}
-    return phone, None
+    return _normalized(
+        value,
+        normalize_phone,
+        lambda text: (
+            _(
+                "%(label)s “%(value)s” bukan nomor Indonesia yang sah (contoh 0812-3456-7890 "
+                "atau +62 812 3456 7890)."
+            )
+            % {"label": label, "value": text}
+        ),
+    )
 
 
 def normalize_flight_number(value: str) -> str | None:
@@ -194,16 +209,17 @@ def normalize_flight_number(value: str) -> str | None:
 
 
 def flight_number_clean(value: Any) -> tuple[str, str | None]:
-    text = text_of(value)
-    if not text:
-        return "", None
-    flight = normalize_flight_number(text)
-    if flight is None:
-        return "", _(
-            "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
-            "1-4 angka, misalnya GA840 atau QZ 7510."
-        ) % {"value": text}
-    return flight, None
+    return _normalized(
+        value,
+        normalize_flight_number,
+        lambda text: (
+            _(
+                "Nomor penerbangan “%(value)s” tidak sah: dua huruf/angka kode maskapai lalu "
+                "1-4 angka, misalnya GA840 atau QZ 7510."
+            )
+            % {"value": text}
+        ),
+    )
 
 
 def yes_no_parse(value: Any, *, label: Label) -> tuple[bool | None, str | None]:
