@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import Actor, audit_record
-from benteng.rows import Columns, fetch, insert, placeholders, table
+from benteng.rows import Columns, fetch, insert, insert_together, next_ids, placeholders, table
 from benteng.watchlists.models import Watchlist
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,72 @@ def test_insert_of_several_rows_gives_each_its_own_id(reference_data) -> None:  
         "uji-banyak-1",
         "uji-banyak-2",
     ]
+
+
+def _lists(template: Watchlist, *codes: str) -> list[Watchlist]:
+    return [
+        Watchlist(
+            code=code,
+            name=f"Daftar {code}",
+            kind=template.kind,
+            owner_agency_id=template.owner_agency_id,
+            owner_office_id=template.owner_office_id,
+        )
+        for code in codes
+    ]
+
+
+def _entry(label: str) -> AuditEntry:
+    return AuditEntry(
+        action="read",
+        object_type="watchlists.watchlist",
+        actor_label=label,
+        occurred_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_together_are_one_statement_on_postgresql_and_all_or_none(
+    reference_data,
+) -> None:  # type: ignore[no-untyped-def]
+    template = Watchlist.objects.order_by("pk").first()
+    assert template is not None
+    ids = next_ids(Watchlist)
+    first = _lists(template, "uji-bersama-1")
+    if ids is not None:  # PostgreSQL: the id is drawn before the insert, and kept
+        first[0].pk = ids[0]
+    entries = [_entry("uji-bersama"), _entry("uji-bersama")]
+    # when
+    with CaptureQueriesContext(connection) as written:
+        insert_together(first, entries)
+    # then
+    assert Watchlist.objects.get(code="uji-bersama-1").pk == first[0].pk
+    assert ids is None or first[0].pk == ids[0]
+    assert [entry.pk for entry in entries] == sorted(entry.pk for entry in entries)
+    assert AuditEntry.objects.filter(actor_label="uji-bersama").count() == 2
+    if connection.vendor == "postgresql":
+        assert len(written.captured_queries) == 1
+        assert not connection.in_atomic_block
+    # a refused row in the last group: nothing of the others is kept
+    again = _lists(template, "uji-bersama-2")
+    again_ids = next_ids(Watchlist)
+    if again_ids is not None:
+        again[0].pk = again_ids[0]
+    duplicate = _entry("uji-gagal")
+    duplicate.pk = entries[0].pk
+    with pytest.raises(IntegrityError):
+        insert_together(again, [duplicate])
+    assert not Watchlist.objects.filter(code="uji-bersama-2").exists()
+    assert not AuditEntry.objects.filter(actor_label="uji-gagal").exists()
+
+
+def test_rows_in_a_with_must_carry_their_ids(reference_data) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes each group by itself")
+    template = Watchlist.objects.order_by("pk").first()
+    assert template is not None
+    with pytest.raises(ValueError, match="next_ids"):
+        insert_together(_lists(template, "uji-tanpa-id"), [_entry("uji")])
 
 
 def test_the_hot_path_prepares_its_statements_and_plans_them_once(reference_data) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ from benteng.audit.chain import (
 from benteng.audit.checkpoints import CheckpointError, checkpoint_if_due, checkpoints_read
 from benteng.audit.middleware import current_client_address
 from benteng.audit.models import REFUSED_MARK, AuditAction, AuditChainHead, AuditEntry
-from benteng.rows import insert
+from benteng.rows import insert, insert_together
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +121,17 @@ def audit_record(
     return audit_record_many(actor=actor, items=[item])[0]
 
 
-def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[AuditEntry]:
+def audit_record_many(
+    *,
+    actor: Actor,
+    items: Sequence[AuditItem],
+    written_with: Sequence[Sequence[models.Model]] = (),
+) -> list[AuditEntry]:
     """Append several entries of one actor, in order (their ids grow in that order).
+
+    ``written_with``: groups of new rows (each of one model, ids set where
+    :func:`benteng.rows.insert_together` asks) written together with the entries, all or
+    none: the record the entries speak of and what belongs to it.
 
     With ``AUDIT_SEAL_DELAY`` above zero this is one INSERT of the entries *unsealed* (no
     sequence, no hashes) and nothing else: no lock is shared with other requests. The sealer
@@ -138,14 +147,17 @@ def audit_record_many(*, actor: Actor, items: Sequence[AuditItem]) -> list[Audit
     caller's write must not be kept either.
     """
     if not items:
+        insert_together(*written_with)
         return []
     entries = _unsealed_entries(actor, items)
     if audit_seal_delay() > 0:
         for entry in entries:
             entry.mac = writer_mac(_written_values(entry))
-        insert(*entries)
+        insert_together(*written_with, entries)
         return entries
     with transaction.atomic(savepoint=False):
+        for group in written_with:
+            insert(*group)
         sequence, previous_hash, pending = _locked_head(pending=True)
         if pending:
             sequence, previous_hash, _oldest = _seal_locked(sequence, previous_hash, limit=None)

@@ -10,10 +10,11 @@ One call does everything the officer needs while the person waits:
 3. check the NIK against the stated birth date and sex;
 4. score the facts with the current risk rules (:mod:`benteng.core.risk`) — the score
    supports the officer, it never decides;
-5. in one short transaction, save the application (or departure check) with a reference
-   number at the viewer's office, the :class:`ScreeningResult` (hits by reference, see
-   :mod:`~benteng.screening.outcome`) and the audit trail (the record written, the watchlist
-   entries and earlier events read, purpose "penyaringan");
+5. all or none (on PostgreSQL one statement, elsewhere one short transaction), save the
+   application (or departure check) with a reference number at the viewer's office, the
+   :class:`ScreeningResult` (hits by reference, see :mod:`~benteng.screening.outcome`) and
+   the audit trail (the record written, the watchlist entries and earlier events read,
+   purpose "penyaringan");
 6. after the commit, put the new record among the earlier events of the index.
 
 Applications and departures go the same way; what differs is in their :class:`_Kind`.
@@ -29,11 +30,12 @@ import datetime
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -52,8 +54,7 @@ from benteng.core.names import name_key
 from benteng.core.risk import RiskFacts, assess, rule_parameter
 from benteng.identity import region_code_for_identity
 from benteng.people.index import index_source_record
-from benteng.rows import cursor as rows_cursor  # "cursor" alone would shadow local names
-from benteng.rows import insert, table
+from benteng.rows import insert, next_ids
 from benteng.screening import queries
 from benteng.screening.access import may_screen_applications, may_screen_departures
 from benteng.screening.cleaning import (
@@ -421,33 +422,44 @@ def _screen(
         rule_set=rule_set,
         server_milliseconds=round((time.perf_counter() - started) * 1000, 2),
     )
-    with transaction.atomic():
-        _insert_record_and_result(kind, record, result, now)
+    ids = next_ids(kind.model, ScreeningResult)
+    # All or none: the record (its reference "PP-2026-000123" holds its id), its result and
+    # the audit entries. On PostgreSQL the ids come first from the tables' sequences, and
+    # the three are one statement, without a transaction's round trips; elsewhere (SQLite)
+    # the record's id comes with its insert, in a transaction.
+    with _all_or_none(one_statement=ids is not None):
+        if ids is None:
+            record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
+            insert(record)
+        else:
+            record.pk, result.pk = ids
+        record.reference = f"{kind.reference_prefix}-{timezone.localdate(now).year}-{record.pk:06d}"
+        if isinstance(record, PassportApplication):
+            result.application = record
+        else:
+            result.departure_check = record
+        written: list[list[models.Model]] = []
+        if ids is None:
+            kind.model.objects.filter(pk=record.pk).update(reference=record.reference)
+            insert(result)
+        else:
+            written = [[record], [result]]
         audit_record_many(
             actor=actor_for_viewer(viewer),
             items=_audit_items(kind, record, result, read_entries, read_events, rule_set),
+            written_with=written,
         )
         _index(record)
     return outcome_from_result(viewer=viewer, record=record, result=result, entries=entries)
 
 
-def _insert_record_and_result(
-    kind: _Kind, record: Record, result: ScreeningResult, now: datetime.datetime
-) -> None:
-    """Insert the record with its reference ("PP-2026-000123", the id in it) and its result."""
-    record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
-    insert(record)
-    record.reference = f"{kind.reference_prefix}-{timezone.localdate(now).year}-{record.pk:06d}"
-    with rows_cursor() as writer:
-        writer.execute(
-            f"UPDATE {table(kind.model)} SET reference = %s WHERE id = %s",  # noqa: S608 - model names
-            [record.reference, record.pk],
-        )
-    if isinstance(record, PassportApplication):
-        result.application = record
-    else:
-        result.departure_check = record
-    insert(result)
+def _all_or_none(*, one_statement: bool) -> Any:
+    """A transaction, unless the write is one statement outside any transaction (atomic by
+    itself). Inside a caller's transaction, a savepoint: a refused insert (an idempotency key
+    seen before) must not spoil the caller's transaction, which reads the earlier result."""
+    if one_statement and not connection.in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
 
 
 def _audit_items(
