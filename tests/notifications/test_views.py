@@ -29,11 +29,10 @@ def _new_referral(recipient, number="R-2026-00012", link="/rekan/"):  # type: ig
 
 
 def _header_count(html: str) -> str | None:
-    found = re.search(
-        r'class="notifications-link"[^>]*>[^<]*(?:<span class="count"[^>]*>(\d+))?', html
-    )
-    assert found, "the header links to the notifications"
-    return found.group(1)
+    link = re.search(r'<a class="notifications-link"[^>]*>(.*?)</a>', html, re.DOTALL)
+    assert link, "the header links to the notifications"
+    count = re.search(r'<span class="count"[^>]*>(\d+)</span>', link.group(1))
+    return count.group(1) if count else None
 
 
 def test_the_recipient_sees_their_notification_and_the_count_in_every_pages_header(personas):
