@@ -265,3 +265,12 @@ def test_office_heads_are_its_leadership_or_the_nearest_office_above(personas):
     assert office_heads(office=kanim) == [personas.pimpinan]
     assert office_staff(office=kanim, roles=[Role.PETUGAS_IMIGRASI]) == [personas.petugas_imigrasi]
     assert office_heads(office=Office.objects.get(code="polda-banten")) == []
+
+
+def test_the_retry_job_runs_by_itself_every_five_minutes():
+    from benteng.notifications.tasks import notification_emails_send_waiting
+    from benteng.schedule.jobs import jobs
+
+    registered = {job.name: job for job in jobs()}
+    assert registered["notifications.retry_emails"].task == notification_emails_send_waiting
+    assert registered["notifications.retry_emails"].interval == datetime.timedelta(minutes=5)
