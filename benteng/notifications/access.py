@@ -8,6 +8,8 @@ count, opening and clearing all read through ``visible_to``/``access_object`` wi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
@@ -48,4 +50,4 @@ class NotificationPreferencePolicy(RecordPolicy[NotificationPreference]):
         return Q(user_id=viewer.user_id)
 
 
-POLICIES = (NotificationPolicy(), NotificationPreferencePolicy())
+POLICIES: list[RecordPolicy[Any]] = [NotificationPolicy(), NotificationPreferencePolicy()]

@@ -140,7 +140,7 @@ def notification_email_deliver(*, notification_id: int) -> bool:
 
 def retry_pause(attempts: int) -> datetime.timedelta:
     """How long after its last failed attempt an e-mail is tried again."""
-    return FIRST_RETRY_PAUSE * (2 ** max(attempts - 1, 0))
+    return FIRST_RETRY_PAUSE * (1 << max(attempts - 1, 0))
 
 
 def _due(

@@ -61,5 +61,7 @@ def notification_rows(notifications: list[Notification]) -> list[NotificationRow
 
 def notification_preference_of(*, viewer: Viewer) -> NotificationPreference:
     """The viewer's settings, or the defaults (not saved) if they never changed them."""
+    if viewer.user_id is None:
+        raise ValueError("Only a person has notification settings.")
     found = NotificationPreference.objects.visible_to(viewer).first()
     return found or NotificationPreference(user_id=viewer.user_id)

@@ -331,7 +331,7 @@ def notification_preference_update(
     *, viewer: Viewer, email_enabled: bool, language: str
 ) -> NotificationPreference:
     """Change one's own e-mail setting and the language of one's e-mails."""
-    if not may_read_notifications(viewer):
+    if not may_read_notifications(viewer) or viewer.user_id is None:
         raise NotificationRefused
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ValueError(f"Unknown language {language!r}.")
