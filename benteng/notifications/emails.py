@@ -88,7 +88,8 @@ def notification_email_deliver(*, notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.visible_to(_system())
-            .select_for_update()
+            # Only the notification's row: the recipient's account stays free for others.
+            .select_for_update(of=("self",))
             .filter(pk=notification_id, email_state=EmailState.PENDING)
             .select_related("recipient")
             .first()

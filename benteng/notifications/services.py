@@ -86,7 +86,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from benteng.access.policy import NotVisible, access_object
+from benteng.access.policy import access_object
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office, Role, User
 from benteng.audit.models import AuditAction
@@ -109,18 +109,6 @@ logger = logging.getLogger(__name__)
 
 NOTIFY_PURPOSE = "notifikasi"
 LINK_MAX_LENGTH = 300
-
-__all__ = [
-    "NotVisible",
-    "NotificationRefused",
-    "notification_mark_all_read",
-    "notification_mark_read",
-    "notification_open",
-    "notification_preference_update",
-    "notify",
-    "office_heads",
-    "office_staff",
-]
 
 
 class NotificationRefused(Exception):
