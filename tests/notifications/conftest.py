@@ -20,3 +20,16 @@ def immediate_tasks(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def broken_mail(settings):  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "tests.notifications.conftest.BrokenMailServer"
+
+
+class SlowMailServer(BaseEmailBackend):
+    """A mail server that takes its time, then keeps the message in ``mail.outbox``."""
+
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        import time
+
+        from django.core import mail
+
+        time.sleep(0.5)
+        mail.outbox.extend(email_messages)
+        return len(email_messages)

@@ -274,3 +274,44 @@ def test_the_retry_job_runs_by_itself_every_five_minutes():
     registered = {job.name: job for job in jobs()}
     assert registered["notifications.retry_emails"].task == notification_emails_send_waiting
     assert registered["notifications.retry_emails"].interval == datetime.timedelta(minutes=5)
+
+
+def test_the_header_count_is_one_query(personas, django_assert_num_queries):
+    _notify_new_referral([personas.penyidik], email=False)
+    with django_assert_num_queries(1):
+        assert notification_unread_count(user=personas.penyidik) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_the_same_email_at_once_send_it_once(reference_data, settings):
+    import threading
+
+    from django.db import connection, connections
+
+    from benteng.accounts.models import User
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot be shared by two writers")
+    # given: a notification whose e-mail waits, and a slow mail server
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.SlowMailServer"
+    recipient = User.objects.create_user(
+        username="penerima", full_name="Penerima", role=Role.PENYIDIK, email="p@example.test"
+    )
+    notification = _notify_new_referral([recipient])[0]
+    results: list[bool] = []
+
+    def worker() -> None:
+        try:
+            results.append(notification_email_deliver(notification_id=notification.pk))
+        finally:
+            connections.close_all()
+
+    # when: two workers at the same moment
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
