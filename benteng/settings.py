@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "benteng.accounts",
     "benteng.audit",
     "benteng.api",
+    "benteng.notifications",
     "benteng.people",
     "benteng.watchlists",
     "benteng.screening",
@@ -385,6 +386,8 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "benteng@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the site is reached, for the links in e-mails (notifications): scheme and host, no path.
+SITE_URL = env_str("BENTENG_SITE_URL", "http://127.0.0.1:8000")
 
 # Background work through the Tasks API (django-tasks on 5.2; django.tasks on Django 6).
 TASKS = {

@@ -4,7 +4,12 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
+from benteng.access.viewer import Viewer, ViewerKind
+from benteng.accounts.models import User
+from benteng.notifications.access import may_read_notifications
+from benteng.notifications.selectors import notification_unread_count
 from benteng.web.navigation import navigation_for
 
 # Views that a signed-in person may open before passing the second factor show no navigation:
@@ -31,4 +36,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         # Pages of other apps belong to the entry named after their URL namespace.
         section = match.namespace or ""
     context["navigation"] = navigation_for(user, current_section=section, current_path=request.path)
+    context.update(_notifications(user))
     return context
+
+
+def _notifications(user: User) -> dict[str, Any]:
+    """The link to one's notifications and the unread count (one query) for the header."""
+    if not may_read_notifications(Viewer(kind=ViewerKind.USER, role=user.role, user_id=user.pk)):
+        return {}
+    return {
+        "notifications_url": reverse("notifications:list"),
+        "unread_notifications": notification_unread_count(user=user),
+    }

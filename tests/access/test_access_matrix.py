@@ -21,6 +21,8 @@ from benteng.accounts.models import User
 from benteng.api.models import ApiClient
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import Actor, audit_record
+from benteng.notifications.models import Notification, NotificationKind, NotificationPreference
+from benteng.notifications.services import notify
 
 ALL_ROLES = [
     "petugas_imigrasi",
@@ -197,8 +199,44 @@ def test_missing_and_forbidden_look_the_same_and_a_read_is_audited(personas):
     assert entry.actor_office == personas.pic_desa.office.name
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_notifications_and_their_settings_are_their_owners_alone(personas, viewer_role):
+    # given: one notification and one setting for every persona
+    people = personas.all()
+    for person in people.values():
+        notify(
+            recipients=[person],
+            kind=NotificationKind.WELCOME,
+            params={},
+            link="/notifikasi/",
+            email=False,
+        )
+        NotificationPreference.objects.create(user=person)
+    viewer = people[viewer_role]
+    # when
+    notifications = Notification.objects.visible_to(viewer)
+    preferences = NotificationPreference.objects.visible_to(viewer)
+    # then: their own, the administrator and leadership included
+    assert {n.recipient_id for n in notifications} == {viewer.pk}
+    assert {p.user_id for p in preferences} == {viewer.pk}
+    # and a client system sees none; Benteng itself (sending the e-mail) sees all
+    client = ApiClient.objects.create(
+        name="SIMKIM", office=viewer.office, role=viewer.role, token_prefix="n", token_hash="2" * 64
+    )
+    assert not Notification.objects.visible_to(Viewer.for_client(client)).exists()
+    system = Viewer.system(purpose="kirim e-mail notifikasi")
+    assert Notification.objects.visible_to(system).count() == len(people)
+
+
 def test_every_personal_data_model_has_a_policy():
-    personal_data_models: set[type[Model]] = {User, AuditEntry, ApiClient}
+    personal_data_models: set[type[Model]] = {
+        User,
+        AuditEntry,
+        ApiClient,
+        Notification,
+        NotificationPreference,
+    }
     assert personal_data_models <= set(registered_models())
 
 

@@ -71,6 +71,7 @@ may_administer                       .    .   .   .   .   .   .   .   .    .   .
 may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y   .    .    .   .
 may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_read_notifications               Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   Y   Y    .    .   .
 """
 # Predicates asked of one record, each given its rows in _capabilities.
 RECORD_PREDICATES = frozenset(
