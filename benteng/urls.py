@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("daftar-pantauan/", include("benteng.watchlists.urls")),
     path("penyaringan/", include("benteng.screening.urls")),
+    path("rujukan/", include("benteng.referrals.urls")),
     path("aturan-risiko/", include("benteng.screening.urls_rules")),
     # One audited login (with lock-out and 2FA) for the whole site, the admin included.
     path(
