@@ -28,7 +28,7 @@ from benteng.accounts.models import AgencyKind, Office, OfficeKind, User
 from benteng.accounts.selectors import offices_responsible_for
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
-from benteng.identity import region_for_identity
+from benteng.identity import region_code_for_identity, region_for_identity
 from benteng.people.index import index_source_record
 from benteng.referrals.access import (
     RECEIVING_OFFICE_KINDS,
@@ -737,10 +737,11 @@ def police_office_for(record: PassportApplication | DepartureCheck) -> Office | 
     """The police office a hand-over goes to: the Polres covering the person's region (the
     desa, else what the NIK names), else its Polda, else the regional police."""
     offices: list[Office] = []
-    if record.region_id:
-        offices = offices_responsible_for(
-            region_code=record.region_id, agency_kind=AgencyKind.POLRI
-        )
+    region_code = record.region_id or region_code_for_identity(
+        desa_code=None, nik=record.nik or None
+    )
+    if region_code:
+        offices = offices_responsible_for(region_code=region_code, agency_kind=AgencyKind.POLRI)
     for kind in (OfficeKind.POLRES, OfficeKind.POLDA):
         for office in offices:
             if office.kind == kind:

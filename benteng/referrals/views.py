@@ -230,6 +230,9 @@ def _step(
             messages.success(request, done)
             return redirect("referrals:detail", pk=referral.pk)
     context = _detail_context(viewer, referral, {form_name: form})
+    # A step the referral's state does not allow is said at the top of the page: its form
+    # may not be shown in that state.
+    context["step_errors"] = form.non_field_errors()
     return TemplateResponse(request, "referrals/detail.html", context, status=400)
 
 

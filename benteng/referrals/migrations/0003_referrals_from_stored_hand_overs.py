@@ -16,6 +16,16 @@ DEADLINES = {"segera": (4, 24), "tinggi": (24, 72)}
 IDENTITY = ("full_name", "birth_date", "sex", "nik", "passport_no", "phone", "region_id")
 
 
+def _region_code(record: Any) -> str | None:
+    """The desa of the record, else the kecamatan its NIK names (digits 1-6)."""
+    if record.region_id:
+        return str(record.region_id)
+    nik = record.nik or ""
+    if len(nik) == 16 and nik.isdigit():
+        return f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
+    return None
+
+
 def _police_office(apps: Any, region_code: str | None) -> Any:
     office_model = apps.get_model("accounts", "Office")
     if region_code:
@@ -42,7 +52,7 @@ def _hours(apps: Any, urgency: str) -> tuple[int, int]:
 
 def _make(apps: Any, *, record: Any, decision: Any, key: str, kind: str) -> None:
     referral_model = apps.get_model("referrals", "Referral")
-    office = _police_office(apps, record.region_id)
+    office = _police_office(apps, _region_code(record))
     if office is None:
         return
     urgency = "segera" if kind == "departure" else "tinggi"
