@@ -115,7 +115,7 @@ PLAN: list[tuple[str, str, str, str, str, int, tuple[str, ...], str]] = [
 
 def _investigator(context: DemoContext) -> User:
     office = Office.objects.get(code="polresta-tangerang")
-    user = User.objects.filter(username=POLRES_INVESTIGATOR).first()
+    user: User | None = User.objects.filter(username=POLRES_INVESTIGATOR).first()
     if user is None:
         user = user_create(
             username=POLRES_INVESTIGATOR,

@@ -36,17 +36,13 @@ class PrivateFileStorage(FileSystemStorage):
     def __init__(self) -> None:
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.REFERRAL_FILES_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
-
-    @property  # type: ignore[override]
-    def base_url(self) -> None:
-        return None
 
     def url(self, name: str | None) -> str:
         raise ValueError("Referral files are served only by the referral download view.")

@@ -75,7 +75,7 @@ NEXT_STATES: dict[str, frozenset[str]] = {
     ReferralState.RETURNED: frozenset(),
 }
 # Used when the deadline table has no row for an urgency (an administrator deleted it).
-FALLBACK_HOURS = {
+FALLBACK_HOURS: dict[str, tuple[int, int]] = {
     ReferralUrgency.SEGERA: (4, 24),
     ReferralUrgency.TINGGI: (24, 72),
     ReferralUrgency.BIASA: (72, 168),
@@ -122,6 +122,17 @@ class _Errors:
     def raise_if_any(self) -> None:
         if self.by_field:
             raise ReferralInvalid(self.by_field)
+
+
+def _user_id(viewer: Viewer) -> int:
+    """The person acting; only people in person upload (the predicates ask for a user)."""
+    assert viewer.user_id is not None  # noqa: S101 (may_* requires a user in person)
+    return viewer.user_id
+
+
+def _office_id(viewer: Viewer) -> int:
+    assert viewer.office_id is not None  # noqa: S101 (may_send_referrals requires an office)
+    return viewer.office_id
 
 
 # --- the one place a referral's timeline grows -----------------------------------------------
@@ -278,12 +289,10 @@ def _due_times(urgency: str, sent_at: datetime.datetime) -> tuple[datetime.datet
 def receiving_offices_for(viewer: Viewer) -> list[Office]:
     """The offices this viewer may send a referral to: active, of a receiving kind, not the
     viewer's own."""
-    return list(
-        Office.objects.filter(is_active=True, kind__in=RECEIVING_OFFICE_KINDS)
-        .exclude(pk=viewer.office_id)
-        .select_related("agency")
-        .order_by("agency__kind", "kind", "name")
-    )
+    offices = Office.objects.filter(is_active=True, kind__in=RECEIVING_OFFICE_KINDS)
+    if viewer.office_id is not None:
+        offices = offices.exclude(pk=viewer.office_id)
+    return list(offices.select_related("agency").order_by("agency__kind", "kind", "name"))
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -306,7 +315,7 @@ def _create_subject(
 
 
 def _create_file(
-    referral: Referral, upload: UploadedFile, checked: Any, description: str, viewer: Viewer
+    referral: Referral, upload: UploadedFile[Any], checked: Any, description: str, viewer: Viewer
 ) -> ReferralFile:
     stored = ReferralFile(
         referral=referral,
@@ -314,7 +323,7 @@ def _create_file(
         content_type=checked.content_type,
         size=checked.size,
         description=description[:200],
-        uploaded_by_id=viewer.user_id,
+        uploaded_by_id=_user_id(viewer),
     )
     stored.content.save(f"{uuid.uuid4().hex}.{checked.extension}", upload, save=False)
     stored.save()
@@ -354,7 +363,7 @@ def referral_send(
     subjects: Iterable[SubjectInput] = (),
     application: PassportApplication | None = None,
     departure_check: DepartureCheck | None = None,
-    files: Iterable[tuple[UploadedFile, str]] = (),
+    files: Iterable[tuple[UploadedFile[Any], str]] = (),
     origin_key: str = "",
     sent_at: datetime.datetime | None = None,
 ) -> Referral:
@@ -406,7 +415,7 @@ def referral_send(
     acknowledge_due_at, action_due_at = _due_times(urgency, at)
     with transaction.atomic():
         referral = Referral.objects.create(
-            sender_office_id=viewer.office_id,
+            sender_office_id=_office_id(viewer),
             sent_by_id=viewer.user_id,
             receiving_office=receiving_office,
             reason_category=reason_category,
@@ -655,7 +664,7 @@ def referral_comment(*, viewer: Viewer, referral: Referral, text: str) -> Referr
 
 
 def referral_file_add(
-    *, viewer: Viewer, referral: Referral, upload: UploadedFile | None, description: str = ""
+    *, viewer: Viewer, referral: Referral, upload: UploadedFile[Any] | None, description: str = ""
 ) -> ReferralFile:
     """Attach a PDF, JPEG or PNG of at most 10 MB (checked by its content)."""
     if not may_add_referral_files(viewer, referral):

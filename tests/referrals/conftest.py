@@ -24,9 +24,7 @@ def pdf_upload(name: str = "laporan.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
 
 
-def send(
-    sender: Any, to_office: str = "polresta-tangerang", **overrides: Any
-) -> Referral:
+def send(sender: Any, to_office: str = "polresta-tangerang", **overrides: Any) -> Referral:
     values: dict[str, Any] = {
         "receiving_office": Office.objects.get(code=to_office),
         "reason_category": "indikasi_korban_tppo",

@@ -129,8 +129,9 @@ def test_nobody_else_downloads_a_file(personas, persona):
 
 def test_a_file_of_one_referral_is_not_reached_through_another(personas):
     mine = send(personas.petugas_imigrasi)
-    theirs = send(personas.petugas_imigrasi_other, to_office="polres-serang",
-                  files=[(pdf_upload(), "")])
+    theirs = send(
+        personas.petugas_imigrasi_other, to_office="polres-serang", files=[(pdf_upload(), "")]
+    )
     response = verified_client(personas.petugas_imigrasi).get(
         f"/rujukan/{mine.pk}/berkas/{theirs.files.get().pk}/"
     )

@@ -93,9 +93,11 @@ def test_the_outcome_shows_on_the_screening_page_of_the_sender(personas, penyidi
         lp_date=timezone.localdate(),
     )
     # when
-    html = verified_client(personas.petugas_imigrasi).get(
-        f"/penyaringan/permohonan/{application.pk}/"
-    ).content.decode()
+    html = (
+        verified_client(personas.petugas_imigrasi)
+        .get(f"/penyaringan/permohonan/{application.pk}/")
+        .content.decode()
+    )
     # then
     assert 'data-testid="record-referrals"' in html
     assert "LP/B/77/XII/2026/SPKT" in html

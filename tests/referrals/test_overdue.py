@@ -38,9 +38,7 @@ def test_the_seeded_deadlines_cover_every_urgency():
     }
 
 
-def test_overdue_is_flagged_once_per_deadline_however_often_the_job_runs(
-    personas, penyidik_polres
-):
+def test_overdue_is_flagged_once_per_deadline_however_often_the_job_runs(personas, penyidik_polres):
     # given: an urgent referral sent 5 hours ago (acknowledge within 4 h, act within 24 h)
     sent_at = timezone.now() - datetime.timedelta(hours=5)
     late = send(personas.petugas_imigrasi, urgency="segera", sent_at=sent_at)

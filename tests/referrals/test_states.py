@@ -147,9 +147,7 @@ def test_returning_needs_a_reason(personas, penyidik_polres):
     assert "wajib diisi" in refused.value.errors["return_reason"][0]
 
 
-@pytest.mark.parametrize(
-    "who", ["petugas_imigrasi", "penyidik", "pimpinan", "admin"], ids=str
-)
+@pytest.mark.parametrize("who", ["petugas_imigrasi", "penyidik", "pimpinan", "admin"], ids=str)
 def test_only_the_receiving_office_acknowledges(personas, penyidik_polres, who):
     # given: sent to Polresta Tangerang; the sender, Polda's investigator, leadership, admin
     referral = send(personas.petugas_imigrasi)
@@ -180,9 +178,10 @@ def test_both_offices_comment_in_the_thread(personas, penyidik_polres):
         viewer=viewer_of(personas.petugas_imigrasi), referral=referral, text="Terlampir."
     )
     # then
-    assert list(
-        referral.events.filter(kind=EventKind.COMMENT).values_list("text", flat=True)
-    ) == ["Mohon salinan paspor.", "Terlampir."]
+    assert list(referral.events.filter(kind=EventKind.COMMENT).values_list("text", flat=True)) == [
+        "Mohon salinan paspor.",
+        "Terlampir.",
+    ]
     # and an office that is neither end does not write in it
     with pytest.raises(ReferralRefused):
         referral_comment(viewer=viewer_of(personas.penyidik), referral=referral, text="x")
