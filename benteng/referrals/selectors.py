@@ -16,7 +16,14 @@ from benteng.access import access_object
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office, Role
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_list, audit_record_read
+from benteng.audit.services import (
+    AuditItem,
+    actor_for_viewer,
+    audit_record_list,
+    audit_record_many,
+    audit_record_read,
+    object_type_of,
+)
 from benteng.referrals.models import (
     OPEN_STATES,
     Referral,
@@ -183,10 +190,21 @@ def referral_page(*, viewer: Viewer, referral: Referral) -> ReferralPage:
     events = list(
         ReferralEvent.objects.visible_to(viewer).filter(referral=referral).select_related("actor")
     )
-    shown = {"referral": referral.pk}
-    audit_record_read(viewer=viewer, objects=subjects, detail=shown)
-    audit_record_read(viewer=viewer, objects=files, detail=shown)
-    audit_record_read(viewer=viewer, objects=events, detail=shown)
+    # One append for the three reads shown with the referral (an entry per kind of record).
+    audit_record_many(
+        actor=actor_for_viewer(viewer),
+        items=[
+            AuditItem(
+                action=AuditAction.READ,
+                object_type=object_type_of(type(rows[0])),
+                object_ids=[row.pk for row in rows],
+                purpose=viewer.purpose,
+                detail={"referral": referral.pk},
+            )
+            for rows in (subjects, files, events)
+            if rows
+        ],
+    )
     return ReferralPage(referral=referral, subjects=subjects, files=files, events=events)
 
 
