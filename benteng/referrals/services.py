@@ -783,7 +783,9 @@ def referral_from_hand_over(viewer: Viewer, record: Any, decision: Any) -> Refer
             if getattr(decision, "reason", "") == "indikasi_pmi_nonprosedural"
             else ReasonCategory.TRAFFICKING_VICTIM
         ),
-        reason=decision.note or _("Diserahkan kepada kepolisian."),
+        # The decision's note is the reason; a note longer than a referral's reason is cut
+        # rather than refusing the decision it belongs to.
+        reason=(decision.note or _("Diserahkan kepada kepolisian."))[:TEXT_LIMIT],
         urgency=ReferralUrgency.SEGERA if is_departure else ReferralUrgency.TINGGI,
         application=None if is_departure else record,
         departure_check=record if is_departure else None,
