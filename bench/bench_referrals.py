@@ -19,7 +19,6 @@ One command (each step skipped when already done):
    p95 <= 100 ms).
 """
 
-
 from __future__ import annotations
 
 import argparse
