@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "benteng.people",
     "benteng.watchlists",
     "benteng.screening",
+    "benteng.referrals",
     "benteng.web",
 ]
 
@@ -291,6 +292,10 @@ LANGUAGE_COOKIE_NAME = "benteng_language"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files. No URL serves them (no MEDIA_URL route, not under STATIC_ROOT): referral
+# files are read only through their access-controlled download view.
+MEDIA_ROOT = Path(env_str("BENTENG_MEDIA_DIR", str(VAR_DIR / "media")))
+REFERRAL_FILES_ROOT = MEDIA_ROOT / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

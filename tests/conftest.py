@@ -166,3 +166,11 @@ def verified_client(user: User, client: Client | None = None) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def penyidik_polres(personas) -> User:  # type: ignore[no-untyped-def]
+    """An investigator of Polresta Tangerang, the Polres covering Kronjo (where the test
+    applicants' NIKs are from): the receiving office of the hand-overs in the referral tests.
+    Kept out of ``Personas`` so the capability table's columns stay the agencies' personas."""
+    return make_user("penyidik_polres", Role.PENYIDIK, "polresta-tangerang")

@@ -21,8 +21,9 @@ latest, and the check keeps its outcome, time and officer for the lists.
 A postponement or refusal enters the shared immigration watchlist of delayed applicants, and
 a delayed or handed-over departure the list of delayed departures, so an applicant delayed in
 Serang is seen in Tangerang and at the airport. Referral to police (and hand-over) makes the
-record visible to police case roles (``police_visible``) until the exchange capability carries
-a referral object. Every write is audited; the index is updated after the commit.
+record visible to police case roles (``police_visible``) and calls the hand-over hooks
+(``hooks.py``): the referrals app makes the referral to the police office covering the
+person. Every write is audited; the index is updated after the commit.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from benteng.core.phones import normalize_phone
 from benteng.identity_cleaning import flight_number_clean
 from benteng.people.index import index_source_record
 from benteng.screening.access import may_decide_applications, may_decide_departures
+from benteng.screening.hooks import run_hand_over_hooks
 from benteng.screening.models import (
     ApplicationDecision,
     ApplicationStatus,
@@ -626,6 +628,8 @@ def application_decide(
         elif outcome == DecisionOutcome.ISSUE and application.status == ApplicationStatus.POSTPONED:
             _expire_application_entries(locked)
         _reindex_application(locked)
+        if outcome == DecisionOutcome.REFER_POLICE:
+            run_hand_over_hooks(viewer, locked, decision)
     for name in changed:
         setattr(application, name, getattr(locked, name))
     return decision
@@ -766,6 +770,8 @@ def departure_decide(
         elif previous_outcome in WATCHLISTED_DEPARTURES:
             _expire_departure_entries(locked)
         _reindex_departure(locked)
+        if outcome == DepartureOutcome.HAND_OVER:
+            run_hand_over_hooks(viewer, locked, decision)
     for name in changed:
         setattr(check, name, getattr(locked, name))
     return decision

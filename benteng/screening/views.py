@@ -59,6 +59,7 @@ from benteng.screening.forms import (
     add_service_errors,
     desa_choices,
 )
+from benteng.screening.hooks import record_panels
 from benteng.screening.models import (
     ApplicationStatus,
     ContactRelation,
@@ -262,6 +263,7 @@ def _application_context(viewer: Viewer, application: PassportApplication) -> di
         "decisions": decisions,
         "contacts": contacts,
         "screenings": list(application.screenings.all()),
+        "record_panels": record_panels(viewer, application),
         "can_decide": may_decide_applications(viewer)
         and application.office_id == viewer.office_id
         and application.status in (ApplicationStatus.SCREENED, ApplicationStatus.POSTPONED),
@@ -486,6 +488,7 @@ def _departure_context(
         "decisions": decisions,
         "is_decided": check.outcome != DepartureOutcome.PENDING,
         "warnings": decision_warnings(viewer=viewer, record=check) if can_decide else None,
+        "record_panels": record_panels(viewer, check),
     }
 
 

@@ -2,7 +2,8 @@
 
 A tile appears only when the viewer may open the page it links to (the predicates of
 ``benteng/screening/access.py``); counts come from ``screening_home_figures``, which reads
-through ``visible_to``. Features that do not exist yet (referrals, village reports) get no tile.
+through ``visible_to``; the referral tiles from ``referrals.selectors.inbox_counts``, likewise.
+Features that do not exist yet (village reports) get no tile.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
+from benteng.referrals.access import may_open_referrals
+from benteng.referrals.selectors import INCOMING, OPEN, OUTGOING, inbox_counts
 from benteng.screening.access import (
     may_open_applications,
     may_open_departures,
@@ -122,7 +125,34 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
                 f"#{HANDED_OVER_ANCHOR}",
             )
         )
+    if may_open_referrals(viewer):
+        tiles += _referral_tiles(viewer)
     return tiles
+
+
+def _referral_tiles(viewer: Viewer) -> list[WorkTile]:
+    counts = inbox_counts(viewer)
+    inbox = reverse("referrals:inbox")
+    return [
+        WorkTile(
+            "referrals_incoming_open",
+            _("Rujukan masuk belum selesai"),
+            counts["incoming_open"],
+            f"{inbox}?arah={INCOMING}&status={OPEN}",
+        ),
+        WorkTile(
+            "referrals_incoming_overdue",
+            _("Rujukan masuk lewat batas waktu"),
+            counts["incoming_overdue"],
+            f"{inbox}?arah={INCOMING}&lewat_batas=on",
+        ),
+        WorkTile(
+            "referrals_outgoing_open",
+            _("Rujukan keluar belum selesai"),
+            counts["outgoing_open"],
+            f"{inbox}?arah={OUTGOING}&status={OPEN}",
+        ),
+    ]
 
 
 def departures_handed_over(viewer: Viewer) -> list[DepartureCheck] | None:

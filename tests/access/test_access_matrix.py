@@ -23,6 +23,7 @@ from benteng.audit.models import AuditEntry
 from benteng.audit.services import Actor, audit_record
 from benteng.notifications.models import Notification, NotificationKind, NotificationPreference
 from benteng.notifications.services import notify
+from benteng.referrals.models import Referral, ReferralEvent, ReferralFile, ReferralSubject
 
 ALL_ROLES = [
     "petugas_imigrasi",
@@ -236,6 +237,10 @@ def test_every_personal_data_model_has_a_policy():
         ApiClient,
         Notification,
         NotificationPreference,
+        Referral,
+        ReferralSubject,
+        ReferralFile,
+        ReferralEvent,
     }
     assert personal_data_models <= set(registered_models())
 
@@ -246,3 +251,40 @@ def test_an_anonymous_visitor_is_not_a_viewer():
 
     with pytest.raises(TypeError):
         User.objects.visible_to(AnonymousUser())
+
+
+# Who sees a referral from Kanim Tangerang to Polda Banten, with its people and timeline: the
+# two offices' staff, and the Kanwil's head above the sending Kanim. Not the admin.
+REFERRAL_VISIBILITY = {
+    "petugas_imigrasi",
+    "pimpasa",
+    "penyidik",
+    "analis_polri",
+    "pimpinan",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_referrals_are_seen_by_their_two_offices_and_the_parent_head(personas, viewer_role):
+    # given
+    from benteng.accounts.models import Office
+    from benteng.referrals.services import SubjectInput, referral_send
+
+    referral = referral_send(
+        viewer=personas.petugas_imigrasi.as_viewer(),
+        receiving_office=Office.objects.get(code="polda-banten"),
+        reason_category="perekrut",
+        reason="Calo di loket.",
+        urgency="biasa",
+        subjects=[SubjectInput(full_name="Ujang Supriatna")],
+    )
+    viewer = personas.all()[viewer_role]
+    # when
+    seen = {
+        model: model.objects.visible_to(viewer).exists()  # type: ignore[attr-defined]
+        for model in (Referral, ReferralSubject, ReferralEvent)
+    }
+    # then
+    expected = viewer_role in REFERRAL_VISIBILITY
+    assert seen == dict.fromkeys(seen, expected), (viewer_role, referral.pk)

@@ -20,6 +20,8 @@ import pytest
 from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.models import AgencyKind, Office, Role
 from benteng.api.models import ApiScope
+from benteng.referrals import access as referrals_access
+from benteng.referrals.models import Referral
 from benteng.screening import access as screening_access
 from benteng.screening.models import DepartureCheck, PassportApplication
 from benteng.watchlists import access as watchlists_access
@@ -67,15 +69,36 @@ may_read_decision_oversight          .    .   .   Y   .   .   .   .   .    .   Y
 may_read_watchlists                  .    .   .   Y   .   Y   Y   .   .    .   .   .    .    .   .
 may_keep_watchlist(imigrasi list)    .    .   .   Y   .   .   .   .   .    .   .   .    .    .   Y
 may_keep_watchlist(polri list)       .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   Y
+may_open_referrals                   Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   Y   .    .    .   .
+may_send_referrals                   Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   .   .    .    .   .
+may_acknowledge_referral(to Polda)   .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
+may_assign_referral(to Polda)        .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
+may_close_referral(to Polda)         .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
+may_return_referral(to Polda)        .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
+may_comment_on_referral(to Polda)    Y    .   .   .   Y   Y   Y   .   .    .   .   .    .    .   .
+may_add_referral_files(to Polda)     Y    .   .   .   Y   Y   Y   .   .    .   .   .    .    .   .
+may_add_referral_subjects(to Polda)  Y    .   .   .   Y   .   .   .   .    .   .   .    .    .   .
 may_administer                       .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y   .    .    .   .
 may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_notifications               Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   Y   Y    .    .   .
 """
+# The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
+# to Polda Banten (pen's and anP's).
+REFERRAL_PREDICATES = (
+    "may_acknowledge_referral",
+    "may_assign_referral",
+    "may_close_referral",
+    "may_return_referral",
+    "may_comment_on_referral",
+    "may_add_referral_files",
+    "may_add_referral_subjects",
+)
 # Predicates asked of one record, each given its rows in _capabilities.
 RECORD_PREDICATES = frozenset(
     {"may_keep_watchlist", "may_amend_application", "may_amend_departure"}
+    | set(REFERRAL_PREDICATES)
 )
 PACKAGE = Path(__file__).resolve().parent.parent.parent / "benteng"
 
@@ -121,6 +144,13 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
     rows["may_amend_departure(Soekarno-Hatta)"] = lambda viewer: (
         screening_access.may_amend_departure(viewer, check)
     )
+    referral = Referral(
+        sender_office=Office.objects.get(code="kanim-tangerang"),
+        receiving_office=Office.objects.get(code="polda-banten"),
+    )
+    for name in REFERRAL_PREDICATES:
+        may = getattr(referrals_access, name)
+        rows[f"{name}(to Polda)"] = lambda viewer, may=may: may(viewer, referral)
     return rows
 
 

@@ -18,6 +18,11 @@ APPLICATIONS = "/penyaringan/permohonan/"
 TPI = "/penyaringan/tpi/"
 OVERSIGHT = "/penyaringan/keputusan-peringatan/"
 HITS_AWAITING = APPLICATIONS + "?follow_up=hit"
+REFERRAL_TILES = {
+    "referrals_incoming_open": "/rujukan/?arah=masuk&status=terbuka",
+    "referrals_incoming_overdue": "/rujukan/?arah=masuk&lewat_batas=on",
+    "referrals_outgoing_open": "/rujukan/?arah=keluar&status=terbuka",
+}
 # The tiles each role's home shows: key -> where it leads.
 TILES = {
     "petugas_imigrasi": {
@@ -26,6 +31,7 @@ TILES = {
         "due_soon": APPLICATIONS + "?due=segera",
         "overdue": APPLICATIONS + "?due=lewat",
         "application_hits_awaiting": HITS_AWAITING,
+        **REFERRAL_TILES,
     },
     "petugas_imigrasi_other": {
         "screened_today": APPLICATIONS,
@@ -33,6 +39,7 @@ TILES = {
         "due_soon": APPLICATIONS + "?due=segera",
         "overdue": APPLICATIONS + "?due=lewat",
         "application_hits_awaiting": HITS_AWAITING,
+        **REFERRAL_TILES,
     },
     "analis_imigrasi": {
         "screened_today": APPLICATIONS,
@@ -41,27 +48,31 @@ TILES = {
         "overdue": APPLICATIONS + "?due=lewat",
         "warning_overrides": OVERSIGHT,
         "application_hits_awaiting": HITS_AWAITING,
+        **REFERRAL_TILES,
     },
     "petugas_tpi": {
         "checks_today": TPI,
         "delays_today": TPI,
         "departure_hits_awaiting": TPI + "?follow_up=hit",
+        **REFERRAL_TILES,
     },
     "penyidik": {
         "application_hits_awaiting": HITS_AWAITING,
         "applications_for_police": APPLICATIONS,
         "departures_handed_over": "#diserahkan",
+        **REFERRAL_TILES,
     },
     "analis_polri": {
         "application_hits_awaiting": HITS_AWAITING,
         "applications_for_police": APPLICATIONS,
         "departures_handed_over": "#diserahkan",
+        **REFERRAL_TILES,
     },
-    "pimpasa": {},
-    "bhabinkamtibmas": {},
-    "pic_desa": {},
-    "pic_desa_other": {},
-    "pimpinan": {"warning_overrides": OVERSIGHT},
+    "pimpasa": REFERRAL_TILES,
+    "bhabinkamtibmas": REFERRAL_TILES,
+    "pic_desa": REFERRAL_TILES,
+    "pic_desa_other": REFERRAL_TILES,
+    "pimpinan": {"warning_overrides": OVERSIGHT, **REFERRAL_TILES},
     "admin": {},
 }
 

@@ -1,0 +1,201 @@
+"""Who may see referrals and what they may do with them.
+
+An office sees the referrals it sent and those it received; the head (``Role.PIMPINAN``) of an
+office also sees those of the offices below it (Kanwil over its Kanims and their TPIs, Polda
+over its Polres and their Polsek). Nobody else — administrators included — reads a referral,
+its people, files or timeline. The rows are decided in the query (``ReferralPolicy``); one
+referral is loaded through ``access_object``.
+
+The ``may_*`` predicates say *who* may act; whether the referral's state allows the step is
+the service's question (``services.NEXT_STATES``), answered with a message, not a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
+from benteng.access.viewer import Viewer, ViewerKind
+from benteng.accounts.models import OfficeKind, Role
+from benteng.referrals.models import Referral, ReferralEvent, ReferralFile, ReferralSubject
+
+# Everyone who works at an office with people's data reads their office's referrals.
+REFERRAL_READERS = frozenset(
+    {
+        Role.PETUGAS_IMIGRASI,
+        Role.PETUGAS_TPI,
+        Role.ANALIS_IMIGRASI,
+        Role.PIMPASA,
+        Role.PENYIDIK,
+        Role.ANALIS_POLRI,
+        Role.BHABINKAMTIBMAS,
+        Role.PIC_DESA,
+        Role.PIMPINAN,
+    }
+)
+# Officers who send referrals (leadership oversees, it does not send).
+REFERRAL_SENDERS = REFERRAL_READERS - {Role.PIMPINAN}
+# Officers of the receiving office who acknowledge, assign, close or return a referral.
+REFERRAL_HANDLERS = frozenset(
+    {
+        Role.PETUGAS_IMIGRASI,
+        Role.PETUGAS_TPI,
+        Role.ANALIS_IMIGRASI,
+        Role.PENYIDIK,
+        Role.ANALIS_POLRI,
+        Role.PIMPINAN,
+    }
+)
+# Who may be named as the officer handling a referral.
+REFERRAL_ASSIGNEES = REFERRAL_HANDLERS - {Role.PIMPINAN}
+# The offices a referral may be sent to (not a village office: villages report, they do not
+# take referrals in).
+RECEIVING_OFFICE_KINDS = frozenset(
+    {
+        OfficeKind.KANWIL,
+        OfficeKind.KANIM,
+        OfficeKind.TPI,
+        OfficeKind.POLDA,
+        OfficeKind.POLRES,
+        OfficeKind.POLSEK,
+        OfficeKind.BP3MI,
+    }
+)
+
+
+def _in_person_at_office(viewer: Viewer, roles: frozenset[Role]) -> bool:
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    if viewer.office_id is None:
+        return False
+    return viewer.role in roles
+
+
+# --- what a viewer may do ------------------------------------------------------------------
+
+
+def may_open_referrals(viewer: Viewer) -> bool:
+    """Officers and heads of an office open its referral inboxes."""
+    return _in_person_at_office(viewer, REFERRAL_READERS)
+
+
+def may_send_referrals(viewer: Viewer) -> bool:
+    """Officers of an office send referrals to another office."""
+    return _in_person_at_office(viewer, REFERRAL_SENDERS)
+
+
+def _handles_for_receiver(viewer: Viewer, referral: Referral) -> bool:
+    if not _in_person_at_office(viewer, REFERRAL_HANDLERS):
+        return False
+    return referral.receiving_office_id == viewer.office_id
+
+
+def may_acknowledge_referral(viewer: Viewer, referral: Referral) -> bool:
+    """Officers and the head of the receiving office acknowledge receipt."""
+    return _handles_for_receiver(viewer, referral)
+
+
+def may_assign_referral(viewer: Viewer, referral: Referral) -> bool:
+    """Officers and the head of the receiving office name the officer who handles it."""
+    return _handles_for_receiver(viewer, referral)
+
+
+def may_close_referral(viewer: Viewer, referral: Referral) -> bool:
+    """Officers and the head of the receiving office close it with its outcome."""
+    return _handles_for_receiver(viewer, referral)
+
+
+def may_return_referral(viewer: Viewer, referral: Referral) -> bool:
+    """Officers and the head of the receiving office send it back with a reason."""
+    return _handles_for_receiver(viewer, referral)
+
+
+def _works_at_either_end(viewer: Viewer, referral: Referral) -> bool:
+    if not _in_person_at_office(viewer, REFERRAL_READERS):
+        return False
+    return viewer.office_id in (referral.sender_office_id, referral.receiving_office_id)
+
+
+def may_comment_on_referral(viewer: Viewer, referral: Referral) -> bool:
+    """The sending and the receiving office write in the referral's thread (a parent office's
+    head reads it only)."""
+    return _works_at_either_end(viewer, referral)
+
+
+def may_add_referral_files(viewer: Viewer, referral: Referral) -> bool:
+    """The sending and the receiving office attach files."""
+    return _works_at_either_end(viewer, referral)
+
+
+def may_add_referral_subjects(viewer: Viewer, referral: Referral) -> bool:
+    """The sending office's officers name further people the referral is about."""
+    if not _in_person_at_office(viewer, REFERRAL_SENDERS):
+        return False
+    return referral.sender_office_id == viewer.office_id
+
+
+def is_assignable_role(account_role: str) -> bool:
+    """A role whose holders can be named as the officer handling a referral."""
+    return account_role in REFERRAL_ASSIGNEES
+
+
+# --- which records a viewer sees -----------------------------------------------------------
+
+
+def _referrals(viewer: Viewer) -> Q:
+    if viewer.kind is ViewerKind.SYSTEM:
+        return EVERYTHING
+    if not may_open_referrals(viewer):
+        return NOTHING
+    office = viewer.office_id
+    rows = Q(sender_office_id=office) | Q(receiving_office_id=office)
+    if viewer.role == Role.PIMPINAN:
+        rows |= Q(sender_office__parent_id=office) | Q(sender_office__parent__parent_id=office)
+        rows |= Q(receiving_office__parent_id=office)
+        rows |= Q(receiving_office__parent__parent_id=office)
+    return rows
+
+
+def _through_referral(viewer: Viewer) -> Q:
+    rows = _referrals(viewer)
+    if rows is EVERYTHING:
+        return EVERYTHING
+    return Q(referral__in=Referral.objects.filter(rows))
+
+
+class ReferralPolicy(RecordPolicy[Referral]):
+    model = Referral
+
+    def rows(self, viewer: Viewer) -> Q:
+        return _referrals(viewer)
+
+
+class ReferralSubjectPolicy(RecordPolicy[ReferralSubject]):
+    model = ReferralSubject
+
+    def rows(self, viewer: Viewer) -> Q:
+        return _through_referral(viewer)
+
+
+class ReferralFilePolicy(RecordPolicy[ReferralFile]):
+    model = ReferralFile
+
+    def rows(self, viewer: Viewer) -> Q:
+        return _through_referral(viewer)
+
+
+class ReferralEventPolicy(RecordPolicy[ReferralEvent]):
+    model = ReferralEvent
+
+    def rows(self, viewer: Viewer) -> Q:
+        return _through_referral(viewer)
+
+
+POLICIES: list[RecordPolicy[Any]] = [
+    ReferralPolicy(),
+    ReferralSubjectPolicy(),
+    ReferralFilePolicy(),
+    ReferralEventPolicy(),
+]

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "benteng.referrals"
+    label = "referrals"
+    verbose_name = _("Rujukan")
+
+    def ready(self) -> None:
+        # Models and what imports them load only once the app registry is ready: Django's
+        # rule for AppConfig.ready, not a cycle.
+        from benteng.access.policy import register_policy
+        from benteng.people.sources import register_source
+        from benteng.referrals import access, identity_sources, panels, tasks
+        from benteng.schedule.jobs import register_job
+        from benteng.screening.hooks import register_hand_over_hook, register_record_panel
+
+        for policy in access.POLICIES:
+            register_policy(policy)
+        for source in identity_sources.SOURCES:
+            register_source(source)
+        for job in tasks.PERIODIC_JOBS:
+            register_job(job)
+        register_hand_over_hook(panels.hand_over_hook)
+        register_record_panel(panels.record_panel)

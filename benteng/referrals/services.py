@@ -1,0 +1,806 @@
+"""Writes of referrals: send, acknowledge, assign, close, return, comment, attach, name people,
+flag missed deadlines, and the referral a counter or TPI hand-over to police makes.
+
+Every service checks the viewer's predicate first (``ReferralRefused``, a 403 on a page) and
+the referral's state next (``ReferralInvalid`` with a message per field, the form shows it).
+Every change of state and every line of the timeline goes through :func:`_record_event`, which
+writes the event and the audit trail in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benteng import identity_cleaning as cleaning
+from benteng.access.viewer import Viewer
+from benteng.accounts.models import AgencyKind, Office, OfficeKind, User
+from benteng.accounts.selectors import offices_responsible_for
+from benteng.audit.models import AuditAction
+from benteng.audit.services import audit_record_write
+from benteng.identity import region_code_for_identity, region_for_identity
+from benteng.people.index import index_source_record
+from benteng.referrals.access import (
+    RECEIVING_OFFICE_KINDS,
+    is_assignable_role,
+    may_acknowledge_referral,
+    may_add_referral_files,
+    may_add_referral_subjects,
+    may_assign_referral,
+    may_close_referral,
+    may_comment_on_referral,
+    may_return_referral,
+    may_send_referrals,
+)
+from benteng.referrals.files import file_check
+from benteng.referrals.models import (
+    OPEN_STATES,
+    DeadlineKind,
+    EventKind,
+    ReasonCategory,
+    Referral,
+    ReferralDeadline,
+    ReferralEvent,
+    ReferralFile,
+    ReferralOutcome,
+    ReferralState,
+    ReferralSubject,
+    ReferralUrgency,
+)
+from benteng.regions.models import Region, RegionLevel
+from benteng.screening.models import (
+    DepartureCheck,
+    PassportApplication,
+    ScreeningResult,
+)
+
+# The steps each state allows.
+NEXT_STATES: dict[str, frozenset[str]] = {
+    ReferralState.SENT: frozenset({ReferralState.ACKNOWLEDGED, ReferralState.RETURNED}),
+    ReferralState.ACKNOWLEDGED: frozenset({ReferralState.IN_PROGRESS, ReferralState.RETURNED}),
+    ReferralState.IN_PROGRESS: frozenset(
+        {ReferralState.IN_PROGRESS, ReferralState.CLOSED, ReferralState.RETURNED}
+    ),
+    ReferralState.CLOSED: frozenset(),
+    ReferralState.RETURNED: frozenset(),
+}
+# Used when the deadline table has no row for an urgency (an administrator deleted it).
+FALLBACK_HOURS: dict[str, tuple[int, int]] = {
+    ReferralUrgency.SEGERA: (4, 24),
+    ReferralUrgency.TINGGI: (24, 72),
+    ReferralUrgency.BIASA: (72, 168),
+}
+TEXT_LIMIT = 5000
+LP_NUMBER_LIMIT = 80
+
+
+class ReferralRefused(PermissionDenied):
+    """The viewer may not take this step on this referral."""
+
+
+class ReferralInvalid(Exception):
+    """The step cannot be taken as given: a message per field (``None``: the whole form)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class SubjectInput:
+    """A person as typed: every value a text, cleaned by :func:`subject_values_clean`."""
+
+    full_name: str = ""
+    nik: str = ""
+    passport_no: str = ""
+    phone: str = ""
+    sex: str = ""
+    birth_date: str = ""
+    desa_code: str = ""
+
+    def is_blank(self) -> bool:
+        return not any(str(value).strip() for value in self.__dict__.values())
+
+
+@dataclass
+class _Errors:
+    by_field: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.by_field.setdefault(name, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ReferralInvalid(self.by_field)
+
+
+def _user_id(viewer: Viewer) -> int:
+    """The person acting; only people in person upload (the predicates ask for a user)."""
+    assert viewer.user_id is not None  # noqa: S101 (may_* requires a user in person)
+    return viewer.user_id
+
+
+def _office_id(viewer: Viewer) -> int:
+    assert viewer.office_id is not None  # noqa: S101 (may_send_referrals requires an office)
+    return viewer.office_id
+
+
+# --- the one place a referral's timeline grows -----------------------------------------------
+
+
+def _record_event(
+    referral: Referral,
+    kind: str,
+    viewer: Viewer,
+    *,
+    from_state: str = "",
+    changed_fields: Iterable[str] = (),
+    text: str = "",
+    deadline: str = "",
+    at: datetime.datetime | None = None,
+) -> ReferralEvent:
+    """Write one line of the timeline and the audit entries of the change (ids and field
+    names, never values). Call inside the transaction that changed the referral."""
+    event = ReferralEvent.objects.create(
+        referral=referral,
+        kind=kind,
+        actor_id=viewer.user_id,
+        at=at or timezone.now(),
+        from_state=from_state,
+        to_state=referral.state if from_state or kind == EventKind.SENT else "",
+        text=text,
+        deadline=deadline,
+    )
+    fields = sorted(changed_fields)
+    if fields:
+        audit_record_write(
+            viewer=viewer,
+            action=AuditAction.CREATE if kind == EventKind.SENT else AuditAction.UPDATE,
+            obj=referral,
+            changed_fields=fields,
+        )
+    audit_record_write(
+        viewer=viewer,
+        action=AuditAction.CREATE,
+        obj=event,
+        changed_fields=["kind", *(["text"] if text else [])],
+    )
+    # notifications and webhooks hook here: notify(...) the receiving office (its head for an
+    # overdue deadline) or the sender, and outbox.publish(...) the event, both on commit.
+    return event
+
+
+def _check_step(referral: Referral, to_state: str) -> None:
+    """An illegal transition is refused with a sentence naming the referral's state."""
+    if to_state not in NEXT_STATES.get(referral.state, frozenset()):
+        raise ReferralInvalid(
+            {
+                None: [  # type: ignore[dict-item]
+                    _("Langkah ini tidak dapat dilakukan: rujukan berstatus “%(state)s”.")
+                    % {"state": referral.get_state_display()}
+                ]
+            }
+        )
+
+
+def _locked(referral: Referral) -> Referral:
+    return (
+        Referral.objects.select_for_update().select_related("receiving_office").get(pk=referral.pk)
+    )
+
+
+def _copy_back(target: Referral, source: Referral, names: Iterable[str]) -> None:
+    for name in names:
+        setattr(target, name, getattr(source, name))
+
+
+# --- cleaning --------------------------------------------------------------------------------
+
+
+def subject_values_clean(
+    subject: SubjectInput, errors: _Errors, *, prefix: str = "", today: datetime.date
+) -> dict[str, Any]:
+    """The identity values of one person, through ``benteng.identity_cleaning``; problems
+    are added to ``errors`` under ``prefix + field``."""
+    values: dict[str, Any] = {}
+    name = cleaning.text_of(subject.full_name)
+    if not name:
+        errors.add(f"{prefix}full_name", cleaning.required_problem(_("Nama lengkap")))
+    elif len(name) > 200:
+        errors.add(
+            f"{prefix}full_name",
+            cleaning.too_long_problem(_("Nama lengkap"), limit=200, length=len(name)),
+        )
+    values["full_name"] = name
+    birth_date, problem = cleaning.date_parse(subject.birth_date, label=_("Tanggal lahir"))
+    if problem is None and birth_date is not None:
+        problem = cleaning.birth_date_problem(birth_date, label=_("Tanggal lahir"), today=today)
+    if problem:
+        errors.add(f"{prefix}birth_date", problem)
+    values["birth_date"] = birth_date
+    sex, problem = cleaning.sex_clean(subject.sex)
+    if problem:
+        errors.add(f"{prefix}sex", problem)
+    values["sex"] = sex
+    nik, problems = cleaning.nik_clean(subject.nik, today=today)
+    for problem in problems:
+        errors.add(f"{prefix}nik", problem)
+    values["nik"] = nik
+    passport_no, problem = cleaning.passport_no_clean(subject.passport_no)
+    if problem:
+        errors.add(f"{prefix}passport_no", problem)
+    values["passport_no"] = passport_no
+    phone, problem = cleaning.phone_clean(subject.phone, label=_("Nomor telepon"))
+    if problem:
+        errors.add(f"{prefix}phone", problem)
+    values["phone"] = phone
+    desa_code = cleaning.text_of(subject.desa_code)
+    if (
+        desa_code
+        and not Region.objects.filter(
+            code=desa_code, level__in=[RegionLevel.DESA, RegionLevel.KELURAHAN]
+        ).exists()
+    ):
+        errors.add(
+            f"{prefix}desa_code",
+            _(
+                "Kode desa/kelurahan “%(value)s” tidak dikenal; tulis kode Kemendagri "
+                "lengkap, misalnya 36.03.07.2001."
+            )
+            % {"value": desa_code},
+        )
+        desa_code = ""
+    values["region"] = region_for_identity(desa_code=desa_code or None, nik=nik or None)
+    return values
+
+
+def _clean_text(value: str, name: str, label: str, errors: _Errors, *, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        errors.add(name, cleaning.required_problem(label))
+    elif len(text) > TEXT_LIMIT:
+        errors.add(name, cleaning.too_long_problem(label, limit=TEXT_LIMIT, length=len(text)))
+    return text
+
+
+def _due_times(urgency: str, sent_at: datetime.datetime) -> tuple[datetime.datetime, ...]:
+    row = ReferralDeadline.objects.filter(urgency=urgency).first()
+    hours = (
+        (row.acknowledge_hours, row.first_action_hours)
+        if row is not None
+        else FALLBACK_HOURS.get(urgency, FALLBACK_HOURS[ReferralUrgency.BIASA])
+    )
+    return (
+        sent_at + datetime.timedelta(hours=hours[0]),
+        sent_at + datetime.timedelta(hours=hours[1]),
+    )
+
+
+def receiving_offices_for(viewer: Viewer) -> list[Office]:
+    """The offices this viewer may send a referral to: active, of a receiving kind, not the
+    viewer's own."""
+    offices = Office.objects.filter(is_active=True, kind__in=RECEIVING_OFFICE_KINDS)
+    if viewer.office_id is not None:
+        offices = offices.exclude(pk=viewer.office_id)
+    return list(offices.select_related("agency").order_by("agency__kind", "kind", "name"))
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def _create_subject(
+    referral: Referral, values: Mapping[str, Any], viewer: Viewer, *, at: datetime.datetime
+) -> ReferralSubject:
+    subject = ReferralSubject.objects.create(
+        referral=referral, added_by_id=viewer.user_id, added_at=at, **values
+    )
+    audit_record_write(
+        viewer=viewer,
+        action=AuditAction.CREATE,
+        obj=subject,
+        changed_fields=[name for name, value in values.items() if value],
+    )
+    index_source_record(subject)
+    return subject
+
+
+def _create_file(
+    referral: Referral, upload: UploadedFile[Any], checked: Any, description: str, viewer: Viewer
+) -> ReferralFile:
+    stored = ReferralFile(
+        referral=referral,
+        original_name=str(upload.name or "")[:200],
+        content_type=checked.content_type,
+        size=checked.size,
+        description=description[:200],
+        uploaded_by_id=_user_id(viewer),
+    )
+    stored.content.save(f"{uuid.uuid4().hex}.{checked.extension}", upload, save=False)
+    stored.save()
+    audit_record_write(
+        viewer=viewer,
+        action=AuditAction.CREATE,
+        obj=stored,
+        changed_fields=["content", "original_name", "description"],
+    )
+    return stored
+
+
+def _attached_record_problem(
+    viewer: Viewer,
+    application: PassportApplication | None,
+    departure_check: DepartureCheck | None,
+) -> str | None:
+    """A screening record is attached only by someone who may see it."""
+    if application is not None and not (
+        PassportApplication.objects.visible_to(viewer).filter(pk=application.pk).exists()
+    ):
+        return _("Permohonan yang dilampirkan tidak ditemukan.")
+    if departure_check is not None and not (
+        DepartureCheck.objects.visible_to(viewer).filter(pk=departure_check.pk).exists()
+    ):
+        return _("Pemeriksaan keberangkatan yang dilampirkan tidak ditemukan.")
+    return None
+
+
+def referral_send(
+    *,
+    viewer: Viewer,
+    receiving_office: Office | None,
+    reason_category: str,
+    reason: str,
+    urgency: str,
+    subjects: Iterable[SubjectInput] = (),
+    application: PassportApplication | None = None,
+    departure_check: DepartureCheck | None = None,
+    files: Iterable[tuple[UploadedFile[Any], str]] = (),
+    origin_key: str = "",
+    sent_at: datetime.datetime | None = None,
+) -> Referral:
+    """Send a referral from the viewer's office to ``receiving_office``.
+
+    It names at least one person (``subjects``) or a screening record (whose person it is
+    about). Raises ReferralRefused when the viewer may not send, ReferralInvalid by field
+    for a missing or unknown office, category, urgency or reason, a person's malformed values,
+    or a file of the wrong type or size (nothing is stored then).
+    """
+    if not may_send_referrals(viewer):
+        raise ReferralRefused
+    today = timezone.localdate()
+    errors = _Errors()
+    if receiving_office is None:
+        errors.add("receiving_office", _("Pilih kantor tujuan."))
+    elif (
+        receiving_office.pk == viewer.office_id
+        or receiving_office.kind not in RECEIVING_OFFICE_KINDS
+        or not receiving_office.is_active
+    ):
+        errors.add("receiving_office", _("Kantor ini tidak dapat menerima rujukan dari Anda."))
+    if reason_category not in ReasonCategory.values:
+        errors.add("reason_category", _("Pilih kategori alasan."))
+    if urgency not in ReferralUrgency.values:
+        errors.add("urgency", _("Pilih urgensi."))
+    reason = _clean_text(reason, "reason", _("Alasan rujukan"), errors, required=True)
+    record_problem = _attached_record_problem(viewer, application, departure_check)
+    if record_problem:
+        errors.add("record", record_problem)
+    cleaned_subjects = [
+        subject_values_clean(subject, errors, today=today)
+        for subject in subjects
+        if not subject.is_blank()
+    ]
+    if not cleaned_subjects and application is None and departure_check is None:
+        errors.add("full_name", _("Sebutkan paling sedikit satu orang yang dirujuk."))
+    checked_files = []
+    for upload, description in files:
+        checked, problem = file_check(upload)
+        if problem:
+            errors.add("file", problem)
+        else:
+            checked_files.append((upload, checked, (description or "").strip()))
+    errors.raise_if_any()
+    assert receiving_office is not None  # noqa: S101 (refused above when missing)
+    record = application or departure_check
+    at = sent_at or timezone.now()
+    acknowledge_due_at, action_due_at = _due_times(urgency, at)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            sender_office_id=_office_id(viewer),
+            sent_by_id=viewer.user_id,
+            receiving_office=receiving_office,
+            reason_category=reason_category,
+            reason=reason,
+            urgency=urgency,
+            application=application,
+            departure_check=departure_check,
+            screening_result=(
+                ScreeningResult.objects.filter(
+                    Q(application=record) if application else Q(departure_check=record)
+                )
+                .order_by("-created_at", "-pk")
+                .first()
+                if record is not None
+                else None
+            ),
+            origin_key=origin_key,
+            sent_at=at,
+            acknowledge_due_at=acknowledge_due_at,
+            action_due_at=action_due_at,
+        )
+        _record_event(
+            referral,
+            EventKind.SENT,
+            viewer,
+            changed_fields=[
+                "receiving_office",
+                "reason_category",
+                "reason",
+                "urgency",
+                *(["application"] if application else []),
+                *(["departure_check"] if departure_check else []),
+            ],
+            at=at,
+        )
+        if record is not None and not cleaned_subjects:
+            cleaned_subjects = [_identity_of(record)]
+        for values in cleaned_subjects:
+            _create_subject(referral, values, viewer, at=at)
+        for upload, checked, description in checked_files:
+            stored = _create_file(referral, upload, checked, description, viewer)
+            _record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
+        _share_record_with_police(viewer, record, receiving_office)
+    return referral
+
+
+def _identity_of(record: PassportApplication | DepartureCheck) -> dict[str, Any]:
+    """The person of a screening record, as a referral's subject."""
+    return {
+        "full_name": record.full_name,
+        "birth_date": record.birth_date,
+        "sex": record.sex,
+        "nik": record.nik,
+        "passport_no": record.passport_no,
+        "phone": record.phone,
+        "region_id": record.region_id,
+    }
+
+
+def _share_record_with_police(
+    viewer: Viewer, record: PassportApplication | DepartureCheck | None, office: Office
+) -> None:
+    """A record referred to a police office becomes readable by police case roles (the
+    screening app's ``police_visible``), as the decision "refer to police" makes it."""
+    if record is None or office.agency.kind != AgencyKind.POLRI or record.police_visible:
+        return
+    record.police_visible = True
+    record.save(update_fields=["police_visible"])
+    audit_record_write(
+        viewer=viewer, action=AuditAction.UPDATE, obj=record, changed_fields=["police_visible"]
+    )
+
+
+# --- the receiving office's steps ------------------------------------------------------------
+
+
+def referral_acknowledge(*, viewer: Viewer, referral: Referral) -> Referral:
+    """The receiving office confirms it has the referral."""
+    if not may_acknowledge_referral(viewer, referral):
+        raise ReferralRefused
+    with transaction.atomic():
+        locked = _locked(referral)
+        _check_step(locked, ReferralState.ACKNOWLEDGED)
+        before = locked.state
+        locked.state = ReferralState.ACKNOWLEDGED
+        locked.acknowledged_at = timezone.now()
+        locked.acknowledged_by_id = viewer.user_id
+        changed = ["state", "acknowledged_at", "acknowledged_by"]
+        locked.save(update_fields=changed)
+        _record_event(
+            locked, EventKind.ACKNOWLEDGED, viewer, from_state=before, changed_fields=changed
+        )
+    _copy_back(referral, locked, changed)
+    return referral
+
+
+def assignable_officers(referral: Referral) -> list[User]:
+    """The officers of the receiving office who may be named to handle it."""
+    return [
+        user
+        for user in User.objects.filter(office_id=referral.receiving_office_id, is_active=True)
+        .only("pk", "username", "full_name", "role")
+        .order_by("full_name", "username")
+        if is_assignable_role(user.role)
+    ]
+
+
+def referral_assign(*, viewer: Viewer, referral: Referral, assignee: User | None) -> Referral:
+    """Name the officer of the receiving office who handles it (again, to hand it on)."""
+    if not may_assign_referral(viewer, referral):
+        raise ReferralRefused
+    if assignee is None or assignee.pk not in {user.pk for user in assignable_officers(referral)}:
+        raise ReferralInvalid(
+            {"assignee": [_("Pilih petugas kantor penerima yang akan menangani rujukan.")]}
+        )
+    with transaction.atomic():
+        locked = _locked(referral)
+        _check_step(locked, ReferralState.IN_PROGRESS)
+        before = locked.state
+        locked.state = ReferralState.IN_PROGRESS
+        locked.assigned_to = assignee
+        locked.assigned_at = timezone.now()
+        changed = ["state", "assigned_to", "assigned_at"]
+        locked.save(update_fields=changed)
+        _record_event(
+            locked,
+            EventKind.ASSIGNED,
+            viewer,
+            from_state=before,
+            changed_fields=changed,
+            text=assignee.full_name or assignee.username,
+        )
+    _copy_back(referral, locked, changed)
+    return referral
+
+
+def referral_close(
+    *,
+    viewer: Viewer,
+    referral: Referral,
+    outcome: str,
+    lp_number: str = "",
+    lp_date: str | datetime.date | None = None,
+    passed_to: str = "",
+    note: str = "",
+) -> Referral:
+    """Close with the outcome: a case opened (its LP number and date), no offence found,
+    passed to another agency (which), or the person assisted home."""
+    if not may_close_referral(viewer, referral):
+        raise ReferralRefused
+    errors = _Errors()
+    if outcome not in ReferralOutcome.values:
+        errors.add("outcome", _("Pilih hasil penanganan."))
+    lp_number = (lp_number or "").strip()
+    cleaned_lp_date = None
+    if outcome == ReferralOutcome.CASE_OPENED:
+        if not lp_number:
+            errors.add("lp_number", _("Nomor Laporan Polisi wajib diisi bila perkara dibuka."))
+        elif len(lp_number) > LP_NUMBER_LIMIT:
+            errors.add(
+                "lp_number",
+                cleaning.too_long_problem(
+                    _("Nomor Laporan Polisi"), limit=LP_NUMBER_LIMIT, length=len(lp_number)
+                ),
+            )
+        cleaned_lp_date, problem = cleaning.date_parse(lp_date, label=_("Tanggal Laporan Polisi"))
+        if problem:
+            errors.add("lp_date", problem)
+        elif cleaned_lp_date is None:
+            errors.add("lp_date", cleaning.required_problem(_("Tanggal Laporan Polisi")))
+        elif cleaned_lp_date > timezone.localdate():
+            errors.add("lp_date", _("Tanggal Laporan Polisi ada di masa depan."))
+    else:
+        lp_number = ""
+    passed_to = (passed_to or "").strip()[:200]
+    if outcome == ReferralOutcome.PASSED_ON and not passed_to:
+        errors.add("passed_to", _("Sebutkan instansi tujuan penerusan."))
+    note = _clean_text(note, "note", _("Catatan hasil"), errors, required=False)
+    with transaction.atomic():
+        locked = _locked(referral)
+        _check_step(locked, ReferralState.CLOSED)
+        errors.raise_if_any()
+        before = locked.state
+        locked.state = ReferralState.CLOSED
+        locked.closed_at = timezone.now()
+        locked.outcome = outcome
+        locked.lp_number = lp_number
+        locked.lp_date = cleaned_lp_date
+        locked.passed_to = passed_to if outcome == ReferralOutcome.PASSED_ON else ""
+        locked.outcome_note = note
+        changed = ["state", "closed_at", "outcome", "lp_number", "lp_date", "passed_to"]
+        changed.append("outcome_note")
+        locked.save(update_fields=changed)
+        _record_event(
+            locked,
+            EventKind.CLOSED,
+            viewer,
+            from_state=before,
+            changed_fields=changed,
+            text=note,
+        )
+    _copy_back(referral, locked, changed)
+    return referral
+
+
+def referral_return(*, viewer: Viewer, referral: Referral, reason: str) -> Referral:
+    """Send it back to the sender, with the reason (wrong office, not enough to act on)."""
+    if not may_return_referral(viewer, referral):
+        raise ReferralRefused
+    errors = _Errors()
+    reason = _clean_text(reason, "return_reason", _("Alasan pengembalian"), errors, required=True)
+    with transaction.atomic():
+        locked = _locked(referral)
+        _check_step(locked, ReferralState.RETURNED)
+        errors.raise_if_any()
+        before = locked.state
+        locked.state = ReferralState.RETURNED
+        locked.returned_at = timezone.now()
+        locked.return_reason = reason
+        changed = ["state", "returned_at", "return_reason"]
+        locked.save(update_fields=changed)
+        _record_event(
+            locked,
+            EventKind.RETURNED,
+            viewer,
+            from_state=before,
+            changed_fields=changed,
+            text=reason,
+        )
+    _copy_back(referral, locked, changed)
+    return referral
+
+
+# --- the thread, files and people ------------------------------------------------------------
+
+
+def referral_comment(*, viewer: Viewer, referral: Referral, text: str) -> ReferralEvent:
+    """A message in the referral's thread, seen by both offices."""
+    if not may_comment_on_referral(viewer, referral):
+        raise ReferralRefused
+    errors = _Errors()
+    text = _clean_text(text, "text", _("Komentar"), errors, required=True)
+    errors.raise_if_any()
+    with transaction.atomic():
+        return _record_event(referral, EventKind.COMMENT, viewer, text=text)
+
+
+def referral_file_add(
+    *, viewer: Viewer, referral: Referral, upload: UploadedFile[Any] | None, description: str = ""
+) -> ReferralFile:
+    """Attach a PDF, JPEG or PNG of at most 10 MB (checked by its content)."""
+    if not may_add_referral_files(viewer, referral):
+        raise ReferralRefused
+    if upload is None:
+        raise ReferralInvalid({"file": [_("Pilih berkas yang akan dilampirkan.")]})
+    checked, problem = file_check(upload)
+    if problem or checked is None:
+        raise ReferralInvalid({"file": [problem or _("Berkas tidak dapat dibaca.")]})
+    with transaction.atomic():
+        stored = _create_file(referral, upload, checked, (description or "").strip(), viewer)
+        _record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
+    return stored
+
+
+def referral_subject_add(
+    *, viewer: Viewer, referral: Referral, subject: SubjectInput
+) -> ReferralSubject:
+    """The sending office names one more person the referral is about, while it is open."""
+    if not may_add_referral_subjects(viewer, referral):
+        raise ReferralRefused
+    if referral.state not in OPEN_STATES:
+        _check_step(referral, "")
+    errors = _Errors()
+    values = subject_values_clean(subject, errors, today=timezone.localdate())
+    errors.raise_if_any()
+    with transaction.atomic():
+        created = _create_subject(referral, values, viewer, at=timezone.now())
+        _record_event(referral, EventKind.SUBJECT_ADDED, viewer)
+    return created
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+def _overdue_candidates(now: datetime.datetime) -> list[tuple[int, str]]:
+    acknowledge = Referral.objects.filter(
+        state=ReferralState.SENT, acknowledge_due_at__lt=now
+    ).exclude(events__kind=EventKind.OVERDUE, events__deadline=DeadlineKind.ACKNOWLEDGE)
+    action = Referral.objects.filter(
+        state__in=(ReferralState.SENT, ReferralState.ACKNOWLEDGED), action_due_at__lt=now
+    ).exclude(events__kind=EventKind.OVERDUE, events__deadline=DeadlineKind.FIRST_ACTION)
+    return [
+        *((pk, DeadlineKind.ACKNOWLEDGE.value) for pk in acknowledge.values_list("pk", flat=True)),
+        *((pk, DeadlineKind.FIRST_ACTION.value) for pk in action.values_list("pk", flat=True)),
+    ]
+
+
+def referrals_flag_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Record an "overdue" event on every open referral past a deadline, once per referral
+    and deadline (idempotent: a second run, or two at once, adds nothing). Returns how many
+    events were recorded."""
+    now = now or timezone.now()
+    viewer = Viewer.system(purpose="batas waktu rujukan")
+    recorded = 0
+    for pk, deadline in _overdue_candidates(now):
+        try:
+            with transaction.atomic():
+                referral = Referral.objects.select_for_update().get(pk=pk)
+                if referral.state not in OPEN_STATES:
+                    continue
+                _record_event(
+                    referral,
+                    EventKind.OVERDUE,
+                    viewer,
+                    deadline=deadline,
+                    at=now,
+                )
+        except IntegrityError:
+            continue  # another run recorded it first
+        recorded += 1
+    return recorded
+
+
+# --- hand-overs from screening ---------------------------------------------------------------
+
+
+def police_office_for(record: PassportApplication | DepartureCheck) -> Office | None:
+    """The police office a hand-over goes to: the Polres covering the person's region (the
+    desa, else what the NIK names), else its Polda, else the regional police."""
+    offices: list[Office] = []
+    region_code = record.region_id or region_code_for_identity(
+        desa_code=None, nik=record.nik or None
+    )
+    if region_code:
+        offices = offices_responsible_for(region_code=region_code, agency_kind=AgencyKind.POLRI)
+    for kind in (OfficeKind.POLRES, OfficeKind.POLDA):
+        for office in offices:
+            if office.kind == kind:
+                return office
+    return (
+        Office.objects.filter(kind=OfficeKind.POLDA, is_active=True)
+        .select_related("agency")
+        .order_by("pk")
+        .first()
+    )
+
+
+def referral_from_hand_over(viewer: Viewer, record: Any, decision: Any) -> Referral | None:
+    """The referral a counter "refer to police" or a TPI "hand over to police" makes: from
+    the deciding office to the police office covering the person, urgent at the TPI (the
+    passenger is at the airport), high at the counter. Once per decision."""
+    origin_key = origin_key_of(decision)
+    existing = Referral.objects.filter(origin_key=origin_key).first()
+    if existing is not None:
+        return existing
+    office = police_office_for(record)
+    if office is None:
+        return None
+    is_departure = isinstance(record, DepartureCheck)
+    return referral_send(
+        viewer=viewer,
+        receiving_office=office,
+        reason_category=(
+            ReasonCategory.NON_PROCEDURAL_PMI
+            if getattr(decision, "reason", "") == "indikasi_pmi_nonprosedural"
+            else ReasonCategory.TRAFFICKING_VICTIM
+        ),
+        # The decision's note is the reason; a note longer than a referral's reason is cut
+        # rather than refusing the decision it belongs to.
+        reason=(decision.note or _("Diserahkan kepada kepolisian."))[:TEXT_LIMIT],
+        urgency=ReferralUrgency.SEGERA if is_departure else ReferralUrgency.TINGGI,
+        application=None if is_departure else record,
+        departure_check=record if is_departure else None,
+        origin_key=origin_key,
+        sent_at=decision.decided_at,
+    )
+
+
+ORIGIN_PREFIXES = {
+    "applicationdecision": "application_decision",
+    "departuredecision": "departure_decision",
+}
+
+
+def origin_key_of(decision: Any) -> str:
+    """``application_decision:<id>`` or ``departure_decision:<id>`` (the data migration of
+    stored decisions writes the same keys)."""
+    return f"{ORIGIN_PREFIXES[decision._meta.model_name]}:{decision.pk}"
