@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,9 +30,12 @@ from benteng.accounts.selectors import offices_responsible_for
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.identity import region_code_for_identity, region_for_identity
+from benteng.notifications.models import NotificationKind
+from benteng.notifications.services import notify, office_heads, office_staff
 from benteng.people.index import index_source_record
 from benteng.referrals.access import (
     RECEIVING_OFFICE_KINDS,
+    REFERRAL_ASSIGNEES,
     is_assignable_role,
     may_acknowledge_referral,
     may_add_referral_files,
@@ -175,9 +179,54 @@ def _record_event(
         obj=event,
         changed_fields=["kind", *(["text"] if text else [])],
     )
-    # notifications and webhooks hook here: notify(...) the receiving office (its head for an
-    # overdue deadline) or the sender, and outbox.publish(...) the event, both on commit.
+    _tell(referral, event)
     return event
+
+
+def _tell(referral: Referral, event: ReferralEvent) -> None:
+    """Who learns of the event, in the site and by e-mail (in the caller's transaction: the
+    notifications are kept or undone with the change). The text names the referral by its
+    number, never a person; the referral's page, under its own policy, shows the rest."""
+    link = reverse("referrals:detail", args=[referral.pk])
+    number = referral.number
+    receiving = referral.receiving_office
+    sender = referral.sender_office
+    to_sender: list[User] = [referral.sent_by] if referral.sent_by else []
+    kind, recipients, params = "", list[User](), dict[str, Any]()
+    if event.kind == EventKind.SENT:
+        recipients = office_staff(office=receiving, roles=REFERRAL_ASSIGNEES)
+        kind, params = NotificationKind.NEW_REFERRAL, {"number": number, "office": sender.name}
+    elif event.kind == EventKind.ACKNOWLEDGED:
+        recipients = to_sender
+        kind = NotificationKind.REFERRAL_ACKNOWLEDGED
+        params = {"number": number, "office": receiving.name}
+    elif event.kind == EventKind.ASSIGNED and referral.assigned_to:
+        recipients = [referral.assigned_to]
+        kind, params = NotificationKind.REFERRAL_ASSIGNED, {"number": number, "office": sender.name}
+    elif event.kind == EventKind.CLOSED:
+        recipients = to_sender
+        kind = NotificationKind.REFERRAL_OUTCOME
+        params = {
+            "number": number,
+            "office": receiving.name,
+            "outcome": ReferralOutcome(referral.outcome).label,
+        }
+    elif event.kind == EventKind.RETURNED:
+        recipients = to_sender
+        kind = NotificationKind.REFERRAL_RETURNED
+        params = {"number": number, "office": receiving.name}
+    elif event.kind == EventKind.OVERDUE:
+        # Flagged to the receiving office's head; the sender sees it too.
+        recipients = [*office_heads(office=receiving), *to_sender]
+        kind = NotificationKind.DEADLINE_OVERDUE
+        due = (
+            referral.acknowledge_due_at
+            if event.deadline == DeadlineKind.ACKNOWLEDGE
+            else referral.action_due_at
+        )
+        params = {"number": number, "deadline": DeadlineKind(event.deadline).label, "due": due}
+    if kind:
+        notify(recipients=recipients, kind=kind, params=params, link=link, target=referral)
 
 
 def _check_step(referral: Referral, to_state: str) -> None:
