@@ -1078,23 +1078,23 @@ def _em_session(
     held_out: int,
     estimated: Collection[int],
     start: Sequence[np.ndarray],
+    u_start: Sequence[np.ndarray],
     *,
     prior_pairs: float,
     max_iterations: int,
     tolerance: float,
 ) -> tuple[dict[int, np.ndarray], float, int]:
-    """Two-class EM on ``codes[rows]`` with column ``held_out`` left out of the evidence:
-    the m of the ``estimated`` columns, the share of same-person pairs, the iterations."""
+    """Two-class EM on ``codes[rows]`` with column ``held_out`` left out of the evidence,
+    starting from m ``start`` and u ``u_start``: the m of the ``estimated`` columns, the
+    share of same-person pairs, the iterations."""
     codes = codes[rows]
     present = codes >= 0
     pair_count, columns = codes.shape
     used = [column for column in range(columns) if column != held_out]
     m_values = {column: start[column].copy() for column in used}
-    # Different people among these pairs: start from how often each level shows.
-    u_values = {}
-    for column in used:
-        seen = np.bincount(codes[present[:, column], column], minlength=len(start[column]))
-        u_values[column] = (seen + 0.5) / (seen.sum() + 0.5 * len(start[column]))
+    # The first judgement is the screening's own (the starting m, u of random pairs); then
+    # u is that of the different people among these pairs.
+    u_values = {column: u_start[column] for column in used}
     share = 0.5
     iterations = 0
     for iterations in range(1, max_iterations + 1):  # noqa: B007 -- reported
@@ -1181,6 +1181,10 @@ def estimate_parameters_em(
         for counts, values in zip(random_counts, base_u, strict=True)
     ]
 
+    u_start = [
+        np.array([shares[level] for level in levels])
+        for shares, levels in zip(u_random, known, strict=True)
+    ]
     m_values = [values.copy() for values in start]
     sessions: list[EmSession] = []
     pair_count = len(candidate_levels)
@@ -1218,6 +1222,7 @@ def estimate_parameters_em(
                 column,
                 estimated,
                 start,
+                u_start,
                 prior_pairs=prior_pairs,
                 max_iterations=max_iterations,
                 tolerance=tolerance,
