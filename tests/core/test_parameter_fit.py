@@ -3,12 +3,15 @@ u on random pairs of its entries, m by EM on unlabelled candidate pairs (issue 1
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
 import random
+from pathlib import Path
 
 import pytest
 
+from benteng.core import cli
 from benteng.core.compare import (
     DEFAULT_PARAMETERS,
     FEATURES,
@@ -41,6 +44,8 @@ def _people(count: int, rng: random.Random, prefix: str) -> list[IdentityRecord]
     people = []
     for number in range(count):
         born = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(15_000))
+        if (born.month, born.day) == (2, 29):  # a year typo of a leap day is no date
+            born = born.replace(day=28)
         sex = rng.choice("LP")
         day = born.day + (40 if sex == "P" else 0)
         nik = f"36{rng.randrange(1, 30):02d}{rng.randrange(1, 40):02d}{day:02d}"
@@ -100,8 +105,8 @@ def test_em_recovers_known_m_from_unlabelled_pairs() -> None:
     # given: 1,500 same-person pairs and 15,000 different-people pairs, unlabelled and shuffled
     rng = random.Random(7)
     same = {
-        "name_matches": {Level.EXACT: 0.6, Level.STRONG: 0.2, Level.GOOD: 0.1, Level.CONTAINED: 0.05,
-                         Level.UNRELATED: 0.05},
+        "name_matches": {Level.EXACT: 0.6, Level.STRONG: 0.2, Level.GOOD: 0.1,
+                         Level.CONTAINED: 0.05, Level.UNRELATED: 0.05},
         "birth_date_matches": {Level.EXACT: 0.7, Level.YEAR_TYPO: 0.25, Level.DIFFERENT: 0.05},
         "sex_matches": {Level.EXACT: 0.98, Level.DIFFERENT: 0.02},
         "nik_matches": {Level.EXACT: 0.9, Level.ONE_CHARACTER_OFF: 0.05, Level.DIFFERENT: 0.05},
@@ -236,3 +241,50 @@ def test_a_list_holding_people_twice_teaches_m_at_build_and_keeps_it_in_its_file
         year_typo_m
     )
     assert loaded.parameter_fit is None  # loading does not fit again
+
+
+def _csv(path: Path, records: list[IdentityRecord]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "birth_date", "sex", "nik"])
+        for record in records:
+            born = record.birth_date.isoformat() if record.birth_date else ""
+            writer.writerow([record.id, record.name, born, record.sex, record.nik or ""])
+    return path
+
+
+def test_benteng_screen_fits_on_the_list_and_the_people_screened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given: a list at the fitted size and a file of screenings where half the listed people
+    # come with the birth year one off
+    listed = _people(FIT_MINIMUM_ENTRIES, random.Random(13), "w")
+    watchlist = _csv(tmp_path / "watchlist.csv", listed)
+    queries = _csv(tmp_path / "queries.csv", _screenings(listed, 1_000, 0.5, seed=14))
+    arguments = ["screen", "--watchlist", str(watchlist), "--input", str(queries)]
+    arguments += ["--no-progress", "--output"]
+
+    # when
+    fitted = cli.main([*arguments, str(tmp_path / "fitted.csv")])
+    fitted_log = capsys.readouterr().err
+    plain = cli.main([*arguments, str(tmp_path / "plain.csv"), "--no-fit"])
+    plain_log = capsys.readouterr().err
+
+    # then: the fit is reported, and a year typo weighs more with it than without
+    assert fitted == plain == 0
+    assert "parameter diperkirakan dari daftar pantauan dan 1,000 orang" in fitted_log
+    assert "m dan u" in fitted_log
+    assert "parameter diperkirakan" not in plain_log
+
+    def year_typo_bits(path: Path) -> list[str]:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return sorted(
+                row["reasons"].split("salah ketik?) [")[1].split(" bit")[0]
+                for row in csv.DictReader(handle)
+                if "Tanggal lahir sama kecuali tahun" in row["reasons"]
+            )
+
+    fitted_bits = {float(value) for value in year_typo_bits(tmp_path / "fitted.csv")}
+    plain_bits = {float(value) for value in year_typo_bits(tmp_path / "plain.csv")}
+    assert len(fitted_bits) == len(plain_bits) == 1
+    assert fitted_bits.pop() > plain_bits.pop() + 3
