@@ -85,7 +85,7 @@ from benteng.core.compare import (
     score_to_match_weight,
     year_is_mistyped,
 )
-from benteng.core.names import PARENT_MARKER, ParsedName, parse_name, phonetic_tokens
+from benteng.core.names import PARENT_MARKER, ParsedName, parsed_from_normalized, phonetic_tokens
 from benteng.core.records import IdentityRecord
 
 __all__ = ["DEFAULT_THRESHOLD", "INDEX_FORMAT", "Candidate", "ScreeningIndex"]
@@ -834,9 +834,10 @@ class ScreeningIndex:
             name = self._names[slot]
             parsed = self._parsed_names[slot]
             if parsed is None:
-                # Loaded from a file: parse on first use and keep it (a list item assignment
+                # Loaded from a file: rebuilt from the normalised name on first use (what
+                # parsing gives, without the name rules) and kept (a list item assignment
                 # is atomic, and every reader would store the same value).
-                parsed = parse_name(name)
+                parsed = parsed_from_normalized(name)
                 self._parsed_names[slot] = parsed
             nik = niks[position]
             phone = phones[position]
