@@ -596,7 +596,13 @@ class ScreeningIndex:
             tokens = query.parsed_name.tokens
             if len(tokens) == 1:  # the query's one name among the entry's parts
                 return self.name_part_share(tokens[0])
-            return self.name_share(entry.normalized_name)  # the entry's one name
+            # The entry's one name among the query's parts: a random entry agrees so when its
+            # whole name is *any* of the query's parts, not only this one ("Puji" and
+            # "Farida" both would, for "Puji Farida").
+            counts = self._name_counts
+            return self._share(
+                sum(counts.get(part, 0) for part in set(_own_name_parts(query.normalized_name)))
+            )
         if level in (Level.STRONG, Level.GOOD):
             # A close spelling: the commoner of the two sounds (Splink takes the larger term
             # frequency of the two values for a fuzzy level).
