@@ -20,8 +20,10 @@ synthetic benchmark with :func:`estimate_parameters`), except ``u`` of an identi
 contained or a closely spelled name, which a screening index reads from its own list
 (``name_share``, ``sound_share``: how common that name, or its sound, is there, the
 term-frequency adjustment): a score of 0.9 means "nine
-times in ten this combination of agreements is the same person".
-See docs/core-screening.md for the calibration.
+times in ten this combination of agreements is the same person". A screening index of a
+large list starts from ``DEFAULT_PARAMETERS`` and re-estimates them on its own data without
+ground truth (:func:`estimate_parameters_em`: u on random pairs of its entries, m by EM on
+unlabelled candidate pairs). See docs/core-screening.md for the calibration.
 """
 
 from __future__ import annotations
