@@ -44,6 +44,7 @@ from independent_corruptions import generate_independent_benchmark  # noqa: E402
 from benteng.core.compare import (  # noqa: E402
     DEFAULT_PARAMETERS,
     ComparisonParameters,
+    Level,
     estimate_parameters,
     score_to_match_weight,
 )
@@ -61,6 +62,9 @@ class Benchmark:
     queries: list[IdentityRecord]
     truth: dict[str, str | None]
     kind: dict[str, str]
+    # Screenings of the same kind, not evaluated and never labelled: what the EM fits m on
+    # (--em screenings), as an index would fit on its past screenings.
+    unlabelled: list[IdentityRecord]
 
 
 def synthetic_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
@@ -72,6 +76,10 @@ def synthetic_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
     positives = [v for v in dataset.variants if dataset.truth[v.id] in on_list]
     negatives = [v for v in dataset.variants if dataset.truth[v.id] not in on_list]
     sample = rng.sample(positives, queries // 2) + rng.sample(negatives, queries - queries // 2)
+    chosen = {query.id for query in sample}
+    unlabelled = rng.sample(
+        [v for v in positives if v.id not in chosen], queries // 2
+    ) + rng.sample([v for v in negatives if v.id not in chosen], queries - queries // 2)
     truth: dict[str, str | None] = {
         query.id: dataset.truth[query.id] if dataset.truth[query.id] in on_list else None
         for query in sample
@@ -82,12 +90,17 @@ def synthetic_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
         )
         for query in sample
     }
-    return Benchmark("synthetic", watchlist, sample, truth, kind)
+    return Benchmark("synthetic", watchlist, sample, truth, kind, unlabelled)
 
 
 def independent_benchmark(entries: int, queries: int, seed: int) -> Benchmark:
-    data = generate_independent_benchmark(entries, queries, seed=seed)
-    return Benchmark("independent", data.watchlist, data.queries, data.truth, data.kind)
+    # Twice the queries: the first half is evaluated (the same as drawing ``queries``), the
+    # second is the unlabelled sample (its truth is dropped here).
+    data = generate_independent_benchmark(entries, 2 * queries, seed=seed)
+    evaluated = data.queries[:queries]
+    truth = {query.id: data.truth[query.id] for query in evaluated}
+    kind = {query.id: data.kind[query.id] for query in evaluated}
+    return Benchmark("independent", data.watchlist, evaluated, truth, kind, data.queries[queries:])
 
 
 def _only_a_name_in_common(query: IdentityRecord, entry: IdentityRecord) -> bool:
@@ -186,8 +199,54 @@ def fit_on_independent(seed: int) -> ComparisonParameters:
     )
 
 
+# The levels printed after a fit, EM estimate next to the starting value.
+SHOWN_LEVELS = (
+    ("name_matches", Level.EXACT),
+    ("name_matches", Level.STRONG),
+    ("name_matches", Level.GOOD),
+    ("name_matches", Level.CONTAINED),
+    ("name_matches", Level.UNRELATED),
+    ("birth_date_matches", Level.EXACT),
+    ("birth_date_matches", Level.YEAR_TYPO),
+    ("birth_date_matches", Level.SWAPPED_DAY_MONTH),
+    ("birth_date_matches", Level.DIFFERENT),
+    ("nik_matches", Level.EXACT),
+    ("nik_matches", Level.ONE_CHARACTER_OFF),
+    ("nik_matches", Level.SERIAL_ONLY),
+    ("nik_matches", Level.DIFFERENT),
+    ("sex_matches", Level.DIFFERENT),
+)
+
+
+def _print_fit(index: ScreeningIndex) -> None:
+    fit = index.parameter_fit
+    if fit is None:
+        print("  parameters: as given (not fitted)")
+        return
+    print(f"  EM: {fit.pairs:,} candidate pairs, u on {fit.random_pairs:,} random pairs")
+    for session in fit.sessions:
+        print(
+            f"    session '{session.name}': {session.pairs:,} pairs, {session.iterations}"
+            f" iterations, judged the same person {session.match_share:.3f}"
+            f" ({session.expected_matches:.0f} pairs),"
+            f" m {'estimated' if session.estimated else 'kept (too few same-person pairs)'}"
+        )
+    start = index.starting_parameters.levels
+    fitted = fit.parameters.levels
+    for feature, level in SHOWN_LEVELS:
+        print(
+            f"    {feature}/{level}: m {fitted[feature][level].m:.4f} (start"
+            f" {start[feature][level].m:.4f}), u {fitted[feature][level].u:.3g} (start"
+            f" {start[feature][level].u:.3g}), {fitted[feature][level].weight:+.1f} bits"
+        )
+
+
 def evaluate(
-    benchmark: Benchmark, *, speed: bool, parameters: ComparisonParameters = DEFAULT_PARAMETERS
+    benchmark: Benchmark,
+    *,
+    speed: bool,
+    parameters: ComparisonParameters = DEFAULT_PARAMETERS,
+    em: str = "screenings",
 ) -> None:
     entries = len(benchmark.watchlist)
     print(f"\n== {benchmark.name}: {entries:,} entries, {len(benchmark.queries):,} queries ==")
@@ -200,8 +259,14 @@ def evaluate(
     }
     del entries_by_id
     started = time.process_time()
-    index = ScreeningIndex(benchmark.watchlist, parameters=parameters)
+    index = ScreeningIndex(benchmark.watchlist, parameters=parameters, fit=em != "none")
     build = time.process_time() - started
+    if em == "screenings":
+        started = time.process_time()
+        index.fit_parameters(benchmark.unlabelled)
+        fit_cpu = time.process_time() - started
+        print(f"  EM on {len(benchmark.unlabelled):,} unlabelled screenings: {fit_cpu:.1f} s CPU")
+    _print_fit(index)
     del benchmark.watchlist[:]
     cpu: list[float] = []
     results = []
@@ -240,6 +305,14 @@ def main() -> None:
         default="synthetic",
         help="the generator the parameters are fitted on (synthetic: DEFAULT_PARAMETERS)",
     )
+    parser.add_argument(
+        "--em",
+        choices=("none", "list", "screenings"),
+        default="screenings",
+        help="none: screen with the given parameters; list: the index's own fit at build"
+        " (u on random pairs, m by EM on its entries' candidates); screenings: then m by EM"
+        " on a second, unlabelled sample of screenings (the default)",
+    )
     arguments = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     parameters = DEFAULT_PARAMETERS
@@ -250,7 +323,7 @@ def main() -> None:
     for name, maker in makers.items():
         if arguments.only in (None, name):
             benchmark = maker(arguments.entries, arguments.queries, arguments.seed)
-            evaluate(benchmark, speed=arguments.speed, parameters=parameters)
+            evaluate(benchmark, speed=arguments.speed, parameters=parameters, em=arguments.em)
 
 
 if __name__ == "__main__":

@@ -21,12 +21,13 @@ stderr with its row number and column, treated as missing, and the run goes on.
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from benteng.core.index import DEFAULT_THRESHOLD, ScreeningIndex
+from benteng.core.index import DEFAULT_THRESHOLD, FIT_MINIMUM_ENTRIES, FIT_SAMPLE, ScreeningIndex
 from benteng.core.records import CsvFormatError, IdentityRecord, read_identity_csv
 from benteng.core.spreadsheet import SafeCsvWriter
 
@@ -93,6 +94,13 @@ def _build_parser() -> _Parser:
     )
     screen.add_argument(
         "--no-progress", action="store_true", help="jangan tampilkan bilah kemajuan"
+    )
+    screen.add_argument(
+        "--no-fit",
+        action="store_true",
+        help="pakai parameter bawaan; tanpa ini, daftar pantauan dengan "
+        f"{FIT_MINIMUM_ENTRIES:,} entri atau lebih memperkirakan m dan u dari daftar itu dan "
+        "dari orang-orang yang disaring (EM, tanpa label)",
     )
 
     link = commands.add_parser(
@@ -174,8 +182,14 @@ def run_screen(
     language: str = "id",
     stderr: TextIO | None = None,
     show_progress: bool = True,
+    fit: bool = True,
 ) -> int:
     """Screen every record of ``queries`` against ``watchlist`` and write the hits.
+
+    With ``fit`` and a watchlist of at least ``FIT_MINIMUM_ENTRIES`` entries, the index
+    estimates its parameters on the list (u) and, by EM, on the candidate pairs of up to
+    ``FIT_SAMPLE`` of the people screened (m, unlabelled: the file says nobody's match),
+    before screening them all: the weights follow the data screened.
 
     Writes ``query_id,entry_id,score,reasons`` to ``output``: for each query (in file
     order) its candidates scoring at least ``threshold``, best first, at most ``top``.
@@ -206,8 +220,17 @@ def run_screen(
         return EXIT_INPUT_ERROR
 
     index = ScreeningIndex(
-        _progress(entries, "membangun indeks", err, show=show_progress),
+        _progress(entries, "membangun indeks", err, show=show_progress), fit=False
     )
+    if fit and len(index) >= FIT_MINIMUM_ENTRIES:
+        sample = random.Random(0).sample(people, min(len(people), FIT_SAMPLE))  # noqa: S311
+        estimate = index.fit_parameters(sample)
+        learned = "m dan u" if estimate.estimated_m else "u (m bawaan: terlalu sedikit pasangan)"
+        print(
+            f"parameter diperkirakan dari daftar pantauan dan {len(sample):,} orang yang "
+            f"disaring (EM pada {estimate.pairs:,} pasangan kandidat): {learned}.",
+            file=err,
+        )
     hit_count = 0
     people_with_hits = 0
     try:
@@ -302,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
                 language=arguments.language,
                 stderr=err,
                 show_progress=not arguments.no_progress,
+                fit=not arguments.no_fit,
             )
         return _run_link(arguments, err)
     except ModuleNotFoundError as error:

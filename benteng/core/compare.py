@@ -20,8 +20,10 @@ synthetic benchmark with :func:`estimate_parameters`), except ``u`` of an identi
 contained or a closely spelled name, which a screening index reads from its own list
 (``name_share``, ``sound_share``: how common that name, or its sound, is there, the
 term-frequency adjustment): a score of 0.9 means "nine
-times in ten this combination of agreements is the same person".
-See docs/core-screening.md for the calibration.
+times in ten this combination of agreements is the same person". A screening index of a
+large list starts from ``DEFAULT_PARAMETERS`` and re-estimates them on its own data without
+ground truth (:func:`estimate_parameters_em`: u on random pairs of its entries, m by EM on
+unlabelled candidate pairs). See docs/core-screening.md for the calibration.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -54,8 +57,11 @@ from benteng.core.records import IdentityRecord
 __all__ = [
     "DEFAULT_PARAMETERS",
     "FEATURES",
+    "JUDGED_M_FEATURES",
     "Comparison",
     "ComparisonParameters",
+    "EmEstimate",
+    "EmSession",
     "FeatureResult",
     "Level",
     "LevelParameters",
@@ -66,6 +72,7 @@ __all__ = [
     "compare_identities",
     "compare_prepared",
     "estimate_parameters",
+    "estimate_parameters_em",
     "feature_levels",
     "frequent_name_weight",
     "match_weight_to_score",
@@ -927,6 +934,27 @@ def _make_monotone(
         strongest = weight
 
 
+def _level_shares(
+    counts: Mapping[Level, float], base_values: Mapping[Level, float], minimum_count: float
+) -> dict[Level, float]:
+    """Shares of the levels seen at least ``minimum_count`` times; the others keep their
+    base value and the levels seen share the rest."""
+    estimated = {
+        level: counts.get(level, 0.0)
+        for level in base_values
+        if counts.get(level, 0.0) >= minimum_count
+    }
+    if not estimated:
+        return dict(base_values)
+    kept_mass = sum(value for level, value in base_values.items() if level not in estimated)
+    remaining = max(1.0 - kept_mass, 1e-6)
+    total = sum(estimated.values())
+    return {
+        level: remaining * estimated[level] / total if level in estimated else value
+        for level, value in base_values.items()
+    }
+
+
 def estimate_parameters(
     matching_pairs: Sequence[tuple[IdentityRecord, IdentityRecord]],
     records: Sequence[IdentityRecord],
@@ -970,21 +998,9 @@ def estimate_parameters(
     u_counts, _ = _count_levels(random_pairs())
 
     def distribution(
-        counts: Counter[Level], base_values: Mapping[Level, float]
+        counts: Mapping[Level, float], base_values: Mapping[Level, float]
     ) -> dict[Level, float]:
-        """Shares of the levels seen often enough; the others keep their base value."""
-        estimated = {
-            level: counts[level] for level in base_values if counts[level] >= minimum_count
-        }
-        if not estimated:
-            return dict(base_values)
-        kept_mass = sum(value for level, value in base_values.items() if level not in estimated)
-        remaining = max(1.0 - kept_mass, 1e-6)
-        total = sum(estimated.values())
-        return {
-            level: remaining * estimated[level] / total if level in estimated else value
-            for level, value in base_values.items()
-        }
+        return _level_shares(counts, base_values, minimum_count)
 
     levels: dict[str, dict[Level, LevelParameters]] = {}
     for feature_name, base_levels in base.levels.items():
@@ -1003,4 +1019,238 @@ def estimate_parameters(
         if prior_match_weight is None
         else prior_match_weight,
         levels=levels,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Estimation without ground truth: EM on the unlabelled candidate pairs of a list.
+# ---------------------------------------------------------------------------
+
+# Features whose m the EM leaves at its judgement value: lists (and both benchmark
+# generators) rarely hold a birth place, passport, address or phone *altered* between two
+# records of one person, only left out, so the data would teach "never differs" (m of
+# "different" near 0) and a clerk's typing error would weigh as strong evidence against.
+JUDGED_M_FEATURES = frozenset(
+    {"birth_place_matches", "passport_number_matches", "address_matches", "phone_matches"}
+)
+# Below this many expected same-person pairs in an EM session its m is not trusted and the
+# starting m is kept (a list without duplicates, a handful of screenings).
+EM_MINIMUM_MATCHES = 100.0
+# The starting m counts as this many same-person pairs (a Dirichlet prior): a level the
+# same-person pairs never show keeps a small m instead of zero.
+EM_PRIOR_PAIRS = 20.0
+# The two EM sessions, as Splink trains with two blocking rules: the pairs whose names
+# agree (the level is one of these) teach every m but the name's; the pairs whose birth
+# dates agree teach the name's. A field the pairs were chosen by cannot teach its own m:
+# among pairs chosen for agreeing names, names agree whether or not they are one person.
+_NAME_SESSION_LEVELS = frozenset({Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED})
+_DATE_SESSION_LEVELS = frozenset({Level.EXACT})
+
+
+@dataclass(frozen=True, slots=True)
+class EmSession:
+    """One EM run: the pairs it was given, what it found, and whether its m was kept."""
+
+    name: str  # "name agrees" (teaches all m but the name's) or "birth date agrees"
+    pairs: int
+    match_share: float  # the share of its pairs it judged the same person (lambda)
+    expected_matches: float  # match_share * pairs
+    iterations: int
+    estimated: bool  # False: fewer than EM_MINIMUM_MATCHES same-person pairs, m kept
+
+
+@dataclass(frozen=True, slots=True)
+class EmEstimate:
+    """What :func:`estimate_parameters_em` found, with the parameters it made."""
+
+    parameters: ComparisonParameters
+    pairs: int  # candidate pairs given
+    random_pairs: int  # random pairs u was counted on
+    sessions: tuple[EmSession, ...]
+
+    @property
+    def estimated_m(self) -> bool:
+        """Whether any m was estimated (else all are the starting ones)."""
+        return any(session.estimated for session in self.sessions)
+
+
+def _em_session(
+    codes: np.ndarray,
+    rows: np.ndarray,
+    held_out: int,
+    estimated: Collection[int],
+    start: Sequence[np.ndarray],
+    u_start: Sequence[np.ndarray],
+    *,
+    prior_pairs: float,
+    max_iterations: int,
+    tolerance: float,
+) -> tuple[dict[int, np.ndarray], float, int]:
+    """Two-class EM on ``codes[rows]`` with column ``held_out`` left out of the evidence,
+    starting from m ``start`` and u ``u_start``: the m of the ``estimated`` columns, the
+    share of same-person pairs, the iterations."""
+    codes = codes[rows]
+    present = codes >= 0
+    pair_count, columns = codes.shape
+    used = [column for column in range(columns) if column != held_out]
+    m_values = {column: start[column].copy() for column in used}
+    # The first judgement is the screening's own (the starting m, u of random pairs); then
+    # u is that of the different people among these pairs.
+    u_values = {column: u_start[column] for column in used}
+    share = 0.5
+    iterations = 0
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 -- reported
+        log_odds = np.full(pair_count, math.log(share / (1.0 - share)))
+        for column in used:
+            selected = present[:, column]
+            level_odds = np.log(m_values[column]) - np.log(u_values[column])
+            log_odds[selected] += level_odds[codes[selected, column]]
+        probability = 1.0 / (1.0 + np.exp(-np.clip(log_odds, -700.0, 700.0)))
+        change = 0.0
+        for column in used:
+            selected = present[:, column]
+            levels = codes[selected, column]
+            size = len(start[column])
+            same = np.bincount(levels, weights=probability[selected], minlength=size)
+            other = np.bincount(levels, weights=1.0 - probability[selected], minlength=size)
+            if column in estimated:
+                updated = (same + prior_pairs * start[column]) / (same.sum() + prior_pairs)
+                change = max(change, float(np.abs(updated - m_values[column]).max()))
+                m_values[column] = updated
+            u_values[column] = (other + 0.5) / (other.sum() + 0.5 * size)
+        share = min(max(float(probability.mean()), 1e-9), 1.0 - 1e-9)
+        if change < tolerance:
+            break
+    return {column: m_values[column] for column in estimated}, share, iterations
+
+
+def estimate_parameters_em(
+    candidate_levels: Sequence[Sequence[Level]],
+    random_levels: Sequence[Sequence[Level]] = (),
+    *,
+    base: ComparisonParameters = DEFAULT_PARAMETERS,
+    judged_m: Collection[str] = JUDGED_M_FEATURES,
+    minimum_matches: float = EM_MINIMUM_MATCHES,
+    prior_pairs: float = EM_PRIOR_PAIRS,
+    minimum_count: int = 20,
+    max_iterations: int = 200,
+    tolerance: float = 1e-5,
+) -> EmEstimate:
+    """Estimate m by expectation-maximisation on unlabelled pairs, and u on random pairs.
+
+    ``candidate_levels`` are the feature levels (in the order of ``FEATURES``) of the pairs
+    a screening index finds as candidates: some are the same person, most are not, and
+    nobody says which. As Splink trains, two classes are fitted: each pair is "same person"
+    with a probability computed from the current m, u and share of matches, then m, u and
+    that share are recounted with those probabilities as weights, until they settle.
+
+    Two sessions, as Splink trains with two blocking rules: on the pairs whose names agree
+    (identical, close or contained) the name is left out of the evidence and every other m
+    is estimated; on the pairs whose birth dates agree the birth date is left out and the
+    name's m is estimated. A field the pairs were chosen by says nothing there, and leaving
+    it out keeps a kind of lookalike the two classes cannot hold (people born the same day
+    in the same kecamatan with unrelated names, namesakes born another day) from being
+    taken for the same person.
+
+    The u the EM fits is that of different people *within a session's pairs*; it serves
+    only the EM. The u returned is counted on ``random_levels``, random pairs of the list's
+    entries (different people), with the levels seen fewer than ``minimum_count`` times
+    keeping ``base``'s value, as in :func:`estimate_parameters`.
+
+    ``base`` is the starting point and the fallback: its m starts the EM and counts as
+    ``prior_pairs`` same-person pairs; a session finding fewer than ``minimum_matches``
+    same-person pairs keeps the m of ``base``. Features in ``judged_m`` keep ``base``'s m
+    in any case (see ``JUDGED_M_FEATURES``).
+    """
+    names = [function.__name__ for function in FEATURES]
+    known = [list(base.levels[name]) for name in names]
+    positions = [{level: number for number, level in enumerate(levels)} for levels in known]
+    start = [
+        np.array([base.levels[name][level].m for level in levels])
+        for name, levels in zip(names, known, strict=True)
+    ]
+    base_u = [
+        {level: base.levels[name][level].u for level in levels}
+        for name, levels in zip(names, known, strict=True)
+    ]
+    random_counts: list[Counter[Level]] = [Counter() for _ in names]
+    for vector in random_levels:
+        for counts, level in zip(random_counts, vector, strict=True):
+            if level is not Level.MISSING:
+                counts[level] += 1
+    u_random = [
+        _level_shares(counts, values, minimum_count)
+        for counts, values in zip(random_counts, base_u, strict=True)
+    ]
+
+    u_start = [
+        np.array([shares[level] for level in levels])
+        for shares, levels in zip(u_random, known, strict=True)
+    ]
+    m_values = [values.copy() for values in start]
+    sessions: list[EmSession] = []
+    pair_count = len(candidate_levels)
+    codes = np.array(
+        [
+            [codes.get(level, -1) for codes, level in zip(positions, vector, strict=True)]
+            for vector in candidate_levels
+        ],
+        dtype=np.int64,
+    ).reshape(pair_count, len(names))
+    name_column = names.index("name_matches")
+    date_column = names.index("birth_date_matches")
+    judged = {column for column, name in enumerate(names) if name in judged_m}
+    plans = (
+        (
+            "name agrees",
+            name_column,
+            _NAME_SESSION_LEVELS,
+            [c for c in range(len(names)) if c not in judged and c != name_column],
+        ),
+        ("birth date agrees", date_column, _DATE_SESSION_LEVELS, [name_column]),
+    )
+    for session_name, column, agreeing, estimated in plans:
+        wanted = np.array(
+            [positions[column][level] for level in agreeing if level in positions[column]]
+        )
+        rows = np.isin(codes[:, column], wanted) if pair_count else np.zeros(0, dtype=bool)
+        size = int(rows.sum())
+        fitted: dict[int, np.ndarray] = {}
+        share, iterations = 0.0, 0
+        if size:
+            fitted, share, iterations = _em_session(
+                codes,
+                rows,
+                column,
+                estimated,
+                start,
+                u_start,
+                prior_pairs=prior_pairs,
+                max_iterations=max_iterations,
+                tolerance=tolerance,
+            )
+        expected = share * size
+        trusted = expected >= minimum_matches
+        if trusted:
+            for fitted_column, values in fitted.items():
+                m_values[fitted_column] = values
+        sessions.append(EmSession(session_name, size, share, expected, iterations, trusted))
+
+    levels: dict[str, dict[Level, LevelParameters]] = {}
+    for column, name in enumerate(names):
+        m_by_level = {
+            level: min(max(float(m_values[column][number]), 1e-9), 1.0)
+            for number, level in enumerate(known[column])
+        }
+        u_by_level = dict(u_random[column])
+        _make_monotone(name, m_by_level, u_by_level)
+        levels[name] = {
+            level: LevelParameters(m=m_by_level[level], u=min(u_by_level[level], 1.0))
+            for level in known[column]
+        }
+    return EmEstimate(
+        parameters=ComparisonParameters(prior_match_weight=base.prior_match_weight, levels=levels),
+        pairs=pair_count,
+        random_pairs=len(random_levels),
+        sessions=tuple(sessions),
     )

@@ -44,6 +44,7 @@ results are de-duplicated by entry id.
 from __future__ import annotations
 
 import gc
+import random
 import threading
 import zlib
 from array import array
@@ -71,9 +72,12 @@ from benteng.core.compare import (
     TERM_FREQUENCY_POPULATION,
     Comparison,
     ComparisonParameters,
+    EmEstimate,
     Level,
     PreparedIdentity,
     compare_prepared,
+    estimate_parameters_em,
+    feature_levels,
     frequent_name_weight,
     name_matches,
     nik_level,
@@ -81,12 +85,19 @@ from benteng.core.compare import (
     score_to_match_weight,
     year_is_mistyped,
 )
-from benteng.core.names import PARENT_MARKER, ParsedName, parse_name, phonetic_tokens
+from benteng.core.names import PARENT_MARKER, ParsedName, parsed_from_normalized, phonetic_tokens
 from benteng.core.records import IdentityRecord
 
 __all__ = ["DEFAULT_THRESHOLD", "INDEX_FORMAT", "Candidate", "ScreeningIndex"]
 
 INDEX_FORMAT = "benteng-screening-index-1"
+# A list this large has its m and u estimated when the index is built (fit_parameters); a
+# smaller one keeps the parameters it was given: too few pairs to count on.
+FIT_MINIMUM_ENTRIES = 5_000
+# How many of the list's entries (or of the screenings given) the EM looks for candidates
+# of, and how many random pairs of entries u is counted on.
+FIT_SAMPLE = 2_000
+FIT_RANDOM_PAIRS = 50_000
 # The score at which a candidate is reported by default (see docs/core-screening.md for how
 # it was chosen on the benchmark).
 DEFAULT_THRESHOLD = 0.5
@@ -324,9 +335,15 @@ class ScreeningIndex:
         candidate_limit: int = 10,
         shortlist_limit: int = 120,
         bound_pruning: bool = True,
+        fit: bool = True,
     ) -> None:
         """Build the index from ``records`` (ids must be unique; wrap them in ``tqdm`` for a
         progress bar).
+
+        ``parameters`` are the starting point: with ``fit`` and at least
+        ``FIT_MINIMUM_ENTRIES`` records, :meth:`fit_parameters` estimates u on the list's
+        own random pairs and m by EM on the candidate pairs of a sample of its entries, and
+        the index screens with those (kept in its file by :meth:`save`).
 
         The best ``shortlist_limit`` candidates by key evidence and the vectorised field
         agreement get the cheap name similarity; the best ``candidate_limit`` of those are
@@ -335,6 +352,9 @@ class ScreeningIndex:
         bound existed: the same results, more slowly (benchmarks and tests compare the two).
         """
         self.parameters = parameters
+        self.starting_parameters = parameters
+        # What the last fit_parameters found (None: the index screens with ``parameters``).
+        self.parameter_fit: EmEstimate | None = None
         self.candidate_limit = candidate_limit
         self.shortlist_limit = shortlist_limit
         self.bound_pruning = bound_pruning
@@ -369,6 +389,13 @@ class ScreeningIndex:
         self._name_part_counts: dict[str, int] = {}
         self._sound_counts: dict[str, int] = {}
         self._postings = _Postings.empty()
+        self._use_parameters(parameters)
+        self._build(records)
+        if fit and len(self._slot_by_id) >= FIT_MINIMUM_ENTRIES:
+            self.fit_parameters()
+
+    def _use_parameters(self, parameters: ComparisonParameters) -> None:
+        """Screen with ``parameters`` from now on (and the weights derived from them)."""
         self._name_weights = np.array(
             [
                 parameters.weight("name_matches", level)
@@ -383,7 +410,66 @@ class ScreeningIndex:
             ]
         )
         self._bound_weights = _BoundWeights.of(parameters)
-        self._build(records)
+        self.parameters = parameters
+
+    def fit_parameters(
+        self,
+        screenings: Iterable[IdentityRecord | PreparedIdentity] | None = None,
+        *,
+        sample: int = FIT_SAMPLE,
+        random_pairs: int = FIT_RANDOM_PAIRS,
+        seed: int = 0,
+    ) -> EmEstimate:
+        """Estimate the parameters on this list's own data, without ground truth, and
+        screen with them (Fellegi-Sunter EM, as Splink trains).
+
+        u is counted on ``random_pairs`` random pairs of the list's entries (different
+        people); m by EM (:func:`benteng.core.compare.estimate_parameters_em`) on the
+        candidate pairs the index finds for ``screenings`` (past screenings, unlabelled:
+        nobody says which are listed) or, when none are given, for ``sample`` of its own
+        entries (each searched without itself: a list holding one person twice, under
+        variations, shows how records of one person differ). When the candidate pairs hold
+        too few same-person pairs (a list without duplicates), m stays that of
+        ``starting_parameters``. Each fit starts from ``starting_parameters``, not from the
+        last fit.
+
+        Entries added, changed or removed later do not refit; the next build does. Call it
+        before the index serves searches from other threads: the parameters are swapped
+        while it runs.
+        """
+        with self._write_lock:
+            self._use_parameters(self.starting_parameters)
+            rng = random.Random(seed)  # noqa: S311 -- sampling pairs, not a secret
+            alive = list(self._slot_by_id.values())
+            drawn = rng.sample(alive, min(len(alive), max(sample, 2)))
+            entries = self._prepared_entries(drawn)
+            random_levels = []
+            if len(entries) >= 2:
+                for _ in range(random_pairs):
+                    first, second = rng.sample(range(len(entries)), 2)
+                    random_levels.append(
+                        [
+                            level
+                            for level, _similarity in feature_levels(
+                                entries[first], entries[second]
+                            )
+                        ]
+                    )
+            candidate_levels = []
+            searched: Iterable[IdentityRecord | PreparedIdentity]
+            searched = entries[:sample] if screenings is None else screenings
+            for record in searched:
+                exclude = (record.id,) if screenings is None else ()
+                for candidate in self.search(record, top=self.candidate_limit, exclude=exclude):
+                    candidate_levels.append(
+                        [result.level for result in candidate.comparison.features]
+                    )
+            estimate = estimate_parameters_em(
+                candidate_levels, random_levels, base=self.starting_parameters
+            )
+            self._use_parameters(estimate.parameters)
+            self.parameter_fit = estimate
+            return estimate
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -510,7 +596,13 @@ class ScreeningIndex:
             tokens = query.parsed_name.tokens
             if len(tokens) == 1:  # the query's one name among the entry's parts
                 return self.name_part_share(tokens[0])
-            return self.name_share(entry.normalized_name)  # the entry's one name
+            # The entry's one name among the query's parts: a random entry agrees so when its
+            # whole name is *any* of the query's parts, not only this one ("Puji" and
+            # "Farida" both would, for "Puji Farida").
+            counts = self._name_counts
+            return self._share(
+                sum(counts.get(part, 0) for part in set(_own_name_parts(query.normalized_name)))
+            )
         if level in (Level.STRONG, Level.GOOD):
             # A close spelling: the commoner of the two sounds (Splink takes the larger term
             # frequency of the two values for a fuzzy level).
@@ -748,9 +840,10 @@ class ScreeningIndex:
             name = self._names[slot]
             parsed = self._parsed_names[slot]
             if parsed is None:
-                # Loaded from a file: parse on first use and keep it (a list item assignment
+                # Loaded from a file: rebuilt from the normalised name on first use (what
+                # parsing gives, without the name rules) and kept (a list item assignment
                 # is atomic, and every reader would store the same value).
-                parsed = parse_name(name)
+                parsed = parsed_from_normalized(name)
                 self._parsed_names[slot] = parsed
             nik = niks[position]
             phone = phones[position]

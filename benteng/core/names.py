@@ -34,6 +34,7 @@ __all__ = [
     "name_tokens",
     "normalize_name",
     "parse_name",
+    "parsed_from_normalized",
     "phonetic_tokens",
     "split_parent_name",
 ]
@@ -531,6 +532,37 @@ def _parse(text: str, rules: NameRules) -> ParsedName:
         sorted_tokens=sorted_tokens,
         weights=tuple(COMMON_WEIGHT if token in common else 1.0 for token in own),
         parent_weights=tuple(COMMON_WEIGHT if token in common else 1.0 for token in parent_tokens),
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_common_parts() -> frozenset[str]:
+    # Without the rules as an argument: hashing the rules costs more than the rest.
+    return _common_parts(DEFAULT_RULES)
+
+
+def parsed_from_normalized(normalized: str) -> ParsedName:
+    """The :func:`parse_name` (default rules) of the name whose :func:`normalize_name` is
+    ``normalized``, without running the name rules again: the normalised name *is* the
+    parsed one, own parts, then the marker ``bin`` and the parent's parts. A screening index
+    keeps normalised names in its file and rebuilds the parsed ones with this when it is
+    loaded (parsing a million names again on first use costs the first screenings)."""
+    parts = normalized.split()
+    own, parent = parts, []
+    for position in range(1, len(parts) - 1):
+        if parts[position] == PARENT_MARKER:
+            own, parent = parts[:position], parts[position + 1 :]
+            break
+    common = _default_common_parts()
+    sorted_tokens = tuple(sorted(own))
+    return ParsedName(
+        tokens=tuple(own),
+        parent=tuple(parent),
+        key="".join(sorted_tokens),
+        joined="".join(own),
+        sorted_tokens=sorted_tokens,
+        weights=tuple(COMMON_WEIGHT if token in common else 1.0 for token in own),
+        parent_weights=tuple(COMMON_WEIGHT if token in common else 1.0 for token in parent),
     )
 
 

@@ -227,3 +227,26 @@ def test_a_close_spelling_of_a_name_many_entries_sound_like_is_not_enough_alone(
     # then: name and sex cannot tell forty-one people apart
     assert hits == []
     assert index.sound_share("siti nur halima") == pytest.approx(41 / 1_000_000)
+
+
+def test_a_listed_one_word_name_inside_a_fuller_name_weighs_by_all_its_parts() -> None:
+    # given: a listed mononym "Puji", and ten listed people called only "Farida"
+    puji = IdentityRecord(id="m1", name="Puji", birth_date=datetime.date(1959, 4, 14), sex="P")
+    faridas = [
+        IdentityRecord(id=f"f{number}", name="Farida", birth_date=datetime.date(1970, 1, 1))
+        for number in range(10)
+    ]
+    alone = ScreeningIndex([puji, *OTHERS])
+    crowded = ScreeningIndex([puji, *OTHERS, *faridas])
+    query = IdentityRecord(id="q1", name="Puji Farida", birth_date=puji.birth_date, sex="P")
+
+    # when
+    def contained_weight(index: ScreeningIndex) -> float:
+        (hit,) = [hit for hit in index.search(query, top=20) if hit.entry_id == "m1"]
+        name = next(r for r in hit.comparison.features if r.feature == "name_matches")
+        assert name.level is Level.CONTAINED
+        return name.weight
+
+    # then: a random entry agrees so whenever its one name is *any* part of the query's, so
+    # eleven such entries (one Puji, ten Farida) weigh log2(11) bits less than one
+    assert contained_weight(alone) - contained_weight(crowded) == pytest.approx(3.459, abs=0.01)

@@ -17,6 +17,7 @@ from benteng.core.names import (
     name_tokens,
     normalize_name,
     parse_name,
+    parsed_from_normalized,
     phonetic_tokens,
     split_parent_name,
 )
@@ -191,3 +192,24 @@ def test_similarity_of_normalised_names_equals_similarity_of_raw_names() -> None
         raw = name_similarity(left, right)
         normalised = name_similarity(normalize_name(left), normalize_name(right))
         assert raw == pytest.approx(normalised), (left, right)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Hj. Siti Nurhayati, S.Pd.",
+        "Moch. Djoko Soesilo",
+        "Ujang bin Karta",
+        "Siti Aminah binti H. Abdul Rahman",
+        "Bin Laden",
+        "Nur",
+        "Abdurrahman Wahid",
+        "",
+    ],
+)
+def test_a_parsed_name_is_rebuilt_from_its_normalised_form(name: str) -> None:
+    # when: a screening index loaded from its file rebuilds the parsed names this way
+    rebuilt = parsed_from_normalized(normalize_name(name))
+
+    # then: exactly what parsing the name gives
+    assert rebuilt == parse_name(name)
