@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "benteng.people",
     "benteng.watchlists",
     "benteng.screening",
+    "benteng.cases",
     "benteng.web",
 ]
 

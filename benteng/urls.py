@@ -10,6 +10,7 @@ urlpatterns = [
     path("daftar-pantauan/", include("benteng.watchlists.urls")),
     path("penyaringan/", include("benteng.screening.urls")),
     path("aturan-risiko/", include("benteng.screening.urls_rules")),
+    path("kasus/", include("benteng.cases.urls")),
     # One audited login (with lock-out and 2FA) for the whole site, the admin included.
     path(
         "admin/login/",

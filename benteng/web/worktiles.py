@@ -2,7 +2,8 @@
 
 A tile appears only when the viewer may open the page it links to (the predicates of
 ``benteng/screening/access.py``); counts come from ``screening_home_figures``, which reads
-through ``visible_to``. Features that do not exist yet (referrals, village reports) get no tile.
+through ``visible_to``. Features that do not exist yet (referrals, village reports) get no tile. The police's case
+tile counts the cases of their list (``benteng/cases/``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
+from benteng.cases.access import may_read_cases
+from benteng.cases.selectors import case_count
 from benteng.screening.access import (
     may_open_applications,
     may_open_departures,
@@ -120,6 +123,12 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
                 _("Penumpang diserahkan ke polisi"),
                 figures["departures_handed_over"],
                 f"#{HANDED_OVER_ANCHOR}",
+            )
+        )
+    if may_read_cases(viewer):
+        tiles.append(
+            WorkTile(
+                "cases", _("Kasus TPPO/TPPM"), case_count(viewer=viewer), reverse("cases:index")
             )
         )
     return tiles

@@ -51,11 +51,13 @@ TILES = {
         "application_hits_awaiting": HITS_AWAITING,
         "applications_for_police": APPLICATIONS,
         "departures_handed_over": "#diserahkan",
+        "cases": "/kasus/",
     },
     "analis_polri": {
         "application_hits_awaiting": HITS_AWAITING,
         "applications_for_police": APPLICATIONS,
         "departures_handed_over": "#diserahkan",
+        "cases": "/kasus/",
     },
     "pimpasa": {},
     "bhabinkamtibmas": {},
