@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from faker import Faker
 
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office, Role, User
@@ -266,7 +267,7 @@ def seed_demo(context: DemoContext) -> None:
     )
 
 
-def _people(viewer: Viewer, case: Case, faker, villages: list[Region], number: int) -> None:  # type: ignore[no-untyped-def]
+def _people(viewer: Viewer, case: Case, faker: Faker, villages: list[Region], number: int) -> None:
     for index in range(1 + number % 3):
         sex = "P" if (number + index) % 2 else "L"
         case_person_add(
@@ -309,8 +310,13 @@ def _people(viewer: Viewer, case: Case, faker, villages: list[Region], number: i
 
 
 def _route(
-    viewer: Viewer, case: Case, villages: list[Region], number: int, transit, destination
-) -> None:  # type: ignore[no-untyped-def]
+    viewer: Viewer,
+    case: Case,
+    villages: list[Region],
+    number: int,
+    transit: tuple[str, str] | None,
+    destination: tuple[str, str],
+) -> None:
     if villages:
         case_route_leg_add(
             viewer=viewer,

@@ -206,13 +206,23 @@ def case_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "exploitation_labels": [
                 ExploitationType(value).label for value in case.exploitation_types
             ],
-            "next_stage": next_stage(case),
+            "can_record_stage": _may_record_stage(viewer, case),
             "can_edit": may_edit_case(viewer, case),
             "can_add_person": may_add_case_person(viewer, case),
             "can_manage_team": may_manage_case_team(viewer, case),
             "sees_victims": may_see_victim_identity(viewer, case),
         },
     )
+
+
+def _may_record_stage(viewer: Viewer, case: Case) -> bool:
+    """The next stage exists and the viewer may record it (the verdict is the lead's)."""
+    upcoming = next_stage(case)
+    if upcoming is None:
+        return False
+    if upcoming == Stage.PUTUSAN:
+        return may_record_case_outcome(viewer, case)
+    return may_edit_case(viewer, case)
 
 
 def _form_page(
@@ -230,8 +240,7 @@ def case_stage_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     upcoming = next_stage(case)
     if upcoming is None:
         raise Http404
-    if upcoming == Stage.PUTUSAN:
-        _allowed(may_record_case_outcome(viewer, case))
+    _allowed(_may_record_stage(viewer, case))
     form = StageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -2,8 +2,8 @@
 
 A tile appears only when the viewer may open the page it links to (the predicates of
 ``benteng/screening/access.py``); counts come from ``screening_home_figures``, which reads
-through ``visible_to``. Features that do not exist yet (referrals, village reports) get no tile. The police's case
-tile counts the cases of their list (``benteng/cases/``).
+through ``visible_to``. Features that do not exist yet (referrals, village reports) get no
+tile. The police's case tile counts the cases of their list (``benteng/cases/``).
 """
 
 from __future__ import annotations
