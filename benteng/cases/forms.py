@@ -260,6 +260,20 @@ class VictimServiceForm(ServiceErrorsMixin, forms.Form):
         return value
 
 
+class VictimServiceStatusForm(ServiceErrorsMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+    completed_on = _date_field(_("Tanggal selesai"))
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=300)
+
+    def clean_completed_on(self) -> datetime.date | None:
+        value, problem = cleaning.date_parse(
+            self.cleaned_data.get("completed_on"), label=_("Tanggal selesai")
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+
 class TeamMemberForm(ServiceErrorsMixin, forms.Form):
     user = forms.ChoiceField(label=_("Petugas"))
 

@@ -551,6 +551,50 @@ def victim_service_add(
     return service
 
 
+def victim_service_update(
+    *,
+    viewer: Viewer,
+    case: Case,
+    service_id: int,
+    status: str,
+    completed_on: datetime.date | None = None,
+    note: str = "",
+) -> VictimService:
+    """Change a victim service's status (and completion date, note) as it goes on."""
+    _require(may_edit_case(viewer, case))
+    service = VictimService.objects.filter(case=case, pk=service_id).first()
+    problems = Problems()
+    if service is None:
+        problems.add("status", _("Layanan ini bukan layanan kasus ini."))
+        _raise_if(problems)
+    assert service is not None  # noqa: S101
+    if status not in ServiceStatus.values:
+        problems.add("status", _("Status layanan wajib dipilih."))
+    if status == ServiceStatus.DONE and completed_on is None:
+        problems.add("completed_on", _("Layanan yang selesai perlu tanggal selesai."))
+    if service.started_on and completed_on and completed_on < service.started_on:
+        problems.add("completed_on", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+    elif problem := past_date_problem(
+        completed_on, label=_("Tanggal selesai"), today=timezone.localdate()
+    ):
+        problems.add("completed_on", problem)
+    _raise_if(problems)
+    values = {"status": status, "completed_on": completed_on, "note": text_of(note)[:300]}
+    changed = [name for name, value in values.items() if getattr(service, name) != value]
+    if not changed:
+        return service
+    with transaction.atomic():
+        for name in changed:
+            setattr(service, name, values[name])
+        service.updated_at = timezone.now()
+        service.save(update_fields=[*changed, "updated_at"])
+        _touch(case)
+        audit_record_write(
+            viewer=viewer, action=AuditAction.UPDATE, obj=service, changed_fields=changed
+        )
+    return service
+
+
 # --- the case team -----------------------------------------------------------------------------
 
 

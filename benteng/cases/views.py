@@ -42,6 +42,7 @@ from benteng.cases.forms import (
     StageForm,
     TeamMemberForm,
     VictimServiceForm,
+    VictimServiceStatusForm,
 )
 from benteng.cases.models import Case, ControlMethod, ExploitationType, Stage
 from benteng.cases.selectors import CaseFilters, case_file, case_list, case_team, case_victims
@@ -58,6 +59,7 @@ from benteng.cases.services import (
     case_team_member_remove,
     next_stage,
     victim_service_add,
+    victim_service_update,
 )
 from benteng.core.countries import country_name
 
@@ -355,6 +357,51 @@ def case_service_page(request: HttpRequest, pk: int) -> HttpResponseBase:
             messages.success(request, _("Layanan korban dicatat."))
             return redirect("cases:detail", pk=case.pk)
     return _form_page(request, case, "cases/service.html", form, has_victims=bool(victims))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_service_status_page(request: HttpRequest, pk: int, service_id: int) -> HttpResponseBase:
+    viewer = _reader(request)
+    case = _case_or_404(viewer, pk)
+    _allowed(may_edit_case(viewer, case))
+    found = case_file(viewer=viewer, case=case)
+    current = next(
+        ((service, label) for service, label in found.services if service.pk == service_id), None
+    )
+    if current is None:
+        raise Http404
+    service, victim_label = current
+    initial = {
+        "status": service.status,
+        "completed_on": service.completed_on.strftime("%d-%m-%Y") if service.completed_on else "",
+        "note": service.note,
+    }
+    form = VictimServiceStatusForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            victim_service_update(
+                viewer=viewer.with_purpose("mencatat layanan korban"),
+                case=case,
+                service_id=service.pk,
+                status=data["status"],
+                completed_on=data["completed_on"],
+                note=data["note"],
+            )
+        except CaseInvalid as error:
+            form.add_service_errors(error.errors)
+        else:
+            messages.success(request, _("Status layanan dicatat."))
+            return redirect("cases:detail", pk=case.pk)
+    return _form_page(
+        request,
+        case,
+        "cases/service_status.html",
+        form,
+        service=service,
+        victim_label=victim_label,
+    )
 
 
 def _team_candidates(viewer: Viewer, case: Case) -> list[tuple[int, str]]:

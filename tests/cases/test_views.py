@@ -253,3 +253,36 @@ def test_the_team_page_is_the_leads(police, tangerang_case):
     assert response.status_code == 302
     colleague = verified_client(police.colleague).get(_detail(case)).content.decode()
     assert VICTIM_NAME in colleague
+
+
+def test_a_victim_services_status_changes_with_a_completion_date(police, tangerang_case):
+    # given
+    from benteng.cases.services import victim_service_add
+
+    case = tangerang_case.case
+    service = victim_service_add(
+        viewer=Viewer.for_user(police.lead),
+        case=case,
+        victim_id=tangerang_case.victim.pk,
+        kind="pemulangan",
+        status="berjalan",
+        started_on=timezone.localdate() - datetime.timedelta(days=5),
+    )
+    url = f"/kasus/{case.pk}/layanan/{service.pk}/"
+    assert verified_client(police.colleague).get(url).status_code == 403
+    client = verified_client(police.lead)
+    # when: done without a date
+    response = client.post(url, {"status": "selesai", "completed_on": "", "note": "tiba di Kronjo"})
+    # then
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "perlu tanggal selesai" in page and "tiba di Kronjo" in page
+    # when: with the date
+    today = timezone.localdate().strftime("%d-%m-%Y")
+    response = client.post(url, {"status": "selesai", "completed_on": today, "note": "tiba"})
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.status == "selesai" and service.completed_on == timezone.localdate()
+    assert AuditEntry.objects.filter(
+        object_type="cases.victimservice", action="update", object_ids=[str(service.pk)]
+    ).exists()
