@@ -152,6 +152,16 @@ class CaseOpenForm(ServiceErrorsMixin, forms.Form):
         return value
 
 
+class CaseUpdateForm(ServiceErrorsMixin, forms.Form):
+    modus = CaseOpenForm.base_fields["modus"]
+    summary = CaseOpenForm.base_fields["summary"]
+    trafficking_status = CaseOpenForm.base_fields["trafficking_status"]
+    status_decided_by = CaseOpenForm.base_fields["status_decided_by"]
+    recruitment_method = CaseOpenForm.base_fields["recruitment_method"]
+    control_methods = CaseOpenForm.base_fields["control_methods"]
+    exploitation_types = CaseOpenForm.base_fields["exploitation_types"]
+
+
 class StageForm(ServiceErrorsMixin, forms.Form):
     on = _date_field(_("Tanggal"), required=True, help_text=_("HH-BB-TTTT"))
     verdict = forms.ChoiceField(

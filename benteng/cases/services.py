@@ -203,33 +203,14 @@ def case_open(
     elif problem := past_date_problem(stage_on, label=_("Tanggal tahap"), today=today):
         problems.add("stage_on", problem)
     lead_user = _opening_lead(viewer, lead, problems)
-    htcds = {
-        "trafficking_status": _choice(
-            trafficking_status, TraffickingStatus, "trafficking_status", _("status"), problems
-        ),
-        "status_decided_by": _choice(
-            status_decided_by, StatusDecidedBy, "status_decided_by", _("penetap"), problems
-        ),
-        "recruitment_method": _choice(
-            recruitment_method,
-            RecruitmentMethod,
-            "recruitment_method",
-            _("cara perekrutan"),
-            problems,
-        ),
-        "control_methods": _choices(
-            control_methods, ControlMethod, "control_methods", _("cara pengendalian"), problems
-        ),
-        "exploitation_types": _choices(
-            exploitation_types,
-            ExploitationType,
-            "exploitation_types",
-            _("jenis eksploitasi"),
-            problems,
-        ),
-    }
-    if htcds["trafficking_status"] and not htcds["status_decided_by"]:
-        problems.add("status_decided_by", _("Sebutkan siapa yang menetapkan status."))
+    htcds = _htcds_clean(
+        problems,
+        trafficking_status=trafficking_status,
+        status_decided_by=status_decided_by,
+        recruitment_method=recruitment_method,
+        control_methods=control_methods,
+        exploitation_types=exploitation_types,
+    )
     _raise_if(problems)
     assert lp_date is not None and stage_on is not None and lead_user is not None  # noqa: S101
     now = timezone.now()
@@ -284,6 +265,92 @@ def _opening_lead(viewer: Viewer, lead: User | None, problems: Problems) -> User
 
 def _may_join_team(user: User) -> bool:
     return user.is_active and user.role in CASE_WORKERS and user.agency_kind == AgencyKind.POLRI
+
+
+def _htcds_clean(
+    problems: Problems,
+    *,
+    trafficking_status: str,
+    status_decided_by: str,
+    recruitment_method: str,
+    control_methods: Sequence[str],
+    exploitation_types: Sequence[str],
+) -> dict[str, Any]:
+    values = {
+        "trafficking_status": _choice(
+            trafficking_status, TraffickingStatus, "trafficking_status", _("status"), problems
+        ),
+        "status_decided_by": _choice(
+            status_decided_by, StatusDecidedBy, "status_decided_by", _("penetap"), problems
+        ),
+        "recruitment_method": _choice(
+            recruitment_method,
+            RecruitmentMethod,
+            "recruitment_method",
+            _("cara perekrutan"),
+            problems,
+        ),
+        "control_methods": _choices(
+            control_methods, ControlMethod, "control_methods", _("cara pengendalian"), problems
+        ),
+        "exploitation_types": _choices(
+            exploitation_types,
+            ExploitationType,
+            "exploitation_types",
+            _("jenis eksploitasi"),
+            problems,
+        ),
+    }
+    if values["trafficking_status"] and not values["status_decided_by"]:
+        problems.add("status_decided_by", _("Sebutkan siapa yang menetapkan status."))
+    return values
+
+
+def case_update(
+    *,
+    viewer: Viewer,
+    case: Case,
+    modus: str,
+    summary: str = "",
+    trafficking_status: str = "",
+    status_decided_by: str = "",
+    recruitment_method: str = "",
+    control_methods: Sequence[str] = (),
+    exploitation_types: Sequence[str] = (),
+) -> Case:
+    """Change what the team learns as the case goes on: modus, summary, HTCDS vocabulary. The
+    LP, the office and the stage do not change here."""
+    _require(may_edit_case(viewer, case))
+    problems = Problems()
+    modus = _choice(modus, Modus, "modus", _("modus operandi"), problems)
+    if not modus:
+        problems.add("modus", _("Modus operandi wajib dipilih."))
+    values: dict[str, Any] = {
+        "modus": modus,
+        "summary": text_of(summary)[:4000],
+        **_htcds_clean(
+            problems,
+            trafficking_status=trafficking_status,
+            status_decided_by=status_decided_by,
+            recruitment_method=recruitment_method,
+            control_methods=control_methods,
+            exploitation_types=exploitation_types,
+        ),
+    }
+    _raise_if(problems)
+    with transaction.atomic():
+        case = _locked(case)
+        changed = [name for name, value in values.items() if getattr(case, name) != value]
+        if not changed:
+            return case
+        for name in changed:
+            setattr(case, name, values[name])
+        case.updated_at = timezone.now()
+        case.save(update_fields=[*changed, "updated_at"])
+        audit_record_write(
+            viewer=viewer, action=AuditAction.UPDATE, obj=case, changed_fields=changed
+        )
+    return case
 
 
 # --- stages and the outcome ------------------------------------------------------------------

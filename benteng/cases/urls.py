@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_index, name="index"),
     path("buka/", views.case_open_page, name="open"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/ubah/", views.case_update_page, name="update"),
     path("<int:pk>/tahap/", views.case_stage_page, name="stage"),
     path("<int:pk>/orang/", views.case_person_page, name="person_add"),
     path("<int:pk>/rute/", views.case_route_page, name="route_add"),

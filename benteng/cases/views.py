@@ -37,6 +37,7 @@ from benteng.cases.access import (
 from benteng.cases.forms import (
     CaseFilterForm,
     CaseOpenForm,
+    CaseUpdateForm,
     PersonForm,
     RouteLegForm,
     StageForm,
@@ -57,6 +58,7 @@ from benteng.cases.services import (
     case_stage_advance,
     case_team_member_add,
     case_team_member_remove,
+    case_update,
     next_stage,
     victim_service_add,
     victim_service_update,
@@ -215,6 +217,39 @@ def case_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "sees_victims": may_see_victim_identity(viewer, case),
         },
     )
+
+
+# The case's fields the update form shows (what the team learns as the case goes on).
+UPDATE_FIELDS = (
+    "modus",
+    "summary",
+    "trafficking_status",
+    "status_decided_by",
+    "recruitment_method",
+    "control_methods",
+    "exploitation_types",
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_update_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    viewer = _reader(request)
+    case = _case_or_404(viewer, pk)
+    _allowed(may_edit_case(viewer, case))
+    initial = {name: getattr(case, name) for name in UPDATE_FIELDS}
+    form = CaseUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(
+                viewer=viewer.with_purpose("mengubah data kasus"), case=case, **form.cleaned_data
+            )
+        except CaseInvalid as error:
+            form.add_service_errors(error.errors)
+        else:
+            messages.success(request, _("Data kasus disimpan."))
+            return redirect("cases:detail", pk=case.pk)
+    return _form_page(request, case, "cases/update.html", form)
 
 
 def _may_record_stage(viewer: Viewer, case: Case) -> bool:

@@ -286,3 +286,44 @@ def test_a_victim_services_status_changes_with_a_completion_date(police, tangera
     assert AuditEntry.objects.filter(
         object_type="cases.victimservice", action="update", object_ids=[str(service.pk)]
     ).exists()
+
+
+def test_the_team_updates_the_htcds_vocabulary_others_may_not(police, tangerang_case):
+    case = tangerang_case.case
+    url = f"/kasus/{case.pk}/ubah/"
+    assert verified_client(police.colleague).get(url).status_code == 403
+    client = verified_client(police.lead)
+    # when: a status without who decided it
+    response = client.post(
+        url,
+        {
+            "modus": "penipuan_daring",
+            "summary": "Direkrut lewat grup Facebook",
+            "trafficking_status": "Actual",
+            "status_decided_by": "",
+            "control_methods": ["WithholdsDocuments", "DebtBondage"],
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sebutkan siapa yang menetapkan status" in page
+    assert "Direkrut lewat grup Facebook" in page
+    # when: complete
+    response = client.post(
+        url,
+        {
+            "modus": "penipuan_daring",
+            "summary": "Direkrut lewat grup Facebook",
+            "trafficking_status": "Actual",
+            "status_decided_by": "Police",
+            "recruitment_method": "ThroughOnlineSocialNetworks",
+            "control_methods": ["WithholdsDocuments", "DebtBondage"],
+            "exploitation_types": ["ForcedLabour"],
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.control_methods == ["DebtBondage", "WithholdsDocuments"]  # picklist order
+    assert case.trafficking_status == "Actual" and case.status_decided_by == "Police"
+    entry = AuditEntry.objects.filter(object_type="cases.case", action="update").last()
+    assert entry is not None and "control_methods" in entry.detail["fields"]
