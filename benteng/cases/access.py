@@ -224,9 +224,14 @@ def identity_searchable_q(viewer: Viewer) -> Q:
 
 
 class CaseTeamMemberPolicy(RecordPolicy[CaseTeamMember]):
+    """The team (colleagues' names) is seen with the case, not by leadership, who sees no
+    one's personal data."""
+
     model = CaseTeamMember
 
     def rows(self, viewer: Viewer) -> Q:
+        if may_read_aggregates_only(viewer):
+            return NOTHING
         return case_rows_q(viewer, "case__")
 
 

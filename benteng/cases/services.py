@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +71,13 @@ from benteng.identity_cleaning import text_of
 from benteng.people.index import index_source_record
 
 POLICE_OFFICE_KINDS = ("polda", "polres", "polsek")
+HTCDS_FIELDS = (
+    "trafficking_status",
+    "status_decided_by",
+    "recruitment_method",
+    "control_methods",
+    "exploitation_types",
+)
 
 
 class CaseInvalid(ValidationError):
@@ -214,23 +221,59 @@ def case_open(
     _raise_if(problems)
     assert lp_date is not None and stage_on is not None and lead_user is not None  # noqa: S101
     now = timezone.now()
+    try:
+        case = _case_create(
+            viewer,
+            now,
+            lead_user,
+            **{
+                **htcds,
+                "kind": kind,
+                "lp_number": number,
+                "lp_date": lp_date,
+                "handling_office": handling_office,
+                "modus": modus,
+                "summary": summary,
+                "stage": stage,
+                "stage_on": stage_on,
+            },
+        )
+    except IntegrityError:
+        # Opened at the same moment by someone else with the same LP number.
+        raise CaseInvalid(
+            {
+                "lp_number": [
+                    _("Nomor LP %(number)s sudah dipakai kasus lain di %(office)s.")
+                    % {"number": number, "office": handling_office.name}
+                ]
+            }
+        ) from None
+    return case
+
+
+def _case_create(viewer: Viewer, now: datetime.datetime, lead_user: User, **values: Any) -> Case:
+    htcds = {name: values[name] for name in HTCDS_FIELDS}
     with transaction.atomic():
         case = Case.objects.create(
-            kind=kind,
-            lp_number=number,
-            lp_date=lp_date,
-            handling_office=handling_office,
-            modus=modus,
-            summary=text_of(summary)[:4000],
-            stage=stage,
-            stage_on=stage_on,
+            kind=values["kind"],
+            lp_number=values["lp_number"],
+            lp_date=values["lp_date"],
+            handling_office=values["handling_office"],
+            modus=values["modus"],
+            summary=text_of(values["summary"])[:4000],
+            stage=values["stage"],
+            stage_on=values["stage_on"],
             opened_by_id=viewer.user_id,
             opened_at=now,
             updated_at=now,
             **htcds,
         )
         CaseStageChange.objects.create(
-            case=case, stage=stage, on=stage_on, recorded_by_id=viewer.user_id, recorded_at=now
+            case=case,
+            stage=values["stage"],
+            on=values["stage_on"],
+            recorded_by_id=viewer.user_id,
+            recorded_at=now,
         )
         member = CaseTeamMember.objects.create(case=case, user=lead_user, is_lead=True)
         audit_record_write(
@@ -675,10 +718,14 @@ def case_team_member_add(*, viewer: Viewer, case: Case, user: User | None) -> Ca
         problems.add("user", _("Petugas ini sudah anggota tim."))
     _raise_if(problems)
     assert user is not None  # noqa: S101
-    with transaction.atomic():
-        member = CaseTeamMember.objects.create(case=case, user=user)
-        _touch(case)
-        audit_record_write(viewer=viewer, action=AuditAction.CREATE, obj=member)
+    try:
+        with transaction.atomic():
+            member = CaseTeamMember.objects.create(case=case, user=user)
+            _touch(case)
+            audit_record_write(viewer=viewer, action=AuditAction.CREATE, obj=member)
+    except IntegrityError:
+        # Added by someone else a moment ago.
+        raise CaseInvalid({"user": [_("Petugas ini sudah anggota tim.")]}) from None
     case_team_forget(case)
     return member
 

@@ -84,6 +84,7 @@ def test_leadership_of_the_parent_office_sees_the_case_without_anybodys_identity
     assert "Korban 1 (identitas dirahasiakan)" in page
     assert "Perekrut 1 (identitas dirahasiakan)" in page
     assert VICTIM_NAME not in page and RECRUITER_NAME not in page
+    assert police.lead.full_name not in page  # not even the colleagues on the team
 
 
 def test_the_list_search_does_not_reveal_a_victim_outside_the_team(police, tangerang_case):
