@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "benteng.people",
     "benteng.watchlists",
     "benteng.screening",
+    "benteng.cases",
     "benteng.referrals",
     "benteng.web",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifikasi/", include("benteng.notifications.urls")),
     path("rujukan/", include("benteng.referrals.urls")),
     path("aturan-risiko/", include("benteng.screening.urls_rules")),
+    path("kasus/", include("benteng.cases.urls")),
     # One audited login (with lock-out and 2FA) for the whole site, the admin included.
     path(
         "admin/login/",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.viewer import Viewer
 from benteng.accounts.access import may_administer
 from benteng.accounts.models import User
+from benteng.cases.access import may_read_cases
 from benteng.referrals.access import may_open_referrals
 from benteng.screening.access import (
     may_read_applications,
@@ -81,6 +82,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("referrals:inbox", _("Rujukan"), may_open_referrals, section="referrals"),
     NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),
     NavEntry("watchlists:index", _("Daftar pantauan"), may_read_watchlists, section="watchlists"),
+    NavEntry("cases:index", _("Kasus TPPO/TPPM"), may_read_cases, section="cases"),
     NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
     NavEntry(
         "admin:audit_auditentry_changelist", _("Jejak audit"), may_administer, needs_staff=True

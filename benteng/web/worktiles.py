@@ -2,8 +2,9 @@
 
 A tile appears only when the viewer may open the page it links to (the predicates of
 ``benteng/screening/access.py``); counts come from ``screening_home_figures``, which reads
-through ``visible_to``; the referral tiles from ``referrals.selectors.inbox_counts``, likewise.
-Features that do not exist yet (village reports) get no tile.
+through ``visible_to``; the referral tiles from ``referrals.selectors.inbox_counts``, likewise;
+the police's case tile counts the cases of their list (``benteng/cases/``). Features that do
+not exist yet (village reports) get no tile.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
+from benteng.cases.access import may_read_cases
+from benteng.cases.selectors import case_count
 from benteng.referrals.access import may_open_referrals
 from benteng.referrals.selectors import INCOMING, OPEN, OUTGOING, inbox_counts
 from benteng.screening.access import (
@@ -127,6 +130,12 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
         )
     if may_open_referrals(viewer):
         tiles += _referral_tiles(viewer)
+    if may_read_cases(viewer):
+        tiles.append(
+            WorkTile(
+                "cases", _("Kasus TPPO/TPPM"), case_count(viewer=viewer), reverse("cases:index")
+            )
+        )
     return tiles
 
 

@@ -288,3 +288,68 @@ def test_referrals_are_seen_by_their_two_offices_and_the_parent_head(personas, v
     # then
     expected = viewer_role in REFERRAL_VISIBILITY
     assert seen == dict.fromkeys(seen, expected), (viewer_role, referral.pk)
+
+
+def test_every_case_model_has_a_policy():
+    from benteng.cases.models import (
+        Case,
+        CasePerson,
+        CaseRouteLeg,
+        CaseStageChange,
+        CaseTeamMember,
+        VictimService,
+    )
+
+    case_models: set[type[Model]] = {
+        Case,
+        CasePerson,
+        CaseRouteLeg,
+        CaseStageChange,
+        CaseTeamMember,
+        VictimService,
+    }
+    assert case_models <= set(registered_models())
+
+
+# Who sees a case of Polda Banten led by its investigator, and who sees its victim's name.
+CASE_VISIBILITY = {"penyidik": "identity", "analis_polri": "masked"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_a_case_and_its_victim_by_role(personas, viewer_role):
+    # given
+    from django.utils import timezone
+
+    from benteng.accounts.models import Office
+    from benteng.cases.models import Case, CasePerson
+    from benteng.cases.services import case_open, case_person_add
+    from benteng.cases.validation import ROMAN_MONTHS
+
+    today = timezone.localdate()
+    case = case_open(
+        viewer=Viewer.for_user(personas.penyidik),
+        kind="tppo",
+        lp_number=f"LP/B/9/{ROMAN_MONTHS[today.month - 1]}/{today.year}/SPKT/POLDA BANTEN",
+        lp_date=today,
+        handling_office=Office.objects.get(code="polda-banten"),
+        modus="kapal_ikan",
+    )
+    victim = case_person_add(
+        viewer=Viewer.for_user(personas.penyidik),
+        case=case,
+        role="korban",
+        data={"full_name": "Korban Rahasia"},
+    )
+    viewer = personas.all()[viewer_role]
+    expected = CASE_VISIBILITY.get(viewer_role)
+    # when
+    cases = Case.objects.visible_to(viewer).count()
+    persons = list(CasePerson.objects.visible_to(viewer).select_related("case"))
+    # then
+    assert cases == (1 if expected else 0)
+    assert len(persons) == (1 if expected else 0)
+    if expected:
+        shown = redact(viewer, persons[0], ["full_name", "nik", "role", "number"])
+        assert ("full_name" in shown) is (expected == "identity")
+        assert shown["role"] == "korban" and shown["number"] == victim.number

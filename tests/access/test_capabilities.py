@@ -16,10 +16,15 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from django.utils import timezone
 
 from benteng.access.viewer import Viewer, ViewerKind
-from benteng.accounts.models import AgencyKind, Office, Role
+from benteng.accounts.models import AgencyKind, Office, Role, User
 from benteng.api.models import ApiScope
+from benteng.cases import access as cases_access
+from benteng.cases.models import Case, CaseKind, Modus
+from benteng.cases.services import case_open
+from benteng.cases.validation import ROMAN_MONTHS
 from benteng.referrals import access as referrals_access
 from benteng.referrals.models import Referral
 from benteng.screening import access as screening_access
@@ -83,6 +88,13 @@ may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y
 may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_notifications               Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   Y   Y    .    .   .
+may_read_cases                       .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
+may_open_case                        .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_edit_case(Polda case)            .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_add_case_person(Polda case)      .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_see_victim_identity(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_manage_case_team(Polda case)     .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_record_case_outcome(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
 """
 # The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
 # to Polda Banten (pen's and anP's).
@@ -99,6 +111,14 @@ REFERRAL_PREDICATES = (
 RECORD_PREDICATES = frozenset(
     {"may_keep_watchlist", "may_amend_application", "may_amend_departure"}
     | set(REFERRAL_PREDICATES)
+) | frozenset(
+    {
+        "may_edit_case",
+        "may_add_case_person",
+        "may_see_victim_identity",
+        "may_manage_case_team",
+        "may_record_case_outcome",
+    }
 )
 PACKAGE = Path(__file__).resolve().parent.parent.parent / "benteng"
 
@@ -151,7 +171,26 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
     for name in REFERRAL_PREDICATES:
         may = getattr(referrals_access, name)
         rows[f"{name}(to Polda)"] = lambda viewer, may=may: may(viewer, referral)
+    # A case of Polda Banten led by its investigator (pen): the team is pen alone.
+    case = _polda_case()
+    for name in sorted(RECORD_PREDICATES):
+        if hasattr(cases_access, name):
+            predicate = getattr(cases_access, name)
+            rows[f"{name}(Polda case)"] = lambda viewer, may=predicate: may(viewer, case)
     return rows
+
+
+def _polda_case() -> Case:
+    lp_date = timezone.localdate()
+    return case_open(
+        viewer=Viewer.system(purpose="uji tabel kemampuan"),
+        kind=CaseKind.TPPO,
+        lp_number=f"LP/B/1/{ROMAN_MONTHS[lp_date.month - 1]}/{lp_date.year}/SPKT/POLDA BANTEN",
+        lp_date=lp_date,
+        handling_office=Office.objects.get(code="polda-banten"),
+        modus=Modus.ONLINE_SCAM,
+        lead=User.objects.get(username="penyidik"),
+    )
 
 
 def _predicate_names(module: ModuleType) -> list[str]:
