@@ -255,6 +255,7 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 class WebhookSubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.URLField(label=_("alamat penerima"), max_length=500, assume_scheme="https")
     event_kinds = forms.MultipleChoiceField(
         label=_("jenis peristiwa"), choices=(), widget=forms.CheckboxSelectMultiple
     )

@@ -70,6 +70,8 @@ may_keep_watchlist(polri list)       .    .   .   .   .   Y   Y   .   .    .   .
 may_administer                       .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y   .    .    .   .
 may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_manage_webhooks                  .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_use_own_webhooks                 .    .   .   .   .   .   .   .   .    .   .   .    Y    Y   .
 may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 """
 # Predicates asked of one record, each given its rows in _capabilities.
