@@ -410,5 +410,6 @@ class WebhookDeliveryAdmin(AuditedAdminMixin):
         if refused:
             messages.warning(
                 request,
-                _("%(count)d pengiriman yang dilewati tidak dapat dikirim ulang.") % {"count": refused},
+                _("%(count)d pengiriman yang dilewati tidak dapat dikirim ulang.")
+                % {"count": refused},
             )
