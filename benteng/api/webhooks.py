@@ -358,7 +358,8 @@ def webhooks_fan_out(*, now: datetime.datetime | None = None, limit: int = FAN_O
         events = list(
             OutboxEvent.objects.filter(fanned_out_at__isnull=True)
             .order_by("id")
-            .select_for_update(skip_locked=True)[:limit]
+            # Not skip_locked: a second worker waits, so deliveries are made in event order.
+            .select_for_update()[:limit]
         )
         if not events:
             return 0
