@@ -366,3 +366,17 @@ def test_a_receiver_on_a_private_address_is_refused_when_sending(
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.last_error in ("https required",) or "not allowed" in delivery.last_error
+
+
+def test_the_command_runs_one_round(personas, police_list, receiver):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client, _token = police_client()
+    subscribe(client, receiver.url)
+    _entries(personas, police_list, 2)
+    out = StringIO()
+    call_command("deliver_webhooks", stdout=out)
+    assert "2 events handed out; 2 delivered" in out.getvalue()
+    assert len(receiver.received) == 2
