@@ -363,7 +363,7 @@ BENTENG_API_CLIENT_CACHE_SECONDS = float(env_str("BENTENG_API_CLIENT_CACHE_SECON
 
 # Webhooks (benteng/api/webhooks.py, docs/api.md). Receivers must use https and a public
 # address; BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=1 allows private and loopback addresses, and
-# plain http to them (a receiver on the same machine or network: the tests and the benchmark).
+# plain http (a receiver on the same machine or network: the tests and the benchmark).
 BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
 BENTENG_WEBHOOK_TIMEOUT_SECONDS = float(env_str("BENTENG_WEBHOOK_TIMEOUT_SECONDS", "5"))
 # Retries: the delay doubles from the first to the cap, with jitter; a delivery is given up

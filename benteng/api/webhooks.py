@@ -25,7 +25,7 @@ subscription's secret ``whsec_<base64 of 32 random bytes>`` (the key is the deco
 **Addresses.** Receivers use https and a public address: private, loopback, link-local and
 reserved addresses are refused when subscribing and again at every sending (the name is
 resolved and the connection made to the checked address), unless
-``BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` allows them (and plain http with them).
+``BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` allows them (and plain http).
 """
 
 from __future__ import annotations
