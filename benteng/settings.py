@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "benteng.schedule",
     "benteng.regions",
     "benteng.accounts",
+    "benteng.outbox",
     "benteng.audit",
     "benteng.api",
     "benteng.notifications",
@@ -366,6 +367,20 @@ BENTENG_API_BAD_TOKEN_LIMIT = env_str("BENTENG_API_BAD_TOKEN_LIMIT", "10/min")
 # read on every request). A revocation, a new token or a changed scope takes effect at once
 # in the process that made it and within this time in the others.
 BENTENG_API_CLIENT_CACHE_SECONDS = float(env_str("BENTENG_API_CLIENT_CACHE_SECONDS", "2"))
+
+# Webhooks (benteng/api/webhooks.py, docs/api.md). Receivers must use https and a public
+# address; BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES=1 allows private and loopback addresses, and
+# plain http (a receiver on the same machine or network: the tests and the benchmark).
+BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES")
+BENTENG_WEBHOOK_TIMEOUT_SECONDS = float(env_str("BENTENG_WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Retries: the delay doubles from the first to the cap, with jitter; a delivery is given up
+# (failed, shown in the log, re-sendable) after this many attempts or hours.
+BENTENG_WEBHOOK_RETRY_FIRST_SECONDS = env_int("BENTENG_WEBHOOK_RETRY_FIRST_SECONDS", 10)
+BENTENG_WEBHOOK_RETRY_MAX_SECONDS = env_int("BENTENG_WEBHOOK_RETRY_MAX_SECONDS", 3600)
+BENTENG_WEBHOOK_MAX_ATTEMPTS = env_int("BENTENG_WEBHOOK_MAX_ATTEMPTS", 25)
+BENTENG_WEBHOOK_GIVE_UP_HOURS = env_int("BENTENG_WEBHOOK_GIVE_UP_HOURS", 24)
+# How often the idle delivery worker (`manage.py deliver_webhooks --forever`) looks for events.
+BENTENG_WEBHOOK_POLL_SECONDS = float(env_str("BENTENG_WEBHOOK_POLL_SECONDS", "0.5"))
 BENTENG_TASK_STALE_SECONDS = env_int("BENTENG_TASK_STALE_SECONDS", 900)
 
 if not DEBUG:

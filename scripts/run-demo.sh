@@ -22,7 +22,11 @@ sealer=$!
 # date), each once per slot.
 $BIN/python manage.py run_schedule &
 scheduler=$!
-trap 'kill $worker $sealer $scheduler 2>/dev/null || true' EXIT INT TERM
+# The webhook worker hands the outbox's events to the client systems' receivers, signed, in
+# order per receiver, with retries (benteng/api/webhooks.py).
+$BIN/python manage.py deliver_webhooks --forever &
+webhooks=$!
+trap 'kill $worker $sealer $scheduler $webhooks 2>/dev/null || true' EXIT INT TERM
 
 echo
 echo "Benteng runs on http://127.0.0.1:$PORT/ (DEMO: the demo accounts skip 2FA). Ctrl-C stops it."

@@ -16,10 +16,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from benteng.access.admin import AuditedAdminMixin
 from benteng.access.viewer import Viewer
 from benteng.accounts.grants import GRANT_APPLIERS, grant_needs_approval, role_grant_request
 from benteng.accounts.models import GrantSubject, RoleGrant
-from benteng.api.models import ApiClient, ApiScope
+from benteng.api.models import ApiClient, ApiScope, WebhookDelivery, WebhookSubscription
 from benteng.api.services import (
     ROLES_NOT_FOR_CLIENTS,
     api_client_register,
@@ -28,8 +29,17 @@ from benteng.api.services import (
     api_client_rotate_token,
     api_scopes_clean,
 )
+from benteng.api.webhooks import (
+    WebhookResendRefused,
+    webhook_delivery_resend,
+    webhook_event_kinds_clean,
+    webhook_subscription_register,
+    webhook_subscription_rotate_secret,
+    webhook_url_clean,
+)
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
+from benteng.outbox.registry import event_kinds
 
 # Scopes that read or write personal data; granting one needs a second administrator.
 NON_DATA_SCOPES = frozenset({ApiScope.REFERENCE_READ})
@@ -239,3 +249,167 @@ class ApiClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
         token = api_client_rotate_token(client=client, viewer=viewer)
         self._show_token_once(request, client, token)
+
+
+# --- webhooks ------------------------------------------------------------------------------
+
+
+class WebhookSubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.URLField(label=_("alamat penerima"), max_length=500, assume_scheme="https")
+    event_kinds = forms.MultipleChoiceField(
+        label=_("jenis peristiwa"), choices=(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ("client", "url", "event_kinds", "is_active")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds_field = cast(forms.MultipleChoiceField, self.fields["event_kinds"])
+        kinds_field.choices = [(kind, f"{kind} — {label}") for kind, label in event_kinds().items()]
+
+    def clean_url(self) -> str:
+        return webhook_url_clean(self.cleaned_data.get("url") or "")
+
+    def clean_event_kinds(self) -> list[str]:
+        return webhook_event_kinds_clean(self.cleaned_data.get("event_kinds") or [])
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(AuditedAdminMixin):
+    """A client's receivers: the secret is shown once when made or renewed, never again."""
+
+    form = WebhookSubscriptionForm
+    list_display = ("client", "url", "kind_list", "secret_prefix", "is_active", "created_at")
+    list_filter = ("is_active", "client")
+    search_fields = ("client__name", "url")
+    list_select_related = ("client",)
+    readonly_fields = ("secret_prefix", "created_at", "created_by")
+    actions = ["rotate_secret"]
+
+    @admin.display(description=_("jenis peristiwa"))
+    def kind_list(self, obj: WebhookSubscription) -> str:
+        return ", ".join(obj.event_kinds)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: WebhookSubscription | None = None
+    ) -> bool:
+        # Deliveries keep their subscription for the log: switch it off instead.
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool
+    ) -> None:
+        viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
+        if change:
+            obj.save()
+            audit_record_write(
+                viewer=viewer,
+                action=AuditAction.UPDATE,
+                obj=obj,
+                changed_fields=list(form.changed_data),
+            )
+            return
+        obj.created_by = request.user  # type: ignore[assignment]
+        secret = webhook_subscription_register(obj, viewer=viewer)
+        self._show_secret_once(request, obj, secret)
+
+    @staticmethod
+    def _show_secret_once(
+        request: HttpRequest, subscription: WebhookSubscription, secret: str
+    ) -> None:
+        messages.warning(
+            request,
+            format_html(
+                str(
+                    _(
+                        "Rahasia penandatangan untuk {url}: {secret} — berikan kepada pengelola "
+                        "sistem penerima sekarang; rahasia ini tidak akan ditampilkan lagi."
+                    )
+                ),
+                url=subscription.url,
+                secret=format_html("<code>{}</code>", secret),
+            ),
+        )
+
+    @admin.action(description=_("Buat rahasia baru (rahasia lama langsung tidak berlaku)"))
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
+        if queryset.count() != 1:
+            messages.error(request, _("Pilih tepat satu langganan untuk membuat rahasia baru."))
+            return
+        subscription = queryset.get()
+        viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
+        secret = webhook_subscription_rotate_secret(viewer=viewer, subscription=subscription)
+        self._show_secret_once(request, subscription, secret)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(AuditedAdminMixin):
+    """The delivery log: ids, states and answer codes; never a body (none is kept)."""
+
+    list_display = (
+        "id",
+        "subscription",
+        "event_kind",
+        "object_label",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
+        "resent_count",
+    )
+    list_filter = ("status", "subscription__client")
+    list_select_related = ("subscription__client", "event")
+    search_fields = ("=event__object_id", "event__kind")
+    actions = ["resend"]
+
+    @admin.display(description=_("jenis peristiwa"))
+    def event_kind(self, obj: WebhookDelivery) -> str:
+        return obj.event.kind
+
+    @admin.display(description=_("data"))
+    def object_label(self, obj: WebhookDelivery) -> str:
+        return f"{obj.event.object_type}:{obj.event.object_id}"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: WebhookDelivery | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: WebhookDelivery | None = None
+    ) -> bool:
+        return False
+
+    @admin.action(description=_("Kirim ulang pengiriman terpilih"))
+    def resend(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
+        resent = refused = 0
+        for delivery in queryset.order_by("id"):
+            try:
+                webhook_delivery_resend(viewer=viewer, delivery=delivery)
+            except WebhookResendRefused:
+                refused += 1
+            else:
+                resent += 1
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d pengiriman dijadwalkan untuk dikirim ulang.",
+                "%(count)d pengiriman dijadwalkan untuk dikirim ulang.",
+                resent,
+            )
+            % {"count": resent},
+        )
+        if refused:
+            messages.warning(
+                request,
+                _("%(count)d pengiriman yang dilewati tidak dapat dikirim ulang.")
+                % {"count": refused},
+            )

@@ -11,6 +11,12 @@ class ApiConfig(AppConfig):
         # Models and what imports them load only once the app registry is ready: Django's
         # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
-        from benteng.api.access import ApiClientPolicy
+        from benteng.api.access import (
+            ApiClientPolicy,
+            WebhookDeliveryPolicy,
+            WebhookSubscriptionPolicy,
+        )
 
         register_policy(ApiClientPolicy())
+        register_policy(WebhookSubscriptionPolicy())
+        register_policy(WebhookDeliveryPolicy())

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.policy import AccessQuerySet
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office, Role
+from benteng.outbox.models import OutboxEvent
 
 
 class ApiScope(models.TextChoices):
@@ -22,6 +23,7 @@ class ApiScope(models.TextChoices):
     SCREENING_READ = "screening:read", _("Membaca hasil penyaringan")
     WATCHLIST_READ = "watchlist:read", _("Membaca daftar pantauan")
     WATCHLIST_WRITE = "watchlist:write", _("Mengubah daftar pantauan")
+    WEBHOOKS = "webhooks", _("Melihat langganan webhook dan log pengirimannya, mengirim ulang")
 
 
 class ApiClient(models.Model):
@@ -70,3 +72,117 @@ class ApiClient(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+class WebhookSubscription(models.Model):
+    """A client system's address that receives signed events (``benteng/api/webhooks.py``).
+
+    The secret signs every delivery; it is shown once when made and never again (it stays in
+    the database because signing needs it).
+    """
+
+    client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.PROTECT,
+        related_name="webhook_subscriptions",
+        verbose_name=_("klien API"),
+    )
+    url = models.URLField(_("alamat penerima"), max_length=500)
+    event_kinds = models.JSONField(_("jenis peristiwa"), default=list)
+    secret = models.CharField(max_length=100, editable=False)
+    secret_prefix = models.CharField(_("awalan rahasia"), max_length=16, editable=False)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+
+    objects = AccessQuerySet["WebhookSubscription"].as_manager()
+
+    class Meta:
+        ordering = ["client__name", "id"]
+        verbose_name = _("langganan webhook")
+        verbose_name_plural = _("langganan webhook")
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("menunggu")
+    DELIVERED = "delivered", _("terkirim")
+    FAILED = "failed", _("gagal (berhenti dicoba)")
+    SKIPPED = "skipped", _("dilewati (tidak berhak melihat)")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscriber: its attempts and what the receiver answered; never the
+    body (it holds the object as projected for the client)."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("langganan"),
+    )
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.PROTECT, related_name="+", verbose_name=_("peristiwa")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(
+        _("kode jawaban terakhir"), null=True, blank=True
+    )
+    last_error = models.CharField(_("kesalahan terakhir"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("dibuat"))
+    first_attempt_at = models.DateTimeField(_("percobaan pertama"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    resent_count = models.PositiveIntegerField(_("dikirim ulang"), default=0)
+
+    objects = AccessQuerySet["WebhookDelivery"].as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("pengiriman webhook")
+        verbose_name_plural = _("pengiriman webhook")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event"], name="webhook_delivery_once_per_event"
+            )
+        ]
+        indexes = [
+            # A subscriber's queue: its waiting deliveries in order.
+            models.Index(
+                fields=["subscription", "id"],
+                name="webhook_delivery_queue",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subscription_id}/{self.event_id} {self.status}"
+
+
+class WebhookResendRequest(models.Model):
+    """An ``Idempotency-Key`` of a re-send a client asked for: the same key answers the same."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=100)
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="webhook_resend_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benteng.api import clients, health, reference, screenings
+from benteng.api import clients, health, reference, screenings, webhook_routes
 from benteng.api.auth import ClientRateThrottle
 from benteng.api.errors import install_error_handlers
 from benteng.api.site import BentengAPI, BentengSwagger
@@ -25,6 +25,11 @@ missing scopes).
 by every server process together; over the limit the answer is 429 `rate_limited` with
 `Retry-After`. Unknown and revoked tokens are recorded in the audit trail and limited per IP
 address: beyond a few a minute they too are answered with 429.
+
+**Webhooks.** Events (a referral created, its state changed, a case's outcome, a watchlist
+entry changed) are delivered to the receivers an administrator registered for a client,
+signed in the shape of the Standard Webhooks convention, in order per receiver, with retries;
+`/webhooks/*` lists a client's subscriptions and deliveries and re-sends one (docs/api.md).
 """
 
 api = BentengAPI(
@@ -40,3 +45,4 @@ api.add_router("", health.router)
 api.add_router("", clients.router)
 api.add_router("", reference.router)
 api.add_router("", screenings.router)
+api.add_router("", webhook_routes.router)

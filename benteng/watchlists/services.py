@@ -23,6 +23,7 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import actor_for_viewer, audit_record, audit_record_write
 from benteng.people.index import index_source_record
 from benteng.watchlists.access import HIT_FIELDS, may_keep_watchlist
+from benteng.watchlists.events import ENTRY_CHANGED, ENTRY_CREATED, entries_published
 from benteng.watchlists.models import (
     EntrySource,
     Watchlist,
@@ -125,6 +126,7 @@ def watchlist_entry_create(
             obj=entry,
             changed_fields=[name for name in ENTRY_MODEL_FIELDS if values.get(name)],
         )
+        entries_published([entry], kind=ENTRY_CREATED, change="created")
         _index_on_commit([entry])
     return entry
 
@@ -154,6 +156,7 @@ def watchlist_entry_update(
         audit_record_write(
             viewer=viewer, action=AuditAction.UPDATE, obj=entry, changed_fields=changed
         )
+        entries_published([entry], kind=ENTRY_CHANGED, change="updated")
         _index_on_commit([entry])
     return entry
 
@@ -176,6 +179,7 @@ def watchlist_entry_expire(
         audit_record_write(
             viewer=viewer, action=AuditAction.UPDATE, obj=entry, changed_fields=["expires_on"]
         )
+        entries_published([entry], kind=ENTRY_CHANGED, change="expired")
         _index_on_commit([entry])
     return entry
 
@@ -198,6 +202,7 @@ def watchlist_entry_remove(
             obj=entry,
             changed_fields=["removed_at", "removal_reason"],
         )
+        entries_published([entry], kind=ENTRY_CHANGED, change="removed")
         _index_on_commit([entry])
     return entry
 
@@ -249,6 +254,7 @@ def watchlist_entries_create_many(
             purpose=purpose or viewer.purpose,
             detail={"source": EntrySource(source).value, "watchlist": watchlist.code},
         )
+        entries_published(entries, kind=ENTRY_CREATED, change="created")
         _index_on_commit(entries)
     return entries
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.viewer import Viewer
 from benteng.accounts.access import may_administer
 from benteng.accounts.models import User
+from benteng.api.access import may_manage_webhooks
 from benteng.cases.access import may_read_cases
 from benteng.referrals.access import may_open_referrals
 from benteng.screening.access import (
@@ -86,6 +87,12 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
     NavEntry(
         "admin:audit_auditentry_changelist", _("Jejak audit"), may_administer, needs_staff=True
+    ),
+    NavEntry(
+        "admin:api_webhookdelivery_changelist",
+        _("Log webhook"),
+        may_manage_webhooks,
+        needs_staff=True,
     ),
 )
 

@@ -15,10 +15,11 @@ from benteng.access import (
     access_object,
     redact,
     registered_models,
+    visible_fields,
     visible_to,
 )
 from benteng.accounts.models import User
-from benteng.api.models import ApiClient
+from benteng.api.models import ApiClient, DeliveryStatus, WebhookDelivery, WebhookSubscription
 from benteng.audit.models import AuditEntry
 from benteng.audit.services import Actor, audit_record
 from benteng.notifications.models import Notification, NotificationKind, NotificationPreference
@@ -153,6 +154,62 @@ def test_api_clients_are_visible_to_administrators_only(personas, viewer_role):
     assert (count == 1) == (viewer_role == "admin")
 
 
+def _webhook_rows(personas):  # type: ignore[no-untyped-def]
+    """Two clients, each with a subscription and a delivered and a skipped delivery."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from benteng.outbox.services import publish
+
+    rows = {}
+    for name in ("SIMKIM", "SIPOL"):
+        client = ApiClient.objects.create(
+            name=name,
+            office=personas.petugas_imigrasi.office,
+            role="petugas_imigrasi",
+            token_prefix=name,
+            token_hash=name.ljust(64, "0"),
+        )
+        subscription = WebhookSubscription.objects.create(
+            client=client, url="https://8.8.8.8/hook", event_kinds=["watchlist.entry_created"]
+        )
+        for status in (DeliveryStatus.DELIVERED, DeliveryStatus.SKIPPED):
+            with transaction.atomic():
+                event = publish("watchlist.entry_created", obj_type="x.y", obj_id=1)
+            WebhookDelivery.objects.create(
+                subscription=subscription, event=event, status=status, created_at=timezone.now()
+            )
+        rows[name] = client
+    return rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_webhook_subscriptions_and_deliveries_are_visible_to_administrators_only(
+    personas, viewer_role
+):
+    # given
+    _webhook_rows(personas)
+    viewer = personas.all()[viewer_role]
+    # when
+    subscriptions = WebhookSubscription.objects.visible_to(viewer).count()
+    deliveries = WebhookDelivery.objects.visible_to(viewer).count()
+    # then
+    expected = (2, 4) if viewer_role == "admin" else (0, 0)
+    assert (subscriptions, deliveries) == expected
+
+
+@pytest.mark.django_db
+def test_a_client_system_sees_its_own_webhooks_but_no_skipped_delivery(personas):
+    rows = _webhook_rows(personas)
+    viewer = Viewer.for_client(rows["SIMKIM"])
+    subscriptions = WebhookSubscription.objects.visible_to(viewer)
+    deliveries = WebhookDelivery.objects.visible_to(viewer)
+    assert [s.client.name for s in subscriptions] == ["SIMKIM"]
+    assert [d.status for d in deliveries] == [DeliveryStatus.DELIVERED]
+    assert "secret" not in visible_fields(viewer, subscriptions[0])
+
+
 @pytest.mark.django_db
 def test_a_client_system_sees_no_staff_accounts(personas):
     client = ApiClient.objects.create(
@@ -241,6 +298,8 @@ def test_every_personal_data_model_has_a_policy():
         ReferralSubject,
         ReferralFile,
         ReferralEvent,
+        WebhookSubscription,
+        WebhookDelivery,
     }
     assert personal_data_models <= set(registered_models())
 

@@ -86,6 +86,8 @@ may_add_referral_subjects(to Polda)  Y    .   .   .   Y   .   .   .   .    .   .
 may_administer                       .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y   .    .    .   .
 may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_manage_webhooks                  .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_use_own_webhooks                 .    .   .   .   .   .   .   .   .    .   .   .    Y    Y   .
 may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_notifications               Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   Y   Y    .    .   .
 may_read_cases                       .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .

@@ -14,6 +14,7 @@ from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office, Role
 from benteng.api.models import ApiScope
 from benteng.api.services import IssuedToken, api_client_create
+from benteng.watchlists.models import Watchlist
 
 MakeToken = Callable[..., IssuedToken]
 
@@ -75,3 +76,14 @@ def captured_queries():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def api(client: Client) -> Client:
     return client
+
+
+@pytest.fixture
+def police_list(personas) -> Watchlist:  # type: ignore[no-untyped-def]
+    """A list of Polda (webhook tests: events about its entries)."""
+    return Watchlist.objects.get(code="polri-perekrut")
+
+
+@pytest.fixture
+def immigration_list(personas) -> Watchlist:  # type: ignore[no-untyped-def]
+    return Watchlist.objects.get(code="imigrasi-deportasi")

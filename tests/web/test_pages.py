@@ -141,7 +141,11 @@ def test_navigation_shows_only_what_the_role_may_use(personas, persona):
     assert links[: len(common)] == common
     admin_links = [link for link in links if link.startswith("/admin/")]
     if user.role == Role.ADMIN:
-        assert admin_links == ["/admin/", "/admin/audit/auditentry/"]
+        assert admin_links == [
+            "/admin/",
+            "/admin/audit/auditentry/",
+            "/admin/api/webhookdelivery/",
+        ]
     else:
         assert admin_links == []
 
@@ -157,7 +161,9 @@ def test_every_navigation_link_opens_for_the_role(personas, persona):
         assert client.get(link).status_code == 200, link
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/audit/auditentry/"])
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/audit/auditentry/", "/admin/api/webhookdelivery/"]
+)
 def test_administration_links_are_real_pages_for_the_admin(personas, path):
     assert verified_client(personas.admin).get(path).status_code == 200
 

@@ -61,7 +61,7 @@ def test_run_refuses_a_port_that_is_no_number(tmp_path):
     assert "runserver" not in calls
 
 
-def test_run_starts_the_worker_the_scheduler_and_the_sealer_in_the_background():
+def test_run_starts_the_workers_the_scheduler_and_the_sealer_in_the_background():
     # given: the script (the fake python above returns at once, so whether a background call
     # is logged before the script's exit trap ends it is a race: read what the script starts)
     script = (ROOT / "scripts" / "run-demo.sh").read_text()
@@ -70,4 +70,9 @@ def test_run_starts_the_worker_the_scheduler_and_the_sealer_in_the_background():
         line.split("manage.py ")[1][:-2] for line in script.splitlines() if line.endswith(" &")
     }
     # then: the processes that make background and scheduled work run by themselves
-    assert background == {"db_worker", "audit_seal --forever", "run_schedule"}
+    assert background == {
+        "db_worker",
+        "audit_seal --forever",
+        "run_schedule",
+        "deliver_webhooks --forever",
+    }
