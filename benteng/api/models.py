@@ -23,6 +23,7 @@ class ApiScope(models.TextChoices):
     SCREENING_READ = "screening:read", _("Membaca hasil penyaringan")
     WATCHLIST_READ = "watchlist:read", _("Membaca daftar pantauan")
     WATCHLIST_WRITE = "watchlist:write", _("Mengubah daftar pantauan")
+    REFERRAL_READ = "referral:read", _("Menerima rujukan kantornya (webhook)")
     WEBHOOKS = "webhooks", _("Melihat langganan webhook dan log pengirimannya, mengirim ulang")
 
 

@@ -83,6 +83,7 @@ NOT_VISIBLE = "not visible to the client"
 # administrator). A type not listed is never sent. The referral and case apps add theirs.
 RECEIVE_SCOPES: dict[str, str] = {
     "watchlists.watchlistentry": ApiScope.WATCHLIST_READ,
+    "referrals.referral": ApiScope.REFERRAL_READ,
 }
 # Who the trail names as the sender of a webhook: Benteng itself.
 WEBHOOK_ACTOR = Actor(user_id=None, label="sistem", role="system")

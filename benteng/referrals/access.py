@@ -147,6 +147,10 @@ def is_assignable_role(account_role: str) -> bool:
 def _referrals(viewer: Viewer) -> Q:
     if viewer.kind is ViewerKind.SYSTEM:
         return EVERYTHING
+    if viewer.kind is ViewerKind.CLIENT and viewer.office_id is not None:
+        # A client system of an office (its webhooks): the referrals its office sent or
+        # received; the webhooks send them only with the scope referral:read.
+        return Q(sender_office_id=viewer.office_id) | Q(receiving_office_id=viewer.office_id)
     if not may_open_referrals(viewer):
         return NOTHING
     office = viewer.office_id
@@ -159,6 +163,8 @@ def _referrals(viewer: Viewer) -> Q:
 
 
 def _through_referral(viewer: Viewer) -> Q:
+    if viewer.kind is ViewerKind.CLIENT:
+        return NOTHING  # a client system learns of the referral, not of its people or files
     rows = _referrals(viewer)
     if rows is EVERYTHING:
         return EVERYTHING

@@ -46,6 +46,7 @@ from benteng.referrals.access import (
     may_return_referral,
     may_send_referrals,
 )
+from benteng.referrals.events import referral_event_published
 from benteng.referrals.files import file_check
 from benteng.referrals.models import (
     OPEN_STATES,
@@ -180,6 +181,7 @@ def _record_event(
         changed_fields=["kind", *(["text"] if text else [])],
     )
     _tell(referral, event)
+    referral_event_published(referral, event)
     return event
 
 
