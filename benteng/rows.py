@@ -215,6 +215,8 @@ def insert_together(*groups: Sequence[models.Model]) -> None:
     back as with :func:`insert`. Elsewhere: one insert per group in one transaction.
     """
     groups = tuple(group for group in groups if group)
+    if not groups:
+        return
     database = connections[DEFAULT_DB_ALIAS]
     if database.vendor != "postgresql":
         with transaction.atomic(savepoint=False):
