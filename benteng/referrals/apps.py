@@ -11,6 +11,7 @@ class ReferralsConfig(AppConfig):
         # Models and what imports them load only once the app registry is ready: Django's
         # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
+        from benteng.cases.hooks import register_case_panel, register_case_progress_hook
         from benteng.people.sources import register_source
         from benteng.referrals import access, identity_sources, panels, tasks
         from benteng.schedule.jobs import register_job
@@ -24,3 +25,5 @@ class ReferralsConfig(AppConfig):
             register_job(job)
         register_hand_over_hook(panels.hand_over_hook)
         register_record_panel(panels.record_panel)
+        register_case_progress_hook(panels.case_progress_hook)
+        register_case_panel(panels.case_panel)
