@@ -963,7 +963,8 @@ def referrals_case_progress(*, viewer: Viewer, case: Case, progress: CaseProgres
     Called by the cases app's hook inside the case's transaction; returns how many referrals
     heard of it."""
     referrals = list(
-        Referral.objects.select_for_update()
+        # Only the referral rows are locked (the sender may be missing: an outer join).
+        Referral.objects.select_for_update(of=("self",))
         .filter(case_id=case.pk)
         .select_related("sender_office", "receiving_office", "sent_by")
         .order_by("pk")
