@@ -11,12 +11,12 @@ class ReferralsConfig(AppConfig):
         # Models and what imports them load only once the app registry is ready: Django's
         # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
-        from benteng.cases.hooks import register_case_panel, register_case_progress_hook
         from benteng.people.sources import register_source
         from benteng.referrals import access, identity_sources, panels, tasks
         from benteng.schedule.jobs import register_job
         from benteng.screening.hooks import register_hand_over_hook, register_record_panel
 
+        panels.register_with_cases()
         for policy in access.POLICIES:
             register_policy(policy)
         for source in identity_sources.SOURCES:
@@ -25,5 +25,3 @@ class ReferralsConfig(AppConfig):
             register_job(job)
         register_hand_over_hook(panels.hand_over_hook)
         register_record_panel(panels.record_panel)
-        register_case_progress_hook(panels.case_progress_hook)
-        register_case_panel(panels.case_panel)

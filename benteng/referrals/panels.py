@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from benteng.access.viewer import Viewer
-from benteng.cases.hooks import CaseProgress
+from benteng.cases.hooks import CaseProgress, register_case_panel, register_case_progress_hook
 from benteng.referrals.access import may_open_referrals, may_send_referrals
 from benteng.referrals.selectors import referrals_about_record, referrals_of_case
 from benteng.referrals.services import referral_from_hand_over, referrals_case_progress
@@ -55,3 +55,10 @@ def case_panel(viewer: Viewer, case: Any) -> SafeString | str:
     if not referrals:
         return ""
     return render_to_string("referrals/_case_panel.html", {"referrals": referrals})
+
+
+def register_with_cases() -> None:
+    """Hear of every case's progress and show the referrals on its page (from
+    ``ReferralsConfig.ready``)."""
+    register_case_progress_hook(case_progress_hook)
+    register_case_panel(case_panel)

@@ -25,7 +25,7 @@ from benteng.audit.services import (
     object_type_of,
 )
 from benteng.cases.access import may_read_cases
-from benteng.cases.models import Case as CaseFile
+from benteng.cases.models import Case as PoliceCase
 from benteng.cases.models import Stage, Verdict
 from benteng.referrals.access import CASE_STATUS_FIELDS
 from benteng.referrals.models import (
@@ -241,7 +241,7 @@ def _case_fields_not_shown() -> list[str]:
     """The linked case's columns a referral's reader is not given (``CASE_STATUS_FIELDS``)."""
     return [
         f"case__{model_field.name}"
-        for model_field in CaseFile._meta.concrete_fields
+        for model_field in PoliceCase._meta.concrete_fields
         if model_field.name not in {"id", *CASE_STATUS_FIELDS}
     ]
 
@@ -265,9 +265,9 @@ def linked_case_status(*, viewer: Viewer, referral: Referral) -> LinkedCase | No
     the referral's policy), audited as a read of the case; ``None`` without a case."""
     if referral.case_id is None:
         return None
-    case = CaseFile.objects.only(*CASE_STATUS_FIELDS).get(pk=referral.case_id)
+    case = PoliceCase.objects.only(*CASE_STATUS_FIELDS).get(pk=referral.case_id)
     may_open = (
-        may_read_cases(viewer) and CaseFile.objects.visible_to(viewer).filter(pk=case.pk).exists()
+        may_read_cases(viewer) and PoliceCase.objects.visible_to(viewer).filter(pk=case.pk).exists()
     )
     audit_record_read(
         viewer=viewer, objects=[case], detail={"referral": referral.pk, "as": "status"}
