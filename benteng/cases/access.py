@@ -11,9 +11,10 @@ A case is police work. It is seen by:
 - Benteng itself (a background task with a stated purpose).
 
 Nobody else: not another Polres, not immigration, not a village, not an administrator (an
-administrator manages accounts, not case files). Immigration will see a case only when a
-referral links it (the referrals app, above this one): that link is one more condition in
-``case_rows_q``, next to the others.
+administrator manages accounts, not case files). A referral linked to a case (the referrals
+app, above this one) gives the sending office no row of the case or its persons: the
+referral's page shows the case's status (LP number, kind, stage, verdict) under the referral's
+own policy (``benteng/referrals/access.py``, ``CASE_STATUS_FIELDS``).
 
 The victims' identities (name, NIK, passport, phone, birth date, address, desa) are the case
 team's alone. Everyone else who may see the case learns that a victim exists ("Korban 1
@@ -160,8 +161,8 @@ def case_rows_q(viewer: Viewer, prefix: str = "") -> Q:
     if viewer.kind is not ViewerKind.USER or viewer.user_id is None:
         return NOTHING
     if viewer.agency_kind != AgencyKind.POLRI:
-        # Immigration: a case linked to a referral of the viewer's office — added here with
-        # the referrals app. Villages and administrators: never.
+        # Immigration, villages, administrators: never (a referral's sender learns the linked
+        # case's status on the referral's page, not the case).
         return NOTHING
     office = f"{prefix}handling_office_id"
     parent = f"{prefix}handling_office__parent_id"

@@ -32,6 +32,7 @@ from benteng.cases.access import (
     may_open_case,
     may_record_case_outcome,
 )
+from benteng.cases.hooks import CaseProgress, run_case_progress_hooks
 from benteng.cases.models import (
     OPENING_STAGES,
     PERPETRATOR_ROLES,
@@ -474,6 +475,9 @@ def _stage_record(viewer: Viewer, case: Case, stage: str, on: datetime.date, not
         obj=case,
         changed_fields=["stage", "stage_on", *(["verdict"] if case.verdict else [])],
     )
+    # The referrals the case grew from hear of every stage and the verdict, in this
+    # transaction (benteng/cases/hooks.py).
+    run_case_progress_hooks(viewer, case, CaseProgress(stage=stage, on=on, verdict=case.verdict))
 
 
 def case_outcome_record(

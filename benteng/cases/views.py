@@ -45,6 +45,7 @@ from benteng.cases.forms import (
     VictimServiceForm,
     VictimServiceStatusForm,
 )
+from benteng.cases.hooks import case_panels
 from benteng.cases.models import Case, ControlMethod, ExploitationType, Stage
 from benteng.cases.selectors import CaseFilters, case_file, case_list, case_team, case_victims
 from benteng.cases.services import (
@@ -215,6 +216,7 @@ def case_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "can_add_person": may_add_case_person(viewer, case),
             "can_manage_team": may_manage_case_team(viewer, case),
             "sees_victims": may_see_victim_identity(viewer, case),
+            "panels": case_panels(viewer, case),
         },
     )
 

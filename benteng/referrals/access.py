@@ -6,6 +6,14 @@ over its Polres and their Polsek). Nobody else — administrators included — r
 its people, files or timeline. The rows are decided in the query (``ReferralPolicy``); one
 referral is loaded through ``access_object``.
 
+A referral closed "case opened" is linked to its case (``Referral.case``). Whoever sees the
+referral learns the case's status — ``CASE_STATUS_FIELDS``: LP number, kind, legal stage and
+its date, verdict — so the sender always learns the outcome; never the case's persons, route,
+team or services: the case's own page opens only under the case policy
+(``benteng.cases.access``). The other way round, a case's page names the referrals it grew
+from (number and sending office, no personal data) to every reader of the case, with a link
+only where this policy lets the reader see the referral.
+
 The ``may_*`` predicates say *who* may act; whether the referral's state allows the step is
 the service's question (``services.NEXT_STATES``), answered with a message, not a 403.
 """
@@ -21,6 +29,8 @@ from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.models import OfficeKind, Role
 from benteng.referrals.models import Referral, ReferralEvent, ReferralFile, ReferralSubject
 
+# What a referral's reader learns of the case it grew from (no person of the case).
+CASE_STATUS_FIELDS = ("lp_number", "kind", "stage", "stage_on", "verdict")
 # Everyone who works at an office with people's data reads their office's referrals.
 REFERRAL_READERS = frozenset(
     {

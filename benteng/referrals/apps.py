@@ -18,6 +18,7 @@ class ReferralsConfig(AppConfig):
         from benteng.schedule.jobs import register_job
         from benteng.screening.hooks import register_hand_over_hook, register_record_panel
 
+        panels.register_with_cases()
         for policy in access.POLICIES:
             register_policy(policy)
         for source in identity_sources.SOURCES:

@@ -2,7 +2,9 @@
 a village office and BP3MI — made through the services (audited, indexed), synthetic people
 from Faker ``id_ID``. Re-runnable: each demo referral has its own ``origin_key`` and is made
 once. The counter's and TPI's hand-overs of the screening demo made theirs already (the hook).
-Adds the demo investigator of Polresta Tangerang, the Polres that receives them."""
+Adds the demo investigator of Polresta Tangerang, the Polres that receives them. The referral
+closed "case opened" opens its case through the closing (the case services), which then names
+the victim and a recruiter and moves to sidik: the sender sees the stage, never the persons."""
 
 from __future__ import annotations
 
@@ -11,10 +13,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office, Role, User
 from benteng.accounts.services import user_create
+from benteng.cases.models import CaseKind, Modus, PerpetratorRole, PersonRole, Stage
+from benteng.cases.services import case_person_add, case_stage_advance
+from benteng.cases.validation import ROMAN_MONTHS
 from benteng.demo import DemoAccount, DemoContext
-from benteng.referrals.models import Referral
+from benteng.referrals.models import Referral, ReferralOutcome
 from benteng.referrals.services import (
     SubjectInput,
     referral_acknowledge,
@@ -146,7 +152,9 @@ def _subject(context: DemoContext) -> SubjectInput:
     )
 
 
-def _steps(referral: Referral, steps: tuple[str, ...], officer: User, *, today: Any) -> None:
+def _steps(
+    referral: Referral, steps: tuple[str, ...], officer: User, faker: Any, *, today: Any
+) -> None:
     police = officer.as_viewer()
     if "acknowledge" in steps:
         referral_acknowledge(viewer=police, referral=referral)
@@ -156,20 +164,59 @@ def _steps(referral: Referral, steps: tuple[str, ...], officer: User, *, today: 
             viewer=police, referral=referral, text="Mohon salinan hasil wawancara pemohon."
         )
     if "close" in steps:
+        lp_date = today - datetime.timedelta(days=3)
+        month = ROMAN_MONTHS[lp_date.month - 1]
         referral_close(
             viewer=police,
             referral=referral,
-            outcome="perkara_dibuka",
-            lp_number=f"LP/B/{referral.pk:03d}/{today:%m}/{today:%Y}/SPKT/POLRESTA TANGERANG",
-            lp_date=today,
+            outcome=ReferralOutcome.CASE_OPENED,
+            lp_number=f"LP/B/{referral.pk:03d}/{month}/{lp_date:%Y}/SPKT/POLRESTA TANGERANG",
+            lp_date=lp_date,
+            case_kind=CaseKind.TPPO,
+            case_modus=Modus.NON_PROCEDURAL,
             note="Dua tersangka perekrut ditangkap; korban didampingi ke rumah aman.",
         )
+        _case_grows(referral, police, faker, today=today)
     if "return" in steps:
         referral_return(
             viewer=police,
             referral=referral,
             reason="Domisili pemohon di wilayah hukum Polres Serang; mohon dirujuk ke sana.",
         )
+
+
+def _case_grows(referral: Referral, police: Viewer, faker: Any, *, today: Any) -> None:
+    """The case the referral opened: the person referred is its victim (seen by name only by
+    the case team), a recruiter is named, and the inquiry becomes an investigation — which
+    the sending TPI officer learns on the referral and in their notifications."""
+    case = referral.case
+    if case is None:
+        return
+    subject = referral.subjects.order_by("pk").first()
+    if subject is not None:
+        case_person_add(
+            viewer=police,
+            case=case,
+            role=PersonRole.VICTIM,
+            data={
+                "full_name": subject.full_name,
+                "birth_date": subject.birth_date,
+                "sex": subject.sex,
+                "phone": subject.phone,
+            },
+        )
+    case_person_add(
+        viewer=police,
+        case=case,
+        role=PersonRole.RECRUITER,
+        data={
+            "full_name": faker.name_male(),
+            "sex": "L",
+            "phone": faker.numerify("0813########"),
+            "perpetrator_role": PerpetratorRole.RECRUITER,
+        },
+    )
+    case_stage_advance(viewer=police, case=case, stage=Stage.SIDIK, on=today)
 
 
 def seed_demo(context: DemoContext) -> None:
@@ -201,7 +248,7 @@ def seed_demo(context: DemoContext) -> None:
                 or investigator
             )
         if steps and receiver.office_id == referral.receiving_office_id:
-            _steps(referral, steps, receiver, today=timezone.localdate())
+            _steps(referral, steps, receiver, context.faker, today=timezone.localdate())
     referrals_flag_overdue()
     context.notes.append(
         f"Rujukan: masuk sebagai {POLRES_INVESTIGATOR} (Polresta Tangerang) untuk kotak masuk "

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from benteng.accounts.models import Office, User
+from benteng.cases.models import CaseKind, Modus
 from benteng.identity import Sex
 from benteng.identity_cleaning import date_parse
 from benteng.referrals.models import (
@@ -165,10 +166,28 @@ class CloseForm(ServiceErrorsMixin, forms.Form):
     lp_date = forms.CharField(
         label=_("Tanggal Laporan Polisi"), required=False, widget=DateTextInput()
     )
+    # The case's kind and modus: needed when the closing opens the case (not to link one).
+    kind = forms.ChoiceField(
+        label=_("Jenis perkara"),
+        required=False,
+        choices=[("", _("— pilih jenis —")), *CaseKind.choices],
+        help_text=_("Bila perkara dibuka dan kasusnya belum ada."),
+    )
+    modus = forms.ChoiceField(
+        label=_("Modus operandi"),
+        required=False,
+        choices=[("", _("— pilih modus —")), *Modus.choices],
+    )
     passed_to = forms.CharField(label=_("Diteruskan ke instansi"), required=False)
     note = forms.CharField(
         label=_("Catatan hasil"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "modus"):
+            field: Any = self.fields[name]
+            field.error_messages["invalid_choice"] = _("Pilih dari daftar.")
 
 
 class ReturnForm(ServiceErrorsMixin, forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
 from benteng.accounts.models import Office
+from benteng.cases.models import Stage, Verdict
 from benteng.identity import IdentityFields, identity_indexes
 from benteng.referrals.files import PrivateFileStorage
 
@@ -73,6 +74,7 @@ class EventKind(models.TextChoices):
     FILE_ADDED = "berkas", _("Berkas ditambahkan")
     SUBJECT_ADDED = "subjek", _("Orang ditambahkan")
     OVERDUE = "lewat_batas", _("Lewat batas waktu")
+    CASE_PROGRESS = "kasus", _("Perkembangan kasus")
 
 
 class ReferralDeadline(models.Model):
@@ -170,8 +172,17 @@ class Referral(models.Model):
     outcome = models.CharField(
         _("hasil"), max_length=20, choices=ReferralOutcome.choices, blank=True
     )
-    lp_number = models.CharField(_("nomor Laporan Polisi"), max_length=80, blank=True)
+    lp_number = models.CharField(_("nomor Laporan Polisi"), max_length=120, blank=True)
     lp_date = models.DateField(_("tanggal Laporan Polisi"), null=True, blank=True)
+    # The case it grew from ("case opened"): opened or linked when the referral is closed.
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("kasus"),
+    )
     passed_to = models.CharField(_("diteruskan ke"), max_length=200, blank=True)
     outcome_note = models.TextField(_("catatan hasil"), blank=True)
     returned_at = models.DateTimeField(_("waktu dikembalikan"), null=True, blank=True)
@@ -273,6 +284,11 @@ class ReferralEvent(models.Model):
     to_state = models.CharField(max_length=15, choices=ReferralState.choices, blank=True)
     text = models.TextField(_("keterangan"), blank=True)
     deadline = models.CharField(max_length=20, choices=DeadlineKind.choices, blank=True)
+    # A case's progress (``EventKind.CASE_PROGRESS``): its new stage, the stage's date and,
+    # at the verdict, the verdict; shown in the reader's language.
+    case_stage = models.CharField(max_length=10, choices=Stage.choices, blank=True)
+    case_stage_on = models.DateField(null=True, blank=True)
+    case_verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
 
     objects = AccessQuerySet["ReferralEvent"].as_manager()
 

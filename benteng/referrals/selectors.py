@@ -24,6 +24,10 @@ from benteng.audit.services import (
     audit_record_read,
     object_type_of,
 )
+from benteng.cases.access import may_read_cases
+from benteng.cases.models import Case as PoliceCase
+from benteng.cases.models import Stage, Verdict
+from benteng.referrals.access import CASE_STATUS_FIELDS
 from benteng.referrals.models import (
     OPEN_STATES,
     Referral,
@@ -220,10 +224,100 @@ def referrals_about_record(*, viewer: Viewer, record: Any) -> list[Referral]:
         with_overdue(
             Referral.objects.visible_to(viewer)
             .filter(**{field: record})
-            .select_related("receiving_office", "sender_office")
+            .select_related("receiving_office", "sender_office", "case")
+            .defer(*_case_fields_not_shown())
         ).order_by("-sent_at", "-pk")
     )
     audit_record_read(
         viewer=viewer, objects=rows, action=AuditAction.LIST, detail={field: record.pk}
     )
     return rows
+
+
+# --- the case a referral grew from -------------------------------------------------------------
+
+
+def _case_fields_not_shown() -> list[str]:
+    """The linked case's columns a referral's reader is not given (``CASE_STATUS_FIELDS``)."""
+    return [
+        f"case__{model_field.name}"
+        for model_field in PoliceCase._meta.concrete_fields
+        if model_field.name not in {"id", *CASE_STATUS_FIELDS}
+    ]
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    """What a referral's reader learns of the case it grew from: its status, never its
+    persons; ``may_open`` when the viewer may open the case's own page (the case policy)."""
+
+    pk: int
+    lp_number: str
+    kind_label: str
+    stage_label: str
+    stage_on: datetime.date
+    verdict_label: str
+    may_open: bool
+
+
+def linked_case_status(*, viewer: Viewer, referral: Referral) -> LinkedCase | None:
+    """The status of the case linked to a referral already loaded for the viewer (through
+    the referral's policy), audited as a read of the case; ``None`` without a case."""
+    if referral.case_id is None:
+        return None
+    case = PoliceCase.objects.only(*CASE_STATUS_FIELDS).get(pk=referral.case_id)
+    may_open = (
+        may_read_cases(viewer) and PoliceCase.objects.visible_to(viewer).filter(pk=case.pk).exists()
+    )
+    audit_record_read(
+        viewer=viewer, objects=[case], detail={"referral": referral.pk, "as": "status"}
+    )
+    return LinkedCase(
+        pk=case.pk,
+        lp_number=case.lp_number,
+        kind_label=str(case.get_kind_display()),
+        stage_label=str(Stage(case.stage).label),
+        stage_on=case.stage_on,
+        verdict_label=str(Verdict(case.verdict).label) if case.verdict else "",
+        may_open=may_open,
+    )
+
+
+@dataclass(frozen=True)
+class CaseReferral:
+    """A referral a case grew from, as the case's page lists it: its number and sending
+    office; ``visible`` when the viewer may open the referral (its policy)."""
+
+    pk: int
+    number: str
+    sender_office: str
+    visible: bool
+
+
+def referrals_of_case(*, viewer: Viewer, case: Any) -> list[CaseReferral]:
+    """The referrals a case (already loaded for the viewer through the case policy) grew
+    from: number and sending office for every reader of the case, the link only where the
+    referral's policy lets the viewer see it. Audited as a list."""
+    rows = list(
+        Referral.objects.filter(case_id=case.pk)
+        .select_related("sender_office")
+        .only("pk", "sent_at", "sender_office__name")
+        .order_by("sent_at", "pk")
+    )
+    if not rows:
+        return []
+    visible = set(
+        Referral.objects.visible_to(viewer).filter(case_id=case.pk).values_list("pk", flat=True)
+    )
+    audit_record_read(
+        viewer=viewer, objects=rows, action=AuditAction.LIST, detail={"case": case.pk}
+    )
+    return [
+        CaseReferral(
+            pk=row.pk,
+            number=row.number,
+            sender_office=row.sender_office.name,
+            visible=row.pk in visible,
+        )
+        for row in rows
+    ]

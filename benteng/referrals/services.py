@@ -28,7 +28,12 @@ from benteng.access.viewer import Viewer
 from benteng.accounts.models import AgencyKind, Office, OfficeKind, User
 from benteng.accounts.selectors import offices_responsible_for
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_write
+from benteng.audit.services import audit_record_read, audit_record_write
+from benteng.cases.access import may_open_case
+from benteng.cases.hooks import CaseProgress
+from benteng.cases.models import Case, Stage, Verdict
+from benteng.cases.services import CaseInvalid, case_open
+from benteng.cases.validation import lp_number_normalize
 from benteng.identity import region_code_for_identity, region_for_identity
 from benteng.notifications.models import NotificationKind
 from benteng.notifications.services import notify, office_heads, office_staff
@@ -86,7 +91,7 @@ FALLBACK_HOURS: dict[str, tuple[int, int]] = {
     ReferralUrgency.BIASA: (72, 168),
 }
 TEXT_LIMIT = 5000
-LP_NUMBER_LIMIT = 80
+LP_NUMBER_LIMIT = 120
 
 
 class ReferralRefused(PermissionDenied):
@@ -612,9 +617,18 @@ def referral_close(
     lp_date: str | datetime.date | None = None,
     passed_to: str = "",
     note: str = "",
+    case_kind: str = "",
+    case_modus: str = "",
 ) -> Referral:
     """Close with the outcome: a case opened (its LP number and date), no offence found,
-    passed to another agency (which), or the person assisted home."""
+    passed to another agency (which), or the person assisted home.
+
+    "Case opened" links the referral to its case in the same transaction
+    (:func:`_case_for_closing`): the receiving office's case with that LP number when the
+    viewer may see it, else a case the viewer opens with ``case_kind`` and ``case_modus``
+    (TPPO/TPPM, the modus operandi) when they may open cases; otherwise it is refused. The
+    case's problems come back per field (``lp_number``, ``lp_date``, ``kind``, ``modus``) and
+    nothing is written then."""
     if not may_close_referral(viewer, referral):
         raise ReferralRefused
     errors = _Errors()
@@ -649,16 +663,30 @@ def referral_close(
         locked = _locked(referral)
         _check_step(locked, ReferralState.CLOSED)
         errors.raise_if_any()
+        case = None
+        if outcome == ReferralOutcome.CASE_OPENED:
+            assert cleaned_lp_date is not None  # noqa: S101 (refused above when missing)
+            case = _case_for_closing(
+                viewer,
+                locked,
+                lp_number=lp_number,
+                lp_date=cleaned_lp_date,
+                kind=case_kind,
+                modus=case_modus,
+            )
+            lp_number = case.lp_number
         before = locked.state
         locked.state = ReferralState.CLOSED
         locked.closed_at = timezone.now()
         locked.outcome = outcome
         locked.lp_number = lp_number
         locked.lp_date = cleaned_lp_date
+        locked.case = case
         locked.passed_to = passed_to if outcome == ReferralOutcome.PASSED_ON else ""
         locked.outcome_note = note
         changed = ["state", "closed_at", "outcome", "lp_number", "lp_date", "passed_to"]
         changed.append("outcome_note")
+        changed.append("case")
         locked.save(update_fields=changed)
         _record_event(
             locked,
@@ -855,3 +883,117 @@ def origin_key_of(decision: Any) -> str:
     """``application_decision:<id>`` or ``departure_decision:<id>`` (the data migration of
     stored decisions writes the same keys)."""
     return f"{ORIGIN_PREFIXES[decision._meta.model_name]}:{decision.pk}"
+
+
+# --- the case a referral grew from -------------------------------------------------------------
+
+# The case's problems shown on the close form's own fields; the rest at the top of the form.
+CASE_PROBLEM_FIELDS = frozenset({"lp_number", "lp_date", "kind", "modus"})
+
+
+def _case_for_closing(
+    viewer: Viewer,
+    referral: Referral,
+    *,
+    lp_number: str,
+    lp_date: datetime.date,
+    kind: str,
+    modus: str,
+) -> Case:
+    """The case a referral closed "case opened" is linked to: the receiving office's case with
+    that LP number when the viewer may see it (and the LP date agrees), else the case the
+    viewer opens now (an investigator), else ``ReferralInvalid`` — an analyst links a case, an
+    investigator opens one. Call inside the closing's transaction: an opened case is undone
+    with it."""
+    number = lp_number_normalize(lp_number)
+    existing = (
+        Case.objects.visible_to(viewer)
+        .filter(handling_office_id=referral.receiving_office_id, lp_number=number)
+        .first()
+    )
+    if existing is not None:
+        if existing.lp_date != lp_date:
+            raise ReferralInvalid(
+                {
+                    "lp_date": [
+                        _(
+                            "Kasus dengan nomor LP %(number)s bertanggal %(date)s; periksa "
+                            "tanggal atau nomor Laporan Polisi."
+                        )
+                        % {"number": number, "date": existing.lp_date.strftime("%d-%m-%Y")}
+                    ]
+                }
+            )
+        audit_record_read(
+            viewer=viewer, objects=[existing], detail={"referral": referral.pk, "as": "link"}
+        )
+        return existing
+    if not may_open_case(viewer):
+        raise ReferralInvalid(
+            {
+                "lp_number": [
+                    _(
+                        "Tidak ada kasus dengan nomor LP %(number)s di %(office)s yang dapat "
+                        "Anda lihat. Kasus baru hanya dapat dibuka oleh penyidik; Anda dapat "
+                        "menautkan kasus yang sudah ada."
+                    )
+                    % {"number": number, "office": referral.receiving_office.name}
+                ]
+            }
+        )
+    try:
+        return case_open(
+            viewer=viewer,
+            kind=kind,
+            lp_number=number,
+            lp_date=lp_date,
+            handling_office=referral.receiving_office,
+            modus=modus,
+        )
+    except CaseInvalid as error:
+        problems: dict[str, list[str]] = {}
+        for name, messages in error.errors.items():
+            key = name if name in CASE_PROBLEM_FIELDS else None
+            problems.setdefault(key, []).extend(messages)  # type: ignore[arg-type]
+        raise ReferralInvalid(problems) from None
+
+
+def referrals_case_progress(*, viewer: Viewer, case: Case, progress: CaseProgress) -> int:
+    """The case moved to a new legal stage or got its verdict: each referral it grew from
+    gets a "case progress" line on its timeline, and its sender a notification naming the LP
+    number and the stage or verdict (never a person) — the sender always learns the outcome.
+    Called by the cases app's hook inside the case's transaction; returns how many referrals
+    heard of it."""
+    referrals = list(
+        # Only the referral rows are locked (the sender may be missing: an outer join).
+        Referral.objects.select_for_update(of=("self",))
+        .filter(case_id=case.pk)
+        .select_related("sender_office", "receiving_office", "sent_by")
+        .order_by("pk")
+    )
+    outcome = Verdict(progress.verdict).label if progress.verdict else Stage(progress.stage).label
+    for referral in referrals:
+        event = _record_event(referral, EventKind.CASE_PROGRESS, viewer)
+        event.case_stage = progress.stage
+        event.case_stage_on = progress.on
+        event.case_verdict = progress.verdict
+        event.save(update_fields=["case_stage", "case_stage_on", "case_verdict"])
+        audit_record_write(
+            viewer=viewer,
+            action=AuditAction.UPDATE,
+            obj=event,
+            changed_fields=[
+                "case_stage",
+                "case_stage_on",
+                *(["case_verdict"] if progress.verdict else []),
+            ],
+        )
+        if referral.sent_by is not None:
+            notify(
+                recipients=[referral.sent_by],
+                kind=NotificationKind.CASE_OUTCOME,
+                params={"number": case.lp_number, "outcome": outcome},
+                link=reverse("referrals:detail", args=[referral.pk]),
+                target=referral,
+            )
+    return len(referrals)

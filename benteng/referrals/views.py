@@ -191,6 +191,7 @@ def _detail_context(viewer: Viewer, referral: Any, forms: dict[str, Any]) -> dic
         "events": page.events,
         "comments": [event for event in page.events if event.kind == EventKind.COMMENT],
         "can": can,
+        "linked_case": selectors.linked_case_status(viewer=viewer, referral=referral),
         "record": referral.application or referral.departure_check,
         "screening": referral.screening_result,
     }
@@ -284,6 +285,8 @@ def referral_close(request: HttpRequest, pk: int) -> HttpResponseBase:
             lp_date=form.cleaned_data["lp_date"],
             passed_to=form.cleaned_data["passed_to"],
             note=form.cleaned_data["note"],
+            case_kind=form.cleaned_data["kind"],
+            case_modus=form.cleaned_data["modus"],
         ),
         _("Rujukan diselesaikan."),
     )

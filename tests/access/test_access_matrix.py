@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.db.models import Model
+from django.utils import timezone
 
 from benteng.access import (
     NotVisible,
@@ -347,6 +348,62 @@ def test_referrals_are_seen_by_their_two_offices_and_the_parent_head(personas, v
     # then
     expected = viewer_role in REFERRAL_VISIBILITY
     assert seen == dict.fromkeys(seen, expected), (viewer_role, referral.pk)
+
+
+# Who sees the case a referral from Kanim Tangerang to Polda Banten grew from, and its persons:
+# the police of the handling office only. The referral's link gives the sending office the
+# case's status on the referral's page, never a row of the case or its persons.
+LINKED_CASE_VISIBILITY = {"penyidik", "analis_polri"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_a_case_linked_to_a_referral_stays_with_the_police(personas, viewer_role):
+    # given
+    from benteng.accounts.models import Office
+    from benteng.cases.models import Case, CasePerson, PersonRole
+    from benteng.cases.services import case_person_add
+    from benteng.cases.validation import ROMAN_MONTHS
+    from benteng.referrals.services import (
+        SubjectInput,
+        referral_acknowledge,
+        referral_assign,
+        referral_close,
+        referral_send,
+    )
+
+    referral = referral_send(
+        viewer=personas.petugas_imigrasi.as_viewer(),
+        receiving_office=Office.objects.get(code="polda-banten"),
+        reason_category="perekrut",
+        reason="Calo di loket.",
+        urgency="biasa",
+        subjects=[SubjectInput(full_name="Ujang Supriatna")],
+    )
+    police = personas.penyidik.as_viewer()
+    referral_acknowledge(viewer=police, referral=referral)
+    referral_assign(viewer=police, referral=referral, assignee=personas.penyidik)
+    today = timezone.localdate()
+    referral_close(
+        viewer=police,
+        referral=referral,
+        outcome="perkara_dibuka",
+        lp_number=f"LP/B/8/{ROMAN_MONTHS[today.month - 1]}/{today.year}/SPKT/POLDA BANTEN",
+        lp_date=today,
+        case_kind="tppo",
+        case_modus="non_prosedural",
+    )
+    referral.refresh_from_db()
+    assert referral.case is not None
+    case_person_add(
+        viewer=police, case=referral.case, role=PersonRole.VICTIM, data={"full_name": "Korban"}
+    )
+    viewer = personas.all()[viewer_role]
+    # when
+    seen = {model: model.objects.visible_to(viewer).exists() for model in (Case, CasePerson)}
+    # then
+    expected = viewer_role in LINKED_CASE_VISIBILITY
+    assert seen == dict.fromkeys(seen, expected), viewer_role
 
 
 def test_every_case_model_has_a_policy():

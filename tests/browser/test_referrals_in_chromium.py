@@ -1,7 +1,9 @@
 """Referrals in Chromium at 360 px: an immigration officer refers a postponed applicant to the
 police; the investigator of the receiving Polres acknowledges, assigns and closes it with the
-LP number; the immigration officer sees the outcome on the referral and on the applicant's
-screening page; a TPI hand-over arrives in the same police inbox."""
+LP number, the case's kind and modus, which opens the case; the case moves to sidik; the
+immigration officer sees the outcome, the LP number and the case's stage on the referral and on
+the applicant's screening page, never the case's persons; a TPI hand-over arrives in the same
+police inbox."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import os
 import pytest
 from django.utils import timezone
 
+from benteng.cases.models import Stage
+from benteng.cases.services import case_stage_advance
+from benteng.cases.validation import ROMAN_MONTHS
 from benteng.referrals.models import Referral
 from benteng.screening.decisions import application_decide, default_due_date
 from benteng.screening.models import DecisionOutcome, DecisionReason, DepartureCheck
@@ -20,7 +25,10 @@ from tests.screening.flow_factories import application_make, departure_make, nik
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-LP_NUMBER = "LP/B/321/XII/2026/SPKT/POLRESTA TANGERANG"
+
+
+def _lp_number(day) -> str:  # type: ignore[no-untyped-def]
+    return f"LP/B/321/{ROMAN_MONTHS[day.month - 1]}/{day.year}/SPKT/POLRESTA TANGERANG"
 
 
 def _fits(page) -> bool:  # type: ignore[no-untyped-def]
@@ -68,26 +76,54 @@ def test_a_referral_travels_to_the_polres_and_its_outcome_comes_back(
     police.get_by_test_id("assignee").wait_for()
     # an LP number forgotten is named, and the date typed is kept
     police.get_by_label("Hasil penanganan").select_option("perkara_dibuka")
-    today = timezone.localdate().strftime("%d-%m-%Y")
+    day = timezone.localdate()
+    today = day.strftime("%d-%m-%Y")
+    lp_number = _lp_number(day)
     police.get_by_label("Tanggal Laporan Polisi").fill(today)
+    police.get_by_label("Modus operandi").select_option("penipuan_daring")
     police.get_by_role("button", name="Selesaikan", exact=True).click()
     assert "Nomor Laporan Polisi wajib diisi" in police.content()
     assert police.get_by_label("Tanggal Laporan Polisi").input_value() == today
-    police.get_by_label("Nomor Laporan Polisi").fill(LP_NUMBER)
+    assert police.get_by_label("Modus operandi").input_value() == "penipuan_daring"
+    police.get_by_label("Nomor Laporan Polisi").fill(lp_number)
+    # the case's kind forgotten: the case service names it, on its field, and keeps the rest
+    police.get_by_role("button", name="Selesaikan", exact=True).click()
+    assert "Jenis perkara wajib dipilih" in police.content()
+    assert police.get_by_label("Nomor Laporan Polisi").input_value() == lp_number
+    police.get_by_label("Jenis perkara").select_option("tppo")
     police.get_by_role("button", name="Selesaikan", exact=True).click()
     police.get_by_test_id("referral-outcome").wait_for()
-    # then
+    # then: closed, and the case opened and linked
     assert police.get_by_test_id("referral-state").first.inner_text() == "Selesai"
     timeline = police.get_by_test_id("timeline").inner_text()
     for step in ("Dikirim", "Diterima", "Ditugaskan", "Diselesaikan"):
         assert step in timeline
+    assert "Penyelidikan (lidik)" in police.get_by_test_id("case-stage").inner_text()
+    referral.refresh_from_db()
+    assert referral.case is not None and referral.case.lp_number == lp_number
+    # the investigator follows the link to the case file, which names the referral
+    police.get_by_test_id("linked-case").get_by_role("link", name=lp_number).click()
+    police.wait_for_url(f"**/kasus/{referral.case.pk}/")
+    assert referral.number in police.get_by_test_id("case-referrals").inner_text()
+    # and the case moves on to the investigation (sidik)
+    case_stage_advance(
+        viewer=viewer_of(penyidik_polres), case=referral.case, stage=Stage.SIDIK, on=day
+    )
 
     # when: the immigration officer looks again
     officer.goto(f"/rujukan/{referral.pk}/")
-    # then: the outcome on the referral, and on the applicant's screening page
-    assert LP_NUMBER in officer.get_by_test_id("referral-outcome").inner_text()
+    # then: the outcome, the LP number and the case's stage on the referral, no case file
+    assert lp_number in officer.get_by_test_id("referral-outcome").inner_text()
+    linked = officer.get_by_test_id("linked-case").inner_text()
+    assert lp_number in linked and "Penyidikan (sidik)" in linked
+    assert officer.get_by_test_id("linked-case").get_by_role("link").count() == 0
+    assert "Perkembangan kasus" in officer.get_by_test_id("timeline").inner_text()
+    assert _fits(officer), "the referral page with its case fits 360 px"
+    # and on the applicant's screening page
     officer.goto(f"/penyaringan/permohonan/{application.pk}/")
-    assert LP_NUMBER in officer.get_by_test_id("record-referrals").inner_text()
+    panel = officer.get_by_test_id("record-referrals").inner_text()
+    assert lp_number in panel
+    assert "Tahap kasus: Penyidikan (sidik)" in panel
     assert _fits(officer)
 
     # when: a passenger from Kronjo is handed over at the airport

@@ -18,6 +18,7 @@ from benteng.referrals.services import (
 )
 from benteng.screening.decisions import application_decide, departure_decide
 from benteng.screening.models import ApplicationDecision, DepartureDecision
+from tests.cases.conftest import lp_number_for
 from tests.conftest import verified_client
 from tests.referrals.conftest import viewer_of
 from tests.screening.flow_factories import application_make, departure_make
@@ -89,8 +90,10 @@ def test_the_outcome_shows_on_the_screening_page_of_the_sender(personas, penyidi
         viewer=police,
         referral=referral,
         outcome="perkara_dibuka",
-        lp_number="LP/B/77/XII/2026/SPKT",
+        lp_number=lp_number_for(timezone.localdate(), 77),
         lp_date=timezone.localdate(),
+        case_kind="tppo",
+        case_modus="non_prosedural",
     )
     # when
     html = (

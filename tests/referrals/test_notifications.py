@@ -56,6 +56,8 @@ def test_the_sender_learns_each_answer_and_the_assignee_is_told(personas, penyid
         outcome="perkara_dibuka",
         lp_number="LP/B/12/XII/2026/SPKT",
         lp_date="05-12-2026",
+        case_kind="tppo",
+        case_modus="non_prosedural",
     )
     # then
     told = _received(personas.petugas_imigrasi)

@@ -105,14 +105,20 @@ def test_the_police_steps_through_the_pages(personas, penyidik_polres):
     # when
     done = client.post(
         url + "selesai/",
-        {"outcome": "perkara_dibuka", "lp_number": "LP/B/9/XII/2026", "lp_date": "01-12-2026"},
+        {
+            "outcome": "perkara_dibuka",
+            "lp_number": "LP/B/9/XII/2026/SPKT/POLRESTA TANGERANG",
+            "lp_date": "01-12-2026",
+            "kind": "tppo",
+            "modus": "penipuan_daring",
+        },
     )
     # then
     assert done.status_code == 302
     referral.refresh_from_db()
     assert referral.state == ReferralState.CLOSED
     sender_view = verified_client(personas.petugas_imigrasi).get(url).content.decode()
-    assert "LP/B/9/XII/2026" in sender_view
+    assert "LP/B/9/XII/2026/SPKT/POLRESTA TANGERANG" in sender_view
 
 
 def test_an_illegal_step_from_the_page_gets_a_message(personas, penyidik_polres):

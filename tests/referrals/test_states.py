@@ -44,6 +44,8 @@ def test_sent_acknowledged_assigned_closed_with_a_case(personas, penyidik_polres
         outcome="perkara_dibuka",
         lp_number="LP/B/12/XII/2026/SPKT",
         lp_date="05-12-2026",
+        case_kind="tppo",
+        case_modus="non_prosedural",
     )
     # then
     referral.refresh_from_db()
