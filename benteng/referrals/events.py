@@ -14,14 +14,18 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.viewer import Viewer
+from benteng.cases.models import Case as PoliceCase
 from benteng.outbox.services import publish
+from benteng.referrals.access import CASE_STATUS_FIELDS
 from benteng.referrals.models import EventKind, Referral, ReferralEvent
 
 REFERRAL_CREATED = "referral.created"
 REFERRAL_STATE_CHANGED = "referral.state_changed"
+REFERRAL_CASE_PROGRESS = "referral.case_progress"
 KINDS = {
     REFERRAL_CREATED: _("Rujukan dikirim"),
     REFERRAL_STATE_CHANGED: _("Status rujukan berubah (diterima, diproses, selesai, dikembalikan)"),
+    REFERRAL_CASE_PROGRESS: _("Perkembangan kasus dari rujukan (tahap, putusan)"),
 }
 # The timeline events that are a change of state (a comment or a file is not).
 _STATE_EVENTS = {
@@ -39,6 +43,8 @@ def referral_event_published(referral: Referral, event: ReferralEvent) -> None:
         kind = REFERRAL_CREATED
     elif event.kind in _STATE_EVENTS:
         kind = REFERRAL_STATE_CHANGED
+    elif event.kind == EventKind.CASE_PROGRESS:
+        kind = REFERRAL_CASE_PROGRESS
     else:
         return
     publish(
@@ -54,15 +60,35 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if value is not None else None
 
 
+def _case_status(case: PoliceCase | None) -> dict[str, Any] | None:
+    if case is None:
+        return None
+    return {
+        "lp_number": case.lp_number,
+        "kind": case.kind,
+        "stage": case.stage,
+        "stage_on": _iso(case.stage_on),
+        "verdict": case.verdict or None,
+    }
+
+
 def referrals_projected(viewer: Viewer, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The referrals of ``ids`` the viewer may see: the referral's own facts (offices, urgency,
-    state and its times, outcome, LP number), never its people, files or comments."""
+    state and its times, outcome, LP number) and the status of the case it became (what every
+    reader of the referral sees of it: ``CASE_STATUS_FIELDS``), never its people, files,
+    comments, or the case's persons."""
     numeric = [int(pk) for pk in ids if pk.isdigit()]
     found = (
         Referral.objects.visible_to(viewer)
         .filter(pk__in=numeric)
         .select_related("sender_office", "receiving_office")
     )
+    cases = {
+        case.pk: case
+        for case in PoliceCase.objects.only(*CASE_STATUS_FIELDS).filter(
+            pk__in=[referral.case_id for referral in found if referral.case_id]
+        )
+    }
     return {
         str(referral.pk): {
             "id": referral.pk,
@@ -79,6 +105,7 @@ def referrals_projected(viewer: Viewer, ids: list[str]) -> dict[str, dict[str, A
             "outcome": referral.outcome or None,
             "lp_number": referral.lp_number or None,
             "lp_date": _iso(referral.lp_date),
+            "case": _case_status(cases.get(referral.case_id or 0)),
         }
         for referral in found
     }

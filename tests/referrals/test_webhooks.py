@@ -3,16 +3,26 @@ signed webhook, with the referral's own facts and never its people."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from benteng.accounts.models import Office, Role
 from benteng.api.models import ApiScope, DeliveryStatus, WebhookDelivery
 from benteng.api.services import api_client_create
 from benteng.api.webhooks import webhooks_deliver
-from benteng.referrals.events import REFERRAL_CREATED, REFERRAL_STATE_CHANGED
-from benteng.referrals.services import referral_acknowledge
+from benteng.cases.models import CaseKind, Modus, PersonRole, Stage
+from benteng.cases.services import case_person_add, case_stage_advance
+from benteng.referrals.events import (
+    REFERRAL_CASE_PROGRESS,
+    REFERRAL_CREATED,
+    REFERRAL_STATE_CHANGED,
+)
+from benteng.referrals.services import referral_acknowledge, referral_assign, referral_close
 from tests.api.webhook_factories import SYSTEM, subscribe
 from tests.api.webhook_receiver import Receiver
+from tests.cases.conftest import lp_number_for
 from tests.referrals.conftest import send, viewer_of
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +37,11 @@ def receiver(settings):  # type: ignore[no-untyped-def]
     running.stop()
 
 
-def _client(office: str, scopes: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _client(office: str, scopes: tuple[str, ...], role: str = Role.PENYIDIK):  # type: ignore[no-untyped-def]
     return api_client_create(
         name=f"Sistem {office} {len(scopes)}",
         office=Office.objects.get(code=office),
-        role=Role.PENYIDIK,
+        role=role,
         scopes=scopes,
         viewer=SYSTEM,
     ).client
@@ -71,3 +81,45 @@ def test_without_the_referral_scope_nothing_is_sent(personas, receiver):
     webhooks_deliver()
     # then
     assert receiver.received == []
+
+
+def test_the_sending_office_system_learns_the_case_s_progress_without_its_persons(
+    personas, penyidik_polres, receiver
+):
+    # given: the counter's Kanim system, and a referral the police closed with a case
+    kanim = _client(
+        "kanim-tangerang",
+        (ApiScope.WEBHOOKS, ApiScope.REFERRAL_READ),
+        role=Role.PETUGAS_IMIGRASI,
+    )
+    subscribe(kanim, receiver.url, (REFERRAL_CASE_PROGRESS,))
+    referral = send(personas.petugas_imigrasi)
+    police = viewer_of(penyidik_polres)
+    referral_acknowledge(viewer=police, referral=referral)
+    referral_assign(viewer=police, referral=referral, assignee=penyidik_polres)
+    lp_date = timezone.localdate() - datetime.timedelta(days=1)
+    referral_close(
+        viewer=police,
+        referral=referral,
+        outcome="perkara_dibuka",
+        lp_number=lp_number_for(lp_date, 77),
+        lp_date=lp_date,
+        case_kind=CaseKind.TPPO,
+        case_modus=Modus.ONLINE_SCAM,
+    )
+    referral.refresh_from_db()
+    case = referral.case
+    case_person_add(
+        viewer=police, case=case, role=PersonRole.VICTIM, data={"full_name": "Korban Rahasia"}
+    )
+    # when: the case moves to sidik
+    case_stage_advance(viewer=police, case=case, stage=Stage.SIDIK, on=lp_date)
+    webhooks_deliver()
+    # then: the Kanim's system learns the case's stage, never who its victim is
+    (received,) = receiver.received
+    body = received.json
+    assert body["type"] == REFERRAL_CASE_PROGRESS
+    shown = body["data"]["object"]
+    assert shown["case"]["stage"] == Stage.SIDIK
+    assert shown["case"]["lp_number"] == case.lp_number
+    assert "Korban" not in str(body)
