@@ -5,8 +5,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
@@ -16,6 +21,10 @@ from django.views.defaults import server_error
 
 from benteng.accounts.twofactor import two_factor_required
 from benteng.api.errors import ApiErrorCode, error_body
+
+# Exceptions that are the client's answer, not a failure: refused (403), not found (404), bad
+# request (400). Only other exceptions become the demo's 500 page.
+CLIENT_ERRORS = (PermissionDenied, Http404, BadRequest, SuspiciousOperation)
 
 # Pages a signed-in person may open before passing the second factor.
 OPEN_BEFORE_TWO_FACTOR = frozenset(
@@ -192,6 +201,8 @@ class ErrorPagesMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig):
             return _too_large(request)
+        if isinstance(exception, CLIENT_ERRORS):
+            return None  # Django answers these itself: 403, 404, 400 (in the site's pages)
         if settings.DEBUG and settings.DEMO_MODE and not request.path.startswith("/api/"):
             # The demo's officers get the production page; the traceback goes to the console.
             logger.error("Error on %s", request.path, exc_info=exception)

@@ -163,3 +163,26 @@ def test_an_error_in_the_demo_gets_the_indonesian_500_page_not_the_traceback(
     assert response.status_code == 500
     assert "Terjadi kesalahan pada server" in page
     assert "Traceback" not in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "path", "status"),
+    [
+        ("admin", "/rujukan/", 403),  # refused by the predicate
+        ("petugas_imigrasi", "/kasus/", 403),
+        ("penyidik", "/kasus/999999/", 404),  # missing and forbidden alike
+    ],
+)
+def test_a_refused_or_missing_page_in_the_demo_is_403_or_404_not_the_500_page(
+    personas, settings, persona, path, status
+):
+    # given the demo (DEBUG and DEMO_MODE on), whose 500 page catches every other error
+    settings.DEBUG = True
+    settings.DEMO_MODE = True
+    client = verified_client(getattr(personas, persona))
+    client.raise_request_exception = False
+    # when
+    response = client.get(path)
+    # then
+    assert response.status_code == status
+    assert "Terjadi kesalahan pada server" not in _text(response)
