@@ -209,6 +209,15 @@ def _investigators(context: DemoContext) -> dict[str, User]:
     return found
 
 
+def _summary(modus: str, destination: tuple[str, str], faker: Faker) -> str:
+    """A short Indonesian summary (Faker's lorem is Latin even under id_ID)."""
+    return (
+        f"Korban direkrut di {faker.city()} dengan janji bekerja di luar negeri "
+        f"({destination[1]}); modus: {Modus(modus).label}. Perekrut meminta biaya dan "
+        "menahan dokumen perjalanan."
+    )
+
+
 def seed_demo(context: DemoContext) -> None:
     faker = context.faker
     investigators = _investigators(context)
@@ -235,7 +244,7 @@ def seed_demo(context: DemoContext) -> None:
             lp_date=lp_date,
             handling_office=office,
             modus=modus,
-            summary=faker.paragraph(nb_sentences=2),
+            summary=_summary(modus, destination, faker),
             lead=investigators[lead],
             trafficking_status=TraffickingStatus.ACTUAL
             if number % 3
