@@ -1,5 +1,5 @@
 """What each role does in Benteng today, shown on the role's home page: no promise of a page that
-does not exist yet (referrals, cases and village reports come with their own issues)."""
+does not exist yet (village reports come with their own issue)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from benteng.accounts.models import Role
 ROLE_PURPOSES: dict[str, str | Promise] = {
     Role.PETUGAS_IMIGRASI: _(
         "Anda menyaring pemohon paspor di loket Kantor Imigrasi dalam hitungan detik: "
-        "kecocokan daftar pantauan, penundaan sebelumnya di kantor lain, sinyal dari desa dan "
-        "indikator risiko beserta pertanyaan wawancara; lalu mencatat wawancara dan keputusan "
-        "(terbit, tunda, tolak atau rujuk)."
+        "kecocokan daftar pantauan, penundaan sebelumnya di kantor lain dan indikator risiko "
+        "beserta pertanyaan wawancara; lalu mencatat wawancara dan keputusan (terbit, tunda, "
+        "tolak atau rujuk) dan mengikuti rujukan Anda sampai hasilnya."
     ),
     Role.PETUGAS_TPI: _(
         "Anda memeriksa penumpang yang berangkat di Tempat Pemeriksaan Imigrasi (bandara atau "
@@ -30,13 +30,15 @@ ROLE_PURPOSES: dict[str, str | Promise] = {
         "kontak kerjanya."
     ),
     Role.PENYIDIK: _(
-        "Anda melihat permohonan paspor yang mengenai daftar pantauan kepolisian atau dirujuk "
-        "kepada kepolisian, dan penumpang yang diserahkan petugas TPI, serta mengelola daftar "
-        "pantauan kepolisian."
+        "Anda menerima rujukan dari kantor imigrasi, TPI dan instansi lain, menanganinya sampai "
+        "selesai, mengelola berkas kasus TPPO/TPPM tim Anda, melihat permohonan paspor yang "
+        "mengenai daftar pantauan kepolisian atau dirujuk kepada kepolisian, serta mengelola "
+        "daftar pantauan kepolisian."
     ),
     Role.ANALIS_POLRI: _(
-        "Anda mengelola daftar pantauan kepolisian (terduga perekrut, sponsor, sindikat) dan "
-        "melihat permohonan paspor yang mengenai daftar itu."
+        "Anda mengelola daftar pantauan kepolisian (terduga perekrut, sponsor, sindikat), "
+        "melihat permohonan paspor yang mengenai daftar itu, rujukan kantor Anda dan kasus "
+        "TPPO/TPPM kesatuan Anda (tanpa identitas korban)."
     ),
     Role.BHABINKAMTIBMAS: _(
         "Anda bertugas di desa binaan Anda bersama PIC desa dan PIMPASA; di sini Anda "
@@ -46,7 +48,10 @@ ROLE_PURPOSES: dict[str, str | Promise] = {
         "Anda adalah penghubung desa Anda dalam program Desa Binaan; di sini Anda menemukan "
         "PIMPASA dan Bhabinkamtibmas desa Anda beserta kontak kerjanya."
     ),
-    Role.PIMPINAN: _("Anda melihat angka agregat kantor dan wilayah — tanpa data pribadi."),
+    Role.PIMPINAN: _(
+        "Anda melihat angka agregat kantor dan wilayah, serta rujukan kantor-kantor di bawah "
+        "Anda beserta tenggatnya."
+    ),
     Role.ADMIN: _(
         "Anda mengelola pengguna, kantor, desa dan data referensi — tanpa akses ke data "
         "pribadi secara bawaan."
