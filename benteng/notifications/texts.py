@@ -59,7 +59,7 @@ KIND_TEXTS: dict[str, KindText] = {
     ),
     NotificationKind.DEADLINE_OVERDUE: KindText(
         _("Tenggat rujukan %(number)s terlewati"),
-        _("Batas waktu %(deadline)s untuk rujukan %(number)s terlewati sejak %(due)s."),
+        _("%(deadline)s rujukan %(number)s terlewati sejak %(due)s."),
         frozenset({"number", "deadline", "due"}),
     ),
     NotificationKind.CASE_OUTCOME: KindText(

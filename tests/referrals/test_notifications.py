@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from benteng.accounts.models import Role
 from benteng.notifications.models import Notification, NotificationKind
+from benteng.notifications.texts import notification_text
 from benteng.referrals.services import (
     referral_acknowledge,
     referral_assign,
@@ -96,3 +97,7 @@ def test_a_missed_deadline_reaches_the_receiving_head_and_the_sender_once(
     overdue = NotificationKind.DEADLINE_OVERDUE
     assert [kind for kind, _ in _received(head)] == [overdue]
     assert [kind for kind, _ in _received(personas.petugas_imigrasi)] == [overdue]
+    # and it reads as a sentence: which deadline, of which referral, since when
+    ((kind, params),) = _received(head)
+    body = notification_text(kind, params).body
+    assert body.startswith(f"Batas penerimaan rujukan {params['number']} terlewati sejak ")
