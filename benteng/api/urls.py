@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benteng.api import clients, health, reference, screenings, webhook_routes
+from benteng.api import clients, health, reference, referrals, screenings, webhook_routes
 from benteng.api.auth import ClientRateThrottle
 from benteng.api.errors import install_error_handlers
 from benteng.api.site import BentengAPI, BentengSwagger
@@ -45,4 +45,5 @@ api.add_router("", health.router)
 api.add_router("", clients.router)
 api.add_router("", reference.router)
 api.add_router("", screenings.router)
+api.add_router("", referrals.router)
 api.add_router("", webhook_routes.router)
