@@ -110,7 +110,7 @@ def may_send_referrals_as_client(viewer: Viewer) -> bool:
     return _client_of_office(viewer, REFERRAL_SENDERS)
 
 
-def may_acknowledge_referral_as_client(viewer: Viewer, referral: Referral) -> bool:
+def may_acknowledge_as_client(viewer: Viewer, referral: Referral) -> bool:
     """A client system of the receiving office, registered with a handling role, acknowledges
     receipt (with the scope ``referral:write``)."""
     if not _client_of_office(viewer, REFERRAL_HANDLERS):

@@ -43,7 +43,7 @@ from benteng.referrals.access import (
     REFERRAL_ASSIGNEES,
     is_assignable_role,
     may_acknowledge_referral,
-    may_acknowledge_referral_as_client,
+    may_acknowledge_as_client,
     may_add_referral_files,
     may_add_referral_subjects,
     may_assign_referral,
@@ -566,8 +566,7 @@ def _share_record_with_police(
 def referral_acknowledge(*, viewer: Viewer, referral: Referral) -> Referral:
     """The receiving office confirms it has the referral."""
     if not (
-        may_acknowledge_referral(viewer, referral)
-        or may_acknowledge_referral_as_client(viewer, referral)
+        may_acknowledge_referral(viewer, referral) or may_acknowledge_as_client(viewer, referral)
     ):
         raise ReferralRefused
     with transaction.atomic():

@@ -71,7 +71,11 @@ def post(client: Client, django_capture_on_commit_callbacks):  # type: ignore[no
             headers["HTTP_IDEMPOTENCY_KEY"] = key
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
-                url, json.dumps(payload), content_type="application/json", **bearer(token), **headers
+                url,
+                json.dumps(payload),
+                content_type="application/json",
+                **bearer(token),
+                **headers,
             )
 
     return run
@@ -396,9 +400,11 @@ def test_the_receiving_office_s_system_acknowledges(post, polda_client, personas
     assert "Diterima" in twice.json()["message"]
     referral.refresh_from_db()
     assert referral.state == ReferralState.ACKNOWLEDGED
+    # the officer who sent it learns of it; the trail names the police system
     assert Notification.objects.filter(
         recipient=personas.petugas_imigrasi, target_id=str(referral.pk), kind="rujukan_diterima"
-    ).exists() or Notification.objects.filter(recipient=personas.petugas_imigrasi).exists()
+    ).exists()
+    assert _trail(AuditAction.UPDATE, "Sistem Polda", referral.pk)
     assert OutboxEvent.objects.filter(
         kind="referral.state_changed", object_id=str(referral.pk)
     ).exists()
@@ -414,3 +420,20 @@ def test_the_sender_s_system_cannot_acknowledge_and_another_office_gets_404(  # 
     assert post(serang, {}, key="a", url=url).status_code == 404
     referral.refresh_from_db()
     assert referral.state == ReferralState.SENT
+
+
+def test_which_client_systems_acknowledge(make_token: MakeToken, personas) -> None:  # type: ignore[no-untyped-def]
+    from benteng.access.viewer import Viewer
+    from benteng.api.models import ApiClient
+    from benteng.referrals.access import may_acknowledge_as_client
+
+    referral = send(personas.petugas_imigrasi, to_office="polda-banten")
+
+    def client_of(office_code: str, role: str) -> Viewer:
+        make_token(scopes=READ_WRITE, office_code=office_code, role=role, name=office_code + role)
+        return Viewer.for_client(ApiClient.objects.get(name=office_code + role))
+
+    assert may_acknowledge_as_client(client_of("polda-banten", Role.PENYIDIK), referral)
+    assert not may_acknowledge_as_client(client_of("polda-banten", Role.BHABINKAMTIBMAS), referral)
+    assert not may_acknowledge_as_client(client_of("kanim-tangerang", Role.PENYIDIK), referral)
+    assert not may_acknowledge_as_client(viewer_of(personas.penyidik), referral)
