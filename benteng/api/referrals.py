@@ -65,7 +65,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
 SEND = "referral_send"
 ACKNOWLEDGE = "referral_acknowledge"
-KEY_HELP = "Any unique string per request (a UUID), at most 100 characters. Required."
+KEY_HELP = "Any unique string per request (a UUID), at most 100 characters."
 DATE_HELP = "DD-MM-YYYY or YYYY-MM-DD."
 
 
@@ -303,7 +303,7 @@ def referral_create(
     request: HttpRequest,
     payload: ReferralIn,
     idempotency_key: str = header_param(
-        "", alias="Idempotency-Key", max_length=MAX_KEY_LENGTH, description=KEY_HELP
+        ..., alias="Idempotency-Key", max_length=MAX_KEY_LENGTH, description=KEY_HELP
     ),
 ) -> HttpResponse:
     viewer = request_viewer(request, purpose=PURPOSE)
@@ -462,7 +462,7 @@ def referral_acknowledge_route(
     request: HttpRequest,
     referral_id: int,
     idempotency_key: str = header_param(
-        "", alias="Idempotency-Key", max_length=MAX_KEY_LENGTH, description=KEY_HELP
+        ..., alias="Idempotency-Key", max_length=MAX_KEY_LENGTH, description=KEY_HELP
     ),
 ) -> HttpResponse:
     viewer = request_viewer(request, purpose=PURPOSE)

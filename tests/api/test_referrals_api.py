@@ -435,5 +435,8 @@ def test_which_client_systems_acknowledge(make_token: MakeToken, personas) -> No
 
     assert may_acknowledge_as_client(client_of("polda-banten", Role.PENYIDIK), referral)
     assert not may_acknowledge_as_client(client_of("polda-banten", Role.BHABINKAMTIBMAS), referral)
-    assert not may_acknowledge_as_client(client_of("kanim-tangerang", Role.PENYIDIK), referral)
+    assert not may_acknowledge_as_client(client_of("polresta-tangerang", Role.PENYIDIK), referral)
+    assert not may_acknowledge_as_client(
+        client_of("kanim-tangerang", Role.PETUGAS_IMIGRASI), referral
+    )
     assert not may_acknowledge_as_client(viewer_of(personas.penyidik), referral)
