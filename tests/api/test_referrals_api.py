@@ -440,3 +440,16 @@ def test_which_client_systems_acknowledge(make_token: MakeToken, personas) -> No
         client_of("kanim-tangerang", Role.PETUGAS_IMIGRASI), referral
     )
     assert not may_acknowledge_as_client(viewer_of(personas.penyidik), referral)
+
+
+def test_an_unknown_office_code_in_english(post, kanim_client) -> None:  # type: ignore[no-untyped-def]
+    response = post(kanim_client, body(receiving_office="polsek-x"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    assert response.json()["details"] == [
+        {
+            "location": ["body", "receiving_office"],
+            "message": "There is no office with the code “polsek-x”.",
+            "type": "invalid",
+        }
+    ]
+    assert not Referral.objects.exists()
