@@ -26,6 +26,14 @@ by every server process together; over the limit the answer is 429 `rate_limited
 `Retry-After`. Unknown and revoked tokens are recorded in the audit trail and limited per IP
 address: beyond a few a minute they too are answered with 429.
 
+**Idempotency.** Writes take an `Idempotency-Key` header (required for referrals): the same
+key with the same body answers the first result again with `replayed: true`; the same key with
+another body is refused with 409 `idempotency_key_reused`.
+
+**Referrals.** A client system sends referrals from its office, lists and reads those its
+office sent or received (never their people, files or comments) and acknowledges those it
+received (`/referrals*`, scopes `referral:write` and `referral:read`).
+
 **Webhooks.** Events (a referral created, its state changed, a case's outcome, a watchlist
 entry changed) are delivered to the receivers an administrator registered for a client,
 signed in the shape of the Standard Webhooks convention, in order per receiver, with retries;
