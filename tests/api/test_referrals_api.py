@@ -453,3 +453,16 @@ def test_an_unknown_office_code_in_english(post, kanim_client) -> None:  # type:
         }
     ]
     assert not Referral.objects.exists()
+
+
+def test_the_referral_endpoints_are_rate_limited_per_client(  # type: ignore[no-untyped-def]
+    client, post, kanim_client, settings
+) -> None:
+    settings.BENTENG_API_RATE_LIMIT = "2/min"
+    assert client.get(URL, **bearer(kanim_client)).status_code == 200
+    assert post(kanim_client, body(), key="r-1").status_code == 201
+    limited = post(kanim_client, body(), key="r-2")
+    assert limited.status_code == 429
+    assert limited.json()["code"] == "rate_limited"
+    assert limited.headers["Retry-After"]
+    assert Referral.objects.count() == 1
