@@ -41,6 +41,7 @@ class ApiErrorCode(enum.StrEnum):
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    STATE_CONFLICT = "state_conflict"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     VALIDATION_FAILED = "validation_failed"
     RATE_LIMITED = "rate_limited"
@@ -62,6 +63,7 @@ DEFAULT_MESSAGES: dict[ApiErrorCode, Promise] = {
     ApiErrorCode.IDEMPOTENCY_KEY_REUSED: _(
         "Idempotency-Key ini sudah dipakai untuk permintaan dengan isi yang berbeda."
     ),
+    ApiErrorCode.STATE_CONFLICT: _("Langkah ini tidak dapat dilakukan pada status data saat ini."),
     ApiErrorCode.PAYLOAD_TOO_LARGE: _("Isi permintaan terlalu besar."),
     ApiErrorCode.VALIDATION_FAILED: _("Data permintaan tidak valid."),
     ApiErrorCode.RATE_LIMITED: _("Terlalu banyak permintaan. Coba lagi nanti."),

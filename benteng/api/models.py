@@ -23,7 +23,8 @@ class ApiScope(models.TextChoices):
     SCREENING_READ = "screening:read", _("Membaca hasil penyaringan")
     WATCHLIST_READ = "watchlist:read", _("Membaca daftar pantauan")
     WATCHLIST_WRITE = "watchlist:write", _("Mengubah daftar pantauan")
-    REFERRAL_READ = "referral:read", _("Menerima rujukan kantornya (webhook)")
+    REFERRAL_READ = "referral:read", _("Membaca rujukan kantornya (API dan webhook)")
+    REFERRAL_WRITE = "referral:write", _("Mengirim rujukan dan menyatakan rujukan diterima")
     WEBHOOKS = "webhooks", _("Melihat langganan webhook dan log pengirimannya, mengirim ulang")
 
 
@@ -183,6 +184,30 @@ class WebhookResendRequest(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["client", "key"], name="webhook_resend_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.key}"
+
+
+class ApiIdempotentRequest(models.Model):
+    """An ``Idempotency-Key`` a client sent with a write (a referral sent or acknowledged):
+    the same key with the same body answers the same, with another body it is refused.
+
+    Only the key, a hash of the request (operation and body) and the id of what it made are
+    kept, never the body itself.
+    """
+
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=100)
+    operation = models.CharField(max_length=40)
+    fingerprint = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="api_idempotent_key_once")
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benteng.api import clients, health, reference, screenings, webhook_routes
+from benteng.api import clients, health, reference, referrals, screenings, webhook_routes
 from benteng.api.auth import ClientRateThrottle
 from benteng.api.errors import install_error_handlers
 from benteng.api.site import BentengAPI, BentengSwagger
@@ -26,6 +26,14 @@ by every server process together; over the limit the answer is 429 `rate_limited
 `Retry-After`. Unknown and revoked tokens are recorded in the audit trail and limited per IP
 address: beyond a few a minute they too are answered with 429.
 
+**Idempotency.** Writes take an `Idempotency-Key` header (required for referrals): the same
+key with the same body answers the first result again with `replayed: true`; the same key with
+another body is refused with 409 `idempotency_key_reused`.
+
+**Referrals.** A client system sends referrals from its office, lists and reads those its
+office sent or received (never their people, files or comments) and acknowledges those it
+received (`/referrals*`, scopes `referral:write` and `referral:read`).
+
 **Webhooks.** Events (a referral created, its state changed, a case's outcome, a watchlist
 entry changed) are delivered to the receivers an administrator registered for a client,
 signed in the shape of the Standard Webhooks convention, in order per receiver, with retries;
@@ -45,4 +53,5 @@ api.add_router("", health.router)
 api.add_router("", clients.router)
 api.add_router("", reference.router)
 api.add_router("", screenings.router)
+api.add_router("", referrals.router)
 api.add_router("", webhook_routes.router)

@@ -96,6 +96,28 @@ def may_send_referrals(viewer: Viewer) -> bool:
     return _in_person_at_office(viewer, REFERRAL_SENDERS)
 
 
+def _client_of_office(viewer: Viewer, roles: frozenset[Role]) -> bool:
+    if viewer.kind is not ViewerKind.CLIENT:
+        return False
+    if viewer.office_id is None:
+        return False
+    return viewer.role in roles
+
+
+def may_send_referrals_as_client(viewer: Viewer) -> bool:
+    """A client system of an office, registered with a sending role, sends referrals from its
+    office (the API also asks for the token's scope ``referral:write``)."""
+    return _client_of_office(viewer, REFERRAL_SENDERS)
+
+
+def may_acknowledge_as_client(viewer: Viewer, referral: Referral) -> bool:
+    """A client system of the receiving office, registered with a handling role, acknowledges
+    receipt (with the scope ``referral:write``)."""
+    if not _client_of_office(viewer, REFERRAL_HANDLERS):
+        return False
+    return referral.receiving_office_id == viewer.office_id
+
+
 def _handles_for_receiver(viewer: Viewer, referral: Referral) -> bool:
     if not _in_person_at_office(viewer, REFERRAL_HANDLERS):
         return False

@@ -78,19 +78,28 @@ def referrals_projected(viewer: Viewer, ids: list[str]) -> dict[str, dict[str, A
     reader of the referral sees of it: ``CASE_STATUS_FIELDS``), never its people, files,
     comments, or the case's persons."""
     numeric = [int(pk) for pk in ids if pk.isdigit()]
-    found = (
+    found = list(
         Referral.objects.visible_to(viewer)
         .filter(pk__in=numeric)
         .select_related("sender_office", "receiving_office")
     )
-    cases = {
-        case.pk: case
-        for case in PoliceCase.objects.only(*CASE_STATUS_FIELDS).filter(
-            pk__in=[referral.case_id for referral in found if referral.case_id]
-        )
-    }
-    return {
-        str(referral.pk): {
+    return {str(facts["id"]): facts for facts in referral_facts(found)}
+
+
+def referral_facts(referrals: list[Referral]) -> list[dict[str, Any]]:
+    """The projection of referrals already read through the access layer (with their offices
+    selected): one query for the cases they became, whatever their number."""
+    case_ids = [referral.case_id for referral in referrals if referral.case_id]
+    cases = (
+        {
+            case.pk: case
+            for case in PoliceCase.objects.only(*CASE_STATUS_FIELDS).filter(pk__in=case_ids)
+        }
+        if case_ids
+        else {}
+    )
+    return [
+        {
             "id": referral.pk,
             "number": referral.number,
             "sender_office": referral.sender_office.code,
@@ -107,5 +116,5 @@ def referrals_projected(viewer: Viewer, ids: list[str]) -> dict[str, dict[str, A
             "lp_date": _iso(referral.lp_date),
             "case": _case_status(cases.get(referral.case_id or 0)),
         }
-        for referral in found
-    }
+        for referral in referrals
+    ]

@@ -321,3 +321,18 @@ def referrals_of_case(*, viewer: Viewer, case: Any) -> list[CaseReferral]:
         )
         for row in rows
     ]
+
+
+def referral_timeline_facts(*, viewer: Viewer, referral: Referral) -> list[dict[str, Any]]:
+    """The kinds and times of a referral's timeline for a client system, which may see the
+    referral but not its people, files or comments (``ReferralEventPolicy``): the rows are
+    those of a referral the viewer sees (in the query), and only the kind, time and states are
+    read, never a comment's text, a file's name or who acted."""
+    rows = (
+        ReferralEvent.objects.filter(
+            referral_id=referral.pk, referral__in=Referral.objects.visible_to(viewer)
+        )
+        .order_by("at", "pk")
+        .values("kind", "at", "from_state", "to_state")
+    )
+    return [dict(row) for row in rows]

@@ -42,6 +42,7 @@ from benteng.referrals.access import (
     RECEIVING_OFFICE_KINDS,
     REFERRAL_ASSIGNEES,
     is_assignable_role,
+    may_acknowledge_as_client,
     may_acknowledge_referral,
     may_add_referral_files,
     may_add_referral_subjects,
@@ -50,6 +51,7 @@ from benteng.referrals.access import (
     may_comment_on_referral,
     may_return_referral,
     may_send_referrals,
+    may_send_referrals_as_client,
 )
 from benteng.referrals.events import referral_event_published
 from benteng.referrals.files import file_check
@@ -422,6 +424,8 @@ def referral_send(
     files: Iterable[tuple[UploadedFile[Any], str]] = (),
     origin_key: str = "",
     sent_at: datetime.datetime | None = None,
+    subject_prefix: str = "",
+    problems: Mapping[str, list[str]] | None = None,
 ) -> Referral:
     """Send a referral from the viewer's office to ``receiving_office``.
 
@@ -429,13 +433,22 @@ def referral_send(
     about). Raises ReferralRefused when the viewer may not send, ReferralInvalid by field
     for a missing or unknown office, category, urgency or reason, a person's malformed values,
     or a file of the wrong type or size (nothing is stored then).
+
+    ``subject_prefix`` names each person's fields in the errors (``"subjects.{index}."`` for
+    the API; the form has one person, no prefix); ``problems`` are the caller's own findings
+    about values only it can read (an unknown office code sent through the API), reported
+    together with the service's.
     """
-    if not may_send_referrals(viewer):
+    if not (may_send_referrals(viewer) or may_send_referrals_as_client(viewer)):
         raise ReferralRefused
     today = timezone.localdate()
     errors = _Errors()
+    for name, messages in (problems or {}).items():
+        for message in messages:
+            errors.add(name, message)
     if receiving_office is None:
-        errors.add("receiving_office", _("Pilih kantor tujuan."))
+        if "receiving_office" not in errors.by_field:
+            errors.add("receiving_office", _("Pilih kantor tujuan."))
     elif (
         receiving_office.pk == viewer.office_id
         or receiving_office.kind not in RECEIVING_OFFICE_KINDS
@@ -451,8 +464,10 @@ def referral_send(
     if record_problem:
         errors.add("record", record_problem)
     cleaned_subjects = [
-        subject_values_clean(subject, errors, today=today)
-        for subject in subjects
+        subject_values_clean(
+            subject, errors, prefix=subject_prefix.format(index=index), today=today
+        )
+        for index, subject in enumerate(subjects)
         if not subject.is_blank()
     ]
     if not cleaned_subjects and application is None and departure_check is None:
@@ -550,7 +565,9 @@ def _share_record_with_police(
 
 def referral_acknowledge(*, viewer: Viewer, referral: Referral) -> Referral:
     """The receiving office confirms it has the referral."""
-    if not may_acknowledge_referral(viewer, referral):
+    if not (
+        may_acknowledge_referral(viewer, referral) or may_acknowledge_as_client(viewer, referral)
+    ):
         raise ReferralRefused
     with transaction.atomic():
         locked = _locked(referral)

@@ -76,7 +76,9 @@ may_keep_watchlist(imigrasi list)    .    .   .   Y   .   .   .   .   .    .   .
 may_keep_watchlist(polri list)       .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   Y
 may_open_referrals                   Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   Y   .    .    .   .
 may_send_referrals                   Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   .   .    .    .   .
+may_send_referrals_as_client         .    .   .   .   .   .   .   .   .    .   .   .    Y    Y   .
 may_acknowledge_referral(to Polda)   .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
+may_acknowledge_as_client(to Polda)  .    .   .   .   .   .   .   .   .    .   .   .    .    .   .
 may_assign_referral(to Polda)        .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
 may_close_referral(to Polda)         .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
 may_return_referral(to Polda)        .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
@@ -102,6 +104,7 @@ may_record_case_outcome(Polda case)  .    .   .   .   .   Y   .   .   .    .   .
 # to Polda Banten (pen's and anP's).
 REFERRAL_PREDICATES = (
     "may_acknowledge_referral",
+    "may_acknowledge_as_client",
     "may_assign_referral",
     "may_close_referral",
     "may_return_referral",
