@@ -38,6 +38,7 @@ from benteng.api.errors import ApiError, ApiErrorCode, error_responses
 from benteng.api.models import ApiIdempotentRequest, ApiScope
 from benteng.api.projection import json_response
 from benteng.audit.services import audit_record_list
+from benteng.referrals.errors import ReferralInvalid, ReferralRefused
 from benteng.referrals.events import referral_facts
 from benteng.referrals.models import (
     ReasonCategory,
@@ -48,8 +49,6 @@ from benteng.referrals.models import (
 )
 from benteng.referrals.selectors import referral_timeline_facts
 from benteng.referrals.services import (
-    ReferralInvalid,
-    ReferralRefused,
     SubjectInput,
     referral_acknowledge,
     referral_send,

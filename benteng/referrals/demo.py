@@ -20,6 +20,7 @@ from benteng.cases.models import CaseKind, Modus, PerpetratorRole, PersonRole, S
 from benteng.cases.services import case_person_add, case_stage_advance
 from benteng.cases.validation import ROMAN_MONTHS
 from benteng.demo import DemoAccount, DemoContext
+from benteng.referrals.deadlines import referrals_flag_overdue
 from benteng.referrals.models import Referral, ReferralOutcome
 from benteng.referrals.services import (
     SubjectInput,
@@ -29,7 +30,6 @@ from benteng.referrals.services import (
     referral_comment,
     referral_return,
     referral_send,
-    referrals_flag_overdue,
 )
 
 POLRES_INVESTIGATOR = "penyidik.polresta"

@@ -19,8 +19,9 @@ from django.utils.safestring import SafeString
 from benteng.access.viewer import Viewer
 from benteng.cases.hooks import CaseProgress, register_case_panel, register_case_progress_hook
 from benteng.referrals.access import may_open_referrals, may_send_referrals
+from benteng.referrals.case_link import referrals_case_progress
+from benteng.referrals.handovers import referral_from_hand_over
 from benteng.referrals.selectors import referrals_about_record, referrals_of_case
-from benteng.referrals.services import referral_from_hand_over, referrals_case_progress
 
 
 def hand_over_hook(viewer: Viewer, record: Any, decision: Any) -> None:

@@ -1,10 +1,14 @@
-"""Writes of referrals: send, acknowledge, assign, close, return, comment, attach, name people,
-flag missed deadlines, and the referral a counter or TPI hand-over to police makes.
+"""Writes of referrals: send, acknowledge, assign, close, return, comment, attach, name people.
+
+Beside it: ``timeline.py`` (every event, its audit entries, notifications and outbox),
+``deadlines.py`` (due times, the scheduled overdue check), ``handovers.py`` (the referral a
+counter or TPI hand-over to police makes), ``case_link.py`` (the case a referral became),
+``errors.py`` (refused, invalid).
 
 Every service checks the viewer's predicate first (``ReferralRefused``, a 403 on a page) and
 the referral's state next (``ReferralInvalid`` with a message per field, the form shows it).
-Every change of state and every line of the timeline goes through :func:`_record_event`, which
-writes the event and the audit trail in the caller's transaction.
+Every change of state and every line of the timeline goes through ``timeline.record_event``,
+which writes the event and the audit trail in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -12,35 +16,24 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benteng import identity_cleaning as cleaning
 from benteng.access.viewer import Viewer
-from benteng.accounts.models import AgencyKind, Office, OfficeKind, User
-from benteng.accounts.selectors import offices_responsible_for
+from benteng.accounts.models import AgencyKind, Office, User
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_read, audit_record_write
-from benteng.cases.access import may_open_case
-from benteng.cases.hooks import CaseProgress
-from benteng.cases.models import Case, Stage, Verdict
-from benteng.cases.services import CaseInvalid, case_open
-from benteng.cases.validation import lp_number_normalize
-from benteng.identity import region_code_for_identity, region_for_identity
-from benteng.notifications.models import NotificationKind
-from benteng.notifications.services import notify, office_heads, office_staff
+from benteng.audit.services import audit_record_write
+from benteng.identity import region_for_identity
 from benteng.people.index import index_source_record
 from benteng.referrals.access import (
     RECEIVING_OFFICE_KINDS,
-    REFERRAL_ASSIGNEES,
     is_assignable_role,
     may_acknowledge_as_client,
     may_acknowledge_referral,
@@ -53,15 +46,15 @@ from benteng.referrals.access import (
     may_send_referrals,
     may_send_referrals_as_client,
 )
-from benteng.referrals.events import referral_event_published
+from benteng.referrals.case_link import case_for_closing
+from benteng.referrals.deadlines import due_times
+from benteng.referrals.errors import Problems, ReferralInvalid, ReferralRefused
 from benteng.referrals.files import file_check
 from benteng.referrals.models import (
     OPEN_STATES,
-    DeadlineKind,
     EventKind,
     ReasonCategory,
     Referral,
-    ReferralDeadline,
     ReferralEvent,
     ReferralFile,
     ReferralOutcome,
@@ -69,6 +62,7 @@ from benteng.referrals.models import (
     ReferralSubject,
     ReferralUrgency,
 )
+from benteng.referrals.timeline import record_event
 from benteng.regions.models import Region, RegionLevel
 from benteng.screening.models import (
     DepartureCheck,
@@ -86,26 +80,8 @@ NEXT_STATES: dict[str, frozenset[str]] = {
     ReferralState.CLOSED: frozenset(),
     ReferralState.RETURNED: frozenset(),
 }
-# Used when the deadline table has no row for an urgency (an administrator deleted it).
-FALLBACK_HOURS: dict[str, tuple[int, int]] = {
-    ReferralUrgency.SEGERA: (4, 24),
-    ReferralUrgency.TINGGI: (24, 72),
-    ReferralUrgency.BIASA: (72, 168),
-}
 TEXT_LIMIT = 5000
 LP_NUMBER_LIMIT = 120
-
-
-class ReferralRefused(PermissionDenied):
-    """The viewer may not take this step on this referral."""
-
-
-class ReferralInvalid(Exception):
-    """The step cannot be taken as given: a message per field (``None``: the whole form)."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass
@@ -124,18 +100,6 @@ class SubjectInput:
         return not any(str(value).strip() for value in self.__dict__.values())
 
 
-@dataclass
-class _Errors:
-    by_field: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.by_field.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ReferralInvalid(self.by_field)
-
-
 def _user_id(viewer: Viewer) -> int:
     """The person acting; only people in person upload (the predicates ask for a user)."""
     assert viewer.user_id is not None  # noqa: S101 (may_* requires a user in person)
@@ -148,94 +112,6 @@ def _office_id(viewer: Viewer) -> int:
 
 
 # --- the one place a referral's timeline grows -----------------------------------------------
-
-
-def _record_event(
-    referral: Referral,
-    kind: str,
-    viewer: Viewer,
-    *,
-    from_state: str = "",
-    changed_fields: Iterable[str] = (),
-    text: str = "",
-    deadline: str = "",
-    at: datetime.datetime | None = None,
-) -> ReferralEvent:
-    """Write one line of the timeline and the audit entries of the change (ids and field
-    names, never values). Call inside the transaction that changed the referral."""
-    event = ReferralEvent.objects.create(
-        referral=referral,
-        kind=kind,
-        actor_id=viewer.user_id,
-        at=at or timezone.now(),
-        from_state=from_state,
-        to_state=referral.state if from_state or kind == EventKind.SENT else "",
-        text=text,
-        deadline=deadline,
-    )
-    fields = sorted(changed_fields)
-    if fields:
-        audit_record_write(
-            viewer=viewer,
-            action=AuditAction.CREATE if kind == EventKind.SENT else AuditAction.UPDATE,
-            obj=referral,
-            changed_fields=fields,
-        )
-    audit_record_write(
-        viewer=viewer,
-        action=AuditAction.CREATE,
-        obj=event,
-        changed_fields=["kind", *(["text"] if text else [])],
-    )
-    _tell(referral, event)
-    referral_event_published(referral, event)
-    return event
-
-
-def _tell(referral: Referral, event: ReferralEvent) -> None:
-    """Who learns of the event, in the site and by e-mail (in the caller's transaction: the
-    notifications are kept or undone with the change). The text names the referral by its
-    number, never a person; the referral's page, under its own policy, shows the rest."""
-    link = reverse("referrals:detail", args=[referral.pk])
-    number = referral.number
-    receiving = referral.receiving_office
-    sender = referral.sender_office
-    to_sender: list[User] = [referral.sent_by] if referral.sent_by else []
-    kind, recipients, params = "", list[User](), dict[str, Any]()
-    if event.kind == EventKind.SENT:
-        recipients = office_staff(office=receiving, roles=REFERRAL_ASSIGNEES)
-        kind, params = NotificationKind.NEW_REFERRAL, {"number": number, "office": sender.name}
-    elif event.kind == EventKind.ACKNOWLEDGED:
-        recipients = to_sender
-        kind = NotificationKind.REFERRAL_ACKNOWLEDGED
-        params = {"number": number, "office": receiving.name}
-    elif event.kind == EventKind.ASSIGNED and referral.assigned_to:
-        recipients = [referral.assigned_to]
-        kind, params = NotificationKind.REFERRAL_ASSIGNED, {"number": number, "office": sender.name}
-    elif event.kind == EventKind.CLOSED:
-        recipients = to_sender
-        kind = NotificationKind.REFERRAL_OUTCOME
-        params = {
-            "number": number,
-            "office": receiving.name,
-            "outcome": ReferralOutcome(referral.outcome).label,
-        }
-    elif event.kind == EventKind.RETURNED:
-        recipients = to_sender
-        kind = NotificationKind.REFERRAL_RETURNED
-        params = {"number": number, "office": receiving.name}
-    elif event.kind == EventKind.OVERDUE:
-        # Flagged to the receiving office's head; the sender sees it too.
-        recipients = [*office_heads(office=receiving), *to_sender]
-        kind = NotificationKind.DEADLINE_OVERDUE
-        due = (
-            referral.acknowledge_due_at
-            if event.deadline == DeadlineKind.ACKNOWLEDGE
-            else referral.action_due_at
-        )
-        params = {"number": number, "deadline": DeadlineKind(event.deadline).label, "due": due}
-    if kind:
-        notify(recipients=recipients, kind=kind, params=params, link=link, target=referral)
 
 
 def _check_step(referral: Referral, to_state: str) -> None:
@@ -266,7 +142,7 @@ def _copy_back(target: Referral, source: Referral, names: Iterable[str]) -> None
 
 
 def subject_values_clean(
-    subject: SubjectInput, errors: _Errors, *, prefix: str = "", today: datetime.date
+    subject: SubjectInput, errors: Problems, *, prefix: str = "", today: datetime.date
 ) -> dict[str, Any]:
     """The identity values of one person, through ``benteng.identity_cleaning``; problems
     are added to ``errors`` under ``prefix + field``."""
@@ -322,26 +198,13 @@ def subject_values_clean(
     return values
 
 
-def _clean_text(value: str, name: str, label: str, errors: _Errors, *, required: bool) -> str:
+def _clean_text(value: str, name: str, label: str, errors: Problems, *, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
         errors.add(name, cleaning.required_problem(label))
     elif len(text) > TEXT_LIMIT:
         errors.add(name, cleaning.too_long_problem(label, limit=TEXT_LIMIT, length=len(text)))
     return text
-
-
-def _due_times(urgency: str, sent_at: datetime.datetime) -> tuple[datetime.datetime, ...]:
-    row = ReferralDeadline.objects.filter(urgency=urgency).first()
-    hours = (
-        (row.acknowledge_hours, row.first_action_hours)
-        if row is not None
-        else FALLBACK_HOURS.get(urgency, FALLBACK_HOURS[ReferralUrgency.BIASA])
-    )
-    return (
-        sent_at + datetime.timedelta(hours=hours[0]),
-        sent_at + datetime.timedelta(hours=hours[1]),
-    )
 
 
 def receiving_offices_for(viewer: Viewer) -> list[Office]:
@@ -442,7 +305,7 @@ def referral_send(
     if not (may_send_referrals(viewer) or may_send_referrals_as_client(viewer)):
         raise ReferralRefused
     today = timezone.localdate()
-    errors = _Errors()
+    errors = Problems()
     for name, messages in (problems or {}).items():
         for message in messages:
             errors.add(name, message)
@@ -483,7 +346,7 @@ def referral_send(
     assert receiving_office is not None  # noqa: S101 (refused above when missing)
     record = application or departure_check
     at = sent_at or timezone.now()
-    acknowledge_due_at, action_due_at = _due_times(urgency, at)
+    acknowledge_due_at, action_due_at = due_times(urgency, at)
     with transaction.atomic():
         referral = Referral.objects.create(
             sender_office_id=_office_id(viewer),
@@ -508,7 +371,7 @@ def referral_send(
             acknowledge_due_at=acknowledge_due_at,
             action_due_at=action_due_at,
         )
-        _record_event(
+        record_event(
             referral,
             EventKind.SENT,
             viewer,
@@ -528,7 +391,7 @@ def referral_send(
             _create_subject(referral, values, viewer, at=at)
         for upload, checked, description in checked_files:
             stored = _create_file(referral, upload, checked, description, viewer)
-            _record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
+            record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
         _share_record_with_police(viewer, record, receiving_office)
     return referral
 
@@ -578,7 +441,7 @@ def referral_acknowledge(*, viewer: Viewer, referral: Referral) -> Referral:
         locked.acknowledged_by_id = viewer.user_id
         changed = ["state", "acknowledged_at", "acknowledged_by"]
         locked.save(update_fields=changed)
-        _record_event(
+        record_event(
             locked, EventKind.ACKNOWLEDGED, viewer, from_state=before, changed_fields=changed
         )
     _copy_back(referral, locked, changed)
@@ -613,7 +476,7 @@ def referral_assign(*, viewer: Viewer, referral: Referral, assignee: User | None
         locked.assigned_at = timezone.now()
         changed = ["state", "assigned_to", "assigned_at"]
         locked.save(update_fields=changed)
-        _record_event(
+        record_event(
             locked,
             EventKind.ASSIGNED,
             viewer,
@@ -641,14 +504,14 @@ def referral_close(
     passed to another agency (which), or the person assisted home.
 
     "Case opened" links the referral to its case in the same transaction
-    (:func:`_case_for_closing`): the receiving office's case with that LP number when the
+    (``case_link.case_for_closing``): the receiving office's case with that LP number when the
     viewer may see it, else a case the viewer opens with ``case_kind`` and ``case_modus``
     (TPPO/TPPM, the modus operandi) when they may open cases; otherwise it is refused. The
     case's problems come back per field (``lp_number``, ``lp_date``, ``kind``, ``modus``) and
     nothing is written then."""
     if not may_close_referral(viewer, referral):
         raise ReferralRefused
-    errors = _Errors()
+    errors = Problems()
     if outcome not in ReferralOutcome.values:
         errors.add("outcome", _("Pilih hasil penanganan."))
     lp_number = (lp_number or "").strip()
@@ -683,7 +546,7 @@ def referral_close(
         case = None
         if outcome == ReferralOutcome.CASE_OPENED:
             assert cleaned_lp_date is not None  # noqa: S101 (refused above when missing)
-            case = _case_for_closing(
+            case = case_for_closing(
                 viewer,
                 locked,
                 lp_number=lp_number,
@@ -705,7 +568,7 @@ def referral_close(
         changed.append("outcome_note")
         changed.append("case")
         locked.save(update_fields=changed)
-        _record_event(
+        record_event(
             locked,
             EventKind.CLOSED,
             viewer,
@@ -721,7 +584,7 @@ def referral_return(*, viewer: Viewer, referral: Referral, reason: str) -> Refer
     """Send it back to the sender, with the reason (wrong office, not enough to act on)."""
     if not may_return_referral(viewer, referral):
         raise ReferralRefused
-    errors = _Errors()
+    errors = Problems()
     reason = _clean_text(reason, "return_reason", _("Alasan pengembalian"), errors, required=True)
     with transaction.atomic():
         locked = _locked(referral)
@@ -733,7 +596,7 @@ def referral_return(*, viewer: Viewer, referral: Referral, reason: str) -> Refer
         locked.return_reason = reason
         changed = ["state", "returned_at", "return_reason"]
         locked.save(update_fields=changed)
-        _record_event(
+        record_event(
             locked,
             EventKind.RETURNED,
             viewer,
@@ -752,11 +615,11 @@ def referral_comment(*, viewer: Viewer, referral: Referral, text: str) -> Referr
     """A message in the referral's thread, seen by both offices."""
     if not may_comment_on_referral(viewer, referral):
         raise ReferralRefused
-    errors = _Errors()
+    errors = Problems()
     text = _clean_text(text, "text", _("Komentar"), errors, required=True)
     errors.raise_if_any()
     with transaction.atomic():
-        return _record_event(referral, EventKind.COMMENT, viewer, text=text)
+        return record_event(referral, EventKind.COMMENT, viewer, text=text)
 
 
 def referral_file_add(
@@ -772,7 +635,7 @@ def referral_file_add(
         raise ReferralInvalid({"file": [problem or _("Berkas tidak dapat dibaca.")]})
     with transaction.atomic():
         stored = _create_file(referral, upload, checked, (description or "").strip(), viewer)
-        _record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
+        record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
     return stored
 
 
@@ -784,233 +647,10 @@ def referral_subject_add(
         raise ReferralRefused
     if referral.state not in OPEN_STATES:
         _check_step(referral, "")
-    errors = _Errors()
+    errors = Problems()
     values = subject_values_clean(subject, errors, today=timezone.localdate())
     errors.raise_if_any()
     with transaction.atomic():
         created = _create_subject(referral, values, viewer, at=timezone.now())
-        _record_event(referral, EventKind.SUBJECT_ADDED, viewer)
+        record_event(referral, EventKind.SUBJECT_ADDED, viewer)
     return created
-
-
-# --- deadlines -------------------------------------------------------------------------------
-
-
-def _overdue_candidates(now: datetime.datetime) -> list[tuple[int, str]]:
-    acknowledge = Referral.objects.filter(
-        state=ReferralState.SENT, acknowledge_due_at__lt=now
-    ).exclude(events__kind=EventKind.OVERDUE, events__deadline=DeadlineKind.ACKNOWLEDGE)
-    action = Referral.objects.filter(
-        state__in=(ReferralState.SENT, ReferralState.ACKNOWLEDGED), action_due_at__lt=now
-    ).exclude(events__kind=EventKind.OVERDUE, events__deadline=DeadlineKind.FIRST_ACTION)
-    return [
-        *((pk, DeadlineKind.ACKNOWLEDGE.value) for pk in acknowledge.values_list("pk", flat=True)),
-        *((pk, DeadlineKind.FIRST_ACTION.value) for pk in action.values_list("pk", flat=True)),
-    ]
-
-
-def referrals_flag_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Record an "overdue" event on every open referral past a deadline, once per referral
-    and deadline (idempotent: a second run, or two at once, adds nothing). Returns how many
-    events were recorded."""
-    now = now or timezone.now()
-    viewer = Viewer.system(purpose="batas waktu rujukan")
-    recorded = 0
-    for pk, deadline in _overdue_candidates(now):
-        try:
-            with transaction.atomic():
-                referral = Referral.objects.select_for_update().get(pk=pk)
-                if referral.state not in OPEN_STATES:
-                    continue
-                _record_event(
-                    referral,
-                    EventKind.OVERDUE,
-                    viewer,
-                    deadline=deadline,
-                    at=now,
-                )
-        except IntegrityError:
-            continue  # another run recorded it first
-        recorded += 1
-    return recorded
-
-
-# --- hand-overs from screening ---------------------------------------------------------------
-
-
-def police_office_for(record: PassportApplication | DepartureCheck) -> Office | None:
-    """The police office a hand-over goes to: the Polres covering the person's region (the
-    desa, else what the NIK names), else its Polda, else the regional police."""
-    offices: list[Office] = []
-    region_code = record.region_id or region_code_for_identity(
-        desa_code=None, nik=record.nik or None
-    )
-    if region_code:
-        offices = offices_responsible_for(region_code=region_code, agency_kind=AgencyKind.POLRI)
-    for kind in (OfficeKind.POLRES, OfficeKind.POLDA):
-        for office in offices:
-            if office.kind == kind:
-                return office
-    return (
-        Office.objects.filter(kind=OfficeKind.POLDA, is_active=True)
-        .select_related("agency")
-        .order_by("pk")
-        .first()
-    )
-
-
-def referral_from_hand_over(viewer: Viewer, record: Any, decision: Any) -> Referral | None:
-    """The referral a counter "refer to police" or a TPI "hand over to police" makes: from
-    the deciding office to the police office covering the person, urgent at the TPI (the
-    passenger is at the airport), high at the counter. Once per decision."""
-    origin_key = origin_key_of(decision)
-    existing = Referral.objects.filter(origin_key=origin_key).first()
-    if existing is not None:
-        return existing
-    office = police_office_for(record)
-    if office is None:
-        return None
-    is_departure = isinstance(record, DepartureCheck)
-    return referral_send(
-        viewer=viewer,
-        receiving_office=office,
-        reason_category=(
-            ReasonCategory.NON_PROCEDURAL_PMI
-            if getattr(decision, "reason", "") == "indikasi_pmi_nonprosedural"
-            else ReasonCategory.TRAFFICKING_VICTIM
-        ),
-        # The decision's note is the reason; a note longer than a referral's reason is cut
-        # rather than refusing the decision it belongs to.
-        reason=(decision.note or _("Diserahkan kepada kepolisian."))[:TEXT_LIMIT],
-        urgency=ReferralUrgency.SEGERA if is_departure else ReferralUrgency.TINGGI,
-        application=None if is_departure else record,
-        departure_check=record if is_departure else None,
-        origin_key=origin_key,
-        sent_at=decision.decided_at,
-    )
-
-
-ORIGIN_PREFIXES = {
-    "applicationdecision": "application_decision",
-    "departuredecision": "departure_decision",
-}
-
-
-def origin_key_of(decision: Any) -> str:
-    """``application_decision:<id>`` or ``departure_decision:<id>`` (the data migration of
-    stored decisions writes the same keys)."""
-    return f"{ORIGIN_PREFIXES[decision._meta.model_name]}:{decision.pk}"
-
-
-# --- the case a referral grew from -------------------------------------------------------------
-
-# The case's problems shown on the close form's own fields; the rest at the top of the form.
-CASE_PROBLEM_FIELDS = frozenset({"lp_number", "lp_date", "kind", "modus"})
-
-
-def _case_for_closing(
-    viewer: Viewer,
-    referral: Referral,
-    *,
-    lp_number: str,
-    lp_date: datetime.date,
-    kind: str,
-    modus: str,
-) -> Case:
-    """The case a referral closed "case opened" is linked to: the receiving office's case with
-    that LP number when the viewer may see it (and the LP date agrees), else the case the
-    viewer opens now (an investigator), else ``ReferralInvalid`` — an analyst links a case, an
-    investigator opens one. Call inside the closing's transaction: an opened case is undone
-    with it."""
-    number = lp_number_normalize(lp_number)
-    existing = (
-        Case.objects.visible_to(viewer)
-        .filter(handling_office_id=referral.receiving_office_id, lp_number=number)
-        .first()
-    )
-    if existing is not None:
-        if existing.lp_date != lp_date:
-            raise ReferralInvalid(
-                {
-                    "lp_date": [
-                        _(
-                            "Kasus dengan nomor LP %(number)s bertanggal %(date)s; periksa "
-                            "tanggal atau nomor Laporan Polisi."
-                        )
-                        % {"number": number, "date": existing.lp_date.strftime("%d-%m-%Y")}
-                    ]
-                }
-            )
-        audit_record_read(
-            viewer=viewer, objects=[existing], detail={"referral": referral.pk, "as": "link"}
-        )
-        return existing
-    if not may_open_case(viewer):
-        raise ReferralInvalid(
-            {
-                "lp_number": [
-                    _(
-                        "Tidak ada kasus dengan nomor LP %(number)s di %(office)s yang dapat "
-                        "Anda lihat. Kasus baru hanya dapat dibuka oleh penyidik; Anda dapat "
-                        "menautkan kasus yang sudah ada."
-                    )
-                    % {"number": number, "office": referral.receiving_office.name}
-                ]
-            }
-        )
-    try:
-        return case_open(
-            viewer=viewer,
-            kind=kind,
-            lp_number=number,
-            lp_date=lp_date,
-            handling_office=referral.receiving_office,
-            modus=modus,
-        )
-    except CaseInvalid as error:
-        problems: dict[str, list[str]] = {}
-        for name, messages in error.errors.items():
-            key = name if name in CASE_PROBLEM_FIELDS else None
-            problems.setdefault(key, []).extend(messages)  # type: ignore[arg-type]
-        raise ReferralInvalid(problems) from None
-
-
-def referrals_case_progress(*, viewer: Viewer, case: Case, progress: CaseProgress) -> int:
-    """The case moved to a new legal stage or got its verdict: each referral it grew from
-    gets a "case progress" line on its timeline, and its sender a notification naming the LP
-    number and the stage or verdict (never a person) — the sender always learns the outcome.
-    Called by the cases app's hook inside the case's transaction; returns how many referrals
-    heard of it."""
-    referrals = list(
-        # Only the referral rows are locked (the sender may be missing: an outer join).
-        Referral.objects.select_for_update(of=("self",))
-        .filter(case_id=case.pk)
-        .select_related("sender_office", "receiving_office", "sent_by")
-        .order_by("pk")
-    )
-    outcome = Verdict(progress.verdict).label if progress.verdict else Stage(progress.stage).label
-    for referral in referrals:
-        event = _record_event(referral, EventKind.CASE_PROGRESS, viewer)
-        event.case_stage = progress.stage
-        event.case_stage_on = progress.on
-        event.case_verdict = progress.verdict
-        event.save(update_fields=["case_stage", "case_stage_on", "case_verdict"])
-        audit_record_write(
-            viewer=viewer,
-            action=AuditAction.UPDATE,
-            obj=event,
-            changed_fields=[
-                "case_stage",
-                "case_stage_on",
-                *(["case_verdict"] if progress.verdict else []),
-            ],
-        )
-        if referral.sent_by is not None:
-            notify(
-                recipients=[referral.sent_by],
-                kind=NotificationKind.CASE_OUTCOME,
-                params={"number": case.lp_number, "outcome": outcome},
-                link=reverse("referrals:detail", args=[referral.pk]),
-                target=referral,
-            )
-    return len(referrals)

@@ -6,7 +6,7 @@ import datetime
 
 from django_tasks import task
 
-from benteng.referrals.services import referrals_flag_overdue
+from benteng.referrals.deadlines import referrals_flag_overdue
 from benteng.schedule.jobs import PeriodicJob
 
 

@@ -34,6 +34,7 @@ from benteng.referrals.access import (
     may_return_referral,
     may_send_referrals,
 )
+from benteng.referrals.errors import ReferralInvalid, ReferralRefused
 from benteng.referrals.forms import (
     AssignForm,
     CloseForm,
@@ -45,7 +46,7 @@ from benteng.referrals.forms import (
     SubjectForm,
 )
 from benteng.referrals.models import OPEN_STATES, EventKind, Referral, ReferralState
-from benteng.referrals.services import NEXT_STATES, ReferralInvalid, ReferralRefused
+from benteng.referrals.services import NEXT_STATES
 from benteng.screening.models import DepartureCheck, PassportApplication
 
 PAGE_SIZE = 50

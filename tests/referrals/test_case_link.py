@@ -345,7 +345,7 @@ def test_a_stage_change_rolls_back_with_its_referral_lines_if_the_hook_fails(
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("notification store down")
 
-    monkeypatch.setattr("benteng.referrals.services.notify", broken)
+    monkeypatch.setattr("benteng.referrals.case_link.notify", broken)
     # when
     with pytest.raises(RuntimeError):
         case_stage_advance(

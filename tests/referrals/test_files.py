@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from benteng.audit.models import AuditEntry
+from benteng.referrals.errors import ReferralInvalid
 from benteng.referrals.files import MAX_FILE_BYTES
 from benteng.referrals.models import EventKind, Referral, ReferralFile
-from benteng.referrals.services import ReferralInvalid, referral_file_add
+from benteng.referrals.services import referral_file_add
 from tests.conftest import verified_client
 from tests.referrals.conftest import PDF, pdf_upload, send, viewer_of
 

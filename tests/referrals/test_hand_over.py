@@ -152,7 +152,7 @@ def test_stored_hand_overs_become_referrals_once(personas):
     assert application.police_visible
     assert referrals[1].departure_check == check
     # and the code path does not make a second one for a decision the migration carried
-    from benteng.referrals.services import referral_from_hand_over
+    from benteng.referrals.handovers import referral_from_hand_over
 
     again = referral_from_hand_over(viewer_of(personas.petugas_imigrasi), application, decision)
     assert again == first

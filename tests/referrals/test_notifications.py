@@ -11,12 +11,12 @@ from django.utils import timezone
 from benteng.accounts.models import Role
 from benteng.notifications.models import Notification, NotificationKind
 from benteng.notifications.texts import notification_text
+from benteng.referrals.deadlines import referrals_flag_overdue
 from benteng.referrals.services import (
     referral_acknowledge,
     referral_assign,
     referral_close,
     referral_return,
-    referrals_flag_overdue,
 )
 from tests.conftest import make_user
 from tests.referrals.conftest import send, viewer_of

@@ -8,9 +8,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from benteng.referrals.deadlines import referrals_flag_overdue
 from benteng.referrals.models import DeadlineKind, EventKind, Referral, ReferralDeadline
 from benteng.referrals.selectors import with_overdue
-from benteng.referrals.services import referral_acknowledge, referrals_flag_overdue
+from benteng.referrals.services import referral_acknowledge
 from benteng.referrals.tasks import PERIODIC_JOBS
 from benteng.schedule.jobs import jobs
 from tests.referrals.conftest import send, viewer_of

@@ -9,10 +9,9 @@ import pytest
 from django.utils import timezone
 
 from benteng.audit.models import AuditEntry
+from benteng.referrals.errors import ReferralInvalid, ReferralRefused
 from benteng.referrals.models import EventKind, ReferralState
 from benteng.referrals.services import (
-    ReferralInvalid,
-    ReferralRefused,
     referral_acknowledge,
     referral_assign,
     referral_close,

@@ -1,5 +1,5 @@
 """Every counter decision "refer to police" and TPI decision "hand over to police" stored before
-referrals existed becomes the referral it would have made (``services.referral_from_hand_over``):
+referrals existed becomes the referral it would have made (``handovers.referral_from_hand_over``):
 from the deciding office to the Polres covering the person (else the Polda), with the person
 as its subject and a "sent" line on its timeline, sent at the decision's time. Batched and
 re-runnable: a decision whose referral exists (``origin_key``) is skipped."""
