@@ -28,35 +28,12 @@ from benteng.cases.models import (
     Verdict,
 )
 from benteng.core.countries import iso_countries
+from benteng.forms import ServiceErrorsMixin, date_text_field
 from benteng.identity import Sex
-
-
-def _date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.CharField:
-    """A date typed as text (HH-BB-TTTT): comes back exactly as typed when it is wrong."""
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=20,
-        help_text=help_text,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "placeholder": "HH-BB-TTTT", "autocomplete": "off"}
-        ),
-    )
 
 
 def _blank(label: Any, choices: Any) -> list[tuple[str, Any]]:
     return [("", label), *choices]
-
-
-class ServiceErrorsMixin:
-    """Puts the problems a service raised (per input field) on the form's fields."""
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        form: forms.Form = self  # type: ignore[assignment]
-        for name, messages in errors.items():
-            field = name if name in form.fields else None
-            for message in messages:
-                form.add_error(field, message)
 
 
 class CaseFilterForm(forms.Form):
@@ -64,8 +41,8 @@ class CaseFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), required=False)
     stage = forms.ChoiceField(label=_("Tahap"), required=False)
     modus = forms.ChoiceField(label=_("Modus"), required=False)
-    date_from = _date_field(_("LP dari tanggal"))
-    date_to = _date_field(_("LP sampai tanggal"))
+    date_from = date_text_field(_("LP dari tanggal"))
+    date_to = date_text_field(_("LP sampai tanggal"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +76,7 @@ class CaseOpenForm(ServiceErrorsMixin, forms.Form):
         max_length=160,
         help_text=_("Misalnya LP/B/123/XII/2026/SPKT/POLDA BANTEN."),
     )
-    lp_date = _date_field(_("Tanggal LP"), required=True, help_text=_("HH-BB-TTTT"))
+    lp_date = date_text_field(_("Tanggal LP"), required=True, help_text=_("HH-BB-TTTT"))
     handling_office = forms.ChoiceField(label=_("Kesatuan penangan"))
     modus = forms.ChoiceField(
         label=_("Modus operandi"), choices=_blank(_("— pilih —"), Modus.choices)
@@ -163,7 +140,7 @@ class CaseUpdateForm(ServiceErrorsMixin, forms.Form):
 
 
 class StageForm(ServiceErrorsMixin, forms.Form):
-    on = _date_field(_("Tanggal"), required=True, help_text=_("HH-BB-TTTT"))
+    on = date_text_field(_("Tanggal"), required=True, help_text=_("HH-BB-TTTT"))
     verdict = forms.ChoiceField(
         label=_("Amar putusan"), required=False, choices=_blank(_("— pilih —"), Verdict.choices)
     )
@@ -185,7 +162,7 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = _date_field(
+    birth_date = date_text_field(
         _("Tanggal lahir"), help_text=_("HH-BB-TTTT; bila kosong diambil dari NIK.")
     )
     sex = forms.ChoiceField(
@@ -241,8 +218,8 @@ class VictimServiceForm(ServiceErrorsMixin, forms.Form):
     victim = forms.ChoiceField(label=_("Korban"))
     kind = forms.ChoiceField(label=_("Layanan"), choices=ServiceKind.choices)
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
-    started_on = _date_field(_("Tanggal mulai"))
-    completed_on = _date_field(_("Tanggal selesai"))
+    started_on = date_text_field(_("Tanggal mulai"))
+    completed_on = date_text_field(_("Tanggal selesai"))
     provider = forms.CharField(label=_("Pelaksana"), required=False, max_length=200)
     note = forms.CharField(label=_("Catatan"), required=False, max_length=300)
 
@@ -272,7 +249,7 @@ class VictimServiceForm(ServiceErrorsMixin, forms.Form):
 
 class VictimServiceStatusForm(ServiceErrorsMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
-    completed_on = _date_field(_("Tanggal selesai"))
+    completed_on = date_text_field(_("Tanggal selesai"))
     note = forms.CharField(label=_("Catatan"), required=False, max_length=300)
 
     def clean_completed_on(self) -> datetime.date | None:

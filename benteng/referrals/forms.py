@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.accounts.models import Office, User
 from benteng.cases.models import CaseKind, Modus
+from benteng.forms import DateTextInput, ServiceErrorsMixin
 from benteng.identity import Sex
 from benteng.identity_cleaning import date_parse
 from benteng.referrals.models import (
@@ -20,21 +21,6 @@ from benteng.referrals.models import (
 )
 from benteng.referrals.selectors import INCOMING, OPEN, OUTGOING, InboxFilters
 from benteng.referrals.services import SubjectInput
-
-
-class DateTextInput(forms.TextInput):
-    """A date typed as text (HH-BB-TTTT): kept as typed when it is wrong."""
-
-    def __init__(self) -> None:
-        super().__init__(attrs={"placeholder": "HH-BB-TTTT", "inputmode": "numeric"})
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, errors: dict[Any, list[str]]) -> None:
-        form: Any = self
-        for name, messages in errors.items():
-            for message in messages:
-                form.add_error(name if name in form.fields else None, message)
 
 
 class SubjectFields(forms.Form):

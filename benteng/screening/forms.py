@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng import identity_cleaning as cleaning
 from benteng.core.countries import country_name, destination_countries
+from benteng.forms import date_text_field
 from benteng.identity import Sex
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
 from benteng.screening.cleaning import ApplicationInput, DepartureInput, ScreeningInputInvalid
@@ -49,18 +50,6 @@ def parse_date_text(text: str, *, label: str) -> datetime.date | None:
 
 def _text_input(**attrs: Any) -> forms.TextInput:
     return forms.TextInput(attrs=attrs)
-
-
-def _date_text_field(label: Any, **options: Any) -> forms.CharField:
-    """A date typed as the officer writes it (17-08-1990, 17/8/90 ...), parsed by the form's
-    ``clean_<field>`` with ``parse_date_text``: a phone gets the number keyboard."""
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=20,
-        widget=_text_input(inputmode="numeric", placeholder="HH-BB-TTTT", autocomplete="off"),
-        **options,
-    )
 
 
 def _kecamatan_choices() -> list[tuple[str, Any]]:
@@ -128,9 +117,7 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=_text_input(autocomplete="off"),
     )
-    birth_date = _date_text_field(
-        _("Tanggal lahir"), help_text=_("HH-BB-TTTT, misalnya 17-08-1990")
-    )
+    birth_date = date_text_field(_("Tanggal lahir"), help_text=_("HH-BB-TTTT, misalnya 17-08-1990"))
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
     sex = forms.ChoiceField(
         label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect, required=False
@@ -299,7 +286,7 @@ class DecisionForm(WarningOverrideForm):
         + [(v, label) for v, label in DecisionReason.choices if v != "dokumen_tidak_dilengkapi"],
         error_messages={"required": _("Pilih alasan keputusan.")},
     )
-    due_date = _date_text_field(_("Batas melengkapi dokumen (untuk tunda)"))
+    due_date = date_text_field(_("Batas melengkapi dokumen (untuk tunda)"))
     note = forms.CharField(
         label=_("Catatan"),
         required=False,
@@ -355,8 +342,8 @@ class ScreeningListFilterForm(forms.Form):
         label=_("Cari nama, NIK, nomor paspor atau nomor"), required=False, max_length=100
     )
     office = forms.TypedChoiceField(label=_("Kantor"), required=False, coerce=int, empty_value=None)
-    date_from = _date_text_field(_("Dari tanggal"))
-    date_to = _date_text_field(_("Sampai tanggal"))
+    date_from = date_text_field(_("Dari tanggal"))
+    date_to = date_text_field(_("Sampai tanggal"))
     destination = forms.ChoiceField(label=_("Negara tujuan"), required=False)
 
     def __init__(self, *args: Any, offices: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -461,7 +448,7 @@ class DepartureForm(forms.Form):
         required=False,
         widget=_text_input(autocomplete="off", accesskey="n"),
     )
-    birth_date = _date_text_field(_("Tanggal lahir (bila ada)"))
+    birth_date = date_text_field(_("Tanggal lahir (bila ada)"))
     flight_number = forms.CharField(
         label=_("Nomor penerbangan (bila ada)"),
         required=False,

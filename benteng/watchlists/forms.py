@@ -8,19 +8,12 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from benteng.forms import DateTextInput
 from benteng.identity import Sex
 from benteng.watchlists.categories import categories_for
 from benteng.watchlists.imports import MAX_FILE_BYTES
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist
 from benteng.watchlists.selectors import EntryStatus
-
-
-class DateTextInput(forms.TextInput):
-    """A date typed as text: a browser date picker would send nothing for a half-typed date,
-    losing it silently; text comes back as typed, with a clear message when it is wrong."""
-
-    def __init__(self) -> None:
-        super().__init__(attrs={"placeholder": "HH-BB-TTTT", "inputmode": "numeric"})
 
 
 class WatchlistEntryForm(forms.Form):
