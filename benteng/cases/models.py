@@ -142,10 +142,6 @@ class PerpetratorRole(models.TextChoices):
 # --- the case ------------------------------------------------------------------------------
 
 
-class CaseQuerySet(AccessQuerySet["Case"]):
-    pass
-
-
 class Case(models.Model):
     kind = models.CharField(_("jenis perkara"), max_length=4, choices=CaseKind.choices)
     lp_number = models.CharField(_("nomor LP"), max_length=120)
@@ -186,7 +182,7 @@ class Case(models.Model):
     opened_at = models.DateTimeField(_("dibuka"), default=timezone.now)
     updated_at = models.DateTimeField(_("diubah"), default=timezone.now)
 
-    objects = CaseQuerySet.as_manager()
+    objects = AccessQuerySet["Case"].as_manager()
 
     class Meta:
         ordering = ["-lp_date", "-pk"]
@@ -206,10 +202,6 @@ class Case(models.Model):
         return self.lp_number
 
 
-class CaseTeamMemberQuerySet(AccessQuerySet["CaseTeamMember"]):
-    pass
-
-
 class CaseTeamMember(models.Model):
     """A named officer of the case team; the team alone sees the victims' identities."""
 
@@ -223,7 +215,7 @@ class CaseTeamMember(models.Model):
     is_lead = models.BooleanField(_("penyidik utama"), default=False)
     added_at = models.DateTimeField(_("ditambahkan"), default=timezone.now)
 
-    objects = CaseTeamMemberQuerySet.as_manager()
+    objects = AccessQuerySet["CaseTeamMember"].as_manager()
 
     class Meta:
         ordering = ["-is_lead", "added_at", "pk"]
@@ -238,10 +230,6 @@ class CaseTeamMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.user_id}"
-
-
-class CaseStageChangeQuerySet(AccessQuerySet["CaseStageChange"]):
-    pass
 
 
 class CaseStageChange(models.Model):
@@ -261,7 +249,7 @@ class CaseStageChange(models.Model):
     )
     recorded_at = models.DateTimeField(_("dicatat"), default=timezone.now)
 
-    objects = CaseStageChangeQuerySet.as_manager()
+    objects = AccessQuerySet["CaseStageChange"].as_manager()
 
     class Meta:
         ordering = ["on", "pk"]
@@ -279,10 +267,6 @@ class LegKind(models.TextChoices):
     ORIGIN = "asal", _("Asal")
     TRANSIT = "transit", _("Transit")
     DESTINATION = "tujuan", _("Tujuan")
-
-
-class CaseRouteLegQuerySet(AccessQuerySet["CaseRouteLeg"]):
-    pass
 
 
 class CaseRouteLeg(models.Model):
@@ -304,7 +288,7 @@ class CaseRouteLeg(models.Model):
     city = models.CharField(_("kota/tempat"), max_length=120, blank=True)
     note = models.CharField(_("catatan"), max_length=300, blank=True)
 
-    objects = CaseRouteLegQuerySet.as_manager()
+    objects = AccessQuerySet["CaseRouteLeg"].as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -329,10 +313,6 @@ class PersonRole(models.TextChoices):
 PERPETRATOR_ROLES = frozenset({PersonRole.SUSPECT, PersonRole.RECRUITER, PersonRole.FINANCIER})
 
 
-class CasePersonQuerySet(AccessQuerySet["CasePerson"]):
-    pass
-
-
 class CasePerson(IdentityFields):
     """A person of the case by role, as an identity record (``benteng/identity.py``)."""
 
@@ -353,7 +333,7 @@ class CasePerson(IdentityFields):
     )
     added_at = models.DateTimeField(_("dicatat"), default=timezone.now)
 
-    objects = CasePersonQuerySet.as_manager()
+    objects = AccessQuerySet["CasePerson"].as_manager()
 
     class Meta:
         ordering = ["role", "number"]
@@ -393,10 +373,6 @@ class ServiceStatus(models.TextChoices):
     REFUSED = "ditolak", _("Ditolak/tidak diberikan")
 
 
-class VictimServiceQuerySet(AccessQuerySet["VictimService"]):
-    pass
-
-
 class VictimService(models.Model):
     """A service arranged for one victim of the case."""
 
@@ -412,7 +388,7 @@ class VictimService(models.Model):
     note = models.CharField(_("catatan"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("diubah"), default=timezone.now)
 
-    objects = VictimServiceQuerySet.as_manager()
+    objects = AccessQuerySet["VictimService"].as_manager()
 
     class Meta:
         ordering = ["victim__number", "kind", "pk"]
