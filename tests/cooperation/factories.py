@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
-from benteng.accounts.models import Office, Role
+from benteng.accounts.models import AgencyKind, Office, Role
 from benteng.cooperation import services
 from benteng.cooperation.models import (
     Facility,
@@ -89,7 +89,12 @@ def operation_make(
 def facility_make(
     *, owner: str = "kanim-soekarno-hatta", name: str = "Ruang Wawancara 1", **extra: Any
 ) -> Facility:
-    viewer = keeper("kanwil-imigrasi-banten", "pimpinan.uji")
+    police = office(owner).agency.kind == AgencyKind.POLRI
+    viewer = (
+        keeper("polda-banten", "pimpinan.polda.uji")
+        if police
+        else keeper("kanwil-imigrasi-banten", "pimpinan.uji")
+    )
     return services.facility_create(
         viewer=viewer,
         owner_office=office(owner),
