@@ -85,9 +85,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),
     NavEntry("watchlists:index", _("Daftar pantauan"), may_read_watchlists, section="watchlists"),
     NavEntry("cases:index", _("Kasus TPPO/TPPM"), may_read_cases, section="cases"),
-    NavEntry(
-        "cooperation:trainings", _("Kerja sama"), may_read_joint_work, section="cooperation"
-    ),
+    NavEntry("cooperation:trainings", _("Kerja sama"), may_read_joint_work, section="cooperation"),
     NavEntry(
         "cooperation:report",
         _("Laporan kerja sama"),
