@@ -87,10 +87,13 @@ def training_list(*, viewer: Viewer, filters: JointWorkFilters) -> QuerySet[Trai
     part in."""
     trainings = _period(Training.objects.visible_to(viewer), filters)
     if filters.agency:
+        # A subquery, not a join: the participants' total below counts every office.
+        took_part = TrainingParticipation.objects.filter(
+            office__agency__kind=filters.agency
+        ).values("training_id")
         trainings = trainings.filter(
-            Q(organiser_office__agency__kind=filters.agency)
-            | Q(participations__office__agency__kind=filters.agency)
-        ).distinct()
+            Q(organiser_office__agency__kind=filters.agency) | Q(pk__in=took_part)
+        )
     listed: QuerySet[Training] = (
         trainings.select_related("organiser_office")
         .annotate(participant_total=Sum("participations__count"))
@@ -157,7 +160,10 @@ def training_material_get(
 def operation_list(*, viewer: Viewer, filters: JointWorkFilters) -> QuerySet[Operation]:
     operations = _period(Operation.objects.visible_to(viewer), filters)
     if filters.agency:
-        operations = operations.filter(offices__agency__kind=filters.agency).distinct()
+        taking_part = Operation.offices.through.objects.filter(
+            office__agency__kind=filters.agency
+        ).values("operation_id")
+        operations = operations.filter(pk__in=taking_part)
     listed: QuerySet[Operation] = (
         operations.select_related("lead_office")
         .annotate(

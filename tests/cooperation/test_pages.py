@@ -320,3 +320,22 @@ def test_a_booking_is_cancelled_by_its_office_not_by_another(personas):
     response = verified_client(personas.analis_polri).post(url)
     booking.refresh_from_db()
     assert response.status_code == 302 and booking.state == "dibatalkan"
+
+
+def test_the_filters_keep_the_period_the_agency_and_the_kind(personas):
+    # given: a Kanwil training with Polresta Tangerang's officers, one of Kanim officers only
+    with_police = training_make()
+    immigration_only = training_make(
+        topic="Pemeriksaan dokumen PMI", participants={"kanim-tangerang": 7}
+    )
+    later = training_make(
+        topic="Latihan triwulan berikutnya", starts_on=with_police.starts_on.replace(month=6)
+    )
+    client = verified_client(personas.penyidik)
+    # when
+    police = client.get("/kerja-sama/pelatihan/?instansi=polri").content.decode()
+    march = client.get("/kerja-sama/pelatihan/?dari=01-03-2026&sampai=31-03-2026").content.decode()
+    # then: the agency's trainings with every office's participants counted
+    assert with_police.topic in police and immigration_only.topic not in police
+    assert '<td data-label="Peserta">20</td>' in police
+    assert later.topic not in march and immigration_only.topic in march
