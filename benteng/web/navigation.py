@@ -14,6 +14,7 @@ from benteng.accounts.access import may_administer
 from benteng.accounts.models import User
 from benteng.api.access import may_manage_webhooks
 from benteng.cases.access import may_read_cases
+from benteng.cooperation.access import may_read_cooperation_report, may_read_joint_work
 from benteng.referrals.access import may_open_referrals
 from benteng.screening.access import (
     may_read_applications,
@@ -84,6 +85,13 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),
     NavEntry("watchlists:index", _("Daftar pantauan"), may_read_watchlists, section="watchlists"),
     NavEntry("cases:index", _("Kasus TPPO/TPPM"), may_read_cases, section="cases"),
+    NavEntry("cooperation:trainings", _("Kerja sama"), may_read_joint_work, section="cooperation"),
+    NavEntry(
+        "cooperation:report",
+        _("Laporan kerja sama"),
+        may_read_cooperation_report,
+        section="cooperation",
+    ),
     NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
     NavEntry(
         "admin:audit_auditentry_changelist", _("Jejak audit"), may_administer, needs_staff=True

@@ -20,6 +20,8 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read
 from benteng.cases.access import may_read_cases
 from benteng.cases.selectors import case_count
+from benteng.cooperation.access import may_book_facility
+from benteng.cooperation.selectors import office_booking_count
 from benteng.referrals.access import may_open_referrals
 from benteng.referrals.selectors import INCOMING, OPEN, OUTGOING, inbox_counts
 from benteng.screening.access import (
@@ -134,6 +136,15 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
         tiles.append(
             WorkTile(
                 "cases", _("Kasus TPPO/TPPM"), case_count(viewer=viewer), reverse("cases:index")
+            )
+        )
+    if may_book_facility(viewer):
+        tiles.append(
+            WorkTile(
+                "facility_bookings",
+                _("Pemesanan fasilitas bersama mendatang"),
+                office_booking_count(viewer=viewer),
+                reverse("cooperation:bookings"),
             )
         )
     return tiles

@@ -469,3 +469,62 @@ def test_a_case_and_its_victim_by_role(personas, viewer_role):
         shown = redact(viewer, persons[0], ["full_name", "nik", "role", "number"])
         assert ("full_name" in shown) is (expected == "identity")
         assert shown["role"] == "korban" and shown["number"] == victim.number
+
+
+# Who sees the agreement's joint work: staff of Imigrasi and Polri offices and their heads;
+# not the village roles, not administrators.
+JOINT_WORK_READERS = {
+    "petugas_imigrasi",
+    "petugas_imigrasi_other",
+    "petugas_tpi",
+    "analis_imigrasi",
+    "penyidik",
+    "analis_polri",
+    "pimpinan",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_joint_work_is_seen_by_the_two_agencies_staff_only(personas, viewer_role):
+    # given: a training, an operation, a facility of Kanim Soekarno-Hatta and Polda's booking
+    from tests.cooperation.factories import joint_work_make
+
+    made = joint_work_make()
+    viewer = personas.all()[viewer_role]
+    # when
+    visible = {
+        type(obj).__name__: type(obj).objects.visible_to(viewer).filter(pk=obj.pk).exists()
+        for obj in made
+    }
+    # then
+    expected = viewer_role in JOINT_WORK_READERS
+    assert visible == dict.fromkeys(visible, expected), viewer_role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("viewer_role", "sees_purpose"),
+    [("penyidik", True), ("analis_polri", True), ("petugas_imigrasi", False), ("pimpinan", False)],
+)
+def test_a_bookings_purpose_is_for_the_booking_and_the_owner_office(
+    personas, viewer_role, sees_purpose
+):
+    # given: Polda's booking of a room of Kanim Soekarno-Hatta
+    from tests.cooperation.factories import joint_work_make
+
+    booking = joint_work_make()[-1]
+    viewer = personas.all()[viewer_role]
+    # when
+    fields = visible_fields(viewer, booking)
+    # then
+    assert ("purpose" in fields) is sees_purpose
+    assert ("booked_by" in fields) is sees_purpose
+    assert {"facility", "office", "starts_at", "ends_at"} <= fields
+
+
+def test_every_cooperation_model_has_a_policy():
+    from django.apps import apps
+
+    models = set(apps.get_app_config("cooperation").get_models())
+    assert models <= set(registered_models())

@@ -25,6 +25,8 @@ from benteng.cases import access as cases_access
 from benteng.cases.models import Case, CaseKind, Modus
 from benteng.cases.services import case_open
 from benteng.cases.validation import ROMAN_MONTHS
+from benteng.cooperation import access as cooperation_access
+from benteng.cooperation.models import Facility, FacilityBooking, Operation, Training
 from benteng.referrals import access as referrals_access
 from benteng.referrals.models import Referral
 from benteng.screening import access as screening_access
@@ -99,6 +101,15 @@ may_add_case_person(Polda case)      .    .   .   .   .   Y   .   .   .    .   .
 may_see_victim_identity(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
 may_manage_case_team(Polda case)     .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
 may_record_case_outcome(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_read_joint_work                  Y    Y   Y   Y   .   Y   Y   .   .    .   Y   .    .    .   .
+may_record_joint_work                .    .   .   Y   .   .   Y   .   .    .   Y   .    .    .   .
+may_edit_training(Kanwil training)   .    .   .   Y   .   .   .   .   .    .   Y   .    .    .   .
+may_edit_operation(Polda operation)  .    .   .   .   .   .   Y   .   .    .   .   .    .    .   .
+may_keep_facilities                  .    .   .   Y   .   .   Y   .   .    .   Y   .    .    .   .
+may_edit_facility(Kanim S-H room)    .    .   .   Y   .   .   .   .   .    .   Y   .    .    .   .
+may_book_facility                    Y    Y   Y   Y   .   Y   Y   .   .    .   Y   .    .    .   .
+may_cancel_booking(Polda's booking)  .    .   .   Y   .   Y   Y   .   .    .   Y   .    .    .   .
+may_read_cooperation_report          .    .   .   Y   .   .   Y   .   .    .   Y   .    .    .   .
 """
 # The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
 # to Polda Banten (pen's and anP's).
@@ -113,17 +124,23 @@ REFERRAL_PREDICATES = (
     "may_add_referral_subjects",
 )
 # Predicates asked of one record, each given its rows in _capabilities.
-RECORD_PREDICATES = frozenset(
-    {"may_keep_watchlist", "may_amend_application", "may_amend_departure"}
-    | set(REFERRAL_PREDICATES)
-) | frozenset(
-    {
-        "may_edit_case",
-        "may_add_case_person",
-        "may_see_victim_identity",
-        "may_manage_case_team",
-        "may_record_case_outcome",
-    }
+RECORD_PREDICATES = (
+    frozenset(
+        {"may_keep_watchlist", "may_amend_application", "may_amend_departure"}
+        | set(REFERRAL_PREDICATES)
+    )
+    | frozenset(
+        {
+            "may_edit_case",
+            "may_add_case_person",
+            "may_see_victim_identity",
+            "may_manage_case_team",
+            "may_record_case_outcome",
+        }
+    )
+    | frozenset(
+        {"may_edit_training", "may_edit_operation", "may_edit_facility", "may_cancel_booking"}
+    )
 )
 PACKAGE = Path(__file__).resolve().parent.parent.parent / "benteng"
 
@@ -182,7 +199,33 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
         if hasattr(cases_access, name):
             predicate = getattr(cases_access, name)
             rows[f"{name}(Polda case)"] = lambda viewer, may=predicate: may(viewer, case)
+    rows.update(_joint_work_rows())
     return rows
+
+
+def _joint_work_rows() -> dict[str, Callable[[Viewer], bool]]:
+    """A training of the Kanwil, an operation led by Polda, an interview room of Kanim
+    Soekarno-Hatta (below the Kanwil) and Polda's booking of it."""
+    kanwil = Office.objects.get(code="kanwil-imigrasi-banten")
+    polda = Office.objects.get(code="polda-banten")
+    training = Training(organiser_office=kanwil)
+    operation = Operation(lead_office=polda)
+    room = Facility(owner_office=Office.objects.get(code="kanim-soekarno-hatta"))
+    booking = FacilityBooking(facility=room, office=polda)
+    return {
+        "may_edit_training(Kanwil training)": lambda viewer: cooperation_access.may_edit_training(
+            viewer, training
+        ),
+        "may_edit_operation(Polda operation)": lambda viewer: cooperation_access.may_edit_operation(
+            viewer, operation
+        ),
+        "may_edit_facility(Kanim S-H room)": lambda viewer: cooperation_access.may_edit_facility(
+            viewer, room
+        ),
+        "may_cancel_booking(Polda's booking)": lambda viewer: cooperation_access.may_cancel_booking(
+            viewer, booking
+        ),
+    }
 
 
 def _polda_case() -> Case:

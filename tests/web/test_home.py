@@ -23,6 +23,7 @@ REFERRAL_TILES = {
     "referrals_incoming_overdue": "/rujukan/?arah=masuk&lewat_batas=on",
     "referrals_outgoing_open": "/rujukan/?arah=keluar&status=terbuka",
 }
+BOOKINGS = {"facility_bookings": "/kerja-sama/pemesanan/"}
 # The tiles each role's home shows: key -> where it leads.
 TILES = {
     "petugas_imigrasi": {
@@ -32,6 +33,7 @@ TILES = {
         "overdue": APPLICATIONS + "?due=lewat",
         "application_hits_awaiting": HITS_AWAITING,
         **REFERRAL_TILES,
+        **BOOKINGS,
     },
     "petugas_imigrasi_other": {
         "screened_today": APPLICATIONS,
@@ -40,6 +42,7 @@ TILES = {
         "overdue": APPLICATIONS + "?due=lewat",
         "application_hits_awaiting": HITS_AWAITING,
         **REFERRAL_TILES,
+        **BOOKINGS,
     },
     "analis_imigrasi": {
         "screened_today": APPLICATIONS,
@@ -49,12 +52,14 @@ TILES = {
         "warning_overrides": OVERSIGHT,
         "application_hits_awaiting": HITS_AWAITING,
         **REFERRAL_TILES,
+        **BOOKINGS,
     },
     "petugas_tpi": {
         "checks_today": TPI,
         "delays_today": TPI,
         "departure_hits_awaiting": TPI + "?follow_up=hit",
         **REFERRAL_TILES,
+        **BOOKINGS,
     },
     "penyidik": {
         "application_hits_awaiting": HITS_AWAITING,
@@ -62,6 +67,7 @@ TILES = {
         "departures_handed_over": "#diserahkan",
         **REFERRAL_TILES,
         "cases": "/kasus/",
+        **BOOKINGS,
     },
     "analis_polri": {
         "application_hits_awaiting": HITS_AWAITING,
@@ -69,12 +75,13 @@ TILES = {
         "departures_handed_over": "#diserahkan",
         **REFERRAL_TILES,
         "cases": "/kasus/",
+        **BOOKINGS,
     },
     "pimpasa": REFERRAL_TILES,
     "bhabinkamtibmas": REFERRAL_TILES,
     "pic_desa": REFERRAL_TILES,
     "pic_desa_other": REFERRAL_TILES,
-    "pimpinan": {"warning_overrides": OVERSIGHT, **REFERRAL_TILES},
+    "pimpinan": {"warning_overrides": OVERSIGHT, **REFERRAL_TILES, **BOOKINGS},
     "admin": {},
 }
 
