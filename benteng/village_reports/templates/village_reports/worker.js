@@ -2,8 +2,8 @@
    the cache first (the form opens without a signal), refreshed from the network when there is
    one. Nothing else is cached; the form's answers and its token always go to the network. */
 const CACHE = "laporan-desa-v1";
-const FORM = "{{ form_url|escapejs }}";
-const SHELL = [FORM{% for asset in assets %}, "{{ asset|escapejs }}"{% endfor %}];
+const FORM = "{{ form_url }}";
+const SHELL = [FORM{% for asset in assets %}, "{{ asset }}"{% endfor %}];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
