@@ -69,13 +69,13 @@ KIND_TEXTS: dict[str, KindText] = {
     ),
     NotificationKind.VILLAGE_REPORT_NEW: KindText(
         _("Laporan desa baru %(number)s"),
-        _("Laporan desa %(number)s dari Desa %(desa)s menunggu verifikasi."),
-        frozenset({"number", "desa"}),
+        _("Laporan desa %(number)s dari Desa %(village)s menunggu verifikasi."),
+        frozenset({"number", "village"}),
     ),
     NotificationKind.VILLAGE_REPORT_STATUS: KindText(
         _("Laporan desa %(number)s: %(status)s"),
-        _("Laporan desa %(number)s dari Desa %(desa)s kini berstatus %(status)s."),
-        frozenset({"number", "desa", "status"}),
+        _("Laporan desa %(number)s dari Desa %(village)s kini berstatus %(status)s."),
+        frozenset({"number", "village", "status"}),
     ),
     NotificationKind.WELCOME: KindText(
         _("Selamat datang di Benteng"),

@@ -285,7 +285,8 @@ def _village_signal(
 ) -> VillageSignal | None:
     """What the village reports say (``hooks.village_signal``): recruiter reports of the
     person's desa, and reports naming the sponsor (applications only) as a recruiter."""
-    desa_code = data.desa_code if is_village_code(data.desa_code) else ""
+    stated = getattr(data, "desa_code", "") or record.region_id or ""
+    desa_code = stated if is_village_code(stated) else ""
     sponsor_key = getattr(record, "sponsor_key", "") or ""
     sponsor_phone = getattr(record, "sponsor_phone", "") or ""
     code = "village_recruiter_reports"

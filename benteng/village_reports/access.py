@@ -90,7 +90,7 @@ def may_follow_up_village_report(viewer: Viewer, report: VillageReport) -> bool:
         return False
     if viewer.role not in REPORT_FOLLOWERS:
         return False
-    return _works_desa(viewer, report.desa_id)
+    return _works_desa(viewer, report.village_id)
 
 
 def may_refer_village_report(viewer: Viewer, report: VillageReport) -> bool:
@@ -105,7 +105,7 @@ def may_refer_village_report(viewer: Viewer, report: VillageReport) -> bool:
 def may_see_reporter(viewer: Viewer, report: VillageReport) -> bool:
     """The desa's focal person sees the reporter; others only when the reporter agreed."""
     focal = viewer.kind is ViewerKind.USER and viewer.role == Role.PIC_DESA
-    if focal and _works_desa(viewer, report.desa_id):
+    if focal and _works_desa(viewer, report.village_id):
         return True
     return report.reporter_named
 
@@ -120,7 +120,7 @@ def report_rows(viewer: Viewer, prefix: str = "") -> Q:
     if not _in_person(viewer):
         return NOTHING
     if viewer.role in REPORT_FILERS:
-        return Q(**{f"{prefix}desa_id__in": sorted(viewer.village_codes)})
+        return Q(**{f"{prefix}village_id__in": sorted(viewer.village_codes)})
     if viewer.role in ROUTED_READERS and viewer.office_id is not None:
         return Q(**{f"{prefix}kanim_id": viewer.office_id}) | Q(
             **{f"{prefix}polres_id": viewer.office_id}

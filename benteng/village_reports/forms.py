@@ -73,11 +73,11 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Jenis"), required=False, choices=[("", _("Semua")), *ReportKind.choices]
     )
-    desa = forms.ChoiceField(label=_("Desa"), required=False)
+    village = forms.ChoiceField(label=_("Desa"), required=False)
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["desa"].choices = [("", _("Semua")), *villages]
+        self.fields["village"].choices = [("", _("Semua")), *villages]
 
 
 class NoteForm(ServiceErrorsMixin, forms.Form):

@@ -54,7 +54,7 @@ class PersonRole(models.TextChoices):
 
 class VillageReport(models.Model):
     kind = models.CharField(_("jenis laporan"), max_length=30, choices=ReportKind.choices)
-    desa = models.ForeignKey(
+    village = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("desa/kelurahan")
     )
     status = models.CharField(
@@ -138,9 +138,9 @@ class VillageReport(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["desa", "-filed_at"], name="vreport_desa_idx"),
+            models.Index(fields=["village", "-filed_at"], name="vreport_desa_idx"),
             models.Index(
-                fields=["desa", "filed_at"],
+                fields=["village", "filed_at"],
                 name="vreport_recruiter_idx",
                 condition=models.Q(mentions_recruiter=True),
             ),

@@ -31,10 +31,10 @@ LIST_LIMIT = 200
 class ReportFilters:
     status: str = ""
     kind: str = ""
-    desa: str = ""
+    village: str = ""
 
     def as_search(self) -> dict[str, str]:
-        return {"status": self.status, "kind": self.kind, "desa": self.desa}
+        return {"status": self.status, "kind": self.kind, "village": self.village}
 
 
 def reports_for(viewer: Viewer, filters: ReportFilters | None = None) -> list[VillageReport]:
@@ -42,14 +42,14 @@ def reports_for(viewer: Viewer, filters: ReportFilters | None = None) -> list[Vi
     state and outcome, its case's stage). One query; the list is audited with its filters."""
     filters = filters or ReportFilters()
     queryset: QuerySet[VillageReport] = VillageReport.objects.visible_to(viewer).select_related(
-        "desa", "desa__parent", "referral", "referral__case"
+        "village", "village__parent", "referral", "referral__case"
     )
     if filters.status in ReportStatus.values:
         queryset = queryset.filter(status=filters.status)
     if filters.kind in ReportKind.values:
         queryset = queryset.filter(kind=filters.kind)
-    if filters.desa:
-        queryset = queryset.filter(desa_id=filters.desa)
+    if filters.village:
+        queryset = queryset.filter(village_id=filters.village)
     # The reporter is never in a list, whoever reads it.
     reports = list(queryset.defer(*REPORTER_FIELDS)[:LIST_LIMIT])
     audit_record_list(
@@ -83,7 +83,13 @@ def report_detail(viewer: Viewer, pk: Any) -> ReportDetail:
         pk,
         purpose=PURPOSE,
         queryset=VillageReport.objects.select_related(
-            "desa", "desa__parent", "kanim", "polres", "referral", "referral__case", "filed_by"
+            "village",
+            "village__parent",
+            "kanim",
+            "polres",
+            "referral",
+            "referral__case",
+            "filed_by",
         ),
     )
     fields = visible_fields(viewer, report)
@@ -131,7 +137,9 @@ def desa_report_summary(
     sees, counted by kind and by status, and the recent recruiter reports (numbers, dates,
     statuses: no person). Nothing for a desa the viewer does not see. The recruiter reports
     listed are audited."""
-    base = VillageReport.objects.visible_to(viewer).filter(desa_id=desa_code, filed_at__gte=since)
+    base = VillageReport.objects.visible_to(viewer).filter(
+        village_id=desa_code, filed_at__gte=since
+    )
     by_kind = {
         row["kind"]: row["count"]
         for row in base.order_by().values("kind").annotate(count=Count("pk"))
@@ -149,7 +157,7 @@ def desa_report_summary(
         viewer=viewer,
         model=VillageReport,
         objects=recent,
-        search={"desa": desa_code},
+        search={"village": desa_code},
         purpose=PURPOSE,
     )
     return DesaReportSummary(

@@ -253,9 +253,9 @@ def followers_of(desa_code: str) -> list[User]:
 
 def _notify_new(report: VillageReport, desa_name: str) -> None:
     notify(
-        recipients=followers_of(report.desa_id),
+        recipients=followers_of(report.village_id),
         kind=NotificationKind.VILLAGE_REPORT_NEW,
-        params={"number": report.number, "desa": desa_name},
+        params={"number": report.number, "village": desa_name},
         link=report.get_absolute_url(),
         target=report,
     )
@@ -264,7 +264,7 @@ def _notify_new(report: VillageReport, desa_name: str) -> None:
 def _notify_status(report: VillageReport, viewer: Viewer) -> None:
     recipients = [
         user
-        for user in [report.filed_by, *followers_of(report.desa_id)]
+        for user in [report.filed_by, *followers_of(report.village_id)]
         if user.pk != viewer.user_id
     ]
     notify(
@@ -272,7 +272,7 @@ def _notify_status(report: VillageReport, viewer: Viewer) -> None:
         kind=NotificationKind.VILLAGE_REPORT_STATUS,
         params={
             "number": report.number,
-            "desa": report.desa.name,
+            "village": report.village.name,
             "status": ReportStatus(report.status).label,
         },
         link=report.get_absolute_url(),
@@ -357,7 +357,7 @@ def report_file(
         with transaction.atomic():
             report = VillageReport.objects.create(
                 kind=data.kind,
-                desa=desa,
+                village=desa,
                 summary=summary,
                 seen_on=seen_on,
                 vehicle=vehicle,
@@ -379,7 +379,7 @@ def report_file(
                     name
                     for name in (
                         "kind",
-                        "desa",
+                        "village",
                         "summary",
                         "seen_on",
                         "vehicle",
@@ -434,7 +434,7 @@ def report_file(
 def _locked(report: VillageReport) -> VillageReport:
     return (
         VillageReport.objects.select_for_update()
-        .select_related("desa", "filed_by")
+        .select_related("village", "filed_by")
         .get(pk=report.pk)
     )
 
@@ -534,9 +534,9 @@ def report_refer(
         )
         for person in named
     ]
-    reason = _("Laporan desa %(number)s (Desa %(desa)s): %(summary)s") % {
+    reason = _("Laporan desa %(number)s (Desa %(village)s): %(summary)s") % {
         "number": report.number,
-        "desa": report.desa.name,
+        "village": report.village.name,
         "summary": report.summary,
     }
     with transaction.atomic():

@@ -26,12 +26,12 @@ def village_signal(query: VillageSignalQuery) -> VillageSignal:
     if query.desa_code:
         rows = list(
             VillageReport.objects.filter(
-                desa_id=query.desa_code,
+                village_id=query.desa_code,
                 mentions_recruiter=True,
                 filed_at__gte=query.recent_since,
             )
             .order_by("-filed_at")
-            .values_list("pk", "filed_at", "desa__name")[:RECENT_LIMIT]
+            .values_list("pk", "filed_at", "village__name")[:RECENT_LIMIT]
         )
         recent = [(pk, filed_at) for pk, filed_at, _name in rows]
         desa_name = rows[0][2] if rows else ""
@@ -50,7 +50,7 @@ def village_signal(query: VillageSignalQuery) -> VillageSignal:
                 report__filed_at__gte=query.match_since,
             )
             .order_by("-report__filed_at")
-            .values_list("report_id", "report__filed_at", "report__desa__name", "phone")[
+            .values_list("report_id", "report__filed_at", "report__village__name", "phone")[
                 :MATCH_LIMIT
             ]
         )

@@ -73,7 +73,7 @@ def report_list(request: HttpRequest) -> HttpResponseBase:
         filters = selectors.ReportFilters(
             status=form.cleaned_data["status"],
             kind=form.cleaned_data["kind"],
-            desa=form.cleaned_data["desa"],
+            village=form.cleaned_data["village"],
         )
     reports = selectors.reports_for(viewer, filters)
     return TemplateResponse(

@@ -148,9 +148,9 @@ def test_desa_summary_counts_and_hides_other_desa(personas) -> None:  # type: ig
 
     report = recruiter_report(personas.pic_desa)
     since = timezone.now() - datetime.timedelta(days=30)
-    summary = desa_report_summary(viewer_of(personas.pimpasa), report.desa_id, since=since)
+    summary = desa_report_summary(viewer_of(personas.pimpasa), report.village_id, since=since)
     assert summary.total == 1 and summary.by_kind == {"perekrut": 1}
     assert summary.by_status == {"baru": 1}
     assert [item.number for item in summary.recent_recruiter_reports] == [report.number]
-    other = desa_report_summary(viewer_of(personas.pic_desa_other), report.desa_id, since=since)
+    other = desa_report_summary(viewer_of(personas.pic_desa_other), report.village_id, since=since)
     assert other.total == 0 and other.recent_recruiter_reports == []

@@ -33,9 +33,7 @@ def _post(personas, client, draft: str, **extra):  # type: ignore[no-untyped-def
         "draft_uuid": draft,
         **extra,
     }
-    return client.post(
-        reverse("village_reports:new"), data, HTTP_ACCEPT="application/json"
-    )
+    return client.post(reverse("village_reports:new"), data, HTTP_ACCEPT="application/json")
 
 
 def test_a_resent_draft_is_stored_once_and_answers_the_first_report(personas) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +61,9 @@ def test_the_same_draft_key_of_another_filer_is_another_report(personas) -> None
         (b"\xff\xd8\xff" + b"\x00" * (MAX_PHOTO_BYTES + 1), "terlalu besar"),
     ],
 )
-def test_a_bad_photo_is_refused_with_a_message_and_nothing_is_stored(personas, content, message) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_photo_is_refused_with_a_message_and_nothing_is_stored(
+    personas, content, message
+) -> None:  # type: ignore[no-untyped-def]
     client = verified_client(personas.pic_desa)
     draft = str(uuid.uuid4())
     photo = SimpleUploadedFile("foto.jpg", content, content_type="image/jpeg")
@@ -73,7 +73,10 @@ def test_a_bad_photo_is_refused_with_a_message_and_nothing_is_stored(personas, c
     assert "tersimpan di ponsel" in response.json()["errors"]["photos"][0]
     assert not VillageReport.objects.exists()
     # The same draft sent again without the bad photo is stored, once.
-    assert _post(personas, client, draft, photos=[SimpleUploadedFile("a.jpg", JPEG)]).status_code == 201
+    assert (
+        _post(personas, client, draft, photos=[SimpleUploadedFile("a.jpg", JPEG)]).status_code
+        == 201
+    )
     assert VillageReport.objects.get().photos.count() == 1
 
 
@@ -104,8 +107,13 @@ def test_without_javascript_a_good_report_goes_to_its_page(personas) -> None:  #
     desa = sorted(viewer_of(personas.pic_desa).village_codes)[0]
     response = client.post(
         reverse("village_reports:new"),
-        {"desa_code": desa, "kind": "lainnya", "summary": "Sosialisasi diminta warga",
-         "people-0-role": "warga", "people-1-role": "warga"},
+        {
+            "desa_code": desa,
+            "kind": "lainnya",
+            "summary": "Sosialisasi diminta warga",
+            "people-0-role": "warga",
+            "people-1-role": "warga",
+        },
     )
     report = VillageReport.objects.get()
     assert response.status_code == 302 and response["Location"] == report.get_absolute_url()

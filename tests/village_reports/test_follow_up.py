@@ -17,7 +17,7 @@ from benteng.village_reports.services import (
     report_verify,
 )
 from tests.conftest import verified_client
-from tests.village_reports.support import REPORTER, RECRUITER_NAME, recruiter_report, viewer_of
+from tests.village_reports.support import RECRUITER_NAME, REPORTER, recruiter_report, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,9 @@ def test_new_verified_referred_closed_and_the_focal_person_sees_each_step(person
     ).exists()
     pimpasa = viewer_of(personas.pimpasa)
     with pytest.raises(VillageReportInvalid):
-        report_refer(viewer=pimpasa, report=report, receiving_office_id=report.polres_id, urgency="tinggi")
+        report_refer(
+            viewer=pimpasa, report=report, receiving_office_id=report.polres_id, urgency="tinggi"
+        )
     report = report_verify(viewer=pimpasa, report=report, note="Dicek ke RT, benar.")
     referral = report_refer(
         viewer=pimpasa, report=report, receiving_office_id=report.polres_id, urgency="tinggi"
@@ -37,13 +39,20 @@ def test_new_verified_referred_closed_and_the_focal_person_sees_each_step(person
     report.refresh_from_db()
     assert report.status == ReportStatus.ACTED and report.referral == referral
     assert referral.receiving_office_id == report.polres_id
-    names = list(ReferralSubject.objects.filter(referral=referral).values_list("full_name", flat=True))
+    names = list(
+        ReferralSubject.objects.filter(referral=referral).values_list("full_name", flat=True)
+    )
     assert names == [RECRUITER_NAME]
     assert REPORTER not in referral.reason
-    assert Notification.objects.filter(
-        recipient=personas.pic_desa, kind=NotificationKind.VILLAGE_REPORT_STATUS
-    ).count() == 2
-    listing = verified_client(personas.pic_desa).get(reverse("village_reports:list")).content.decode()
+    assert (
+        Notification.objects.filter(
+            recipient=personas.pic_desa, kind=NotificationKind.VILLAGE_REPORT_STATUS
+        ).count()
+        == 2
+    )
+    listing = (
+        verified_client(personas.pic_desa).get(reverse("village_reports:list")).content.decode()
+    )
     assert "Ditindaklanjuti" in listing and referral.number in listing
     report = report_close(viewer=pimpasa, report=report, note="Diserahkan ke Polres.")
     assert report.status == ReportStatus.CLOSED
