@@ -42,7 +42,7 @@ class ReportForm(ServiceErrorsMixin, forms.Form):
         self, *args: Any, villages: list[tuple[str, str]], show_reporter: bool, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["desa_code"].choices = villages
+        self.fields["desa_code"].choices = villages  # type: ignore[attr-defined]
         if not show_reporter:
             for name in ("reporter_name", "reporter_phone", "reporter_named"):
                 del self.fields[name]
@@ -77,7 +77,7 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["village"].choices = [("", _("Semua")), *villages]
+        self.fields["village"].choices = [("", _("Semua")), *villages]  # type: ignore[attr-defined]
 
 
 class NoteForm(ServiceErrorsMixin, forms.Form):
@@ -98,4 +98,5 @@ class ReferForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, offices: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_office"].choices = [(office.pk, office.name) for office in offices]
+        field: Any = self.fields["receiving_office"]
+        field.choices = [(office.pk, office.name) for office in offices]

@@ -159,17 +159,19 @@ def _person_values(
     for problem in nik_problems:
         problems.add(f"{prefix}nik", problem)
     values["nik"] = nik
-    phone, problem = cleaning.phone_clean(person.phone, label=_("Nomor telepon"))
-    problems.add(f"{prefix}phone", problem)
+    phone, phone_problem = cleaning.phone_clean(person.phone, label=_("Nomor telepon"))
+    problems.add(f"{prefix}phone", phone_problem)
     values["phone"] = phone
-    sex, problem = cleaning.sex_clean(person.sex)
-    problems.add(f"{prefix}sex", problem)
+    sex, sex_problem = cleaning.sex_clean(person.sex)
+    problems.add(f"{prefix}sex", sex_problem)
     values["sex"] = sex
-    birth_date, problem = cleaning.date_parse(person.birth_date, label=_("Tanggal lahir"))
-    if problem is None and birth_date is not None:
-        problem = cleaning.birth_date_problem(birth_date, label=_("Tanggal lahir"), today=today)
-    problems.add(f"{prefix}birth_date", problem)
-    values["birth_date"] = birth_date if problem is None else None
+    birth_date, date_problem = cleaning.date_parse(person.birth_date, label=_("Tanggal lahir"))
+    if date_problem is None and birth_date is not None:
+        date_problem = cleaning.birth_date_problem(
+            birth_date, label=_("Tanggal lahir"), today=today
+        )
+    problems.add(f"{prefix}birth_date", date_problem)
+    values["birth_date"] = birth_date if date_problem is None else None
     country = cleaning.text_of(person.destination_country).upper()
     if country and country not in destination_countries():
         problems.add(f"{prefix}destination_country", _("Pilih negara tujuan dari daftar."))
@@ -206,6 +208,11 @@ def _desa(code: str, problems: _Problems) -> Region | None:
     if region is None:
         problems.add("desa_code", _("Pilih desa/kelurahan laporan ini."))
     return region
+
+
+def _user_id(viewer: Viewer) -> int:
+    assert viewer.user_id is not None  # noqa: S101 (the predicates ask for a person)
+    return viewer.user_id
 
 
 def _draft_uuid(value: str) -> uuid.UUID:
@@ -366,7 +373,7 @@ def report_file(
                 reporter_name=reporter_name,
                 reporter_phone=reporter_phone,
                 reporter_named=bool(data.reporter_named and reporter_name),
-                filed_by_id=viewer.user_id,
+                filed_by_id=_user_id(viewer),
                 draft_uuid=draft,
                 kanim=kanim,
                 polres=polres,
@@ -530,7 +537,7 @@ def report_refer(
             phone=person.phone,
             sex=person.sex,
             birth_date=person.birth_date.isoformat() if person.birth_date else "",
-            desa_code=person.region_id if is_village_code(person.region_id or "") else "",
+            desa_code=(person.region_id or "") if is_village_code(person.region_id or "") else "",
         )
         for person in named
     ]

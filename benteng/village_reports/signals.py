@@ -9,6 +9,8 @@ report and never the reporter. The screening service audits the reports read.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Q
 
 from benteng.core.risk import VillageReportMatch
@@ -22,7 +24,7 @@ MATCH_LIMIT = 5
 
 def village_signal(query: VillageSignalQuery) -> VillageSignal:
     desa_name = ""
-    recent: list[tuple[int, object]] = []
+    recent: list[tuple[int, datetime.datetime]] = []
     if query.desa_code:
         rows = list(
             VillageReport.objects.filter(
