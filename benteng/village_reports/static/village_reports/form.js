@@ -89,35 +89,37 @@
   function showPhotos() {
     photoCount.textContent = draft.photos.length ? draft.photos.length + " " + form.dataset.photos : "";
   }
-  function resize(file) {
+  function readAsDataUrl(file) {
     return new Promise(function (resolve, reject) {
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        var scale = Math.min(1, MAX_SIDE / Math.max(img.width, img.height));
-        var canvas = document.createElement("canvas");
-        canvas.width = Math.round(img.width * scale);
-        canvas.height = Math.round(img.height * scale);
-        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-        URL.revokeObjectURL(url);
-        resolve(canvas.toDataURL("image/jpeg", 0.8));
-      };
-      img.onerror = function () { URL.revokeObjectURL(url); reject(file); };
-      img.src = url;
+      var reader = new FileReader();
+      reader.onload = function () { resolve(reader.result); };
+      reader.onerror = reject;
+      reader.readAsDataURL(file);
+    });
+  }
+  // The site's Content-Security-Policy allows data: images (not blob:), so the photo is read
+  // as a data URL, drawn on a canvas at most MAX_SIDE px on its longest side, kept as JPEG.
+  function resize(file) {
+    return readAsDataUrl(file).then(function (original) {
+      return new Promise(function (resolve) {
+        var img = new Image();
+        img.onload = function () {
+          var scale = Math.min(1, MAX_SIDE / Math.max(img.width, img.height));
+          var canvas = document.createElement("canvas");
+          canvas.width = Math.round(img.width * scale);
+          canvas.height = Math.round(img.height * scale);
+          canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+          resolve(canvas.toDataURL("image/jpeg", 0.8));
+        };
+        // Not an image the phone can read: kept as it is; the server says why it is refused.
+        img.onerror = function () { resolve(original); };
+        img.src = original;
+      });
     });
   }
   photoInput.addEventListener("change", function () {
     var files = Array.prototype.slice.call(photoInput.files);
-    Promise.all(files.map(function (file) {
-      return resize(file).catch(function () {
-        // Not an image the phone can read: sent as it is, and the server says why it is refused.
-        return new Promise(function (resolve) {
-          var reader = new FileReader();
-          reader.onload = function () { resolve(reader.result); };
-          reader.readAsDataURL(file);
-        });
-      });
-    })).then(function (urls) {
+    Promise.all(files.map(resize)).then(function (urls) {
       draft.photos = draft.photos.concat(urls).slice(0, 3);
       photoInput.value = "";
       keep();
