@@ -173,9 +173,5 @@ def desa_report_summary(
 
 
 def home_count(viewer: Viewer) -> int:
-    """Reports the viewer sees that wait for a step (new or verified): the home tile's count."""
-    return (
-        VillageReport.objects.visible_to(viewer)
-        .filter(status__in=(ReportStatus.NEW, ReportStatus.VERIFIED))
-        .count()
-    )
+    """Reports the viewer sees that are not closed yet: the home tile's count."""
+    return VillageReport.objects.visible_to(viewer).exclude(status=ReportStatus.CLOSED).count()
