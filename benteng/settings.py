@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "benteng.cases",
     "benteng.referrals",
     "benteng.cooperation",
+    "benteng.village_reports",
     "benteng.web",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("aturan-risiko/", include("benteng.screening.urls_rules")),
     path("kasus/", include("benteng.cases.urls")),
     path("kerja-sama/", include("benteng.cooperation.urls")),
+    path("laporan-desa/", include("benteng.village_reports.urls")),
     # One audited login (with lock-out and 2FA) for the whole site, the admin included.
     path(
         "admin/login/",

@@ -46,6 +46,7 @@ __all__ = [
     "RiskFacts",
     "RuleConfig",
     "Text",
+    "VillageReportMatch",
     "assess",
     "country_name",
     "hit_evidence",
@@ -228,14 +229,25 @@ class EventFact:
     office_name: str = ""
 
 
+@dataclass(frozen=True)
+class VillageReportMatch:
+    """A village report naming the screened person's sponsor as a recruiter."""
+
+    report_number: str
+    desa_name: str
+    matched_on: str  # "sponsor" (the name) | "phone"
+
+
 @dataclass
 class RiskFacts:
     """Everything the rules look at, computed by the screening service beforehand.
 
     ``same_sponsor_recent`` counts other applications naming the same sponsor or phone within
     the ``group_pattern`` rule's ``window_days`` (read it with :func:`rule_parameter`);
-    ``village_recruiter_reports`` is ``None`` while villages do not exist yet, and the rule
-    that reads it is then reported as not evaluated.
+    ``village_recruiter_reports`` counts the recruiter reports of the person's desa within the
+    ``village_recruiter_reports`` rule's ``window_days`` (``village_name`` names the desa), and
+    ``village_sponsor_matches`` the village reports naming the sponsor as a recruiter; it is
+    ``None`` when no village reports are available, and the rule is then not evaluated.
     """
 
     purpose: str
@@ -248,6 +260,8 @@ class RiskFacts:
     same_sponsor_recent: int = 0
     age: int | None = None
     village_recruiter_reports: int | None = None
+    village_name: str = ""
+    village_sponsor_matches: list[VillageReportMatch] = field(default_factory=list)
     has_return_ticket: bool = False
     stage: str = "application"  # "application" (Kanim counter) | "departure" (TPI)
     former_migrant_worker: bool | None = None
@@ -890,25 +904,40 @@ def former_migrant_scam_age_band(facts: RiskFacts, params: Params) -> RuleOutcom
     {
         "min_reports": ParameterSpec(ParameterKind.INTEGER, 1, minimum=1, maximum=1000),
         "window_days": ParameterSpec(ParameterKind.INTEGER, 90, minimum=1, maximum=3650),
+        "match_window_days": ParameterSpec(ParameterKind.INTEGER, 365, minimum=1, maximum=3650),
     },
 )
 def village_recruiter_reports(facts: RiskFacts, params: Params) -> RuleOutcome:
-    """The applicant's village reported recruiter activity recently."""
+    """The applicant's village reported recruiter activity recently, or a village report names
+    the applicant's sponsor (name or phone) as a recruiter."""
     if facts.village_recruiter_reports is None:
         return NotEvaluated(
             "village_recruiter_reports",
             "Data laporan desa belum tersedia; aturan ini tidak dinilai.",
             "Village reports are not available yet; this rule was not evaluated.",
         )
-    if facts.village_recruiter_reports < params["min_reports"]:
-        return None
+    texts: list[Text] = []
     count, days = facts.village_recruiter_reports, params["window_days"]
-    return [
-        Text(
-            f"Desa pemohon mencatat {count} laporan aktivitas perekrut dalam {days} hari terakhir.",
-            f"The applicant's village recorded {count} recruiter reports in the last {days} days.",
+    if count >= params["min_reports"]:
+        where = f"Desa {facts.village_name}" if facts.village_name else "Desa pemohon"
+        where_en = f"The village {facts.village_name}" if facts.village_name else "The village"
+        texts.append(
+            Text(
+                f"{where} mencatat {count} laporan aktivitas perekrut dalam {days} hari terakhir.",
+                f"{where_en} recorded {count} recruiter reports in the last {days} days.",
+            )
         )
-    ]
+    for match in facts.village_sponsor_matches:
+        on = ("nama", "name") if match.matched_on == "sponsor" else ("nomor telepon", "phone")
+        texts.append(
+            Text(
+                f"Sponsor yang disebut cocok ({on[0]}) dengan perekrut dalam laporan desa "
+                f"{match.report_number} (Desa {match.desa_name}).",
+                f"The sponsor named matches ({on[1]}) a recruiter in village report "
+                f"{match.report_number} ({match.desa_name}).",
+            )
+        )
+    return texts or None
 
 
 def _observed(facts: RiskFacts, params: Params) -> RuleOutcome:

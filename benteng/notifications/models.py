@@ -26,6 +26,8 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "tenggat_terlewati", _("Tenggat terlewati")
     CASE_OUTCOME = "kasus_hasil", _("Perkembangan kasus")
     WELCOME = "selamat_datang", _("Selamat datang")
+    VILLAGE_REPORT_NEW = "laporan_desa_baru", _("Laporan desa baru")
+    VILLAGE_REPORT_STATUS = "laporan_desa_status", _("Perkembangan laporan desa")
 
 
 class EmailState(models.TextChoices):

@@ -67,6 +67,16 @@ KIND_TEXTS: dict[str, KindText] = {
         _("Kasus %(number)s yang berasal dari rujukan Anda: %(outcome)s."),
         frozenset({"number", "outcome"}),
     ),
+    NotificationKind.VILLAGE_REPORT_NEW: KindText(
+        _("Laporan desa baru %(number)s"),
+        _("Laporan desa %(number)s dari Desa %(village)s menunggu verifikasi."),
+        frozenset({"number", "village"}),
+    ),
+    NotificationKind.VILLAGE_REPORT_STATUS: KindText(
+        _("Laporan desa %(number)s: %(status)s"),
+        _("Laporan desa %(number)s dari Desa %(village)s kini berstatus %(status)s."),
+        frozenset({"number", "village", "status"}),
+    ),
     NotificationKind.WELCOME: KindText(
         _("Selamat datang di Benteng"),
         _(

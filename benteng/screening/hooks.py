@@ -11,19 +11,50 @@ outcome), rendered for the viewer by the app itself, through its own access rule
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.safestring import SafeString
 
 from benteng.access.viewer import Viewer
+from benteng.core.risk import VillageReportMatch
 
 # (viewer, the application or departure check, the decision entry just recorded)
 HandOverHook = Callable[[Viewer, Any, Any], None]
 # (viewer, the application or departure check) -> HTML for the record's page, or ""
 RecordPanel = Callable[[Viewer, Any], SafeString | str]
 
+
+@dataclass(frozen=True)
+class VillageSignalQuery:
+    """What screening asks of the village reports: the person's desa (blank when unknown),
+    the sponsor named (its name key and normalised phone, blank when none), and the windows."""
+
+    desa_code: str
+    sponsor_key: str
+    sponsor_phone: str
+    recent_since: datetime.datetime
+    match_since: datetime.datetime
+
+
+@dataclass(frozen=True)
+class VillageSignal:
+    """The answer: recent recruiter reports of the desa and the reports naming the sponsor as
+    a recruiter (never the reporter), and the report rows read, for the audit trail."""
+
+    desa_name: str
+    recent_reports: int
+    sponsor_matches: tuple[VillageReportMatch, ...] = ()
+    read: tuple[Any, ...] = ()
+
+
+# (query) -> the signal; registered by the village reports app.
+VillageSignalProvider = Callable[[VillageSignalQuery], VillageSignal]
+
 _hand_over_hooks: list[HandOverHook] = []
+_village_signal_providers: list[VillageSignalProvider] = []
 _record_panels: list[RecordPanel] = []
 
 
@@ -47,3 +78,17 @@ def register_record_panel(panel: RecordPanel) -> None:
 def record_panels(viewer: Viewer, record: Any) -> list[SafeString | str]:
     """The fragments of the registered panels for this record and viewer (empty ones left out)."""
     return [html for html in (panel(viewer, record) for panel in _record_panels) if html]
+
+
+def register_village_signal_provider(provider: VillageSignalProvider) -> None:
+    """Let ``provider`` answer what village reports say about a screened person."""
+    if provider not in _village_signal_providers:
+        _village_signal_providers.append(provider)
+
+
+def village_signal(query: VillageSignalQuery) -> VillageSignal | None:
+    """The village signal of the registered provider; ``None`` while none is registered (the
+    rule is then reported as not evaluated)."""
+    for provider in _village_signal_providers:
+        return provider(query)
+    return None

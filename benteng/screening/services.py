@@ -54,6 +54,7 @@ from benteng.core.names import name_key
 from benteng.core.risk import RiskFacts, assess, rule_parameter
 from benteng.identity import region_code_for_identity
 from benteng.people.index import index_source_record
+from benteng.regions.selectors import is_village_code
 from benteng.rows import insert, next_ids
 from benteng.screening import queries
 from benteng.screening.access import may_screen_applications, may_screen_departures
@@ -63,6 +64,7 @@ from benteng.screening.cleaning import (
     ScreeningInput,
     ScreeningInputInvalid,
 )
+from benteng.screening.hooks import VillageSignal, VillageSignalQuery, village_signal
 from benteng.screening.matching import Named, index_search, watchlist_matches
 from benteng.screening.models import (
     DepartureCheck,
@@ -278,6 +280,29 @@ def _same_sponsor_recent(record: Record, *, window_days: int, now: datetime.date
     )
 
 
+def _village_signal(
+    record: Record, data: ScreeningInput, *, rules: Any, now: datetime.datetime
+) -> VillageSignal | None:
+    """What the village reports say (``hooks.village_signal``): recruiter reports of the
+    person's desa, and reports naming the sponsor (applications only) as a recruiter."""
+    stated = getattr(data, "desa_code", "") or record.region_id or ""
+    desa_code = stated if is_village_code(stated) else ""
+    sponsor_key = getattr(record, "sponsor_key", "") or ""
+    sponsor_phone = getattr(record, "sponsor_phone", "") or ""
+    code = "village_recruiter_reports"
+    recent_days = int(rule_parameter(rules, code, "window_days"))
+    match_days = int(rule_parameter(rules, code, "match_window_days"))
+    return village_signal(
+        VillageSignalQuery(
+            desa_code=desa_code,
+            sponsor_key=sponsor_key,
+            sponsor_phone=sponsor_phone,
+            recent_since=now - datetime.timedelta(days=recent_days),
+            match_since=now - datetime.timedelta(days=match_days),
+        )
+    )
+
+
 def _has_return_ticket(data: ScreeningInput) -> bool:
     stated = isinstance(data, DepartureInput) and bool(data.has_return_ticket)
     return stated or TravelDocument.TIKET_PULANG in data.documents
@@ -393,6 +418,7 @@ def _screen(
         data.nik, birth_date=data.birth_date, sex=data.sex, today=today
     )
     window = int(rule_parameter(rules, "group_pattern", "window_days"))
+    village = _village_signal(record, data, rules=rules, now=now)
     facts = RiskFacts(
         purpose=data.purpose,
         destination_country=data.destination_country,
@@ -403,7 +429,9 @@ def _screen(
         earlier_events=event_facts,
         same_sponsor_recent=_same_sponsor_recent(record, window_days=window, now=now),
         age=_age(data.birth_date, today),
-        village_recruiter_reports=None,
+        village_recruiter_reports=village.recent_reports if village is not None else None,
+        village_name=village.desa_name if village is not None else "",
+        village_sponsor_matches=list(village.sponsor_matches) if village is not None else [],
         has_return_ticket=_has_return_ticket(data),
         stage=kind.name,
         former_migrant_worker=data.former_migrant_worker,
@@ -446,7 +474,11 @@ def _screen(
             written = [[record], [result]]
         audit_record_many(
             actor=actor_for_viewer(viewer),
-            items=_audit_items(kind, record, result, read_entries, read_events, rule_set),
+            items=_audit_items(kind, record, result, read_entries, read_events, rule_set)
+            + _read_items(
+                village.read if village is not None else (),
+                detail={"screening": record.reference, "as": "village_signal"},
+            ),
             written_with=written,
         )
         _index(record)

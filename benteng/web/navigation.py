@@ -24,6 +24,7 @@ from benteng.screening.access import (
     may_screen_applications,
     may_screen_departures,
 )
+from benteng.village_reports.access import may_open_village_reports
 from benteng.watchlists.access import may_read_watchlists
 
 
@@ -82,6 +83,12 @@ NAVIGATION: tuple[NavEntry, ...] = (
         section="screening",
     ),
     NavEntry("referrals:inbox", _("Rujukan"), may_open_referrals, section="referrals"),
+    NavEntry(
+        "village_reports:list",
+        _("Laporan desa"),
+        may_open_village_reports,
+        section="village_reports",
+    ),
     NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),
     NavEntry("watchlists:index", _("Daftar pantauan"), may_read_watchlists, section="watchlists"),
     NavEntry("cases:index", _("Kasus TPPO/TPPM"), may_read_cases, section="cases"),

@@ -3,8 +3,8 @@
 A tile appears only when the viewer may open the page it links to (the predicates of
 ``benteng/screening/access.py``); counts come from ``screening_home_figures``, which reads
 through ``visible_to``; the referral tiles from ``referrals.selectors.inbox_counts``, likewise;
-the police's case tile counts the cases of their list (``benteng/cases/``). Features that do
-not exist yet (village reports) get no tile.
+the police's case tile counts the cases of their list (``benteng/cases/``); the village team's
+tile counts the reports of their desa not yet closed (``village_reports.selectors.home_count``).
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from benteng.screening.worklists import (
     OVERDUE,
     screening_home_figures,
 )
+from benteng.village_reports.access import may_file_village_reports
+from benteng.village_reports.selectors import home_count as village_reports_open_count
 
 HANDED_OVER_ANCHOR = "diserahkan"
 HANDED_OVER_SHOWN = 10
@@ -132,6 +134,15 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
         )
     if may_open_referrals(viewer):
         tiles += _referral_tiles(viewer)
+    if may_file_village_reports(viewer):
+        tiles.append(
+            WorkTile(
+                "village_reports_open",
+                _("Laporan desa belum selesai"),
+                village_reports_open_count(viewer),
+                reverse("village_reports:list"),
+            )
+        )
     if may_read_cases(viewer):
         tiles.append(
             WorkTile(

@@ -482,6 +482,10 @@ JOINT_WORK_READERS = {
     "analis_polri",
     "pimpinan",
 }
+# Who sees a village report of the focal person's Kronjo desa, with its people and photos: the
+# desa's team (focal person, PIMPASA, Bhabinkamtibmas) and the staff of the Kanim it was routed
+# to (Polresta Tangerang has no persona); the reporter only the focal person.
+VILLAGE_REPORT_VISIBILITY = {"petugas_imigrasi", "pimpasa", "bhabinkamtibmas", "pic_desa"}
 
 
 @pytest.mark.django_db
@@ -528,3 +532,41 @@ def test_every_cooperation_model_has_a_policy():
 
     models = set(apps.get_app_config("cooperation").get_models())
     assert models <= set(registered_models())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_a_village_report_is_seen_by_its_desa_team_and_routed_offices(personas, viewer_role):
+    # given
+    from benteng.access.policy import visible_fields
+    from benteng.village_reports.models import (
+        VillageReport,
+        VillageReportPerson,
+        VillageReportPhoto,
+    )
+    from benteng.village_reports.services import PersonInput, PhotoInput, ReportInput, report_file
+
+    pic = personas.pic_desa.as_viewer()
+    report, _created = report_file(
+        viewer=pic,
+        data=ReportInput(
+            desa_code=sorted(pic.village_codes)[0],
+            kind="perekrut",
+            summary="Calo di pos ronda.",
+            reporter_name="Ibu Warsih",
+        ),
+        people=[PersonInput(role="perekrut", full_name="Ujang Supriatna")],
+        photos=[PhotoInput(name="a.jpg", content=b"\xff\xd8\xff" + b"\x00" * 100)],
+    )
+    viewer = personas.all()[viewer_role]
+    # when
+    seen = {
+        model: model.objects.visible_to(viewer).exists()  # type: ignore[attr-defined]
+        for model in (VillageReport, VillageReportPerson, VillageReportPhoto)
+    }
+    # then
+    expected = viewer_role in VILLAGE_REPORT_VISIBILITY
+    assert seen == dict.fromkeys(seen, expected), (viewer_role, report.pk)
+    if expected:
+        shows_reporter = "reporter_name" in visible_fields(viewer, report)
+        assert shows_reporter is (viewer_role == "pic_desa")

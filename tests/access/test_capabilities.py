@@ -31,6 +31,8 @@ from benteng.referrals import access as referrals_access
 from benteng.referrals.models import Referral
 from benteng.screening import access as screening_access
 from benteng.screening.models import DepartureCheck, PassportApplication
+from benteng.village_reports import access as village_reports_access
+from benteng.village_reports.models import ReportStatus, VillageReport
 from benteng.watchlists import access as watchlists_access
 from benteng.watchlists.models import Watchlist
 from tests.screening.flow_factories import application_make, departure_make
@@ -110,6 +112,13 @@ may_edit_facility(Kanim S-H room)    .    .   .   Y   .   .   .   .   .    .   Y
 may_book_facility                    Y    Y   Y   Y   .   Y   Y   .   .    .   Y   .    .    .   .
 may_cancel_booking(Polda's booking)  .    .   .   Y   .   Y   Y   .   .    .   Y   .    .    .   .
 may_read_cooperation_report          .    .   .   Y   .   .   Y   .   .    .   Y   .    .    .   .
+may_file_village_reports               .    .   .   .   Y   .   .   Y   Y    Y   .   .    .    .   .
+may_name_reporter                      .    .   .   .   .   .   .   .   Y    Y   .   .    .    .   .
+may_open_village_reports               Y    Y   .   Y   Y   Y   Y   Y   Y    Y   .   .    .    .   .
+may_file_village_report_for(Kronjo)    .    .   .   .   Y   .   .   Y   Y    .   .   .    .    .   .
+may_follow_up_village_report(Kronjo)   .    .   .   .   Y   .   .   Y   .    .   .   .    .    .   .
+may_refer_village_report(Kronjo)       .    .   .   .   Y   .   .   Y   .    .   .   .    .    .   .
+may_see_reporter(Kronjo)               .    .   .   .   .   .   .   .   Y    .   .   .    .    .   .
 """
 # The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
 # to Polda Banten (pen's and anP's).
@@ -139,7 +148,16 @@ RECORD_PREDICATES = (
         }
     )
     | frozenset(
-        {"may_edit_training", "may_edit_operation", "may_edit_facility", "may_cancel_booking"}
+        {
+            "may_edit_training",
+            "may_edit_operation",
+            "may_edit_facility",
+            "may_cancel_booking",
+            "may_file_village_report_for",
+            "may_follow_up_village_report",
+            "may_refer_village_report",
+            "may_see_reporter",
+        }
     )
 )
 PACKAGE = Path(__file__).resolve().parent.parent.parent / "benteng"
@@ -200,6 +218,15 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
             predicate = getattr(cases_access, name)
             rows[f"{name}(Polda case)"] = lambda viewer, may=predicate: may(viewer, case)
     rows.update(_joint_work_rows())
+    # A verified report of the focal person's Kronjo village (pmp, bha and pic work it).
+    desa = sorted(User.objects.get(username="picdesa").villages.values_list("code", flat=True))[0]
+    report = VillageReport(village_id=desa, status=ReportStatus.VERIFIED)
+    rows["may_file_village_report_for(Kronjo)"] = lambda viewer: (
+        village_reports_access.may_file_village_report_for(viewer, desa)
+    )
+    for name in ("may_follow_up_village_report", "may_refer_village_report", "may_see_reporter"):
+        may = getattr(village_reports_access, name)
+        rows[f"{name}(Kronjo)"] = lambda viewer, may=may: may(viewer, report)
     return rows
 
 

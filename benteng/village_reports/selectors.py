@@ -1,0 +1,177 @@
+"""Reads of village reports: the list of a viewer (their desa, or the reports routed to their
+office) with filters, one report with its people and photos, a photo, and a desa's summary.
+Every read goes through ``visible_to`` / ``access_object`` and is audited; the reporter goes
+through the policy's fields (``report_fields``)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from benteng.access.policy import NotVisible, access_object, visible_fields
+from benteng.access.viewer import Viewer
+from benteng.audit.services import audit_record_list, audit_record_read
+from benteng.village_reports.access import REPORTER_FIELDS
+from benteng.village_reports.models import (
+    ReportKind,
+    ReportStatus,
+    VillageReport,
+    VillageReportPerson,
+    VillageReportPhoto,
+)
+
+PURPOSE = "laporan_desa"
+LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    status: str = ""
+    kind: str = ""
+    village: str = ""
+
+    def as_search(self) -> dict[str, str]:
+        return {"status": self.status, "kind": self.kind, "village": self.village}
+
+
+def reports_for(viewer: Viewer, filters: ReportFilters | None = None) -> list[VillageReport]:
+    """The reports the viewer sees, newest first, with what became of each (the referral's
+    state and outcome, its case's stage). One query; the list is audited with its filters."""
+    filters = filters or ReportFilters()
+    queryset: QuerySet[VillageReport] = VillageReport.objects.visible_to(viewer).select_related(
+        "village", "village__parent", "referral", "referral__case"
+    )
+    if filters.status in ReportStatus.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.kind in ReportKind.values:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.village:
+        queryset = queryset.filter(village_id=filters.village)
+    # The reporter is never in a list, whoever reads it.
+    reports = list(queryset.defer(*REPORTER_FIELDS)[:LIST_LIMIT])
+    audit_record_list(
+        viewer=viewer,
+        model=VillageReport,
+        objects=reports,
+        search=filters.as_search(),
+        purpose=PURPOSE,
+    )
+    return reports
+
+
+@dataclass
+class ReportDetail:
+    report: VillageReport
+    fields: frozenset[str]
+    people: list[VillageReportPerson] = field(default_factory=list)
+    photos: list[VillageReportPhoto] = field(default_factory=list)
+
+    @property
+    def reporter_shown(self) -> bool:
+        return self.fields >= REPORTER_FIELDS
+
+
+def report_detail(viewer: Viewer, pk: Any) -> ReportDetail:
+    """One report for this viewer (``NotVisible`` when missing or not theirs), its people and
+    its photos (without their bytes); the report and the people read are audited."""
+    report = access_object(
+        viewer,
+        VillageReport,
+        pk,
+        purpose=PURPOSE,
+        queryset=VillageReport.objects.select_related(
+            "village",
+            "village__parent",
+            "kanim",
+            "polres",
+            "referral",
+            "referral__case",
+            "filed_by",
+        ),
+    )
+    fields = visible_fields(viewer, report)
+    if not fields >= REPORTER_FIELDS:
+        # What the viewer may not see is not kept on the object handed to the page.
+        report.reporter_name = ""
+        report.reporter_phone = ""
+    people = list(VillageReportPerson.objects.visible_to(viewer).filter(report=report))
+    audit_record_read(viewer=viewer, objects=people, purpose=PURPOSE)
+    photos = list(
+        VillageReportPhoto.objects.visible_to(viewer).filter(report=report).defer("content")
+    )
+    return ReportDetail(report=report, fields=fields, people=people, photos=photos)
+
+
+def report_photo(viewer: Viewer, report_id: Any, photo_id: Any) -> VillageReportPhoto:
+    """One photo of a report the viewer sees (audited)."""
+    photo = access_object(viewer, VillageReportPhoto, photo_id, purpose=PURPOSE)
+    if str(photo.report_id) != str(report_id):
+        raise NotVisible
+    return photo
+
+
+@dataclass(frozen=True)
+class RecentReport:
+    pk: int
+    number: str
+    filed_at: datetime.datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class DesaReportSummary:
+    desa_code: str
+    by_kind: dict[str, int]
+    by_status: dict[str, int]
+    total: int
+    recent_recruiter_reports: list[RecentReport]
+
+
+def desa_report_summary(
+    viewer: Viewer, desa_code: str, *, since: datetime.datetime
+) -> DesaReportSummary:
+    """For the village profile: the reports of one desa filed since ``since`` that the viewer
+    sees, counted by kind and by status, and the recent recruiter reports (numbers, dates,
+    statuses: no person). Nothing for a desa the viewer does not see. The recruiter reports
+    listed are audited."""
+    base = VillageReport.objects.visible_to(viewer).filter(
+        village_id=desa_code, filed_at__gte=since
+    )
+    by_kind = {
+        row["kind"]: row["count"]
+        for row in base.order_by().values("kind").annotate(count=Count("pk"))
+    }
+    by_status = {
+        row["status"]: row["count"]
+        for row in base.order_by().values("status").annotate(count=Count("pk"))
+    }
+    recent = list(
+        base.filter(mentions_recruiter=True)
+        .only("pk", "filed_at", "status")
+        .order_by("-filed_at")[:20]
+    )
+    audit_record_list(
+        viewer=viewer,
+        model=VillageReport,
+        objects=recent,
+        search={"village": desa_code},
+        purpose=PURPOSE,
+    )
+    return DesaReportSummary(
+        desa_code=desa_code,
+        by_kind=by_kind,
+        by_status=by_status,
+        total=sum(by_kind.values()),
+        recent_recruiter_reports=[
+            RecentReport(pk=r.pk, number=r.number, filed_at=r.filed_at, status=r.status)
+            for r in recent
+        ],
+    )
+
+
+def home_count(viewer: Viewer) -> int:
+    """Reports the viewer sees that are not closed yet: the home tile's count."""
+    return VillageReport.objects.visible_to(viewer).exclude(status=ReportStatus.CLOSED).count()
