@@ -205,6 +205,7 @@ SHOWN_LEVELS = (
     ("name_matches", Level.STRONG),
     ("name_matches", Level.GOOD),
     ("name_matches", Level.CONTAINED),
+    ("name_matches", Level.CONTAINS),
     ("name_matches", Level.UNRELATED),
     ("birth_date_matches", Level.EXACT),
     ("birth_date_matches", Level.YEAR_TYPO),

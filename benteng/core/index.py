@@ -592,10 +592,9 @@ class ScreeningIndex:
         """The share of entries that would agree with the query's name at ``level``."""
         if level is Level.EXACT:
             return self.name_share(query.normalized_name)
-        if level is Level.CONTAINED:
-            tokens = query.parsed_name.tokens
-            if len(tokens) == 1:  # the query's one name among the entry's parts
-                return self.name_part_share(tokens[0])
+        if level is Level.CONTAINED:  # the query's one name among the entry's parts
+            return self.name_part_share(query.parsed_name.tokens[0])
+        if level is Level.CONTAINS:
             # The entry's one name among the query's parts: a random entry agrees so when its
             # whole name is *any* of the query's parts, not only this one ("Puji" and
             # "Farida" both would, for "Puji Farida").
@@ -1129,6 +1128,7 @@ class ScreeningIndex:
                 parameters, Level.EXACT, self.name_share(prepared.normalized_name)
             ),
             frequent_name_weight(parameters, Level.CONTAINED, self._share(1)),
+            frequent_name_weight(parameters, Level.CONTAINS, self._share(1)),
             frequent_name_weight(parameters, Level.STRONG, sound_share),
             frequent_name_weight(parameters, Level.GOOD, sound_share),
         )

@@ -244,7 +244,7 @@ def test_a_listed_one_word_name_inside_a_fuller_name_weighs_by_all_its_parts() -
     def contained_weight(index: ScreeningIndex) -> float:
         (hit,) = [hit for hit in index.search(query, top=20) if hit.entry_id == "m1"]
         name = next(r for r in hit.comparison.features if r.feature == "name_matches")
-        assert name.level is Level.CONTAINED
+        assert name.level is Level.CONTAINS
         return name.weight
 
     # then: a random entry agrees so whenever its one name is *any* part of the query's, so
