@@ -58,6 +58,7 @@ __all__ = [
     "DEFAULT_PARAMETERS",
     "FEATURES",
     "JUDGED_M_FEATURES",
+    "NAME_AGREEMENT_LEVELS",
     "Comparison",
     "ComparisonParameters",
     "EmEstimate",
@@ -755,6 +756,13 @@ class FeatureResult:
         return self._detail(1)
 
 
+# The name levels that say "the name may be the same": identical, a close spelling, one word
+# of the other's name.
+NAME_AGREEMENT_LEVELS = frozenset(
+    {Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED, Level.CONTAINS}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """A score in [0, 1], the evidence in bits, and every feature's verdict."""
@@ -762,6 +770,20 @@ class Comparison:
     score: float
     match_weight: float
     features: tuple[FeatureResult, ...]
+
+    @property
+    def only_a_name(self) -> bool:
+        """The two records agree on the name (the same, a close spelling, or one word of
+        it) and have nothing else to compare but the sex: every other field is missing
+        from one of them. The score then says how rare the name is in the list, and no more:
+        a namesake scores the same as the person."""
+        agrees_on_name = False
+        for result in self.features:
+            if result.feature == "name_matches":
+                agrees_on_name = result.level in NAME_AGREEMENT_LEVELS
+            elif result.feature != "sex_matches" and result.level is not Level.MISSING:
+                return False
+        return agrees_on_name
 
     def reasons(self, *, language: str = "id", include_missing: bool = False) -> str:
         """The feature details joined with "; ", strongest evidence first."""
