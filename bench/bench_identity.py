@@ -48,7 +48,13 @@ from benteng.core.compare import (  # noqa: E402
     estimate_parameters,
     score_to_match_weight,
 )
-from benteng.core.index import DEFAULT_THRESHOLD, Candidate, ScreeningIndex  # noqa: E402
+from benteng.core.index import (  # noqa: E402
+    DEFAULT_THRESHOLD,
+    POSSIBLE_MATCH_FLOOR,
+    Candidate,
+    ScreeningIndex,
+    possible_matches,
+)
 from benteng.core.records import IdentityRecord  # noqa: E402
 from benteng.core.synthetic import generate_dataset  # noqa: E402
 
@@ -162,6 +168,42 @@ def _name_only_and_candidates(
     )
 
 
+def _possible(benchmark: Benchmark, results: Sequence[Sequence[Candidate]]) -> None:
+    """The "possible match -- check" level below the threshold (name only, score at least
+    POSSIBLE_MATCH_FLOOR), counted apart from the hits."""
+    minimum = score_to_match_weight(DEFAULT_THRESHOLD)
+    found_with = listed = not_listed = flagged_not_listed = flags = 0
+    by_kind: dict[str, list[bool]] = {}
+    for query, candidates in zip(benchmark.queries, results, strict=True):
+        expected = benchmark.truth[query.id]
+        hits = {c.entry_id for c in candidates if c.comparison.match_weight >= minimum}
+        possible = {c.entry_id for c in possible_matches(candidates)}
+        flags += len(possible)
+        if expected is None:
+            not_listed += 1
+            flagged = bool(possible) and not hits
+            flagged_not_listed += flagged
+            by_kind.setdefault(f"not listed: {benchmark.kind[query.id]}", []).append(flagged)
+        else:
+            listed += 1
+            found_with += expected in hits or expected in possible
+            if expected in possible:
+                by_kind.setdefault(f"found as possible: {benchmark.kind[query.id]}", []).append(
+                    True
+                )
+    print(
+        f"  possible match -- check (only a name in common, score {POSSIBLE_MATCH_FLOOR}"
+        f" to {DEFAULT_THRESHOLD}): recall with them {found_with / listed:.4f}; not listed"
+        f" with a possible match and no hit {flagged_not_listed / not_listed:.2%};"
+        f" {flags / len(benchmark.queries):.3f} possible matches per query"
+    )
+    for label, values in sorted(by_kind.items()):
+        if label.startswith("found"):
+            print(f"    {label:<45} {len(values)} queries")
+        else:
+            print(f"    possible, {label:<35} {np.mean(values):.3f}  ({len(values)} queries)")
+
+
 def _by_kind(benchmark: Benchmark, results: Sequence[Sequence[Candidate]]) -> None:
     """Recall by variation (listed people), share with any hit by distractor (not listed)."""
     minimum = score_to_match_weight(DEFAULT_THRESHOLD)
@@ -205,6 +247,7 @@ SHOWN_LEVELS = (
     ("name_matches", Level.STRONG),
     ("name_matches", Level.GOOD),
     ("name_matches", Level.CONTAINED),
+    ("name_matches", Level.CONTAINS),
     ("name_matches", Level.UNRELATED),
     ("birth_date_matches", Level.EXACT),
     ("birth_date_matches", Level.YEAR_TYPO),
@@ -290,6 +333,7 @@ def evaluate(
         precision, recall, not_listed = _counts(benchmark, results, threshold)
         print(f"  {threshold:9.2f} {precision:9.4f} {recall:7.4f} {not_listed:14.2%}")
     _by_kind(benchmark, results)
+    _possible(benchmark, results)
 
 
 def main() -> None:

@@ -58,6 +58,7 @@ __all__ = [
     "DEFAULT_PARAMETERS",
     "FEATURES",
     "JUDGED_M_FEATURES",
+    "NAME_AGREEMENT_LEVELS",
     "Comparison",
     "ComparisonParameters",
     "EmEstimate",
@@ -93,7 +94,11 @@ class Level(StrEnum):
     EXACT = "exact"
     STRONG = "strong"
     GOOD = "good"
+    # The first record's one name is a part of the second's fuller name (in a screening: the
+    # name searched, one word, inside the listed full name) ...
     CONTAINED = "contained"
+    # ... and the other way round (the listed one-word name inside the full name searched).
+    CONTAINS = "contains"
     WEAK = "weak"
     SWAPPED_DAY_MONTH = "swapped_day_month"
     YEAR_TYPO = "year_typo"
@@ -269,8 +274,9 @@ def name_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
     if a.name_key == b.name_key and same_parents:
         return Level.EXACT, 1.0
     similarity = _parsed_name_similarity(a, b)
-    if single_name_contained(a.parsed_name.tokens, b.parsed_name.tokens):
-        return Level.CONTAINED, similarity
+    contained = single_name_contained(a.parsed_name.tokens, b.parsed_name.tokens)
+    if contained is not None:
+        return contained, similarity
     if similarity >= NAME_STRONG_SIMILARITY:
         return Level.STRONG, similarity
     if similarity >= NAME_GOOD_SIMILARITY:
@@ -282,14 +288,17 @@ def name_matches(a: PreparedIdentity, b: PreparedIdentity) -> FeatureOutcome:
     return Level.UNRELATED, similarity
 
 
-def single_name_contained(tokens_a: Sequence[str], tokens_b: Sequence[str]) -> bool:
-    """One side gives a single name (a mononym, common in Java and Banten) that is one of
-    the parts of the other side's fuller name."""
-    if len(tokens_a) == 1 and len(tokens_b) > 1:
-        return tokens_a[0] in tokens_b
-    if len(tokens_b) == 1 and len(tokens_a) > 1:
-        return tokens_b[0] in tokens_a
-    return False
+def single_name_contained(tokens_a: Sequence[str], tokens_b: Sequence[str]) -> Level | None:
+    """Whether one side gives a single name (a mononym, common in Java and Banten) that is
+    one of the parts of the other side's fuller name, and which side: ``CONTAINED`` when
+    ``a``'s one name is in ``b``'s, ``CONTAINS`` when ``b``'s one name is in ``a``'s, else
+    ``None``. The two weigh apart: a listed one-word name ("Puji") is found inside many fuller
+    names searched ("Puji Farida"), a one-word name searched says what it says."""
+    if len(tokens_a) == 1 and len(tokens_b) > 1 and tokens_a[0] in tokens_b:
+        return Level.CONTAINED
+    if len(tokens_b) == 1 and len(tokens_a) > 1 and tokens_b[0] in tokens_a:
+        return Level.CONTAINS
+    return None
 
 
 def _dates_differ_by_one_digit(a: date, b: date) -> bool:
@@ -494,8 +503,12 @@ _LEVEL_WORDS: Mapping[Level, tuple[str, str]] = {
     Level.STRONG: ("sangat mirip", "very similar"),
     Level.GOOD: ("mirip", "similar"),
     Level.CONTAINED: (
-        "tunggal tercantum dalam nama lengkap yang lain",
-        "given as one name that is part of the other's full name",
+        "yang dicari satu kata, bagian dari nama lengkap catatan ini",
+        "searched is one word, part of this record's full name",
+    ),
+    Level.CONTAINS: (
+        "catatan ini satu kata, bagian dari nama lengkap yang dicari",
+        "of this record is one word, part of the full name searched",
     ),
     Level.WEAK: ("agak mirip", "somewhat similar"),
     Level.SWAPPED_DAY_MONTH: (
@@ -588,17 +601,24 @@ class ComparisonParameters:
 
     @classmethod
     def from_json(cls, text: str) -> ComparisonParameters:
+        """The parameters saved by :meth:`to_json`. A level added since the file was written
+        takes its default m and u (a file of before the "contained" name level was split by
+        direction has no "contains")."""
         data = json.loads(text)
-        return cls(
-            prior_match_weight=float(data["prior_match_weight"]),
-            levels={
-                feature_name: {
-                    Level(level): LevelParameters(m=float(values["m"]), u=float(values["u"]))
-                    for level, values in feature_levels.items()
-                }
-                for feature_name, feature_levels in data["levels"].items()
-            },
-        )
+        levels: dict[str, dict[Level, LevelParameters]] = {
+            feature_name: {
+                Level(level): LevelParameters(m=float(values["m"]), u=float(values["u"]))
+                for level, values in feature_levels.items()
+            }
+            for feature_name, feature_levels in data["levels"].items()
+        }
+        for feature_name, default_levels in DEFAULT_PARAMETERS.levels.items():
+            saved = levels.get(feature_name)
+            if saved is None:
+                continue
+            for level, default in default_levels.items():
+                saved.setdefault(level, default)
+        return cls(prior_match_weight=float(data["prior_match_weight"]), levels=levels)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json() + "\n", encoding="utf-8")
@@ -637,7 +657,8 @@ DEFAULT_PARAMETERS = ComparisonParameters(
             exact=(0.594, 1.43e-4),
             strong=(0.176, 4.30e-5),
             good=(0.202, 9.55e-4),
-            contained=(0.03, 2e-3),
+            contained=(0.03, 1e-3),
+            contains=(0.01, 1e-3),
             weak=(0.0178, 1.61e-3),
             different=(0.00765, 6.67e-3),
             unrelated=(0.00245, 0.991),
@@ -735,6 +756,13 @@ class FeatureResult:
         return self._detail(1)
 
 
+# The name levels that say "the name may be the same": identical, a close spelling, one word
+# of the other's name.
+NAME_AGREEMENT_LEVELS = frozenset(
+    {Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED, Level.CONTAINS}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """A score in [0, 1], the evidence in bits, and every feature's verdict."""
@@ -742,6 +770,20 @@ class Comparison:
     score: float
     match_weight: float
     features: tuple[FeatureResult, ...]
+
+    @property
+    def only_a_name(self) -> bool:
+        """The two records agree on the name (the same, a close spelling, or one word of
+        it) and have nothing else to compare but the sex: every other field is missing
+        from one of them. The score then says how rare the name is in the list, and no more:
+        a namesake scores the same as the person."""
+        agrees_on_name = False
+        for result in self.features:
+            if result.feature == "name_matches":
+                agrees_on_name = result.level in NAME_AGREEMENT_LEVELS
+            elif result.feature != "sex_matches" and result.level is not Level.MISSING:
+                return False
+        return agrees_on_name
 
     def reasons(self, *, language: str = "id", include_missing: bool = False) -> str:
         """The feature details joined with "; ", strongest evidence first."""
@@ -793,7 +835,9 @@ TERM_FREQUENCY_POPULATION = 1_000_000
 # The name levels whose weight follows the frequency of the name in the list: an identical
 # name and a mononym by how many entries carry that name (part), a close spelling by how many
 # carry a name that sounds the same (its phonetic key).
-FREQUENCY_WEIGHED_NAME_LEVELS = frozenset({Level.EXACT, Level.CONTAINED, Level.STRONG, Level.GOOD})
+FREQUENCY_WEIGHED_NAME_LEVELS = frozenset(
+    {Level.EXACT, Level.CONTAINED, Level.CONTAINS, Level.STRONG, Level.GOOD}
+)
 # Close spellings are weighed against the frequency the way Splink adjusts fuzzy levels: the
 # level's average weight, moved by how much rarer (or commoner) than an average identical
 # name this one is.
@@ -894,6 +938,7 @@ LEVEL_ORDER: Mapping[str, tuple[Level, ...]] = {
         Level.STRONG,
         Level.GOOD,
         Level.CONTAINED,
+        Level.CONTAINS,
         Level.WEAK,
         Level.DIFFERENT,
         Level.UNRELATED,
@@ -1043,7 +1088,9 @@ EM_PRIOR_PAIRS = 20.0
 # agree (the level is one of these) teach every m but the name's; the pairs whose birth
 # dates agree teach the name's. A field the pairs were chosen by cannot teach its own m:
 # among pairs chosen for agreeing names, names agree whether or not they are one person.
-_NAME_SESSION_LEVELS = frozenset({Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED})
+_NAME_SESSION_LEVELS = frozenset(
+    {Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED, Level.CONTAINS}
+)
 _DATE_SESSION_LEVELS = frozenset({Level.EXACT})
 
 

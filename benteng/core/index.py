@@ -88,7 +88,14 @@ from benteng.core.compare import (
 from benteng.core.names import PARENT_MARKER, ParsedName, parsed_from_normalized, phonetic_tokens
 from benteng.core.records import IdentityRecord
 
-__all__ = ["DEFAULT_THRESHOLD", "INDEX_FORMAT", "Candidate", "ScreeningIndex"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "INDEX_FORMAT",
+    "POSSIBLE_MATCH_FLOOR",
+    "Candidate",
+    "ScreeningIndex",
+    "possible_matches",
+]
 
 INDEX_FORMAT = "benteng-screening-index-1"
 # A list this large has its m and u estimated when the index is built (fit_parameters); a
@@ -101,6 +108,12 @@ FIT_RANDOM_PAIRS = 50_000
 # The score at which a candidate is reported by default (see docs/core-screening.md for how
 # it was chosen on the benchmark).
 DEFAULT_THRESHOLD = 0.5
+# Below the threshold, a candidate that shares only a name with the person screened (see
+# Comparison.only_a_name) is a "possible match -- check" from this score on: at least one
+# chance in ten on the name alone, i.e. a name that few entries of the list carry. Such a
+# candidate can be neither confirmed nor ruled out by the index: the officer asks for the
+# birth date or the NIK (bench/README.md, "Fourth round").
+POSSIBLE_MATCH_FLOOR = 0.1
 
 Int32Array = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
@@ -196,6 +209,22 @@ class Candidate:
     entry_id: str
     score: float
     comparison: Comparison
+
+
+def possible_matches(
+    candidates: Iterable[Candidate],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    floor: float = POSSIBLE_MATCH_FLOOR,
+) -> list[Candidate]:
+    """The candidates below ``threshold`` (not hits) that share only a name with the person
+    screened and score at least ``floor``: "possible match -- check", counted apart from the
+    hits. Search with ``threshold=floor`` to get them among the candidates."""
+    return [
+        candidate
+        for candidate in candidates
+        if floor <= candidate.score < threshold and candidate.comparison.only_a_name
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,10 +621,9 @@ class ScreeningIndex:
         """The share of entries that would agree with the query's name at ``level``."""
         if level is Level.EXACT:
             return self.name_share(query.normalized_name)
-        if level is Level.CONTAINED:
-            tokens = query.parsed_name.tokens
-            if len(tokens) == 1:  # the query's one name among the entry's parts
-                return self.name_part_share(tokens[0])
+        if level is Level.CONTAINED:  # the query's one name among the entry's parts
+            return self.name_part_share(query.parsed_name.tokens[0])
+        if level is Level.CONTAINS:
             # The entry's one name among the query's parts: a random entry agrees so when its
             # whole name is *any* of the query's parts, not only this one ("Puji" and
             # "Farida" both would, for "Puji Farida").
@@ -1129,6 +1157,7 @@ class ScreeningIndex:
                 parameters, Level.EXACT, self.name_share(prepared.normalized_name)
             ),
             frequent_name_weight(parameters, Level.CONTAINED, self._share(1)),
+            frequent_name_weight(parameters, Level.CONTAINS, self._share(1)),
             frequent_name_weight(parameters, Level.STRONG, sound_share),
             frequent_name_weight(parameters, Level.GOOD, sound_share),
         )

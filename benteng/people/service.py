@@ -153,6 +153,7 @@ class ScreeningIndexServer:
                 "owner_only": len(store.owner_only),
                 "origin": store.origin,
                 "load_seconds": store.load_seconds,
+                "parameter_fit": store.parameter_fit.to_json(),
                 "uptime_seconds": time.time() - self.started,
                 "connections": len(self._connections),
                 "deferred_changes": len(self._deferred),

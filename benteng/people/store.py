@@ -21,6 +21,11 @@ How changes reach the store:
    belong in each part is compared with the index; the same difference seen twice in a row
    (rows deleted outright, an update that did not touch the stamp) triggers a diff of the
    ids. A difference that changes between checks is writes in flight and is left alone.
+
+The watchlist part's parameters (m and u of every comparison level) are estimated when the
+store is built (:func:`fit_watchlist_parameters`): by EM on the newest screenings, unlabelled,
+before the new store answers any search (a running service keeps its store until the next
+build; a snapshot keeps the parameters it was saved with).
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from benteng.core.compare import PreparedIdentity, prepare_identity
-from benteng.core.index import ScreeningIndex
+from benteng.core.index import FIT_MINIMUM_ENTRIES, ScreeningIndex
 from benteng.core.records import IdentityRecord
 from benteng.people.sources import (
     EVENTS,
@@ -59,7 +64,16 @@ from benteng.people.sources import (
     sources,
 )
 
-__all__ = ["EVENTS", "WATCHLIST", "IndexStore", "RefreshReport", "StoreSettings"]
+__all__ = [
+    "EVENTS",
+    "WATCHLIST",
+    "IndexStore",
+    "ParameterFit",
+    "RefreshReport",
+    "StoreSettings",
+    "fit_watchlist_parameters",
+    "recent_screenings",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +93,14 @@ MAX_PENDING_GAPS = 200
 COMPACT_AFTER_WRITES = 100_000
 BUILD_CHUNK_SIZE = 20_000
 SNAPSHOT_FORMAT = "benteng-screening-index-snapshot-2"
+# The watchlist part is fitted (EM, unlabelled) on at most this many of the newest screenings
+# (passport applications and departure checks): about 4 s CPU at 20,000 entries, 3 s of
+# EM on top of the 50 s build at 1,000,000 (bench/README.md, "Fourth round").
+SCREENING_FIT_SAMPLE = 2_000
+# With fewer screenings than this the EM finds too few same-person pairs to trust; the
+# watchlist part then keeps its build-time fit on its own entries (the default m, u of the
+# list) or, below FIT_MINIMUM_ENTRIES entries, the default parameters.
+SCREENING_FIT_MINIMUM = 500
 DEFAULT_SNAPSHOT_MAX_AGE = 24 * 3600.0
 
 
@@ -147,6 +169,10 @@ class StoreSettings:
     refresh_seconds: float = DEFAULT_REFRESH_MS / 1000
     reconcile_seconds: float = DEFAULT_RECONCILE_SECONDS
     compact_after_writes: int = COMPACT_AFTER_WRITES
+    # See SCREENING_FIT_SAMPLE, SCREENING_FIT_MINIMUM and FIT_MINIMUM_ENTRIES.
+    fit_sample: int = SCREENING_FIT_SAMPLE
+    fit_minimum_screenings: int = SCREENING_FIT_MINIMUM
+    fit_minimum_entries: int = FIT_MINIMUM_ENTRIES
 
     @classmethod
     def from_settings(cls) -> StoreSettings:
@@ -159,6 +185,83 @@ class StoreSettings:
                 getattr(settings, "SCREENING_INDEX_RECONCILE_SECONDS", DEFAULT_RECONCILE_SECONDS)
             ),
         )
+
+
+@dataclass(frozen=True)
+class ParameterFit:
+    """How the watchlist part's parameters were set at the last build."""
+
+    # "screenings" (EM on the newest screenings), "list" (EM on the list's own entries:
+    # fewer screenings than the minimum) or "defaults" (a list too small to fit on).
+    source: str
+    screenings: int  # screenings read for the fit (0 unless source is "screenings")
+    estimated_m: bool  # whether the EM trusted its same-person pairs (else m kept)
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "screenings": self.screenings,
+            "estimated_m": self.estimated_m,
+            "seconds": self.seconds,
+        }
+
+
+NOT_FITTED = ParameterFit(source="defaults", screenings=0, estimated_m=False, seconds=0.0)
+
+
+def recent_screenings(today: date, limit: int) -> list[IdentityRecord]:
+    """The identity records of the newest ``limit`` screenings in the events part (passport
+    applications, departure checks), newest first, taken in turn from each source.
+
+    Unlabelled: nobody says which of them are listed people. Read for the parameter fit
+    only (no officer sees them; nothing is kept but the parameters).
+    """
+    newest: list[list[IdentityRecord]] = []
+    for source in sources():
+        if source.part != EVENTS:
+            continue
+        columns = IDENTITY_COLUMNS + source.state_columns
+        rows = source.indexed_rows(today).order_by("-pk").values_list(*columns)[:limit]
+        newest.append(
+            [
+                source.record_from_row(row)
+                for row in rows
+                if source.row_audience(row, today) is not None
+            ]
+        )
+    taken: list[IdentityRecord] = []
+    for turn in range(max((len(records) for records in newest), default=0)):
+        for records in newest:
+            if turn < len(records) and len(taken) < limit:
+                taken.append(records[turn])
+    return taken
+
+
+def fit_watchlist_parameters(
+    index: ScreeningIndex, screenings: list[IdentityRecord], store_settings: StoreSettings
+) -> ParameterFit:
+    """Estimate the watchlist part's parameters on ``screenings`` (EM, unlabelled), or on
+    the list's own entries when there are fewer than ``fit_minimum_screenings``; a list
+    smaller than ``fit_minimum_entries`` keeps the parameters it was built with.
+
+    Call it on an index no search uses yet: the parameters are swapped while it runs.
+    """
+    if len(index) < store_settings.fit_minimum_entries:
+        return NOT_FITTED
+    started = time.process_time()
+    if len(screenings) >= store_settings.fit_minimum_screenings:
+        estimate = index.fit_parameters(screenings, sample=store_settings.fit_sample)
+        source, used = "screenings", len(screenings)
+    else:
+        estimate = index.fit_parameters(sample=store_settings.fit_sample)
+        source, used = "list", 0
+    return ParameterFit(
+        source=source,
+        screenings=used,
+        estimated_m=estimate.estimated_m,
+        seconds=round(time.process_time() - started, 3),
+    )
 
 
 @dataclass
@@ -209,6 +312,7 @@ class IndexStore:
         self.writes_since_compaction: dict[str, int] = dict.fromkeys(PARTS, 0)
         self.origin = "empty"
         self.load_seconds = 0.0
+        self.parameter_fit = NOT_FITTED
 
     # -- building ------------------------------------------------------------------------
 
@@ -261,9 +365,18 @@ class IndexStore:
                 if source.part == part:
                     yield from records(source)
 
-        watchlist = ScreeningIndex(part_records(WATCHLIST))
+        store_settings = store_settings or StoreSettings()
+        # Fitted below, on the screenings, before anything searches it.
+        watchlist = ScreeningIndex(part_records(WATCHLIST), fit=False)
         events = ScreeningIndex(part_records(EVENTS))
+        screenings = (
+            recent_screenings(today, store_settings.fit_sample)
+            if len(watchlist) >= store_settings.fit_minimum_entries
+            else []
+        )
+        parameter_fit = fit_watchlist_parameters(watchlist, screenings, store_settings)
         store = cls(watchlist=watchlist, events=events, store_settings=store_settings)
+        store.parameter_fit = parameter_fit
         store.states = states
         store.owner_only = owner_only
         store.today = today
@@ -604,6 +717,7 @@ class IndexStore:
                 "today": self.today.isoformat() if self.today else None,
                 "sources": {label: state.to_json() for label, state in self.states.items()},
                 "owner_only": self.owner_only,
+                "parameter_fit": self.parameter_fit.to_json(),
             }
             temporary = _private_file(folder / ".state.json.tmp")
             temporary.write_text(json.dumps(state), encoding="utf-8")
@@ -650,6 +764,14 @@ class IndexStore:
         store.owner_only = {str(key): str(owner) for key, owner in state["owner_only"].items()}
         store.today = date.fromisoformat(state["today"]) if state.get("today") else None
         store.origin = "snapshot"
+        fit = state.get("parameter_fit")
+        if isinstance(fit, dict):
+            store.parameter_fit = ParameterFit(
+                source=str(fit["source"]),
+                screenings=int(fit["screenings"]),
+                estimated_m=bool(fit["estimated_m"]),
+                seconds=float(fit["seconds"]),
+            )
         store.load_seconds = time.perf_counter() - started
         return store
 

@@ -259,7 +259,9 @@ def index_search(
 # agreements of the name that count as "this may be the person" (a spelling of the same name,
 # or one name part of it: "Hayati" finds "Nur Hayati").
 NAME_SEARCH_TOP = 500
-NAME_SEARCH_LEVELS = frozenset({Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED})
+NAME_SEARCH_LEVELS = frozenset(
+    {Level.EXACT, Level.STRONG, Level.GOOD, Level.CONTAINED, Level.CONTAINS}
+)
 
 
 def records_named(name: str) -> dict[str, set[int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import math
 import random
 
@@ -586,3 +587,47 @@ def test_name_feature_agrees_with_the_public_name_similarity() -> None:
         result = next(r for r in compare_identities(a, b).features if r.feature == "name_matches")
         if result.level is not Level.EXACT:
             assert result.similarity == pytest.approx(name_similarity(a.name, b.name))
+
+
+# --- one-word names, by direction ----------------------------------------------------------
+
+
+def _name_result(a: IdentityRecord, b: IdentityRecord) -> tuple[Level, str, str]:
+    result = next(r for r in compare_identities(a, b).features if r.feature == "name_matches")
+    return result.level, result.detail_id, result.detail_en
+
+
+def test_a_one_word_name_inside_a_fuller_one_says_which_side_gave_one_word() -> None:
+    # given a listed full name and a listed one-word name
+    entry_full = IdentityRecord(id="w1", name="Puji Farida")
+    entry_one = IdentityRecord(id="w2", name="Puji")
+    # when each is compared with the other as the name searched
+    searched_one = _name_result(IdentityRecord(id="q1", name="Puji"), entry_full)
+    searched_full = _name_result(IdentityRecord(id="q2", name="Puji Farida"), entry_one)
+    # then the levels differ, and the officer reads which name was one word
+    assert searched_one[0] is Level.CONTAINED
+    assert searched_full[0] is Level.CONTAINS
+    assert searched_one[1].startswith("Nama yang dicari satu kata, bagian dari nama lengkap")
+    assert searched_full[1].startswith("Nama catatan ini satu kata, bagian dari nama lengkap")
+    assert searched_one[2].startswith("Name searched is one word")
+    assert searched_full[2].startswith("Name of this record is one word")
+
+
+def test_a_listed_one_word_name_weighs_less_by_default_than_a_searched_one() -> None:
+    levels = DEFAULT_PARAMETERS.levels["name_matches"]
+    assert levels[Level.CONTAINS].m < levels[Level.CONTAINED].m
+
+
+def test_parameters_saved_before_a_level_existed_take_its_default() -> None:
+    # given parameters saved before "contains" was split from "contained"
+    data = json.loads(DEFAULT_PARAMETERS.to_json())
+    del data["levels"]["name_matches"]["contains"]
+    data["levels"]["name_matches"]["contained"] = {"m": 0.05, "u": 0.002}
+    # when they are read
+    loaded = ComparisonParameters.from_json(json.dumps(data))
+    # then what was saved is kept and the new level takes its default
+    assert loaded.levels["name_matches"][Level.CONTAINED] == LevelParameters(m=0.05, u=0.002)
+    assert (
+        loaded.levels["name_matches"][Level.CONTAINS]
+        == DEFAULT_PARAMETERS.levels["name_matches"][Level.CONTAINS]
+    )

@@ -9,7 +9,12 @@ import datetime
 import pytest
 
 from benteng.core.compare import Level, compare_identities
-from benteng.core.index import DEFAULT_THRESHOLD, ScreeningIndex
+from benteng.core.index import (
+    DEFAULT_THRESHOLD,
+    POSSIBLE_MATCH_FLOOR,
+    ScreeningIndex,
+    possible_matches,
+)
 from benteng.core.records import IdentityRecord
 
 # Synthetic person: Kab. Tangerang 36.03.05, born 12 March 1995, a woman (day 12 + 40 = 52).
@@ -244,9 +249,53 @@ def test_a_listed_one_word_name_inside_a_fuller_name_weighs_by_all_its_parts() -
     def contained_weight(index: ScreeningIndex) -> float:
         (hit,) = [hit for hit in index.search(query, top=20) if hit.entry_id == "m1"]
         name = next(r for r in hit.comparison.features if r.feature == "name_matches")
-        assert name.level is Level.CONTAINED
+        assert name.level is Level.CONTAINS
         return name.weight
 
     # then: a random entry agrees so whenever its one name is *any* part of the query's, so
     # eleven such entries (one Puji, ten Farida) weigh log2(11) bits less than one
     assert contained_weight(alone) - contained_weight(crowded) == pytest.approx(3.459, abs=0.01)
+
+
+def test_a_name_alone_below_the_threshold_is_a_possible_match_to_check() -> None:
+    # given: the postponed person, and a departure check giving her name only, without sex
+    index = ScreeningIndex([POSTPONED, *OTHERS])
+    name_only = IdentityRecord(id="tpi-2", name="Siti Nurhalimah")
+
+    # when
+    candidates = index.search(name_only, top=10)
+
+    # then: no hit (a namesake would score the same), but a possible match to check
+    assert [c.entry_id for c in candidates if c.score >= DEFAULT_THRESHOLD] == []
+    (possible,) = possible_matches(candidates)
+    assert possible.entry_id == "penundaan-1"
+    assert possible.comparison.only_a_name
+    assert POSSIBLE_MATCH_FLOOR <= possible.score < DEFAULT_THRESHOLD
+
+
+def test_a_hit_or_a_pair_with_more_than_a_name_is_never_a_possible_match() -> None:
+    index = ScreeningIndex([POSTPONED, *OTHERS])
+    # a hit stays a hit
+    hits = index.search(DEPARTURE, top=10)
+    assert hits[0].score >= DEFAULT_THRESHOLD
+    assert possible_matches(hits) == []
+    # a birth date that disagrees is evidence: the candidate is not "only a name"
+    other_day = IdentityRecord(
+        id="tpi-3", name="Siti Nurhalimah", birth_date=datetime.date(1971, 8, 30)
+    )
+    candidates = index.search(other_day, top=10)
+    assert candidates and not candidates[0].comparison.only_a_name
+    assert possible_matches(candidates, floor=0.0) == []
+
+
+def test_a_name_many_entries_carry_is_not_a_possible_match() -> None:
+    # given: forty other entries with her name and nothing else
+    namesakes = [IdentityRecord(id=f"s{number}", name="Siti Nurhalimah") for number in range(40)]
+    index = ScreeningIndex([POSTPONED, *OTHERS, *namesakes])
+
+    # when someone gives only that name
+    candidates = index.search(IdentityRecord(id="tpi-4", name="Siti Nurhalimah"), top=10)
+
+    # then: every candidate shares only the name, none is likely enough to flag
+    assert candidates and all(c.comparison.only_a_name for c in candidates)
+    assert possible_matches(candidates) == []

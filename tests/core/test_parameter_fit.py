@@ -288,3 +288,30 @@ def test_benteng_screen_fits_on_the_list_and_the_people_screened(
     plain_bits = {float(value) for value in year_typo_bits(tmp_path / "plain.csv")}
     assert len(fitted_bits) == len(plain_bits) == 1
     assert fitted_bits.pop() > plain_bits.pop() + 3
+
+
+def test_em_weighs_a_one_word_name_by_the_side_that_gave_it() -> None:
+    # given: the people sought often give one word of their listed full name, while listed
+    # one-word names found inside the full name of someone screened are mostly other people
+    rng = random.Random(9)
+    same = {
+        "name_matches": {Level.EXACT: 0.7, Level.STRONG: 0.1, Level.CONTAINED: 0.2},
+        "birth_date_matches": {Level.EXACT: 0.9, Level.YEAR_TYPO: 0.1},
+        "sex_matches": {Level.EXACT: 1.0},
+        "nik_matches": {Level.EXACT: 0.5, Level.DIFFERENT: 0.5},
+    }
+    different = {
+        "name_matches": {Level.EXACT: 0.2, Level.CONTAINS: 0.2, Level.UNRELATED: 0.6},
+        "birth_date_matches": {Level.EXACT: 0.1, Level.YEAR_ONLY: 0.1, Level.DIFFERENT: 0.8},
+        "sex_matches": {Level.EXACT: 0.5, Level.DIFFERENT: 0.5},
+        "nik_matches": {Level.SERIAL_ONLY: 0.1, Level.DIFFERENT: 0.9},
+    }
+    pairs = _vectors(1_500, same, rng) + _vectors(15_000, different, rng)
+    rng.shuffle(pairs)
+
+    # when
+    levels = estimate_parameters_em(pairs).parameters.levels["name_matches"]
+
+    # then: the two directions get their own m, far apart
+    assert levels[Level.CONTAINED].m == pytest.approx(0.2, abs=0.04)
+    assert levels[Level.CONTAINS].m < 0.02

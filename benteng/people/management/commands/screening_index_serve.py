@@ -100,7 +100,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"screening index ready at {socket_path}: {sizes['watchlist']} watchlist entries, "
             f"{sizes['events']} earlier events, from the {store.origin} in "
-            f"{store.load_seconds:.1f} s",
+            f"{store.load_seconds:.1f} s; watchlist parameters: {store.parameter_fit.source}",
         )
         self.stdout.flush()
 
