@@ -88,6 +88,10 @@ class NoteForm(ServiceErrorsMixin, forms.Form):
 
 class CloseForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(label=_("Catatan penutupan"), widget=forms.Textarea(attrs={"rows": 3}))
+    unfounded = forms.BooleanField(
+        label=_("Tidak terbukti (tidak lagi dihitung sebagai sinyal desa di loket)"),
+        required=False,
+    )
 
 
 class ReferForm(ServiceErrorsMixin, forms.Form):

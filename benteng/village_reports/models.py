@@ -124,6 +124,8 @@ class VillageReport(models.Model):
         related_name="+",
     )
     closing_note = models.TextField(_("catatan penutupan"), blank=True)
+    # Closed as not borne out: kept, but no longer a village signal at the counter.
+    unfounded = models.BooleanField(_("tidak terbukti"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AccessQuerySet["VillageReport"].as_manager()

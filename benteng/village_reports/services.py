@@ -578,8 +578,12 @@ def report_refer(
     return referral
 
 
-def report_close(*, viewer: Viewer, report: VillageReport, note: str) -> VillageReport:
-    """Close a report with a note (what was done, or why nothing was)."""
+def report_close(
+    *, viewer: Viewer, report: VillageReport, note: str, unfounded: bool = False
+) -> VillageReport:
+    """Close a report with a note (what was done, or why nothing was). A report closed as
+    ``unfounded`` (checked, not borne out) stays on record but no longer counts as a village
+    signal in screening."""
     if not may_follow_up_village_report(viewer, report):
         raise VillageReportRefused
     problems = _Problems()
@@ -595,14 +599,11 @@ def report_close(*, viewer: Viewer, report: VillageReport, note: str) -> Village
         locked.closed_at = timezone.now()
         locked.closed_by_id = viewer.user_id
         locked.closing_note = note
-        locked.save(
-            update_fields=["status", "closed_at", "closed_by", "closing_note", "updated_at"]
-        )
+        locked.unfounded = unfounded
+        changed = ["status", "closed_at", "closed_by", "closing_note", "unfounded"]
+        locked.save(update_fields=[*changed, "updated_at"])
         audit_record_write(
-            viewer=viewer,
-            action=AuditAction.UPDATE,
-            obj=locked,
-            changed_fields=["status", "closed_at", "closed_by", "closing_note"],
+            viewer=viewer, action=AuditAction.UPDATE, obj=locked, changed_fields=changed
         )
         _notify_status(locked, viewer)
     return locked

@@ -30,6 +30,7 @@ def village_signal(query: VillageSignalQuery) -> VillageSignal:
             VillageReport.objects.filter(
                 village_id=query.desa_code,
                 mentions_recruiter=True,
+                unfounded=False,
                 filed_at__gte=query.recent_since,
             )
             .order_by("-filed_at")
@@ -49,6 +50,7 @@ def village_signal(query: VillageSignalQuery) -> VillageSignal:
             VillageReportPerson.objects.filter(
                 named,
                 role=PersonRole.RECRUITER,
+                report__unfounded=False,
                 report__filed_at__gte=query.match_since,
             )
             .order_by("-report__filed_at")

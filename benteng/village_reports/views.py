@@ -316,7 +316,10 @@ def report_close(request: HttpRequest, pk: int) -> HttpResponseBase:
     form.is_valid()
     try:
         services.report_close(
-            viewer=viewer, report=detail.report, note=request.POST.get("note", "")
+            viewer=viewer,
+            report=detail.report,
+            note=request.POST.get("note", ""),
+            unfounded=bool(form.cleaned_data.get("unfounded")),
         )
     except services.VillageReportInvalid as error:
         return _step_failed(request, viewer, detail, "close_form", form, error)

@@ -77,3 +77,15 @@ def test_closing_needs_a_note_and_keeps_the_report_open_without_one(personas) ->
     assert response.status_code == 400 and "wajib" in response.content.decode().lower()
     report.refresh_from_db()
     assert report.status == ReportStatus.NEW
+
+
+def test_closing_as_unfounded_from_the_page_keeps_the_report_and_says_so(personas) -> None:  # type: ignore[no-untyped-def]
+    report = recruiter_report(personas.pic_desa)
+    client = verified_client(personas.pimpasa)
+    url = reverse("village_reports:close", args=[report.pk])
+    response = client.post(url, {"note": "Bukan perekrut.", "unfounded": "on"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.CLOSED and report.unfounded
+    page = verified_client(personas.pic_desa).get(report.get_absolute_url()).content.decode()
+    assert "Tidak terbukti" in page

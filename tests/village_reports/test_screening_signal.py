@@ -83,3 +83,24 @@ def test_a_sponsor_name_named_in_a_village_report_raises_it(personas) -> None:  
     outcome = _screen(personas, desa_code=other, sponsor_name="H. Dadang Suparman")
     indicator = _village_indicator(outcome)
     assert indicator is not None and report.number in " ".join(indicator["evidence"])
+
+
+def test_a_report_closed_as_unfounded_no_longer_raises_it(personas) -> None:  # type: ignore[no-untyped-def]
+    # given: a recruiter report, checked by the desa's PIMPASA and closed as not borne out
+    from benteng.village_reports.services import report_close
+
+    report = recruiter_report(personas.pic_desa)
+    report_close(
+        viewer=viewer_of(personas.pimpasa),
+        report=report,
+        note="Dicek: orang itu saudara pelapor, bukan perekrut.",
+        unfounded=True,
+    )
+    other = sorted(viewer_of(personas.pic_desa_other).village_codes)[0]
+    # when: an applicant of that desa, and one elsewhere naming the recruiter's phone
+    in_desa = _screen(personas, desa_code=report.village_id)
+    by_phone = _screen(personas, desa_code=other, sponsor_phone=RECRUITER_PHONE)
+    # then: neither is raised, and the report is kept
+    assert _village_indicator(in_desa) is None
+    assert _village_indicator(by_phone) is None
+    assert VillageReport.objects.get(pk=report.pk).unfounded
