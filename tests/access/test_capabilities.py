@@ -99,6 +99,8 @@ may_add_case_person(Polda case)      .    .   .   .   .   Y   .   .   .    .   .
 may_see_victim_identity(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
 may_manage_case_team(Polda case)     .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
 may_record_case_outcome(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_read_exchange_ledger             .    .   .   Y   .   .   Y   .   .    .   Y   .    .    .   .
+may_read_person_exchanges            .    .   .   Y   .   .   Y   .   .    .   .   .    .    .   .
 """
 # The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
 # to Polda Banten (pen's and anP's).
