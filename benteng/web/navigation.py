@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.viewer import Viewer
 from benteng.accounts.access import may_administer
 from benteng.accounts.models import User
+from benteng.agreements.access import may_read_exchange_ledger
 from benteng.api.access import may_manage_webhooks
 from benteng.cases.access import may_read_cases
 from benteng.referrals.access import may_open_referrals
@@ -84,6 +85,12 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),
     NavEntry("watchlists:index", _("Daftar pantauan"), may_read_watchlists, section="watchlists"),
     NavEntry("cases:index", _("Kasus TPPO/TPPM"), may_read_cases, section="cases"),
+    NavEntry(
+        "agreements:ledger",
+        _("Buku pertukaran data"),
+        may_read_exchange_ledger,
+        section="agreements",
+    ),
     NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
     NavEntry(
         "admin:audit_auditentry_changelist", _("Jejak audit"), may_administer, needs_staff=True
