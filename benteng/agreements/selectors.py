@@ -11,12 +11,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer
+from benteng.accounts.models import Agency
 from benteng.agreements.access import may_read_exchange_ledger, may_read_person_exchanges
 from benteng.agreements.basis import nik_hash
-from benteng.agreements.models import Exchange, ExchangeSubject
+from benteng.agreements.models import Clause, Exchange, ExchangeSubject
 from benteng.audit.services import audit_record_list
 
-LEDGER_LIMIT = 200
+LEDGER_LIMIT = 50
+# Without a period, the ledger shows the last 30 days (counts included).
+DEFAULT_DAYS = 30
 PERSON_LIMIT = 200
 
 
@@ -59,8 +62,11 @@ def agency_ledger(*, viewer: Viewer, ledger_filter: LedgerFilter) -> AgencyLedge
     if not may_read_exchange_ledger(viewer):
         raise LedgerRefused
     rows = Exchange.objects.visible_to(viewer)
-    if ledger_filter.since:
-        rows = rows.filter(at__gte=_day_start(ledger_filter.since))
+    since = ledger_filter.since
+    if since is None and ledger_filter.until is None:
+        since = timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS)
+    if since:
+        rows = rows.filter(at__gte=_day_start(since))
     if ledger_filter.until:
         rows = rows.filter(at__lt=_day_start(ledger_filter.until + datetime.timedelta(days=1)))
     if ledger_filter.recipient:
@@ -69,19 +75,30 @@ def agency_ledger(*, viewer: Viewer, ledger_filter: LedgerFilter) -> AgencyLedge
         rows = rows.filter(clause_id=ledger_filter.clause_id)
     if ledger_filter.channel:
         rows = rows.filter(channel=ledger_filter.channel)
-    counts: list[dict[str, Any]] = [
-        dict(item)
-        for item in rows.order_by()
-        .values(
-            "clause_id",
-            "clause__number",
-            "clause__agreement__number",
-            "recipient_agency__short_name",
-            "recipient_label",
-        )
+    grouped = list(
+        rows.order_by()
+        .values("clause_id", "recipient_agency_id", "recipient_label")
         .annotate(exchanges=Count("pk"))
-        .order_by("-exchanges", "clause__agreement__number", "clause__number", "recipient_label")
-    ]
+    )
+    clauses = {
+        clause.pk: clause
+        for clause in Clause.objects.select_related("agreement").filter(
+            pk__in={item["clause_id"] for item in grouped}
+        )
+    }
+    agencies = dict(Agency.objects.values_list("pk", "short_name"))
+    counts: list[dict[str, Any]] = sorted(
+        (
+            {
+                "clause": clauses[item["clause_id"]],
+                "recipient_agency": agencies.get(item["recipient_agency_id"], ""),
+                "recipient_label": item["recipient_label"],
+                "exchanges": item["exchanges"],
+            }
+            for item in grouped
+        ),
+        key=lambda item: (-item["exchanges"], str(item["clause"]), item["recipient_label"]),
+    )
     page = list(
         rows.select_related(
             "sender_agency",

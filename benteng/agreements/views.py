@@ -16,6 +16,7 @@ from benteng.accounts.models import User
 from benteng.agreements.access import may_read_exchange_ledger, may_read_person_exchanges
 from benteng.agreements.forms import LedgerFilterForm, PersonSearchForm
 from benteng.agreements.selectors import (
+    LEDGER_LIMIT,
     AgencyLedger,
     LedgerFilter,
     agency_ledger,
@@ -60,6 +61,7 @@ def ledger_page(request: HttpRequest) -> TemplateResponse:
             "form": form,
             "ledger": ledger,
             "may_search_person": may_read_person_exchanges(viewer),
+            "limit": LEDGER_LIMIT,
         },
     )
 
