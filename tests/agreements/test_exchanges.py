@@ -310,3 +310,19 @@ def test_the_ledger_keeps_no_nik(personas):
     assert not ExchangeSubject.objects.filter(nik_hash=NIK).exists()
     for exchange in Exchange.objects.all():
         assert NIK not in json.dumps(exchange.fields) + json.dumps(exchange.record_ids)
+
+
+def test_an_analyst_opens_a_persons_ledger_from_the_referral(personas):
+    # given: a referral from Kanim Tangerang to Polda, read by Polda's analyst
+    referral = send(personas.petugas_imigrasi, to_office="polda-banten", subjects=[PERSON])
+    subject = ReferralSubject.objects.get(referral=referral)
+    link = f"/pertukaran/orang/?sumber=referrals.referralsubject&amp;id={subject.pk}"
+    # then: the analyst has the link, the investigator has not
+    assert (
+        link
+        in verified_client(personas.analis_polri).get(f"/rujukan/{referral.pk}/").content.decode()
+    )
+    assert (
+        link
+        not in verified_client(personas.penyidik).get(f"/rujukan/{referral.pk}/").content.decode()
+    )
