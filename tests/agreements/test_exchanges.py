@@ -326,3 +326,46 @@ def test_an_analyst_opens_a_persons_ledger_from_the_referral(personas):
         link
         not in verified_client(personas.penyidik).get(f"/rujukan/{referral.pk}/").content.decode()
     )
+
+
+def test_the_api_answer_has_null_for_a_field_the_clause_does_not_allow(
+    personas, make_token: MakeToken, client: Client
+):
+    # given: the clause lets no reason category or LP number go through the API
+    referral = send(personas.petugas_imigrasi, to_office="polda-banten", subjects=[PERSON])
+    referral.clause.record_types.filter(record_type="referrals.referral").update(
+        fields=["number", "state", "sent_at", "sender_office", "receiving_office", "timeline"]
+    )
+    token = make_token(
+        scopes=(ApiScope.REFERRAL_READ,),
+        office_code="polda-banten",
+        role=Role.PENYIDIK,
+        name="Sistem Polda",
+    ).token
+    # when
+    shown = json.loads(client.get(f"/api/v1/referrals/{referral.pk}", **bearer(token)).content)
+    # then
+    assert shown["number"] == referral.number
+    assert shown["reason_category"] is None and shown["urgency"] is None
+    line = Exchange.objects.get(channel=Channel.API)
+    assert "reason_category" not in line.fields and "number" in line.fields
+
+
+def test_the_migration_names_the_clause_of_referrals_sent_before(personas):
+    # given: a referral to the police whose clause was never recorded
+    import importlib
+
+    from django.apps import apps
+
+    referral = send(personas.petugas_imigrasi, to_office="polda-banten", subjects=[PERSON])
+    type(referral).objects.filter(pk=referral.pk).update(clause=None)
+    within = send(personas.petugas_imigrasi, to_office="kanim-serang", subjects=[PERSON])
+    migration = importlib.import_module("benteng.referrals.migrations.0005_referral_clause")
+    # when: run twice
+    migration.clauses_filled(apps, None)
+    migration.clauses_filled(apps, None)
+    # then
+    referral.refresh_from_db()
+    within.refresh_from_db()
+    assert referral.clause is not None and referral.clause.number == "Pasal 4 ayat (2)"
+    assert within.clause is None
