@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "benteng.api",
     "benteng.notifications",
     "benteng.people",
+    "benteng.agreements",
     "benteng.watchlists",
     "benteng.screening",
     "benteng.cases",

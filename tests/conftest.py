@@ -18,6 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from benteng.accounts.models import Agency, AgencyKind, Office, OfficeKind, Role, User
 from benteng.accounts.services import user_create
+from benteng.agreements.catalogue import DEMO as DEMO_AGREEMENTS
+from benteng.agreements.catalogue import agreement_ensure
 from benteng.reference import reference_loaders
 from benteng.regions.models import Region
 
@@ -29,6 +31,10 @@ CIKEUSAL = "36.04.09"  # a kecamatan of Kabupaten Serang, far from Kronjo
 def load_reference_data() -> None:
     for _label, load in reference_loaders():
         load()
+    # The demo's agreements too (BP3MI, Desa Binaan): referrals from villages and to BP3MI
+    # need a clause, as in the demo.
+    for spec in DEMO_AGREEMENTS:
+        agreement_ensure(spec)
 
 
 @pytest.fixture(scope="session")

@@ -38,6 +38,7 @@ class ApiErrorCode(enum.StrEnum):
     TOKEN_REVOKED = "token_revoked"  # noqa: S105 — an error code, not a secret
     SCOPE_MISSING = "scope_missing"
     FORBIDDEN = "forbidden"
+    NO_AGREEMENT_BASIS = "no_agreement_basis"
     NOT_FOUND = "not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
@@ -58,6 +59,9 @@ DEFAULT_MESSAGES: dict[ApiErrorCode, Promise] = {
     ApiErrorCode.TOKEN_REVOKED: _("Token API ini sudah dicabut."),
     ApiErrorCode.SCOPE_MISSING: _("Token API ini tidak memiliki cakupan yang diperlukan."),
     ApiErrorCode.FORBIDDEN: _("Anda tidak berwenang melakukan tindakan ini."),
+    ApiErrorCode.NO_AGREEMENT_BASIS: _(
+        "Tidak ada pasal perjanjian kerja sama yang berlaku sebagai dasar pertukaran data ini."
+    ),
     ApiErrorCode.NOT_FOUND: _("Data atau alamat yang diminta tidak ditemukan."),
     ApiErrorCode.METHOD_NOT_ALLOWED: _("Metode HTTP ini tidak didukung untuk alamat ini."),
     ApiErrorCode.IDEMPOTENCY_KEY_REUSED: _(

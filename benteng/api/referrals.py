@@ -33,13 +33,16 @@ from pydantic import Field
 from benteng.access.policy import NotVisible, access_object
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import Office
+from benteng.agreements.ledger import ClientRecipient, client_exchange
+from benteng.agreements.models import Channel
 from benteng.api.auth import request_client, request_viewer, require_scope
 from benteng.api.errors import ApiError, ApiErrorCode, error_responses
-from benteng.api.models import ApiIdempotentRequest, ApiScope
+from benteng.api.models import ApiClient, ApiIdempotentRequest, ApiScope
 from benteng.api.projection import json_response
 from benteng.audit.services import audit_record_list
 from benteng.referrals.errors import ReferralInvalid, ReferralRefused
 from benteng.referrals.events import referral_facts
+from benteng.referrals.exchange import REFERRAL_TYPE
 from benteng.referrals.models import (
     ReasonCategory,
     Referral,
@@ -165,6 +168,47 @@ def _loaded(viewer: Viewer, pk: int, *, detail: dict[str, Any] | None = None) ->
         queryset=Referral.objects.select_related("sender_office", "receiving_office"),
         detail=detail,
     )
+
+
+def client_recipient(client: ApiClient) -> ClientRecipient:
+    """The client system as the recipient of an exchange (its office's agency)."""
+    office = client.office if client.office_id else None
+    return ClientRecipient(
+        agency=office.agency.kind if office is not None else None,
+        office_id=client.office_id,
+        client_id=client.pk,
+        label=f"{client.name} ({office.name})" if office is not None else client.name,
+    )
+
+
+def _shared(
+    request: HttpRequest, answers: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The answers the client's agreement lets go, each stripped to its clause (a field not
+    allowed is null), written to the exchange ledger; and the refused ones with the reason."""
+    with transaction.atomic():
+        exchanged = client_exchange(
+            channel=Channel.API,
+            recipient=client_recipient(request_client(request)),
+            record_type=REFERRAL_TYPE,
+            projected={str(answer["id"]): answer for answer in answers},
+            keep_keys=True,
+        )
+    kept = [
+        exchanged.sent[str(answer["id"])]
+        for answer in answers
+        if str(answer["id"]) in exchanged.sent
+    ]
+    return kept, {pk: refusal.message for pk, refusal in exchanged.refused.items()}
+
+
+def _one_shared(request: HttpRequest, answer: dict[str, Any]) -> dict[str, Any]:
+    """One answer on its basis, or the refusal (403 ``no_agreement_basis``)."""
+    replayed = answer.pop("replayed", False)
+    kept, refused = _shared(request, [answer])
+    if refused:
+        raise ApiError(403, ApiErrorCode.NO_AGREEMENT_BASIS, next(iter(refused.values())))
+    return {**kept[0], "replayed": replayed}
 
 
 def _referral_out(viewer: Viewer, referral: Referral, *, replayed: bool) -> dict[str, Any]:
@@ -343,7 +387,7 @@ def referral_create(
         referral = _loaded(viewer, referral.pk)
     return json_response(
         ReferralOut,
-        _referral_out(viewer, referral, replayed=replayed),
+        _one_shared(request, _referral_out(viewer, referral, replayed=replayed)),
         status=200 if replayed else 201,
     )
 
@@ -415,9 +459,10 @@ def referral_list(
             "cursor": cursor,
         },
     )
+    items, _refused = _shared(request, referral_facts(page))
     return json_response(
         ReferralPageOut,
-        {"items": referral_facts(page), "next_cursor": page[-1].pk if more else None},
+        {"items": items, "next_cursor": page[-1].pk if more else None},
         status=200,
     )
 
@@ -436,7 +481,11 @@ def referral_list(
 def referral_get(request: HttpRequest, referral_id: int) -> HttpResponse:
     viewer = request_viewer(request, purpose=PURPOSE)
     referral = _loaded(viewer, referral_id)
-    return json_response(ReferralOut, _referral_out(viewer, referral, replayed=False), status=200)
+    return json_response(
+        ReferralOut,
+        _one_shared(request, _referral_out(viewer, referral, replayed=False)),
+        status=200,
+    )
 
 
 @router.post(
@@ -487,6 +536,6 @@ def referral_acknowledge_route(
         raise ApiError(403, ApiErrorCode.FORBIDDEN) from error
     return json_response(
         ReferralOut,
-        _referral_out(viewer, acknowledged, replayed=replayed),
+        _one_shared(request, _referral_out(viewer, acknowledged, replayed=replayed)),
         status=200 if replayed else 201,
     )

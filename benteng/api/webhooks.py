@@ -37,6 +37,7 @@ import hmac
 import http.client
 import ipaddress
 import json
+import logging
 import random
 import secrets
 import socket
@@ -54,6 +55,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benteng.access.viewer import Viewer, ViewerKind
+from benteng.agreements.ledger import ClientExchange, ClientRecipient, client_exchange
+from benteng.agreements.models import Channel
 from benteng.api.access import may_manage_webhooks
 from benteng.api.models import (
     ApiClient,
@@ -68,6 +71,8 @@ from benteng.audit.services import Actor, AuditItem, audit_record_many, audit_re
 from benteng.outbox.models import OutboxEvent
 from benteng.outbox.registry import is_event_kind, projector_for, visible_ids
 
+logger = logging.getLogger(__name__)
+
 PURPOSE = "webhook"
 SECRET_MARKER = "whsec_"  # noqa: S105 — the public marker every secret starts with
 SECRET_PREFIX_LENGTH = 12
@@ -78,6 +83,7 @@ MAX_RESPONSE_BYTES = 64 * 1024
 FAN_OUT_BATCH = 1000
 DELIVERY_BATCH = 100
 NOT_VISIBLE = "not visible to the client"
+NO_BASIS = "no agreement basis"
 # The scope a client needs, besides ``webhooks``, to receive events about a record type: the
 # same as for reading those records through the API (granting either needs a second
 # administrator). A type not listed is never sent. The referral and case apps add theirs.
@@ -571,6 +577,34 @@ def _projections(
     return projected
 
 
+def _exchanges(
+    client: ApiClient,
+    recipient: str,
+    projections: Mapping[str, Mapping[str, dict[str, Any]]],
+    clock: datetime.datetime,
+) -> dict[str, ClientExchange]:
+    """Each record type's objects on their agreement basis: stripped to the clause's fields,
+    or refused; the ledger is written per delivered object (``ClientExchange.recorded``)."""
+    office = client.office if client.office_id else None
+    to = ClientRecipient(
+        agency=office.agency.kind if office is not None else None,
+        office_id=client.office_id,
+        client_id=client.pk,
+        label=recipient,
+    )
+    return {
+        object_type: client_exchange(
+            channel=Channel.WEBHOOK,
+            recipient=to,
+            record_type=object_type,
+            projected=projected,
+            at=clock,
+            record=False,
+        )
+        for object_type, projected in projections.items()
+    }
+
+
 def _deliver_subscription(
     subscription_id: int,
     *,
@@ -600,17 +634,27 @@ def _deliver_subscription(
         report.subscriptions += 1
         client = subscription.client
         viewer = Viewer.for_client(client, purpose=PURPOSE)
-        projections = _projections(client, viewer, queue)
+        recipient = f"{client.name} ({client.office.name})"
+        exchanges = _exchanges(client, recipient, _projections(client, viewer, queue), clock)
         changed: list[WebhookDelivery] = []
         audit: list[AuditItem] = []
-        recipient = f"{client.name} ({client.office.name})"
         for delivery in queue:
             clock = now or timezone.now()
             if delivery.next_attempt_at is not None and delivery.next_attempt_at > clock:
                 break  # re-sent or waiting: keeps its place
             event = delivery.event
-            projected = projections[event.object_type].get(event.object_id)
+            exchange = exchanges[event.object_type]
+            projected = exchange.sent.get(event.object_id)
             changed.append(delivery)
+            refusal = exchange.refused.get(event.object_id)
+            if refusal is not None:
+                # Not sent: no agreement clause lets this record go to this client's agency.
+                delivery.status = DeliveryStatus.SKIPPED
+                delivery.next_attempt_at = None
+                delivery.last_error = NO_BASIS
+                report.skipped += 1
+                logger.warning("webhook delivery %s not sent: %s", delivery.pk, NO_BASIS)
+                continue
             if projected is None:
                 delivery.status = DeliveryStatus.SKIPPED
                 delivery.next_attempt_at = None
@@ -640,6 +684,7 @@ def _deliver_subscription(
                 delivery.next_attempt_at = None
                 report.delivered += 1
                 report.lags.append((clock - event.occurred_at).total_seconds())
+                exchange.recorded([event.object_id], at=clock)
             elif _gives_up(delivery, clock):
                 delivery.status = DeliveryStatus.FAILED
                 delivery.next_attempt_at = None
@@ -654,6 +699,9 @@ def _deliver_subscription(
                     object_ids=[event.object_id],
                     purpose=PURPOSE,
                     recipient=recipient,
+                    legal_basis=basis.legal_basis
+                    if (basis := exchange.basis.get(event.object_id))
+                    else "",
                     detail={
                         "channel": "webhook",
                         "event": event.pk,

@@ -11,9 +11,10 @@ class ReferralsConfig(AppConfig):
         # Models and what imports them load only once the app registry is ready: Django's
         # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
+        from benteng.agreements.registry import register_shared_type
         from benteng.outbox.registry import register_event_kind, register_projector
         from benteng.people.sources import register_source
-        from benteng.referrals import access, events, identity_sources, panels, tasks
+        from benteng.referrals import access, events, exchange, identity_sources, panels, tasks
         from benteng.referrals.models import Referral
         from benteng.schedule.jobs import register_job
         from benteng.screening.hooks import register_hand_over_hook, register_record_panel
@@ -30,3 +31,5 @@ class ReferralsConfig(AppConfig):
         for kind, label in events.KINDS.items():
             register_event_kind(kind, label)
         register_projector(Referral, events.referrals_projected)
+        for shared in exchange.SHARED_TYPES:
+            register_shared_type(shared)

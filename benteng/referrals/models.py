@@ -187,6 +187,16 @@ class Referral(models.Model):
     outcome_note = models.TextField(_("catatan hasil"), blank=True)
     returned_at = models.DateTimeField(_("waktu dikembalikan"), null=True, blank=True)
     return_reason = models.TextField(_("alasan dikembalikan"), blank=True)
+    # The agreement clause a referral to another agency relies on (``exchange.py``); empty
+    # within one agency, and for referrals sent before the agreements were records.
+    clause = models.ForeignKey(
+        "agreements.Clause",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dasar perjanjian"),
+    )
 
     objects = AccessQuerySet["Referral"].as_manager()
 

@@ -28,8 +28,12 @@ from django.utils.translation import gettext as _
 from benteng import identity_cleaning as cleaning
 from benteng.access.viewer import Viewer
 from benteng.accounts.models import AgencyKind, Office, User
+from benteng.agreements.basis import Basis, NoBasis, crosses_agencies, exchange_basis
+from benteng.agreements.ledger import exchange_record
+from benteng.agreements.models import Channel
+from benteng.agreements.registry import SubjectRef
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_write
+from benteng.audit.services import actor_for_viewer, audit_record, audit_record_write
 from benteng.identity import region_for_identity
 from benteng.people.index import index_source_record
 from benteng.referrals.access import (
@@ -49,6 +53,13 @@ from benteng.referrals.access import (
 from benteng.referrals.case_link import case_for_closing
 from benteng.referrals.deadlines import due_times
 from benteng.referrals.errors import Problems, ReferralInvalid, ReferralRefused
+from benteng.referrals.exchange import (
+    REFERRAL_TYPE,
+    SUBJECT_TYPE,
+    purpose_of,
+    sent_fields,
+    subject_values_shared,
+)
 from benteng.referrals.files import file_check
 from benteng.referrals.models import (
     OPEN_STATES,
@@ -342,13 +353,20 @@ def referral_send(
             errors.add("file", problem)
         else:
             checked_files.append((upload, checked, (description or "").strip()))
+    at = sent_at or timezone.now()
+    basis = None
+    if receiving_office is not None and "receiving_office" not in errors.by_field:
+        try:
+            basis = _sending_basis(viewer, receiving_office, reason_category, at)
+        except NoBasis as refusal:
+            errors.add("receiving_office", refusal.message)
     errors.raise_if_any()
     assert receiving_office is not None  # noqa: S101 (refused above when missing)
     record = application or departure_check
-    at = sent_at or timezone.now()
     acknowledge_due_at, action_due_at = due_times(urgency, at)
     with transaction.atomic():
         referral = Referral.objects.create(
+            clause_id=basis.clause_id if basis else None,
             sender_office_id=_office_id(viewer),
             sent_by_id=viewer.user_id,
             receiving_office=receiving_office,
@@ -387,13 +405,91 @@ def referral_send(
         )
         if record is not None and not cleaned_subjects:
             cleaned_subjects = [_identity_of(record)]
-        for values in cleaned_subjects:
-            _create_subject(referral, values, viewer, at=at)
+        if basis is not None:
+            cleaned_subjects = [subject_values_shared(basis, values) for values in cleaned_subjects]
+        subjects_made = [
+            _create_subject(referral, values, viewer, at=at) for values in cleaned_subjects
+        ]
         for upload, checked, description in checked_files:
             stored = _create_file(referral, upload, checked, description, viewer)
             record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
         _share_record_with_police(viewer, record, receiving_office)
+        if basis is not None:
+            _sending_recorded(
+                viewer,
+                referral,
+                basis,
+                subjects_made,
+                fields=sent_fields(
+                    [
+                        "number",
+                        "reason_category",
+                        "reason",
+                        "urgency",
+                        *(["record"] if record is not None else []),
+                        *(["files"] if checked_files else []),
+                    ],
+                    cleaned_subjects,
+                ),
+                at=at,
+            )
     return referral
+
+
+def _sending_basis(
+    viewer: Viewer, receiving_office: Office, reason_category: str, at: datetime.datetime
+) -> Basis | None:
+    """The clause a referral to another agency relies on (None within one agency)."""
+    sender = viewer.agency_kind or ""
+    recipient = receiving_office.agency.kind
+    if not crosses_agencies(sender, recipient):
+        return None
+    return exchange_basis(
+        record_type=REFERRAL_TYPE,
+        sender=sender,
+        recipient=recipient,
+        purpose=purpose_of(reason_category),
+        on=timezone.localdate(at),
+    )
+
+
+def _sending_recorded(
+    viewer: Viewer,
+    referral: Referral,
+    basis: Basis,
+    subjects: list[ReferralSubject],
+    *,
+    fields: list[str],
+    at: datetime.datetime,
+) -> None:
+    """The sending in the exchange ledger and in the audit trail, with its legal basis."""
+    receiving = referral.receiving_office
+    exchange_record(
+        channel=Channel.REFERRAL,
+        basis=basis,
+        record_type=REFERRAL_TYPE,
+        record_ids=[referral.pk],
+        sender_agency=viewer.agency_kind or "",
+        sender_office_id=viewer.office_id,
+        recipient_agency=receiving.agency.kind,
+        recipient_office_id=receiving.pk,
+        recipient_label=receiving.name,
+        fields=fields,
+        subjects=[SubjectRef(SUBJECT_TYPE, subject.pk, subject.nik) for subject in subjects],
+        actor_user_id=viewer.user_id,
+        actor_label=viewer.actor_label,
+        at=at,
+    )
+    audit_record(
+        actor=actor_for_viewer(viewer),
+        action=AuditAction.SHARE,
+        object_type=REFERRAL_TYPE,
+        object_ids=[referral.pk],
+        purpose=basis.purpose,
+        recipient=receiving.name,
+        legal_basis=basis.legal_basis,
+        detail={"channel": Channel.REFERRAL, "fields": fields},
+    )
 
 
 def _identity_of(record: PassportApplication | DepartureCheck) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from benteng.access import NotVisible, Viewer, access_object
 from benteng.accounts.models import User
+from benteng.agreements.access import may_read_person_exchanges
 from benteng.referrals import selectors, services
 from benteng.referrals.access import (
     may_acknowledge_referral,
@@ -173,6 +174,8 @@ def _detail_context(viewer: Viewer, referral: Any, forms: dict[str, Any]) -> dic
         "comment": may_comment_on_referral(viewer, referral),
         "file": may_add_referral_files(viewer, referral),
         "subject": may_add_referral_subjects(viewer, referral) and referral.state in OPEN_STATES,
+        # Who else received this person's data (the exchange ledger, analysts only).
+        "exchanges": may_read_person_exchanges(viewer),
     }
     officers = services.assignable_officers(referral) if can["assign"] else []
     defaults = {

@@ -11,9 +11,10 @@ class WatchlistsConfig(AppConfig):
         # Models and what imports them load only once the app registry is ready: Django's
         # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
+        from benteng.agreements.registry import register_shared_type
         from benteng.outbox.registry import register_event_kind, register_projector
         from benteng.people.sources import register_source
-        from benteng.watchlists import events, identity_sources
+        from benteng.watchlists import events, exchange, identity_sources
         from benteng.watchlists.access import PendingImportPolicy, WatchlistEntryPolicy
         from benteng.watchlists.models import WatchlistEntry
 
@@ -24,3 +25,5 @@ class WatchlistsConfig(AppConfig):
         for kind, label in events.KINDS.items():
             register_event_kind(kind, label)
         register_projector(WatchlistEntry, events.entries_projected)
+        for shared in exchange.SHARED_TYPES:
+            register_shared_type(shared)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from benteng.access.viewer import Viewer
 from benteng.accounts.access import may_administer
 from benteng.accounts.models import User
+from benteng.agreements.access import may_read_exchange_ledger
 from benteng.api.access import may_manage_webhooks
 from benteng.cases.access import may_read_cases
 from benteng.cooperation.access import may_read_cooperation_report, may_read_joint_work
@@ -98,6 +99,12 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _("Laporan kerja sama"),
         may_read_cooperation_report,
         section="cooperation",
+    ),
+    NavEntry(
+        "agreements:ledger",
+        _("Buku pertukaran data"),
+        may_read_exchange_ledger,
+        section="agreements",
     ),
     NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
     NavEntry(

@@ -570,3 +570,38 @@ def test_a_village_report_is_seen_by_its_desa_team_and_routed_offices(personas, 
     if expected:
         shows_reporter = "reporter_name" in visible_fields(viewer, report)
         assert shows_reporter is (viewer_role == "pic_desa")
+
+
+# Who reads the exchange ledger of a referral from Kanim Tangerang to Polda Banten: the
+# analysts and office heads of the two agencies (the line), the analysts alone (its people).
+EXCHANGE_VISIBILITY = {"analis_imigrasi", "analis_polri", "pimpinan"}
+EXCHANGE_SUBJECT_VISIBILITY = {"analis_imigrasi", "analis_polri"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_the_exchange_ledger_is_read_by_the_two_agencies_analysts_and_heads(personas, viewer_role):
+    # given
+    from benteng.accounts.models import Office
+    from benteng.agreements.models import Exchange, ExchangeSubject
+    from benteng.referrals.services import SubjectInput, referral_send
+
+    referral_send(
+        viewer=personas.petugas_imigrasi.as_viewer(),
+        receiving_office=Office.objects.get(code="polda-banten"),
+        reason_category="perekrut",
+        reason="Calo di loket.",
+        urgency="biasa",
+        subjects=[SubjectInput(full_name="Ujang Supriatna")],
+    )
+    viewer = personas.all()[viewer_role]
+    # when
+    seen = {
+        model: model.objects.visible_to(viewer).exists()  # type: ignore[attr-defined]
+        for model in (Exchange, ExchangeSubject)
+    }
+    # then
+    assert seen == {
+        Exchange: viewer_role in EXCHANGE_VISIBILITY,
+        ExchangeSubject: viewer_role in EXCHANGE_SUBJECT_VISIBILITY,
+    }

@@ -119,6 +119,8 @@ may_file_village_report_for(Kronjo)    .    .   .   .   Y   .   .   Y   Y    .  
 may_follow_up_village_report(Kronjo)   .    .   .   .   Y   .   .   Y   .    .   .   .    .    .   .
 may_refer_village_report(Kronjo)       .    .   .   .   Y   .   .   Y   .    .   .   .    .    .   .
 may_see_reporter(Kronjo)               .    .   .   .   .   .   .   .   Y    .   .   .    .    .   .
+may_read_exchange_ledger             .    .   .   Y   .   .   Y   .   .    .   Y   .    .    .   .
+may_read_person_exchanges            .    .   .   Y   .   .   Y   .   .    .   .   .    .    .   .
 """
 # The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
 # to Polda Banten (pen's and anP's).
