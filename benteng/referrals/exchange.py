@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from benteng.accounts.models import AgencyKind
 from benteng.agreements.basis import Basis
 from benteng.agreements.models import Purpose
 from benteng.agreements.registry import RecordFacts, SharedType, SubjectRef
@@ -70,7 +71,17 @@ SUBJECT_FIELDS = {
 _EMPTY: dict[str, Any] = {"birth_date": None, "region": None, "region_id": None}
 
 
-def purpose_of(reason_category: str) -> str:
+# BP3MI protects and places migrant workers; it does not investigate. What reaches it about a
+# victim is for the victim's protection, whatever the reason would mean to the police.
+PURPOSE_TOWARD_BP3MI: dict[str, str] = {
+    ReasonCategory.TRAFFICKING_VICTIM: Purpose.PROTECTION,
+}
+
+
+def purpose_of(reason_category: str, recipient: str = "") -> str:
+    """The purpose a referral with this reason serves for the receiving agency."""
+    if recipient == AgencyKind.BP3MI and reason_category in PURPOSE_TOWARD_BP3MI:
+        return PURPOSE_TOWARD_BP3MI[reason_category]
     return PURPOSE_OF_REASON.get(reason_category, Purpose.PREVENTION)
 
 
@@ -109,14 +120,19 @@ def referral_exchange_facts(ids: list[str]) -> dict[str, RecordFacts]:
         str(pk): RecordFacts(
             owner_agency=agency,
             owner_office_id=office_id,
-            purpose=purpose_of(reason),
+            purpose=purpose_of(reason, recipient),
             clause_id=clause_id,
             subjects=tuple(people.get(pk, ())),
         )
-        for pk, agency, office_id, reason, clause_id in Referral.objects.filter(
+        for pk, agency, office_id, reason, recipient, clause_id in Referral.objects.filter(
             pk__in=numeric
         ).values_list(
-            "pk", "sender_office__agency__kind", "sender_office_id", "reason_category", "clause_id"
+            "pk",
+            "sender_office__agency__kind",
+            "sender_office_id",
+            "reason_category",
+            "receiving_office__agency__kind",
+            "clause_id",
         )
     }
 

@@ -448,7 +448,7 @@ def _sending_basis(
         record_type=REFERRAL_TYPE,
         sender=sender,
         recipient=recipient,
-        purpose=purpose_of(reason_category),
+        purpose=purpose_of(reason_category, recipient),
         on=timezone.localdate(at),
     )
 

@@ -117,6 +117,23 @@ def test_a_clause_only_counts_in_the_direction_it_names(personas):
     assert basis.clause_number.startswith("Pasal")
 
 
+def test_a_victim_referred_to_bp3mi_goes_for_protection_and_a_recruiter_does_not_go(personas):
+    # given: BP3MI's agreement covers prevention and protection, not law enforcement
+    # when: a possible TPPO victim is referred to BP3MI
+    victim = send(personas.petugas_imigrasi, to_office="bp3mi-banten", subjects=[PERSON])
+    # then: it relies on a protection clause
+    assert victim.clause is not None and victim.clause.purpose == "pelindungan"
+    # and a recruiter, a matter for the police, has no basis toward BP3MI
+    with pytest.raises(ReferralInvalid) as refused:
+        send(
+            personas.petugas_imigrasi,
+            to_office="bp3mi-banten",
+            reason_category="perekrut",
+            subjects=[PERSON],
+        )
+    assert "BP3MI" in str(refused.value.errors["receiving_office"][0])
+
+
 def test_a_referral_within_one_agency_needs_no_clause(personas):
     referral = send(personas.petugas_imigrasi, to_office="kanim-serang", subjects=[PERSON])
     assert referral.clause is None
