@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "benteng.screening",
     "benteng.cases",
     "benteng.referrals",
+    "benteng.villages",
     "benteng.web",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rujukan/", include("benteng.referrals.urls")),
     path("aturan-risiko/", include("benteng.screening.urls_rules")),
     path("kasus/", include("benteng.cases.urls")),
+    path("desa-binaan/", include("benteng.villages.urls")),
     # One audited login (with lock-out and 2FA) for the whole site, the admin included.
     path(
         "admin/login/",

@@ -23,6 +23,13 @@ from benteng.screening.access import (
     may_screen_applications,
     may_screen_departures,
 )
+from benteng.villages.access import (
+    may_import_pmi_counts,
+    may_keep_work_plans,
+    may_open_villages,
+    may_read_outreach_list,
+    may_read_village_activity,
+)
 from benteng.watchlists.access import may_read_watchlists
 
 
@@ -84,6 +91,25 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("risk_rules:list", _("Aturan risiko"), may_read_rules, section="risk_rules"),
     NavEntry("watchlists:index", _("Daftar pantauan"), may_read_watchlists, section="watchlists"),
     NavEntry("cases:index", _("Kasus TPPO/TPPM"), may_read_cases, section="cases"),
+    NavEntry("villages:index", _("Desa Binaan"), may_open_villages, section="villages"),
+    NavEntry(
+        "villages:outreach_list",
+        _("Desa yang perlu dikunjungi"),
+        may_read_outreach_list,
+        section="villages",
+    ),
+    NavEntry(
+        "villages:work_plans", _("Rencana kerja desa"), may_keep_work_plans, section="villages"
+    ),
+    NavEntry(
+        "villages:totals",
+        _("Rekap kegiatan desa"),
+        may_read_village_activity,
+        section="villages",
+    ),
+    NavEntry(
+        "villages:pmi_import", _("Impor jumlah PMI"), may_import_pmi_counts, section="villages"
+    ),
     NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
     NavEntry(
         "admin:audit_auditentry_changelist", _("Jejak audit"), may_administer, needs_staff=True
