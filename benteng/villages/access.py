@@ -159,10 +159,11 @@ def _covered_codes(office_id: int) -> list[str]:
     )
 
 
-def _within(codes: list[str], field: str) -> Q:
+def _within(codes: list[str], region: str) -> Q:
+    """The rows whose region (the field path ``region``) is one of the codes or below one."""
     found = NOTHING
     for code in codes:
-        found |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+        found |= Q(**{f"{region}__code": code}) | Q(**{f"{region}__code__startswith": f"{code}."})
     return found
 
 
@@ -179,7 +180,7 @@ def desa_scope(viewer: Viewer, prefix: str = "") -> Q:
         return Q(**{f"{prefix}kanim_id": viewer.office_id}) | Q(
             **{f"{prefix}kanim__parent_id": viewer.office_id}
         )
-    return _within(_covered_codes(viewer.office_id), f"{prefix}region_id")
+    return _within(_covered_codes(viewer.office_id), f"{prefix}region")
 
 
 class DesaBinaanPolicy(RecordPolicy[DesaBinaan]):

@@ -41,7 +41,7 @@ def village_list(*, viewer: Viewer, search: str = "") -> list[DesaBinaan]:
         rows = rows.filter(
             Q(region__search_name__contains=folded)
             | Q(region__parent__search_name__contains=folded)
-            | Q(region_id__startswith=search.strip())
+            | Q(region__code__startswith=search.strip())
         )
     found = list(rows.order_by("region_id"))
     audit_record_list(viewer=viewer, model=DesaBinaan, objects=found, search={"q": search})
@@ -208,7 +208,9 @@ def activity_totals(
     kabupaten/kota (counts only; two grouped queries and one for the names)."""
     parts = LEVEL_CODE_PARTS[level]
     region_filter = (
-        Q(desa__region_id=within) | Q(desa__region_id__startswith=f"{within}.") if within else Q()
+        Q(desa__region__code=within) | Q(desa__region__code__startswith=f"{within}.")
+        if within
+        else Q()
     )
     days = _period(ServiceDay.objects.visible_to(viewer).filter(region_filter), date_from, date_to)
     sessions = _period(
@@ -363,9 +365,13 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
         last = found.get("last")
         reasons = [
             _("%(count)d × %(label)s dalam %(days)d hari")
-            % {"count": count, "label": BORDER_EVENT_LABELS[kind], "days": OUTREACH_WINDOW_DAYS}
-            for kind, count in sorted(events.items())
-            if count
+            % {
+                "count": events[kind],
+                "label": BORDER_EVENT_LABELS[kind],
+                "days": OUTREACH_WINDOW_DAYS,
+            }
+            for kind in BorderEventKind
+            if events[kind]
         ]
         if last is None:
             reasons.append(_("belum pernah ada penyuluhan tercatat"))
