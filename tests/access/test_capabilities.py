@@ -29,6 +29,8 @@ from benteng.referrals import access as referrals_access
 from benteng.referrals.models import Referral
 from benteng.screening import access as screening_access
 from benteng.screening.models import DepartureCheck, PassportApplication
+from benteng.villages import access as villages_access
+from benteng.villages.models import DesaBinaan
 from benteng.watchlists import access as watchlists_access
 from benteng.watchlists.models import Watchlist
 from tests.screening.flow_factories import application_make, departure_make
@@ -99,6 +101,15 @@ may_add_case_person(Polda case)      .    .   .   .   .   Y   .   .   .    .   .
 may_see_victim_identity(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
 may_manage_case_team(Polda case)     .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
 may_record_case_outcome(Polda case)  .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
+may_open_villages                    Y    Y   .   Y   Y   Y   Y   Y   Y    Y   Y   Y    .    .   .
+may_manage_designations              .    .   .   .   .   .   .   .   .    .   .   Y    .    .   Y
+may_read_village_activity            Y    Y   .   Y   Y   Y   Y   Y   Y    Y   Y   .    .    .   .
+may_record_service_days              .    .   .   .   Y   .   .   .   .    .   .   .    .    .   Y
+may_record_outreach                  .    .   .   .   Y   .   .   Y   Y    Y   .   .    .    .   Y
+may_work_in_village(Kronjo)          .    .   .   .   Y   .   .   Y   Y    .   .   .    .    .   Y
+may_keep_work_plans                  .    .   .   .   Y   .   .   .   .    .   .   .    .    .   .
+may_read_outreach_list               .    .   .   .   Y   .   .   Y   .    .   Y   .    .    .   .
+may_import_pmi_counts                .    .   .   Y   .   .   .   .   .    .   .   Y    .    .   .
 """
 # The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
 # to Polda Banten (pen's and anP's).
@@ -123,6 +134,7 @@ RECORD_PREDICATES = frozenset(
         "may_see_victim_identity",
         "may_manage_case_team",
         "may_record_case_outcome",
+        "may_work_in_village",
     }
 )
 PACKAGE = Path(__file__).resolve().parent.parent.parent / "benteng"
@@ -182,6 +194,11 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
         if hasattr(cases_access, name):
             predicate = getattr(cases_access, name)
             rows[f"{name}(Polda case)"] = lambda viewer, may=predicate: may(viewer, case)
+    # The first Kronjo village of the PIMPASA, the Bhabinkamtibmas and the PIC desa.
+    kronjo = DesaBinaan(region_id=User.objects.get(username="picdesa").villages.get().code)
+    rows["may_work_in_village(Kronjo)"] = lambda viewer: villages_access.may_work_in_village(
+        viewer, kronjo
+    )
     return rows
 
 

@@ -23,6 +23,8 @@ REFERRAL_TILES = {
     "referrals_incoming_overdue": "/rujukan/?arah=masuk&lewat_batas=on",
     "referrals_outgoing_open": "/rujukan/?arah=keluar&status=terbuka",
 }
+VILLAGE_TEAM_TILES = {"villages": "/desa-binaan/", "village_outreach_recent": "/desa-binaan/rekap/"}
+VISIT_TILE = {"villages_to_visit": "/desa-binaan/kunjungan/"}
 # The tiles each role's home shows: key -> where it leads.
 TILES = {
     "petugas_imigrasi": {
@@ -70,11 +72,11 @@ TILES = {
         **REFERRAL_TILES,
         "cases": "/kasus/",
     },
-    "pimpasa": REFERRAL_TILES,
-    "bhabinkamtibmas": REFERRAL_TILES,
-    "pic_desa": REFERRAL_TILES,
-    "pic_desa_other": REFERRAL_TILES,
-    "pimpinan": {"warning_overrides": OVERSIGHT, **REFERRAL_TILES},
+    "pimpasa": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES, **VISIT_TILE},
+    "bhabinkamtibmas": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES, **VISIT_TILE},
+    "pic_desa": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES},
+    "pic_desa_other": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES},
+    "pimpinan": {"warning_overrides": OVERSIGHT, **REFERRAL_TILES, **VISIT_TILE},
     "admin": {},
 }
 
