@@ -116,13 +116,13 @@ def may_record_outreach(viewer: Viewer) -> bool:
     return _village_team_member(viewer)
 
 
-def may_work_in_village(viewer: Viewer, desa: DesaBinaan) -> bool:
+def may_work_in_village(viewer: Viewer, village: DesaBinaan) -> bool:
     """The viewer is on this desa's village team (assigned to it); Benteng itself is."""
     if viewer.kind is ViewerKind.SYSTEM:
         return True
     if not _village_team_member(viewer):
         return False
-    return desa.region_id in viewer.village_codes
+    return village.region_id in viewer.village_codes
 
 
 def may_keep_work_plans(viewer: Viewer) -> bool:
@@ -169,7 +169,7 @@ def _within(codes: list[str], region: str) -> Q:
 
 def desa_scope(viewer: Viewer, prefix: str = "") -> Q:
     """The Desa Binaan the viewer is responsible for, as a filter on a model reaching the
-    designation through ``prefix`` ("" for DesaBinaan itself, "desa__" for its records)."""
+    designation through ``prefix`` ("" for DesaBinaan itself, "village__" for its records)."""
     if viewer.kind is ViewerKind.SYSTEM:
         return EVERYTHING
     if _village_team_member(viewer):
@@ -203,11 +203,11 @@ class FocalPersonPolicy(RecordPolicy[FocalPerson]):
             return EVERYTHING
         if may_read_aggregates_only(viewer):
             return NOTHING
-        return desa_scope(viewer, "desa__")
+        return desa_scope(viewer, "village__")
 
 
 class _ActivityPolicy(RecordPolicy[Any]):
-    prefix = "desa__"
+    prefix = "village__"
 
     def rows(self, viewer: Viewer) -> Q:
         if may_administer(viewer):
@@ -232,7 +232,7 @@ class OutreachFilePolicy(_ActivityPolicy):
     """Photos and attendance lists show people: not for leadership."""
 
     model = OutreachFile
-    prefix = "outreach__desa__"
+    prefix = "outreach__village__"
 
     def rows(self, viewer: Viewer) -> Q:
         if may_read_aggregates_only(viewer):

@@ -193,7 +193,10 @@ def border_names(*, viewer: Viewer, desa_code: str) -> list[NamedEvent]:
         .order_by("-submitted_at")[:NAMES_SHOWN]
     )
     audit_record_list(
-        viewer=viewer, model=PassportApplication, objects=applications, search={"desa": desa_code}
+        viewer=viewer,
+        model=PassportApplication,
+        objects=applications,
+        search={"village": desa_code},
     )
     named += [
         NamedEvent(
@@ -213,7 +216,7 @@ def border_names(*, viewer: Viewer, desa_code: str) -> list[NamedEvent]:
         .order_by("-checked_at")[:NAMES_SHOWN]
     )
     audit_record_list(
-        viewer=viewer, model=DepartureCheck, objects=departures, search={"desa": desa_code}
+        viewer=viewer, model=DepartureCheck, objects=departures, search={"village": desa_code}
     )
     named += [
         NamedEvent(
@@ -241,7 +244,7 @@ def _victim_names(*, viewer: Viewer, desa_code: str) -> list[NamedEvent]:
     shown = [
         victim for victim in victims if {"full_name", "region"} <= visible_fields(viewer, victim)
     ]
-    audit_record_list(viewer=viewer, model=CasePerson, objects=shown, search={"desa": desa_code})
+    audit_record_list(viewer=viewer, model=CasePerson, objects=shown, search={"village": desa_code})
     return [
         NamedEvent(
             BorderEventKind.CASE_VICTIM,

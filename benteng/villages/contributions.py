@@ -71,7 +71,7 @@ class ProfileInput:
     """What every contribution is given: who looks, at which desa, on which day."""
 
     viewer: Viewer
-    desa: DesaBinaan
+    village: DesaBinaan
     today: datetime.date
     # Computed once and shared between contributions (the border figures).
     shared: dict[str, Any] = field(default_factory=dict)
@@ -147,7 +147,7 @@ def counted(
 
 def _figures(given: ProfileInput) -> dict[BorderEventKind, BorderFigures]:
     if "border" not in given.shared:
-        code = given.desa.region_id
+        code = given.village.region_id
         found = border_figures(
             desa_code=code,
             kecamatan_code=kecamatan_of(code),
@@ -162,7 +162,7 @@ def _figures(given: ProfileInput) -> dict[BorderEventKind, BorderFigures]:
 def _names(given: ProfileInput) -> list[NamedEvent]:
     """The named events the viewer may see, read (and audited) once per profile."""
     if "names" not in given.shared:
-        given.shared["names"] = border_names(viewer=given.viewer, desa_code=given.desa.region_id)
+        given.shared["names"] = border_names(viewer=given.viewer, desa_code=given.village.region_id)
     names: list[NamedEvent] = given.shared["names"]
     return names
 
@@ -253,8 +253,8 @@ def border_contribution(given: ProfileInput) -> Contributed:
 def case_contribution(given: ProfileInput) -> Contributed:
     victims = _figures(given)[BorderEventKind.CASE_VICTIM]
     since = given.today - datetime.timedelta(days=CASE_DAYS)
-    recent = recent_border_counts(desa_codes=[given.desa.region_id], since=since)[
-        given.desa.region_id
+    recent = recent_border_counts(desa_codes=[given.village.region_id], since=since)[
+        given.village.region_id
     ][BorderEventKind.CASE_VICTIM]
     names = [event for event in _names(given) if event.kind is BorderEventKind.CASE_VICTIM]
     section = ProfileSection(
@@ -288,7 +288,7 @@ SENDING_VILLAGE_FROM = 50
 
 def pmi_contribution(given: ProfileInput) -> Contributed:
     per_year = list(
-        PmiCount.objects.filter(region_id=given.desa.region_id)
+        PmiCount.objects.filter(region_id=given.village.region_id)
         .values("year")
         .annotate(total=Sum("total"), male=Sum("male"), female=Sum("female"))
         .order_by("-year")
@@ -319,9 +319,9 @@ def pmi_contribution(given: ProfileInput) -> Contributed:
 
 
 def activity_contribution(given: ProfileInput) -> Contributed:
-    desa = given.desa
-    outreach = Outreach.objects.visible_to(given.viewer).filter(desa=desa)
-    services = ServiceDay.objects.visible_to(given.viewer).filter(desa=desa)
+    village = given.village
+    outreach = Outreach.objects.visible_to(given.viewer).filter(village=village)
+    services = ServiceDay.objects.visible_to(given.viewer).filter(village=village)
     outreach_years = {
         row["year"]: row
         for row in outreach.annotate(year=ExtractYear("held_on"))
@@ -343,7 +343,7 @@ def activity_contribution(given: ProfileInput) -> Contributed:
     }
     years = sorted({*outreach_years, *service_years}, reverse=True)[:5]
     # The gap since the last outreach is a fact of the desa, whoever looks: counted over all.
-    last = Outreach.objects.filter(desa=desa).aggregate(last=Max("held_on"))["last"]
+    last = Outreach.objects.filter(village=village).aggregate(last=Max("held_on"))["last"]
     section = ProfileSection(
         key="kegiatan",
         title=_("Kegiatan PIMPASA: layanan dan penyuluhan per tahun"),
@@ -397,19 +397,19 @@ def register_builtin_contributions() -> None:
 
 @dataclass(frozen=True)
 class VillageProfile:
-    desa: DesaBinaan
+    village: DesaBinaan
     sections: list[ProfileSection]
     risk: VillageRisk
 
 
-def village_profile(*, viewer: Viewer, desa: DesaBinaan, today: datetime.date) -> VillageProfile:
+def village_profile(*, viewer: Viewer, village: DesaBinaan, today: datetime.date) -> VillageProfile:
     """Every registered contribution for one desa the viewer may see (loaded through
     ``access_object`` by the caller), in order."""
-    given = ProfileInput(viewer=viewer, desa=desa, today=today)
+    given = ProfileInput(viewer=viewer, village=village, today=today)
     sections: list[ProfileSection] = []
     indicators: list[IndicatorContribution] = []
     for contribution in profile_contributions():
         found = contribution.contribute(given)
         sections += found.sections
         indicators += found.indicators
-    return VillageProfile(desa=desa, sections=sections, risk=village_risk(indicators))
+    return VillageProfile(village=village, sections=sections, risk=village_risk(indicators))

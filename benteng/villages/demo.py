@@ -57,8 +57,8 @@ POSITIONS = ["Kepala Desa", "Sekretaris Desa", "Kasi Pemerintahan", "Kader PMI d
 def _villages() -> list[tuple[Region, str]]:
     found = []
     for kecamatan, count, kanim in DEMO_AREAS:
-        villages = Region.objects.filter(parent_id=kecamatan).villages().order_by("code")[:count]
-        found += [(village, kanim) for village in villages]
+        regions = Region.objects.filter(parent_id=kecamatan).villages().order_by("code")[:count]
+        found += [(region, kanim) for region in regions]
     return found
 
 
@@ -68,18 +68,18 @@ def seed_demo(context: DemoContext) -> None:
     rng = random.Random(2025_10_29)  # noqa: S311 - demo figures, not secrets (29 Oct 2025)
     today = timezone.localdate()
     designated = []
-    for village, kanim_code in _villages():
-        existing = DesaBinaan.objects.filter(region=village).first()
-        desa = existing or designation_save(
+    for region, kanim_code in _villages():
+        existing = DesaBinaan.objects.filter(region=region).first()
+        village = existing or designation_save(
             viewer=system,
-            desa_code=village.code,
+            desa_code=region.code,
             designated_on=datetime.date(2024, 11, 1) + datetime.timedelta(days=rng.randint(0, 300)),
             kanim=Office.objects.get(code=kanim_code),
         )
-        designated.append(desa)
+        designated.append(village)
         if existing is None:
-            _focal_persons(system, desa, faker)
-            _year_of_activities(system, desa, faker, rng, today)
+            _focal_persons(system, village, faker)
+            _year_of_activities(system, village, faker, rng, today)
     pimpasa = User.objects.filter(username="pimpasa.kronjo", role=Role.PIMPASA).first()
     if pimpasa is not None:
         _work_plans(Viewer.for_user(pimpasa, purpose=DEMO_PURPOSE), designated, rng, today)
@@ -89,14 +89,14 @@ def seed_demo(context: DemoContext) -> None:
     )
 
 
-def _focal_persons(system: Viewer, desa: DesaBinaan, faker: Any) -> None:
-    if FocalPerson.objects.filter(desa=desa).exists():
+def _focal_persons(system: Viewer, village: DesaBinaan, faker: Any) -> None:
+    if FocalPerson.objects.filter(village=village).exists():
         return
-    account = User.objects.filter(role=Role.PIC_DESA, villages=desa.region).first()
+    account = User.objects.filter(role=Role.PIC_DESA, villages=village.region).first()
     if account is not None:
         focal_person_save(
             viewer=system,
-            desa=desa,
+            village=village,
             full_name=account.full_name,
             position=POSITIONS[2],
             phone=account.phone,
@@ -105,7 +105,7 @@ def _focal_persons(system: Viewer, desa: DesaBinaan, faker: Any) -> None:
     for position in POSITIONS[:2]:
         focal_person_save(
             viewer=system,
-            desa=desa,
+            village=village,
             full_name=faker.name(),
             position=position,
             phone=faker.numerify("08##########"),
@@ -113,15 +113,18 @@ def _focal_persons(system: Viewer, desa: DesaBinaan, faker: Any) -> None:
 
 
 def _year_of_activities(
-    system: Viewer, desa: DesaBinaan, faker: Any, rng: random.Random, today: datetime.date
+    system: Viewer, village: DesaBinaan, faker: Any, rng: random.Random, today: datetime.date
 ) -> None:
-    if ServiceDay.objects.filter(desa=desa).exists() or Outreach.objects.filter(desa=desa).exists():
+    if (
+        ServiceDay.objects.filter(village=village).exists()
+        or Outreach.objects.filter(village=village).exists()
+    ):
         return
-    name = desa.region.name
+    name = village.region.name
     for months_ago in range(0, 12, 2):
         service_day_record(
             viewer=system,
-            desa=desa,
+            village=village,
             held_on=today - datetime.timedelta(days=30 * months_ago + rng.randint(1, 20)),
             place=f"Balai Desa {name}",
             services=rng.sample(ServiceKind.values, rng.randint(1, 3)),
@@ -132,7 +135,7 @@ def _year_of_activities(
         male, female = rng.randint(5, 40), rng.randint(5, 60)
         outreach_record(
             viewer=system,
-            desa=desa,
+            village=village,
             kind=rng.choice(OutreachKind.values),
             held_on=today - datetime.timedelta(days=rng.randint(1, 365)),
             place=rng.choice([f"Balai Desa {name}", f"SMK di {name}", f"Masjid {name}"]),
@@ -148,13 +151,13 @@ def _work_plans(
     viewer: Viewer, designated: list[DesaBinaan], rng: random.Random, today: datetime.date
 ) -> None:
     quarter = (today.month - 1) // 3 + 1
-    for desa in designated:
-        if desa.region_id not in viewer.village_codes:
+    for village in designated:
+        if village.region_id not in viewer.village_codes:
             continue
         for year, number in ((today.year, quarter), (today.year, max(1, quarter - 1))):
             work_plan_save(
                 viewer=viewer,
-                desa=desa,
+                village=village,
                 year=year,
                 quarter=number,
                 planned={key: rng.randint(0, 3) or 1 for key in PLAN_KEYS},
@@ -166,10 +169,10 @@ def _pmi_counts(designated: list[DesaBinaan], rng: random.Random, today: datetim
     if admin is None:
         return
     lines = ["kode_desa,tahun,jumlah,laki_laki,perempuan"]
-    for desa in designated:
+    for village in designated:
         for year in range(today.year - 4, today.year):
             male, female = rng.randint(2, 40), rng.randint(5, 60)
-            lines.append(f"{desa.region_id},{year},{male + female},{male},{female}")
+            lines.append(f"{village.region_id},{year},{male + female},{male},{female}")
     pmi_counts_import(
         viewer=Viewer.for_user(admin, purpose=DEMO_PURPOSE),
         filename="jumlah_pmi_demo.csv",

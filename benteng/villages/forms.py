@@ -92,7 +92,7 @@ class OutreachForm(_DatedForm):
 
 
 class WorkPlanForm(ServiceErrorsMixin, forms.Form):
-    desa = forms.TypedChoiceField(label=_("Desa"), coerce=int)
+    village = forms.TypedChoiceField(label=_("Desa"), coerce=int)
     year = forms.IntegerField(label=_("Tahun"), widget=COUNT_WIDGET)
     quarter = forms.TypedChoiceField(
         label=_("Triwulan"), coerce=int, choices=[(q, f"{q}") for q in (1, 2, 3, 4)]
@@ -100,7 +100,7 @@ class WorkPlanForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, villages: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["desa"].choices = villages  # type: ignore[attr-defined]
+        self.fields["village"].choices = villages  # type: ignore[attr-defined]
         today = timezone.localdate()
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1

@@ -36,7 +36,7 @@ from benteng.watchlists.imports import MAX_FILE_BYTES, ImportFileUnreadable, _ta
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "desa_code": ("kode_desa", "kode_wilayah", "desa_code"),
-    "desa_name": ("nama_desa", "desa", "desa_kelurahan", "nama_desa_kelurahan"),
+    "desa_name": ("nama_desa", "desa_kelurahan", "nama_desa_kelurahan"),
     "kecamatan": ("kecamatan", "nama_kecamatan"),
     "year": ("tahun", "year"),
     "total": ("jumlah", "jumlah_pmi", "total"),
@@ -224,7 +224,7 @@ def pmi_counts_import(
     present = set(columns.values())
     missing = [name for name in ("year", "total") if name not in present]
     if "desa_code" not in present and not {"desa_name", "kecamatan"} <= present:
-        missing.append("desa")
+        missing.append("kode_desa")
     if missing:
         report.file_problems.append(
             _(

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
-from benteng.accounts.models import Office
+from benteng.accounts.models import AgencyKind, Office
 from benteng.referrals.files import PrivateFileStorage
-from benteng.regions.models import Region
+from benteng.regions.models import VILLAGE_LEVELS, Region
 
 
 class DesaBinaan(models.Model):
@@ -28,7 +28,7 @@ class DesaBinaan(models.Model):
         on_delete=models.PROTECT,
         related_name="desa_binaan",
         verbose_name=_("desa/kelurahan"),
-        limit_choices_to={"level__in": ["desa", "kelurahan"]},
+        limit_choices_to={"level__in": list(VILLAGE_LEVELS)},
     )
     designated_on = models.DateField(_("ditetapkan sejak"))
     kanim = models.ForeignKey(
@@ -64,8 +64,11 @@ class FocalPerson(models.Model):
     """A focal person (PIC) of the village office: a name, a position and a phone, and the
     account when they use Benteng."""
 
-    desa = models.ForeignKey(
-        DesaBinaan, on_delete=models.CASCADE, related_name="focal_persons", verbose_name=_("desa")
+    village = models.ForeignKey(
+        DesaBinaan,
+        on_delete=models.CASCADE,
+        related_name="focal_persons",
+        verbose_name=_("Desa Binaan"),
     )
     full_name = models.CharField(_("nama"), max_length=150)
     position = models.CharField(_("jabatan"), max_length=120)
@@ -83,12 +86,12 @@ class FocalPerson(models.Model):
     objects = AccessQuerySet["FocalPerson"].as_manager()
 
     class Meta:
-        ordering = ["desa_id", "full_name", "pk"]
+        ordering = ["village_id", "full_name", "pk"]
         verbose_name = _("PIC desa")
         verbose_name_plural = _("PIC desa")
 
     def __str__(self) -> str:
-        return f"{self.desa_id}:{self.pk}"
+        return f"{self.village_id}:{self.pk}"
 
 
 class ServiceKind(models.TextChoices):
@@ -100,8 +103,11 @@ class ServiceKind(models.TextChoices):
 class ServiceDay(models.Model):
     """The *service* pillar: immigration services brought to the village on one day."""
 
-    desa = models.ForeignKey(
-        DesaBinaan, on_delete=models.PROTECT, related_name="service_days", verbose_name=_("desa")
+    village = models.ForeignKey(
+        DesaBinaan,
+        on_delete=models.PROTECT,
+        related_name="service_days",
+        verbose_name=_("Desa Binaan"),
     )
     held_on = models.DateField(_("tanggal"))
     place = models.CharField(_("tempat"), max_length=200)
@@ -121,10 +127,10 @@ class ServiceDay(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("hari layanan")
         verbose_name_plural = _("hari layanan")
-        indexes = [models.Index(fields=["desa", "held_on"], name="serviceday_desa_date_idx")]
+        indexes = [models.Index(fields=["village", "held_on"], name="serviceday_desa_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.desa_id}:{self.held_on}"
+        return f"{self.village_id}:{self.held_on}"
 
     @property
     def served_total(self) -> int:
@@ -139,17 +145,18 @@ class OutreachKind(models.TextChoices):
 
 
 class Facilitator(models.TextChoices):
-    IMMIGRATION = "imigrasi", _("Imigrasi")
-    POLICE = "polri", _("Kepolisian")
-    BP3MI = "bp3mi", _("BP3MI")
-    VILLAGE = "desa", _("Pemerintah desa")
+    # The facilitator's agency, as the accounts app names agencies.
+    IMMIGRATION = AgencyKind.IMIGRASI.value, _("Imigrasi")
+    POLICE = AgencyKind.POLRI.value, _("Kepolisian")
+    BP3MI = AgencyKind.BP3MI.value, _("BP3MI")
+    VILLAGE = AgencyKind.DESA.value, _("Pemerintah desa")
 
 
 class Outreach(models.Model):
     """The *knowledge* pillar: one outreach session in the village."""
 
-    desa = models.ForeignKey(
-        DesaBinaan, on_delete=models.PROTECT, related_name="outreach", verbose_name=_("desa")
+    village = models.ForeignKey(
+        DesaBinaan, on_delete=models.PROTECT, related_name="outreach", verbose_name=_("Desa Binaan")
     )
     kind = models.CharField(_("jenis kegiatan"), max_length=20, choices=OutreachKind.choices)
     held_on = models.DateField(_("tanggal"))
@@ -174,10 +181,10 @@ class Outreach(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("kegiatan penyuluhan")
         verbose_name_plural = _("kegiatan penyuluhan")
-        indexes = [models.Index(fields=["desa", "held_on"], name="outreach_desa_date_idx")]
+        indexes = [models.Index(fields=["village", "held_on"], name="outreach_desa_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.desa_id}:{self.kind}:{self.held_on}"
+        return f"{self.village_id}:{self.kind}:{self.held_on}"
 
     @property
     def participants_total(self) -> int:
@@ -218,14 +225,17 @@ class OutreachFile(models.Model):
 class WorkPlan(models.Model):
     """What a PIMPASA plans to do in one desa in one quarter, per activity kind."""
 
-    pimpasa = models.ForeignKey(
+    officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="village_work_plans",
         verbose_name=_("PIMPASA"),
     )
-    desa = models.ForeignKey(
-        DesaBinaan, on_delete=models.PROTECT, related_name="work_plans", verbose_name=_("desa")
+    village = models.ForeignKey(
+        DesaBinaan,
+        on_delete=models.PROTECT,
+        related_name="work_plans",
+        verbose_name=_("Desa Binaan"),
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
     quarter = models.PositiveSmallIntegerField(_("triwulan"))
@@ -236,12 +246,12 @@ class WorkPlan(models.Model):
     objects = AccessQuerySet["WorkPlan"].as_manager()
 
     class Meta:
-        ordering = ["-year", "-quarter", "desa_id"]
+        ordering = ["-year", "-quarter", "village_id"]
         verbose_name = _("rencana kerja")
         verbose_name_plural = _("rencana kerja")
         constraints = [
             models.UniqueConstraint(
-                fields=["pimpasa", "desa", "year", "quarter"], name="work_plan_once_per_quarter"
+                fields=["officer", "village", "year", "quarter"], name="work_plan_once_per_quarter"
             ),
             models.CheckConstraint(
                 condition=models.Q(quarter__gte=1, quarter__lte=4), name="work_plan_quarter_1_4"
@@ -249,7 +259,7 @@ class WorkPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.desa_id}:{self.year}Q{self.quarter}"
+        return f"{self.village_id}:{self.year}Q{self.quarter}"
 
 
 class PmiCount(models.Model):

@@ -68,13 +68,13 @@ class TeamMember:
     is_self: bool
 
 
-def village_team(*, viewer: Viewer, desa: DesaBinaan) -> list[TeamMember]:
+def village_team(*, viewer: Viewer, village: DesaBinaan) -> list[TeamMember]:
     """The desa's PIMPASA, Bhabinkamtibmas and focal persons with the contacts the viewer may
     see: accounts through the accounts policy (village partners see each other's work
     contacts), focal persons through their own; both reads audited."""
     accounts = list(
         User.objects.visible_to(viewer)
-        .filter(villages=desa.region, role__in=TEAM_ROLES, is_active=True)
+        .filter(villages=village.region, role__in=TEAM_ROLES, is_active=True)
         .select_related("office")
         .order_by("role", "full_name")
     )
@@ -94,7 +94,7 @@ def village_team(*, viewer: Viewer, desa: DesaBinaan) -> list[TeamMember]:
         )
     persons = list(
         FocalPerson.objects.visible_to(viewer)
-        .filter(desa=desa, is_active=True)
+        .filter(village=village, is_active=True)
         .order_by("full_name")
     )
     audit_record_list(viewer=viewer, model=FocalPerson, objects=persons, purpose="tim Desa Binaan")
@@ -119,20 +119,22 @@ def _focal_label() -> Any:
     return _("PIC desa")
 
 
-def focal_persons(*, viewer: Viewer, desa: DesaBinaan) -> list[FocalPerson]:
-    persons = list(FocalPerson.objects.visible_to(viewer).filter(desa=desa).order_by("full_name"))
+def focal_persons(*, viewer: Viewer, village: DesaBinaan) -> list[FocalPerson]:
+    persons = list(
+        FocalPerson.objects.visible_to(viewer).filter(village=village).order_by("full_name")
+    )
     audit_record_list(viewer=viewer, model=FocalPerson, objects=persons)
     return persons
 
 
-def recent_activities(*, viewer: Viewer, desa: DesaBinaan) -> dict[str, list[Any]]:
+def recent_activities(*, viewer: Viewer, village: DesaBinaan) -> dict[str, list[Any]]:
     """The latest service days and outreach of the desa the viewer may see, with the files
     (not for leadership), audited."""
-    days = list(ServiceDay.objects.visible_to(viewer).filter(desa=desa)[:RECENT_ACTIVITIES])
+    days = list(ServiceDay.objects.visible_to(viewer).filter(village=village)[:RECENT_ACTIVITIES])
     files = OutreachFile.objects.visible_to(viewer).order_by("pk")
     sessions = list(
         Outreach.objects.visible_to(viewer)
-        .filter(desa=desa)
+        .filter(village=village)
         .prefetch_related(Prefetch("files", queryset=files, to_attr="visible_files"))[
             :RECENT_ACTIVITIES
         ]
@@ -149,7 +151,7 @@ def outreach_file_get(*, viewer: Viewer, pk: int) -> OutreachFile:
 
 # --- totals --------------------------------------------------------------------------------
 
-LEVEL_DESA = "desa"
+LEVEL_DESA = "village"
 LEVEL_KECAMATAN = "kecamatan"
 LEVEL_KABUPATEN = "kabupaten"
 # The length of a code at each level: "36.03" / "36.03.07" / "36.03.07.2001".
@@ -208,7 +210,7 @@ def activity_totals(
     kabupaten/kota (counts only; two grouped queries and one for the names)."""
     parts = LEVEL_CODE_PARTS[level]
     region_filter = (
-        Q(desa__region__code=within) | Q(desa__region__code__startswith=f"{within}.")
+        Q(village__region__code=within) | Q(village__region__code__startswith=f"{within}.")
         if within
         else Q()
     )
@@ -223,16 +225,16 @@ def activity_totals(
         return rows.setdefault(code, TotalsRow(code))
 
     for item in (
-        days.values("desa__region_id")
+        days.values("village__region_id")
         .annotate(count=Count("pk"), male=Sum("served_male"), female=Sum("served_female"))
         .order_by()
     ):
-        row = row_of(item["desa__region_id"])
+        row = row_of(item["village__region_id"])
         row.service_days += item["count"]
         row.served_male += item["male"] or 0
         row.served_female += item["female"] or 0
     for item in (
-        sessions.values("desa__region_id", "kind")
+        sessions.values("village__region_id", "kind")
         .annotate(
             count=Count("pk"),
             male=Sum("participants_male"),
@@ -241,7 +243,7 @@ def activity_totals(
         )
         .order_by()
     ):
-        row = row_of(item["desa__region_id"])
+        row = row_of(item["village__region_id"])
         row.outreach[item["kind"]] += item["count"]
         row.participants_male += item["male"] or 0
         row.participants_female += item["female"] or 0
@@ -287,24 +289,24 @@ def work_plans(*, viewer: Viewer, year: int | None = None) -> list[PlanProgress]
     plans = list(
         WorkPlan.objects.visible_to(viewer)
         .filter(**({"year": year} if year else {}))
-        .select_related("desa__region", "pimpasa")
-        .order_by("-year", "-quarter", "desa__region_id")
+        .select_related("village__region", "officer")
+        .order_by("-year", "-quarter", "village__region_id")
     )
     audit_record_list(viewer=viewer, model=WorkPlan, objects=plans)
     if not plans:
         return []
-    desa_ids = {plan.desa_id for plan in plans}
+    desa_ids = {plan.village_id for plan in plans}
     first = min(quarter_dates(plan.year, plan.quarter)[0] for plan in plans)
     last = max(quarter_dates(plan.year, plan.quarter)[1] for plan in plans)
     done: Counter[tuple[int, int, int, str]] = Counter()
-    for desa_id, held_on in ServiceDay.objects.filter(
-        desa_id__in=desa_ids, held_on__range=(first, last)
-    ).values_list("desa_id", "held_on"):
-        done[(desa_id, held_on.year, (held_on.month - 1) // 3 + 1, SERVICE_DAY_PLAN_KEY)] += 1
-    for desa_id, held_on, kind in Outreach.objects.filter(
-        desa_id__in=desa_ids, held_on__range=(first, last)
-    ).values_list("desa_id", "held_on", "kind"):
-        done[(desa_id, held_on.year, (held_on.month - 1) // 3 + 1, kind)] += 1
+    for village_id, held_on in ServiceDay.objects.filter(
+        village_id__in=desa_ids, held_on__range=(first, last)
+    ).values_list("village_id", "held_on"):
+        done[(village_id, held_on.year, (held_on.month - 1) // 3 + 1, SERVICE_DAY_PLAN_KEY)] += 1
+    for village_id, held_on, kind in Outreach.objects.filter(
+        village_id__in=desa_ids, held_on__range=(first, last)
+    ).values_list("village_id", "held_on", "kind"):
+        done[(village_id, held_on.year, (held_on.month - 1) // 3 + 1, kind)] += 1
     labels = plan_labels()
     return [
         PlanProgress(
@@ -314,10 +316,10 @@ def work_plans(*, viewer: Viewer, year: int | None = None) -> list[PlanProgress]
                     key=key,
                     label=label,
                     planned=int(plan.planned.get(key, 0)),
-                    done=done[(plan.desa_id, plan.year, plan.quarter, key)],
+                    done=done[(plan.village_id, plan.year, plan.quarter, key)],
                 )
                 for key, label in labels.items()
-                if plan.planned.get(key) or done[(plan.desa_id, plan.year, plan.quarter, key)]
+                if plan.planned.get(key) or done[(plan.village_id, plan.year, plan.quarter, key)]
             ],
         )
         for plan in plans
@@ -331,7 +333,7 @@ OUTREACH_WINDOW_DAYS = 90
 
 @dataclass(frozen=True)
 class VisitSuggestion:
-    desa: DesaBinaan
+    village: DesaBinaan
     border_events: Counter[BorderEventKind]
     outreach_recent: int
     last_outreach: datetime.date | None
@@ -348,19 +350,19 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
     last one; each with its reasons. Counts only; four queries besides the list."""
     since = today - datetime.timedelta(days=OUTREACH_WINDOW_DAYS)
     villages = village_list(viewer=viewer)
-    active = [desa for desa in villages if desa.is_active]
-    counts = recent_border_counts(desa_codes=[desa.region_id for desa in active], since=since)
+    active = [village for village in villages if village.is_active]
+    counts = recent_border_counts(desa_codes=[village.region_id for village in active], since=since)
     activity: dict[int, dict[str, Any]] = {
-        row["desa_id"]: dict(row)
-        for row in Outreach.objects.filter(desa__in=active)
-        .values("desa_id")
+        row["village_id"]: dict(row)
+        for row in Outreach.objects.filter(village__in=active)
+        .values("village_id")
         .annotate(recent=Count("pk", filter=Q(held_on__gte=since)), last=Max("held_on"))
         .order_by()
     }
     suggestions = []
-    for desa in active:
-        events = counts.get(desa.region_id, Counter())
-        found: dict[str, Any] = activity.get(desa.pk, {})
+    for village in active:
+        events = counts.get(village.region_id, Counter())
+        found: dict[str, Any] = activity.get(village.pk, {})
         recent = found.get("recent", 0)
         last = found.get("last")
         reasons = [
@@ -380,13 +382,13 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
                 _("penyuluhan terakhir %(days)d hari lalu; %(count)d dalam %(window)d hari")
                 % {"days": (today - last).days, "count": recent, "window": OUTREACH_WINDOW_DAYS}
             )
-        suggestions.append(VisitSuggestion(desa, events, recent, last, reasons))
+        suggestions.append(VisitSuggestion(village, events, recent, last, reasons))
     suggestions.sort(
         key=lambda item: (
             -item.border_total,
             item.outreach_recent,
             item.last_outreach or datetime.date.min,
-            item.desa.region_id,
+            item.village.region_id,
         )
     )
     return suggestions

@@ -109,35 +109,35 @@ def designation_save(
     if problems or designated_on is None or kanim is None:
         raise VillageInvalid(problems)
     with transaction.atomic():
-        desa, created = DesaBinaan.objects.get_or_create(
+        village, created = DesaBinaan.objects.get_or_create(
             region=Region.objects.get(code=desa_code),
             defaults={"designated_on": designated_on, "kanim": kanim},
         )
         changed = {"designated_on", "kanim", "is_active", "note"}
-        desa.designated_on = designated_on
-        desa.kanim = kanim
-        desa.is_active = is_active
-        desa.note = note
+        village.designated_on = designated_on
+        village.kanim = kanim
+        village.is_active = is_active
+        village.note = note
         if checked is not None:
-            desa.cooperation_document.save(
-                f"kerja-sama-{desa.region_id}.{checked.extension}", document, save=False
+            village.cooperation_document.save(
+                f"kerja-sama-{village.region_id}.{checked.extension}", document, save=False
             )
-            desa.cooperation_document_type = checked.content_type
+            village.cooperation_document_type = checked.content_type
             changed |= {"cooperation_document"}
-        desa.save()
+        village.save()
         audit_record_write(
             viewer=viewer,
             action=AuditAction.CREATE if created else AuditAction.UPDATE,
-            obj=desa,
+            obj=village,
             changed_fields=sorted(changed),
         )
-    return desa
+    return village
 
 
 def focal_person_save(
     *,
     viewer: Viewer,
-    desa: DesaBinaan,
+    village: DesaBinaan,
     full_name: str,
     position: str,
     phone: str,
@@ -158,7 +158,7 @@ def focal_person_save(
     if problems:
         raise VillageInvalid(problems)
     with transaction.atomic():
-        person = focal_person or FocalPerson(desa=desa)
+        person = focal_person or FocalPerson(village=village)
         person.full_name = full_name.strip()
         person.position = position.strip()
         person.phone = cleaned_phone
@@ -186,7 +186,7 @@ def _counts(problems: dict[str | None, list[str]], values: Mapping[str, Any]) ->
 def service_day_record(
     *,
     viewer: Viewer,
-    desa: DesaBinaan,
+    village: DesaBinaan,
     held_on: datetime.date | None,
     place: str,
     services: Sequence[str],
@@ -195,7 +195,7 @@ def service_day_record(
     notes: str = "",
 ) -> ServiceDay:
     """The PIMPASA records an immigration service day held in one of their villages."""
-    _require(may_record_service_days(viewer) and may_work_in_village(viewer, desa))
+    _require(may_record_service_days(viewer) and may_work_in_village(viewer, village))
     problems = _problems()
     _check_date(problems, "held_on", held_on)
     if not place.strip():
@@ -207,7 +207,7 @@ def service_day_record(
         raise VillageInvalid(problems)
     with transaction.atomic():
         day = ServiceDay.objects.create(
-            desa=desa,
+            village=village,
             held_on=held_on,
             place=place.strip(),
             services=sorted(set(services)),
@@ -282,7 +282,7 @@ def _checked_uploads(
 def outreach_record(
     *,
     viewer: Viewer,
-    desa: DesaBinaan,
+    village: DesaBinaan,
     kind: str,
     held_on: datetime.date | None,
     place: str,
@@ -297,7 +297,7 @@ def outreach_record(
 ) -> Outreach:
     """The village team records an outreach session with its photos and attendance lists;
     a refused file refuses the whole record (nothing half-saved)."""
-    _require(may_record_outreach(viewer) and may_work_in_village(viewer, desa))
+    _require(may_record_outreach(viewer) and may_work_in_village(viewer, village))
     problems = _problems()
     if kind not in OutreachKind.values:
         _add(problems, "kind", _("Pilih jenis kegiatan."))
@@ -332,7 +332,7 @@ def outreach_record(
         raise VillageInvalid(problems)
     with transaction.atomic():
         outreach = Outreach.objects.create(
-            desa=desa,
+            village=village,
             kind=kind,
             held_on=held_on,
             place=place.strip(),
@@ -380,14 +380,14 @@ def outreach_record(
 def work_plan_save(
     *,
     viewer: Viewer,
-    desa: DesaBinaan,
+    village: DesaBinaan,
     year: int,
     quarter: int,
     planned: Mapping[str, int],
 ) -> WorkPlan:
     """The PIMPASA sets what they plan in one of their villages for one quarter (a second save
     of the same quarter changes it)."""
-    _require(may_keep_work_plans(viewer) and may_work_in_village(viewer, desa))
+    _require(may_keep_work_plans(viewer) and may_work_in_village(viewer, village))
     problems = _problems()
     this_year = timezone.localdate().year
     if not this_year - 1 <= year <= this_year + 1:
@@ -408,8 +408,8 @@ def work_plan_save(
         raise VillageInvalid(problems)
     with transaction.atomic():
         plan, created = WorkPlan.objects.update_or_create(
-            pimpasa_id=viewer.user_id,
-            desa=desa,
+            officer_id=viewer.user_id,
+            village=village,
             year=year,
             quarter=quarter,
             defaults={"planned": cleaned, "updated_at": timezone.now()},

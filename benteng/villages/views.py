@@ -113,25 +113,25 @@ def village_index(request: HttpRequest) -> TemplateResponse:
 def village_detail(request: HttpRequest, pk: int) -> TemplateResponse:
     viewer = _viewer(request)
     _allowed(may_open_villages(viewer))
-    desa = _village_or_404(viewer, pk)
+    village = _village_or_404(viewer, pk)
     reads_activity = may_read_village_activity(viewer)
     return TemplateResponse(
         request,
         "villages/detail.html",
         {
-            "desa": desa,
-            "team": selectors.village_team(viewer=viewer, desa=desa),
-            "activities": selectors.recent_activities(viewer=viewer, desa=desa)
+            "village": village,
+            "team": selectors.village_team(viewer=viewer, village=village),
+            "activities": selectors.recent_activities(viewer=viewer, village=village)
             if reads_activity
             else None,
-            "focal_persons": selectors.focal_persons(viewer=viewer, desa=desa)
+            "focal_persons": selectors.focal_persons(viewer=viewer, village=village)
             if may_manage_designations(viewer)
             else None,
             "may_read_activity": reads_activity,
             "may_record_service": may_record_service_days(viewer)
-            and may_work_in_village(viewer, desa),
+            and may_work_in_village(viewer, village),
             "may_record_outreach": may_record_outreach(viewer)
-            and may_work_in_village(viewer, desa),
+            and may_work_in_village(viewer, village),
             "may_manage": may_manage_designations(viewer),
         },
     )
@@ -142,9 +142,11 @@ def village_detail(request: HttpRequest, pk: int) -> TemplateResponse:
 def village_profile_page(request: HttpRequest, pk: int) -> TemplateResponse:
     viewer = _viewer(request, purpose="profil Desa Binaan")
     _allowed(may_read_village_activity(viewer))
-    desa = _village_or_404(viewer, pk)
-    profile = village_profile(viewer=viewer, desa=desa, today=timezone.localdate())
-    return TemplateResponse(request, "villages/profile.html", {"desa": desa, "profile": profile})
+    village = _village_or_404(viewer, pk)
+    profile = village_profile(viewer=viewer, village=village, today=timezone.localdate())
+    return TemplateResponse(
+        request, "villages/profile.html", {"village": village, "profile": profile}
+    )
 
 
 @login_required
@@ -152,15 +154,15 @@ def village_profile_page(request: HttpRequest, pk: int) -> TemplateResponse:
 def service_day_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = _viewer(request, purpose="mencatat hari layanan desa")
     _allowed(may_record_service_days(viewer))
-    desa = _village_or_404(viewer, pk)
-    _allowed(may_work_in_village(viewer, desa))
+    village = _village_or_404(viewer, pk)
+    _allowed(may_work_in_village(viewer, village))
     form = ServiceDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             service_day_record(
                 viewer=viewer,
-                desa=desa,
+                village=village,
                 held_on=data["held_on"],
                 place=data["place"],
                 services=data["services"],
@@ -172,8 +174,10 @@ def service_day_page(request: HttpRequest, pk: int) -> HttpResponseBase:
             form.add_service_errors(error.errors)
         else:
             messages.success(request, _("Hari layanan dicatat."))
-            return redirect("villages:detail", pk=desa.pk)
-    return TemplateResponse(request, "villages/service_day.html", {"desa": desa, "form": form})
+            return redirect("villages:detail", pk=village.pk)
+    return TemplateResponse(
+        request, "villages/service_day.html", {"village": village, "form": form}
+    )
 
 
 @login_required
@@ -181,8 +185,8 @@ def service_day_page(request: HttpRequest, pk: int) -> HttpResponseBase:
 def outreach_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = _viewer(request, purpose="mencatat penyuluhan desa")
     _allowed(may_record_outreach(viewer))
-    desa = _village_or_404(viewer, pk)
-    _allowed(may_work_in_village(viewer, desa))
+    village = _village_or_404(viewer, pk)
+    _allowed(may_work_in_village(viewer, village))
     form = OutreachForm(request.POST or None, request.FILES or None)
     files_refused = False
     if request.method == "POST" and form.is_valid():
@@ -190,7 +194,7 @@ def outreach_page(request: HttpRequest, pk: int) -> HttpResponseBase:
         try:
             outreach_record(
                 viewer=viewer,
-                desa=desa,
+                village=village,
                 kind=data["kind"],
                 held_on=data["held_on"],
                 place=data["place"],
@@ -207,13 +211,13 @@ def outreach_page(request: HttpRequest, pk: int) -> HttpResponseBase:
             form.add_service_errors(error.errors)
         else:
             messages.success(request, _("Kegiatan penyuluhan dicatat."))
-            return redirect("villages:detail", pk=desa.pk)
+            return redirect("villages:detail", pk=village.pk)
     if request.method == "POST" and request.FILES and form.errors:
         files_refused = True
     return TemplateResponse(
         request,
         "villages/outreach.html",
-        {"desa": desa, "form": form, "files_refused": files_refused},
+        {"village": village, "form": form, "files_refused": files_refused},
     )
 
 
@@ -238,13 +242,13 @@ def outreach_file_download(request: HttpRequest, pk: int) -> FileResponse:
 def designation_document(request: HttpRequest, pk: int) -> FileResponse:
     viewer = _viewer(request, purpose="unduh dokumen kerja sama desa")
     _allowed(may_open_villages(viewer))
-    desa = _village_or_404(viewer, pk)
-    if not desa.cooperation_document:
+    village = _village_or_404(viewer, pk)
+    if not village.cooperation_document:
         raise Http404
     return _private_file(
-        desa.cooperation_document,
-        filename=(desa.cooperation_document.name or "dokumen").rsplit("/", 1)[-1],
-        content_type=desa.cooperation_document_type or "application/octet-stream",
+        village.cooperation_document,
+        filename=(village.cooperation_document.name or "dokumen").rsplit("/", 1)[-1],
+        content_type=village.cooperation_document_type or "application/octet-stream",
     )
 
 
@@ -256,24 +260,24 @@ def work_plan_page(request: HttpRequest) -> HttpResponseBase:
     form = None
     if may_keep_work_plans(viewer):
         villages = [
-            (desa.pk, desa.region.name)
-            for desa in selectors.village_list(viewer=viewer)
-            if may_work_in_village(viewer, desa)
+            (village.pk, village.region.name)
+            for village in selectors.village_list(viewer=viewer)
+            if may_work_in_village(viewer, village)
         ]
         form = WorkPlanForm(request.POST or None, villages=villages)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                desa = selectors.village_get(viewer=viewer, pk=data["desa"])
+                village = selectors.village_get(viewer=viewer, pk=data["village"])
                 work_plan_save(
                     viewer=viewer,
-                    desa=desa,
+                    village=village,
                     year=data["year"],
                     quarter=data["quarter"],
                     planned=form.planned(),
                 )
             except NotVisible:
-                form.add_error("desa", _("Desa tidak ditemukan."))
+                form.add_error("village", _("Desa tidak ditemukan."))
             except VillageInvalid as error:
                 form.add_service_errors(
                     {f"plan_{k}" if k in form.planned() else k: v for k, v in error.errors.items()}
@@ -344,16 +348,16 @@ def pmi_import_page(request: HttpRequest) -> HttpResponseBase:
 def designation_page(request: HttpRequest, pk: int | None = None) -> HttpResponseBase:
     viewer = _viewer(request, purpose="penetapan Desa Binaan")
     _allowed(may_manage_designations(viewer))
-    desa = _village_or_404(viewer, pk) if pk is not None else None
+    village = _village_or_404(viewer, pk) if pk is not None else None
     initial = (
         {
-            "desa_code": desa.region_id,
-            "designated_on": desa.designated_on.strftime("%d-%m-%Y"),
-            "kanim": desa.kanim_id,
-            "is_active": desa.is_active,
-            "note": desa.note,
+            "desa_code": village.region_id,
+            "designated_on": village.designated_on.strftime("%d-%m-%Y"),
+            "kanim": village.kanim_id,
+            "is_active": village.is_active,
+            "note": village.note,
         }
-        if desa
+        if village
         else {}
     )
     form = DesignationForm(request.POST or None, request.FILES or None, initial=initial)
@@ -362,7 +366,7 @@ def designation_page(request: HttpRequest, pk: int | None = None) -> HttpRespons
         try:
             saved = designation_save(
                 viewer=viewer,
-                desa_code=desa.region_id if desa else data["desa_code"].strip(),
+                desa_code=village.region_id if village else data["desa_code"].strip(),
                 designated_on=data["designated_on"],
                 kanim=Office.objects.filter(pk=data["kanim"]).first(),
                 is_active=data["is_active"],
@@ -374,7 +378,9 @@ def designation_page(request: HttpRequest, pk: int | None = None) -> HttpRespons
         else:
             messages.success(request, _("Penetapan Desa Binaan disimpan."))
             return redirect("villages:detail", pk=saved.pk)
-    return TemplateResponse(request, "villages/designation.html", {"form": form, "desa": desa})
+    return TemplateResponse(
+        request, "villages/designation.html", {"form": form, "village": village}
+    )
 
 
 @login_required
@@ -382,14 +388,14 @@ def designation_page(request: HttpRequest, pk: int | None = None) -> HttpRespons
 def focal_person_page(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = _viewer(request, purpose="PIC Desa Binaan")
     _allowed(may_manage_designations(viewer))
-    desa = _village_or_404(viewer, pk)
+    village = _village_or_404(viewer, pk)
     form = FocalPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             focal_person_save(
                 viewer=viewer,
-                desa=desa,
+                village=village,
                 full_name=data["full_name"],
                 position=data["position"],
                 phone=data["phone"],
@@ -398,5 +404,7 @@ def focal_person_page(request: HttpRequest, pk: int) -> HttpResponseBase:
             form.add_service_errors(error.errors)
         else:
             messages.success(request, _("PIC desa ditambahkan."))
-            return redirect("villages:detail", pk=desa.pk)
-    return TemplateResponse(request, "villages/focal_person.html", {"form": form, "desa": desa})
+            return redirect("villages:detail", pk=village.pk)
+    return TemplateResponse(
+        request, "villages/focal_person.html", {"form": form, "village": village}
+    )

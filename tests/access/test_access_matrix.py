@@ -495,18 +495,18 @@ def test_every_village_model_with_people_in_it_has_a_policy():
 # Who sees a Kronjo Desa Binaan of Kanim Tangerang (the PIC desa's), by record: its focal
 # person's contacts, an outreach session (notes hidden from leadership) and its photo.
 VILLAGE_RECORDS = {
-    "petugas_imigrasi": {"desa", "focal", "outreach", "notes", "photo"},  # Kanim Tangerang
+    "petugas_imigrasi": {"village", "focal", "outreach", "notes", "photo"},  # Kanim Tangerang
     "petugas_imigrasi_other": set(),  # Kanim Serang
     "petugas_tpi": set(),
-    "analis_imigrasi": {"desa", "focal", "outreach", "notes", "photo"},  # the Kanwil above
-    "pimpasa": {"desa", "focal", "outreach", "notes", "photo"},
-    "penyidik": {"desa", "focal", "outreach", "notes", "photo"},  # Polda above Polresta
-    "analis_polri": {"desa", "focal", "outreach", "notes", "photo"},
-    "bhabinkamtibmas": {"desa", "focal", "outreach", "notes", "photo"},
-    "pic_desa": {"desa", "focal", "outreach", "notes", "photo"},
+    "analis_imigrasi": {"village", "focal", "outreach", "notes", "photo"},  # the Kanwil above
+    "pimpasa": {"village", "focal", "outreach", "notes", "photo"},
+    "penyidik": {"village", "focal", "outreach", "notes", "photo"},  # Polda above Polresta
+    "analis_polri": {"village", "focal", "outreach", "notes", "photo"},
+    "bhabinkamtibmas": {"village", "focal", "outreach", "notes", "photo"},
+    "pic_desa": {"village", "focal", "outreach", "notes", "photo"},
     "pic_desa_other": set(),  # another village
-    "pimpinan": {"desa", "outreach"},  # counts: no contacts, notes or photos
-    "admin": {"desa", "focal"},  # reference data: no program work
+    "pimpinan": {"village", "outreach"},  # counts: no contacts, notes or photos
+    "admin": {"village", "focal"},  # reference data: no program work
 }
 
 
@@ -523,21 +523,21 @@ def test_a_desa_binaan_and_its_records_by_role(personas, viewer_role, settings, 
 
     settings.REFERRAL_FILES_ROOT = tmp_path
     system = Viewer.system(purpose="uji matriks akses")
-    desa = designation_save(
+    village = designation_save(
         viewer=system,
         desa_code=personas.pic_desa.villages.get().code,
         designated_on=datetime.date(2025, 1, 1),
         kanim=Office.objects.get(code="kanim-tangerang"),
     )
     focal_person_save(
-        viewer=system, desa=desa, full_name="Sekdes", position="Sekdes", phone="081311112222"
+        viewer=system, village=village, full_name="Sekdes", position="Sekdes", phone="081311112222"
     )
     photo = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
     photo.name = "foto.png"
     photo.size = len(photo.getvalue())  # type: ignore[attr-defined]
     outreach_record(
         viewer=system,
-        desa=desa,
+        village=village,
         kind="sosialisasi",
         held_on=timezone.localdate(),
         place="Balai",
@@ -553,7 +553,7 @@ def test_a_desa_binaan_and_its_records_by_role(personas, viewer_role, settings, 
     # when
     seen = set()
     if DesaBinaan.objects.visible_to(viewer).exists():
-        seen.add("desa")
+        seen.add("village")
     if FocalPerson.objects.visible_to(viewer).exists():
         seen.add("focal")
     outreach = Outreach.objects.visible_to(viewer).first()

@@ -47,10 +47,10 @@ def villages(personas):  # type: ignore[no-untyped-def]
         "second": designate(second_code, "kanim-tangerang"),
         "far": designate(far_code, "kanim-serang"),
     }
-    for key, desa in found.items():
+    for key, village in found.items():
         focal_person_save(
             viewer=SYSTEM,
-            desa=desa,
+            village=village,
             full_name=f"Sekdes {key.title()}",
             position="Sekretaris Desa",
             phone="081311112222",

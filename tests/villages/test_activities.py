@@ -37,10 +37,10 @@ def _outreach_post(**overrides):  # type: ignore[no-untyped-def]
 def test_the_pimpasa_logs_an_outreach_with_a_photo_and_an_attendance_list(personas, villages):
     # given
     client = verified_client(personas.pimpasa)
-    desa = villages["own"]
+    village = villages["own"]
     # when
     response = client.post(
-        reverse("villages:outreach", args=[desa.pk]),
+        reverse("villages:outreach", args=[village.pk]),
         {
             **_outreach_post(),
             "photos": [upload("foto.png", PNG, "image/png")],
@@ -49,7 +49,7 @@ def test_the_pimpasa_logs_an_outreach_with_a_photo_and_an_attendance_list(person
     )
     # then
     assert response.status_code == 302
-    outreach = Outreach.objects.get(desa=desa)
+    outreach = Outreach.objects.get(village=village)
     assert outreach.participants_total == 32
     kinds = sorted(outreach.files.values_list("kind", "content_type"))
     assert kinds == [("daftar_hadir", "application/pdf"), ("foto", "image/png")]
@@ -133,16 +133,16 @@ def test_only_the_village_team_records_outreach_in_its_own_village(
 
 
 def test_only_the_pimpasa_records_service_days(personas, villages):
-    desa = villages["own"]
+    village = villages["own"]
     assert (
         verified_client(personas.pic_desa)
-        .get(reverse("villages:service_day", args=[desa.pk]))
+        .get(reverse("villages:service_day", args=[village.pk]))
         .status_code
         == 403
     )
     client = verified_client(personas.pimpasa)
     response = client.post(
-        reverse("villages:service_day", args=[desa.pk]),
+        reverse("villages:service_day", args=[village.pk]),
         {
             "held_on": timezone.localdate().strftime("%d-%m-%Y"),
             "place": "Balai Desa",
@@ -152,19 +152,19 @@ def test_only_the_pimpasa_records_service_days(personas, villages):
         },
     )
     assert response.status_code == 302
-    day = ServiceDay.objects.get(desa=desa)
+    day = ServiceDay.objects.get(village=village)
     assert day.served_total == 13 and day.recorded_by_id == personas.pimpasa.pk
 
 
 def test_work_plan_planned_against_done_and_totals_by_area(personas, villages):
     # given: a plan for this quarter, and two sessions and one service day done
     pimpasa = Viewer.for_user(personas.pimpasa)
-    desa = villages["own"]
+    village = villages["own"]
     today = timezone.localdate()
     quarter = (today.month - 1) // 3 + 1
     work_plan_save(
         viewer=pimpasa,
-        desa=desa,
+        village=village,
         year=today.year,
         quarter=quarter,
         planned={"layanan": 2, "sosialisasi": 3},
@@ -172,7 +172,7 @@ def test_work_plan_planned_against_done_and_totals_by_area(personas, villages):
     for _ in range(2):
         outreach_record(
             viewer=pimpasa,
-            desa=desa,
+            village=village,
             kind="sosialisasi",
             held_on=today,
             place="Balai",
@@ -184,7 +184,7 @@ def test_work_plan_planned_against_done_and_totals_by_area(personas, villages):
         )
     service_day_record(
         viewer=pimpasa,
-        desa=desa,
+        village=village,
         held_on=today,
         place="Balai",
         services=["informasi_paspor"],
@@ -200,7 +200,7 @@ def test_work_plan_planned_against_done_and_totals_by_area(personas, villages):
     assert [(row.code, row.outreach_total, row.participants_total) for row in by_kecamatan] == [
         ("36.03.07", 2, 22)
     ]
-    assert activity_totals(viewer=Viewer.for_user(personas.pic_desa_other), level="desa") == []
+    assert activity_totals(viewer=Viewer.for_user(personas.pic_desa_other), level="village") == []
 
 
 def test_a_pimpasa_plans_only_their_own_villages(personas, villages):
@@ -210,7 +210,7 @@ def test_a_pimpasa_plans_only_their_own_villages(personas, villages):
     assert villages["far"].region.name not in html
     response = client.post(
         reverse("villages:work_plans"),
-        {"desa": villages["far"].pk, "year": timezone.localdate().year, "quarter": 1},
+        {"village": villages["far"].pk, "year": timezone.localdate().year, "quarter": 1},
     )
     assert "bukan salah satu dari pilihan yang tersedia" in response.content.decode()
     assert not WorkPlan.objects.exists()

@@ -44,8 +44,8 @@ def test_each_persona_sees_only_the_villages_they_are_responsible_for(personas, 
         return
     shown = set(re.findall(r'href="/desa-binaan/(\d+)/"', response.content.decode()))
     assert shown == {str(villages[key].pk) for key in expected}
-    for key, desa in villages.items():
-        status = client.get(reverse("villages:detail", args=[desa.pk])).status_code
+    for key, village in villages.items():
+        status = client.get(reverse("villages:detail", args=[village.pk])).status_code
         assert status == (200 if key in expected else 404), (persona, key)
 
 
@@ -98,12 +98,12 @@ def test_the_administrator_keeps_designations_and_contacts_but_not_the_program_s
     personas, villages
 ):
     client = verified_client(personas.admin)
-    desa = villages["own"]
-    html = client.get(reverse("villages:detail", args=[desa.pk])).content.decode()
+    village = villages["own"]
+    html = client.get(reverse("villages:detail", args=[village.pk])).content.decode()
     assert "Sekdes Own" in html  # the focal persons they keep
-    assert client.get(reverse("villages:profile", args=[desa.pk])).status_code == 403
+    assert client.get(reverse("villages:profile", args=[village.pk])).status_code == 403
     assert client.get(reverse("villages:totals")).status_code == 403
-    assert client.get(reverse("villages:outreach", args=[desa.pk])).status_code == 403
+    assert client.get(reverse("villages:outreach", args=[village.pk])).status_code == 403
 
 
 def test_reading_the_team_s_contacts_is_audited(personas, villages):

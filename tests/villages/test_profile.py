@@ -85,11 +85,11 @@ def _border_events(personas, desa_code: str) -> PassportApplication:  # type: ig
 
 def test_the_profile_counts_the_desa_s_border_events_and_explains_its_risk(personas, villages):
     # given
-    desa = villages["own"]
-    _border_events(personas, desa.region_id)
+    village = villages["own"]
+    _border_events(personas, village.region_id)
     # when
     profile = village_profile(
-        viewer=Viewer.for_user(personas.pic_desa), desa=desa, today=timezone.localdate()
+        viewer=Viewer.for_user(personas.pic_desa), village=village, today=timezone.localdate()
     )
     # then
     by_code = {item.code: item for item in profile.risk.contributions}
@@ -120,11 +120,11 @@ def test_names_only_for_those_the_screening_and_cases_policies_allow(
     personas, villages, persona, names
 ):
     # given
-    desa = villages["own"]
-    _border_events(personas, desa.region_id)
+    village = villages["own"]
+    _border_events(personas, village.region_id)
     client = verified_client(getattr(personas, persona))
     # when
-    response = client.get(reverse("villages:profile", args=[desa.pk]))
+    response = client.get(reverse("villages:profile", args=[village.pk]))
     html = response.content.decode()
     # then: counts for all, names for some
     assert response.status_code == 200
@@ -135,14 +135,14 @@ def test_names_only_for_those_the_screening_and_cases_policies_allow(
 
 
 def test_the_names_shown_on_a_profile_are_audited(personas, villages):
-    desa = villages["own"]
-    first = _border_events(personas, desa.region_id)
-    verified_client(personas.petugas_imigrasi).get(reverse("villages:profile", args=[desa.pk]))
+    village = villages["own"]
+    first = _border_events(personas, village.region_id)
+    verified_client(personas.petugas_imigrasi).get(reverse("villages:profile", args=[village.pk]))
     entry = AuditEntry.objects.filter(
         action=AuditAction.LIST, object_type=object_type_of(PassportApplication)
     ).latest("occurred_at")
     assert str(first.pk) in entry.object_ids
-    assert entry.detail == {"search": {"desa": desa.region_id}}
+    assert entry.detail == {"search": {"village": village.region_id}}
 
 
 def test_a_profile_of_another_village_is_not_found(personas, villages):
@@ -167,7 +167,7 @@ def test_another_app_adds_a_section_and_an_indicator_with_one_registration(perso
         # when
         profile = village_profile(
             viewer=Viewer.for_user(personas.pimpasa),
-            desa=villages["own"],
+            village=villages["own"],
             today=timezone.localdate(),
         )
     finally:
@@ -189,7 +189,7 @@ def test_the_outreach_list_puts_the_village_with_border_events_first(personas, v
     # when
     ranked = outreach_list(viewer=Viewer.for_user(personas.pimpasa), today=timezone.localdate())
     # then
-    assert [item.desa for item in ranked] == [villages["second"], villages["own"]]
+    assert [item.village for item in ranked] == [villages["second"], villages["own"]]
     assert ranked[0].reasons[0] == "2 × Permohonan paspor ditunda/ditolak dalam 90 hari"
     assert ranked[1].reasons == ["belum pernah ada penyuluhan tercatat"]
 
