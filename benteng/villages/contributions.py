@@ -253,9 +253,9 @@ def border_contribution(given: ProfileInput) -> Contributed:
 def case_contribution(given: ProfileInput) -> Contributed:
     victims = _figures(given)[BorderEventKind.CASE_VICTIM]
     since = given.today - datetime.timedelta(days=CASE_DAYS)
-    recent = recent_border_counts(desa_codes=[given.village.region_id], since=since)[
-        given.village.region_id
-    ][BorderEventKind.CASE_VICTIM]
+    recent = recent_border_counts(
+        desa_codes=[given.village.region_id], since=since, kinds=[BorderEventKind.CASE_VICTIM]
+    )[given.village.region_id][BorderEventKind.CASE_VICTIM]
     names = [event for event in _names(given) if event.kind is BorderEventKind.CASE_VICTIM]
     section = ProfileSection(
         key="kasus",
