@@ -214,3 +214,46 @@ def test_a_pimpasa_plans_only_their_own_villages(personas, villages):
     )
     assert "bukan salah satu dari pilihan yang tersedia" in response.content.decode()
     assert not WorkPlan.objects.exists()
+
+
+def test_the_totals_filter_names_a_bad_value_and_keeps_it(personas, villages):
+    client = verified_client(personas.pimpinan)
+    response = client.get(reverse("villages:totals"), {"within": "Kronjo", "date_from": "kemarin"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Tulis kode wilayah seperti 36.03 atau 36.03.07." in html
+    assert "HH-BB-TTTT" in html
+    assert 'value="Kronjo"' in html and 'value="kemarin"' in html
+
+
+def test_the_totals_page_costs_the_same_queries_for_one_village_or_three(
+    personas, villages, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+
+    def session(village):  # type: ignore[no-untyped-def]
+        outreach_record(
+            viewer=Viewer.system(purpose="uji"),
+            village=village,
+            kind="pelatihan",
+            held_on=today,
+            place="Balai",
+            topic="TPPO",
+            facilitators=["desa"],
+            participants_male=1,
+            participants_female=1,
+            participants_youth=0,
+        )
+
+    session(villages["own"])
+    client = verified_client(personas.pimpinan)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("villages:totals"))
+    session(villages["second"])
+    session(villages["far"])
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = client.get(reverse("villages:totals")).content.decode()
+    assert html.count("<tr>") == 4  # the header and three villages
