@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -201,7 +202,8 @@ def border_contribution(given: ProfileInput) -> Contributed:
             "months": months,
             "trend": [
                 {
-                    "month": datetime.date(year, month, 1),
+                    # "Des 2026": the month as the site abbreviates it, in either language.
+                    "month": date_format(datetime.date(year, month, 1), "M Y"),
                     "stopped": stopped.by_month.get((year, month), 0),
                     "prevented": prevented.by_month.get((year, month), 0),
                 }
