@@ -147,3 +147,40 @@ def test_nobody_but_an_administrator_designates(personas):
     for persona in ("pimpasa", "pic_desa", "analis_imigrasi", "pimpinan"):
         client = verified_client(getattr(personas, persona))
         assert client.get(reverse("villages:designate")).status_code == 403
+
+
+def test_the_cooperation_document_is_kept_private_and_served_to_those_responsible(
+    personas, villages
+):
+    from tests.villages.conftest import PDF, upload
+
+    # given: the administrator attaches the signed agreement
+    desa = villages["own"]
+    admin = verified_client(personas.admin)
+    response = admin.post(
+        reverse("villages:designation_edit", args=[desa.pk]),
+        {
+            "designated_on": "15-01-2025",
+            "kanim": desa.kanim_id,
+            "is_active": "on",
+            "document": upload("pks.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    url = reverse("villages:document", args=[desa.pk])
+    # then: the village team downloads it as an attachment; another village's PIC cannot
+    download = verified_client(personas.pic_desa).get(url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment")
+    assert verified_client(personas.pic_desa_other).get(url).status_code == 404
+
+
+def test_a_focal_person_with_a_bad_phone_keeps_what_was_typed(personas, villages):
+    client = verified_client(personas.admin)
+    url = reverse("villages:focal_person", args=[villages["own"].pk])
+    response = client.post(url, {"full_name": "Bu Kades", "position": "Kepala Desa", "phone": "12"})
+    html = response.content.decode()
+    assert "bukan nomor Indonesia yang sah" in html
+    assert 'value="Bu Kades"' in html and 'value="12"' in html
+    assert not FocalPerson.objects.filter(full_name="Bu Kades").exists()
+    assert verified_client(personas.pimpasa).post(url, {}).status_code == 403
