@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "benteng.referrals",
     "benteng.cooperation",
     "benteng.village_reports",
+    "benteng.villages",
     "benteng.web",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("kerja-sama/", include("benteng.cooperation.urls")),
     path("laporan-desa/", include("benteng.village_reports.urls")),
     path("pertukaran/", include("benteng.agreements.urls")),
+    path("desa-binaan/", include("benteng.villages.urls")),
     # One audited login (with lock-out and 2FA) for the whole site, the admin included.
     path(
         "admin/login/",

@@ -26,6 +26,13 @@ from benteng.screening.access import (
     may_screen_departures,
 )
 from benteng.village_reports.access import may_open_village_reports
+from benteng.villages.access import (
+    may_import_pmi_counts,
+    may_keep_work_plans,
+    may_open_villages,
+    may_read_outreach_list,
+    may_read_village_activity,
+)
 from benteng.watchlists.access import may_read_watchlists
 
 
@@ -105,6 +112,25 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _("Buku pertukaran data"),
         may_read_exchange_ledger,
         section="agreements",
+    ),
+    NavEntry("villages:index", _("Desa Binaan"), may_open_villages, section="villages"),
+    NavEntry(
+        "villages:outreach_list",
+        _("Desa yang perlu dikunjungi"),
+        may_read_outreach_list,
+        section="villages",
+    ),
+    NavEntry(
+        "villages:work_plans", _("Rencana kerja desa"), may_keep_work_plans, section="villages"
+    ),
+    NavEntry(
+        "villages:totals",
+        _("Rekap kegiatan desa"),
+        may_read_village_activity,
+        section="villages",
+    ),
+    NavEntry(
+        "villages:pmi_import", _("Impor jumlah PMI"), may_import_pmi_counts, section="villages"
     ),
     NavEntry("admin:index", _("Administrasi"), may_administer, needs_staff=True),
     NavEntry(

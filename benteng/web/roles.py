@@ -1,5 +1,5 @@
 """What each role does in Benteng today, shown on the role's home page: no promise of a page that
-does not exist yet (village reports come with their own issue)."""
+does not exist yet."""
 
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ ROLE_PURPOSES: dict[str, str | Promise] = {
         "kecenderungan di seluruh kantor imigrasi."
     ),
     Role.PIMPASA: _(
-        "Sebagai Petugas Imigrasi Pembina Desa, Anda melayani Desa Binaan di wilayah tugas Anda; "
-        "di sini Anda menemukan rekan kerja desa itu (PIC desa dan Bhabinkamtibmas) beserta "
-        "kontak kerjanya."
+        "Sebagai Petugas Imigrasi Pembina Desa, Anda melayani Desa Binaan di wilayah tugas Anda: "
+        "mencatat hari layanan dan penyuluhan, menyusun rencana kerja per triwulan, melihat "
+        "profil desa (apa yang dialami warganya di perbatasan) dan desa yang perlu dikunjungi "
+        "berikutnya, serta menghubungi PIC desa dan Bhabinkamtibmas."
     ),
     Role.PENYIDIK: _(
         "Anda menerima rujukan dari kantor imigrasi, TPI dan instansi lain, menanganinya sampai "
@@ -41,16 +42,19 @@ ROLE_PURPOSES: dict[str, str | Promise] = {
         "TPPO/TPPM kesatuan Anda (tanpa identitas korban)."
     ),
     Role.BHABINKAMTIBMAS: _(
-        "Anda bertugas di desa binaan Anda bersama PIC desa dan PIMPASA; di sini Anda "
-        "menemukan rekan kerja desa itu beserta kontak kerjanya."
+        "Anda bertugas di desa binaan Anda bersama PIC desa dan PIMPASA: mencatat penyuluhan, "
+        "melihat profil desa dan desa yang perlu dikunjungi berikutnya, serta menghubungi tim "
+        "desa."
     ),
     Role.PIC_DESA: _(
-        "Anda adalah penghubung desa Anda dalam program Desa Binaan; di sini Anda menemukan "
-        "PIMPASA dan Bhabinkamtibmas desa Anda beserta kontak kerjanya."
+        "Anda adalah penghubung desa Anda dalam program Desa Binaan: Anda melihat halaman dan "
+        "profil desa Anda, mencatat penyuluhan, dan menemukan PIMPASA dan Bhabinkamtibmas desa "
+        "Anda beserta kontak kerjanya."
     ),
     Role.PIMPINAN: _(
-        "Anda melihat angka agregat kantor dan wilayah, serta rujukan kantor-kantor di bawah "
-        "Anda beserta tenggatnya."
+        "Anda melihat angka agregat kantor dan wilayah, rujukan kantor-kantor di bawah Anda "
+        "beserta tenggatnya, serta Desa Binaan wilayah Anda: rekap kegiatan, profil desa "
+        "(angka, tanpa nama) dan desa yang perlu dikunjungi berikutnya."
     ),
     Role.ADMIN: _(
         "Anda mengelola pengguna, kantor, desa dan data referensi — tanpa akses ke data "

@@ -4,7 +4,9 @@ A tile appears only when the viewer may open the page it links to (the predicate
 ``benteng/screening/access.py``); counts come from ``screening_home_figures``, which reads
 through ``visible_to``; the referral tiles from ``referrals.selectors.inbox_counts``, likewise;
 the police's case tile counts the cases of their list (``benteng/cases/``); the village team's
-tile counts the reports of their desa not yet closed (``village_reports.selectors.home_count``).
+tiles count the reports of their desa not yet closed (``village_reports.selectors.home_count``),
+their Desa Binaan and the outreach of the last 90 days, and the outreach planners' the villages
+with border events in that window (``benteng/villages/selectors.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from benteng.screening.worklists import (
 )
 from benteng.village_reports.access import may_file_village_reports
 from benteng.village_reports.selectors import home_count as village_reports_open_count
+from benteng.villages.access import may_read_outreach_list, may_record_outreach
+from benteng.villages.selectors import village_tile_counts
 
 HANDED_OVER_ANCHOR = "diserahkan"
 HANDED_OVER_SHOWN = 10
@@ -156,6 +160,38 @@ def work_tiles(viewer: Viewer) -> list[WorkTile]:
                 _("Pemesanan fasilitas bersama mendatang"),
                 office_booking_count(viewer=viewer),
                 reverse("cooperation:bookings"),
+            )
+        )
+    tiles += _village_tiles(viewer)
+    return tiles
+
+
+def _village_tiles(viewer: Viewer) -> list[WorkTile]:
+    team = may_record_outreach(viewer)
+    planner = may_read_outreach_list(viewer)
+    if not (team or planner):
+        return []
+    counts = village_tile_counts(viewer=viewer)
+    tiles = []
+    if team:
+        tiles += [
+            WorkTile(
+                "villages", _("Desa Binaan saya"), counts["villages"], reverse("villages:index")
+            ),
+            WorkTile(
+                "village_outreach_recent",
+                _("Penyuluhan 90 hari terakhir"),
+                counts["outreach_recent"],
+                reverse("villages:totals"),
+            ),
+        ]
+    if planner:
+        tiles.append(
+            WorkTile(
+                "villages_to_visit",
+                _("Desa dengan peristiwa perbatasan (90 hari)"),
+                counts["with_border_events"],
+                reverse("villages:outreach_list"),
             )
         )
     return tiles

@@ -605,3 +605,99 @@ def test_the_exchange_ledger_is_read_by_the_two_agencies_analysts_and_heads(pers
         Exchange: viewer_role in EXCHANGE_VISIBILITY,
         ExchangeSubject: viewer_role in EXCHANGE_SUBJECT_VISIBILITY,
     }
+
+
+def test_every_village_model_with_people_in_it_has_a_policy():
+    from benteng.villages.models import (
+        DesaBinaan,
+        FocalPerson,
+        Outreach,
+        OutreachFile,
+        ServiceDay,
+        WorkPlan,
+    )
+
+    village_models: set[type[Model]] = {
+        DesaBinaan,
+        FocalPerson,
+        ServiceDay,
+        Outreach,
+        OutreachFile,
+        WorkPlan,
+    }
+    assert village_models <= set(registered_models())
+
+
+# Who sees a Kronjo Desa Binaan of Kanim Tangerang (the PIC desa's), by record: its focal
+# person's contacts, an outreach session (notes hidden from leadership) and its photo.
+VILLAGE_RECORDS = {
+    "petugas_imigrasi": {"village", "focal", "outreach", "notes", "photo"},  # Kanim Tangerang
+    "petugas_imigrasi_other": set(),  # Kanim Serang
+    "petugas_tpi": set(),
+    "analis_imigrasi": {"village", "focal", "outreach", "notes", "photo"},  # the Kanwil above
+    "pimpasa": {"village", "focal", "outreach", "notes", "photo"},
+    "penyidik": {"village", "focal", "outreach", "notes", "photo"},  # Polda above Polresta
+    "analis_polri": {"village", "focal", "outreach", "notes", "photo"},
+    "bhabinkamtibmas": {"village", "focal", "outreach", "notes", "photo"},
+    "pic_desa": {"village", "focal", "outreach", "notes", "photo"},
+    "pic_desa_other": set(),  # another village
+    "pimpinan": {"village", "outreach"},  # counts: no contacts, notes or photos
+    "admin": {"village", "focal"},  # reference data: no program work
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer_role", ALL_ROLES)
+def test_a_desa_binaan_and_its_records_by_role(personas, viewer_role, settings, tmp_path):
+    # given
+    import datetime
+    import io
+
+    from benteng.accounts.models import Office
+    from benteng.villages.models import DesaBinaan, FocalPerson, Outreach, OutreachFile
+    from benteng.villages.services import designation_save, focal_person_save, outreach_record
+
+    settings.REFERRAL_FILES_ROOT = tmp_path
+    system = Viewer.system(purpose="uji matriks akses")
+    village = designation_save(
+        viewer=system,
+        desa_code=personas.pic_desa.villages.get().code,
+        designated_on=datetime.date(2025, 1, 1),
+        kanim=Office.objects.get(code="kanim-tangerang"),
+    )
+    focal_person_save(
+        viewer=system, village=village, full_name="Sekdes", position="Sekdes", phone="081311112222"
+    )
+    photo = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    photo.name = "foto.png"
+    photo.size = len(photo.getvalue())  # type: ignore[attr-defined]
+    outreach_record(
+        viewer=system,
+        village=village,
+        kind="sosialisasi",
+        held_on=timezone.localdate(),
+        place="Balai",
+        topic="TPPO",
+        facilitators=["imigrasi"],
+        participants_male=1,
+        participants_female=1,
+        participants_youth=0,
+        notes="catatan",
+        photos=[photo],
+    )
+    viewer = personas.all()[viewer_role]
+    # when
+    seen = set()
+    if DesaBinaan.objects.visible_to(viewer).exists():
+        seen.add("village")
+    if FocalPerson.objects.visible_to(viewer).exists():
+        seen.add("focal")
+    outreach = Outreach.objects.visible_to(viewer).first()
+    if outreach is not None:
+        seen.add("outreach")
+        if "notes" in redact(viewer, outreach, ["notes"]):
+            seen.add("notes")
+    if OutreachFile.objects.visible_to(viewer).exists():
+        seen.add("photo")
+    # then
+    assert seen == VILLAGE_RECORDS[viewer_role]

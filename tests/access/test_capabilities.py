@@ -33,6 +33,8 @@ from benteng.screening import access as screening_access
 from benteng.screening.models import DepartureCheck, PassportApplication
 from benteng.village_reports import access as village_reports_access
 from benteng.village_reports.models import ReportStatus, VillageReport
+from benteng.villages import access as villages_access
+from benteng.villages.models import DesaBinaan
 from benteng.watchlists import access as watchlists_access
 from benteng.watchlists.models import Watchlist
 from tests.screening.flow_factories import application_make, departure_make
@@ -121,6 +123,15 @@ may_refer_village_report(Kronjo)       .    .   .   .   Y   .   .   Y   .    .  
 may_see_reporter(Kronjo)               .    .   .   .   .   .   .   .   Y    .   .   .    .    .   .
 may_read_exchange_ledger             .    .   .   Y   .   .   Y   .   .    .   Y   .    .    .   .
 may_read_person_exchanges            .    .   .   Y   .   .   Y   .   .    .   .   .    .    .   .
+may_open_villages                    Y    Y   .   Y   Y   Y   Y   Y   Y    Y   Y   Y    .    .   .
+may_manage_designations              .    .   .   .   .   .   .   .   .    .   .   Y    .    .   Y
+may_read_village_activity            Y    Y   .   Y   Y   Y   Y   Y   Y    Y   Y   .    .    .   .
+may_record_service_days              .    .   .   .   Y   .   .   .   .    .   .   .    .    .   Y
+may_record_outreach                  .    .   .   .   Y   .   .   Y   Y    Y   .   .    .    .   Y
+may_work_in_village(Kronjo)          .    .   .   .   Y   .   .   Y   Y    .   .   .    .    .   Y
+may_keep_work_plans                  .    .   .   .   Y   .   .   .   .    .   .   .    .    .   .
+may_read_outreach_list               .    .   .   .   Y   .   .   Y   .    .   Y   .    .    .   .
+may_import_pmi_counts                .    .   .   Y   .   .   .   .   .    .   .   Y    .    .   .
 """
 # The referral predicates asked of one referral, from Kanim Tangerang (imi's and pmp's office)
 # to Polda Banten (pen's and anP's).
@@ -159,6 +170,7 @@ RECORD_PREDICATES = (
             "may_follow_up_village_report",
             "may_refer_village_report",
             "may_see_reporter",
+            "may_work_in_village",
         }
     )
 )
@@ -229,6 +241,11 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
     for name in ("may_follow_up_village_report", "may_refer_village_report", "may_see_reporter"):
         may = getattr(village_reports_access, name)
         rows[f"{name}(Kronjo)"] = lambda viewer, may=may: may(viewer, report)
+    # The first Kronjo village of the PIMPASA, the Bhabinkamtibmas and the PIC desa.
+    kronjo = DesaBinaan(region_id=User.objects.get(username="picdesa").villages.get().code)
+    rows["may_work_in_village(Kronjo)"] = lambda viewer: villages_access.may_work_in_village(
+        viewer, kronjo
+    )
     return rows
 
 

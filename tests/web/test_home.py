@@ -24,6 +24,9 @@ REFERRAL_TILES = {
     "referrals_outgoing_open": "/rujukan/?arah=keluar&status=terbuka",
 }
 BOOKINGS = {"facility_bookings": "/kerja-sama/pemesanan/"}
+VILLAGE_TEAM_TILES = {"villages": "/desa-binaan/", "village_outreach_recent": "/desa-binaan/rekap/"}
+VISIT_TILE = {"villages_to_visit": "/desa-binaan/kunjungan/"}
+REPORTS_TILE = {"village_reports_open": "/laporan-desa/"}
 # The tiles each role's home shows: key -> where it leads.
 TILES = {
     "petugas_imigrasi": {
@@ -77,11 +80,11 @@ TILES = {
         "cases": "/kasus/",
         **BOOKINGS,
     },
-    "pimpasa": {**REFERRAL_TILES, "village_reports_open": "/laporan-desa/"},
-    "bhabinkamtibmas": {**REFERRAL_TILES, "village_reports_open": "/laporan-desa/"},
-    "pic_desa": {**REFERRAL_TILES, "village_reports_open": "/laporan-desa/"},
-    "pic_desa_other": {**REFERRAL_TILES, "village_reports_open": "/laporan-desa/"},
-    "pimpinan": {"warning_overrides": OVERSIGHT, **REFERRAL_TILES, **BOOKINGS},
+    "pimpasa": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES, **VISIT_TILE, **REPORTS_TILE},
+    "bhabinkamtibmas": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES, **VISIT_TILE, **REPORTS_TILE},
+    "pic_desa": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES, **REPORTS_TILE},
+    "pic_desa_other": {**REFERRAL_TILES, **VILLAGE_TEAM_TILES, **REPORTS_TILE},
+    "pimpinan": {"warning_overrides": OVERSIGHT, **REFERRAL_TILES, **VISIT_TILE, **BOOKINGS},
     "admin": {},
 }
 

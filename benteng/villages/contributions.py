@@ -1,0 +1,417 @@
+"""The village profile, built from a registry of profile contributions.
+
+A contribution looks at one desa and gives the profile a section (a title, a template and its
+context) and indicator contributions to the village risk indicator (a name, the weight of one
+event, how many events, the points they add, the evidence). The village risk indicator is the
+sum of the points, at most 100, with a band: it explains itself by that list, like the
+screening's risk score (``benteng/core/risk.py``), and like it supports a decision on where to
+go next; it never decides about a person.
+
+The villages app registers its own contributions (the border, the cases, the procedural PMI
+counts, the activities) from ``AppConfig.ready``; another app adds one with
+``register_profile_contribution(ProfileContribution(key=..., order=..., contribute=...))`` —
+the village reports are meant to do so.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import ExtractYear
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from benteng.access.viewer import Viewer
+from benteng.villages.border import (
+    BorderEventKind,
+    BorderFigures,
+    NamedEvent,
+    border_figures,
+    border_names,
+    recent_border_counts,
+)
+from benteng.villages.models import DesaBinaan, Outreach, PmiCount, ServiceDay
+from benteng.villages.origins import kecamatan_of
+
+# The windows the indicators look at.
+RECENT_DAYS = 365
+CASE_DAYS = 730
+OUTREACH_GAP_DAYS = 180
+SCORE_CAP = 100
+MEDIUM_FROM = 30
+HIGH_FROM = 60
+
+
+@dataclass(frozen=True)
+class IndicatorContribution:
+    """One named part of the village risk indicator, with its evidence."""
+
+    code: str
+    name: str
+    weight: int
+    count: int
+    points: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    key: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProfileInput:
+    """What every contribution is given: who looks, at which desa, on which day."""
+
+    viewer: Viewer
+    village: DesaBinaan
+    today: datetime.date
+    # Computed once and shared between contributions (the border figures).
+    shared: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Contributed:
+    sections: list[ProfileSection] = field(default_factory=list)
+    indicators: list[IndicatorContribution] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProfileContribution:
+    key: str
+    order: int
+    contribute: Callable[[ProfileInput], Contributed]
+
+
+_REGISTRY: dict[str, ProfileContribution] = {}
+
+
+def register_profile_contribution(contribution: ProfileContribution) -> None:
+    """Add (or replace, by key) a contribution to every village profile."""
+    _REGISTRY[contribution.key] = contribution
+
+
+def profile_contributions() -> list[ProfileContribution]:
+    return sorted(_REGISTRY.values(), key=lambda item: (item.order, item.key))
+
+
+@dataclass(frozen=True)
+class VillageRisk:
+    score: int
+    band: str
+    contributions: list[IndicatorContribution]
+
+    @property
+    def band_label(self) -> Any:
+        return RISK_BAND_LABELS[self.band]
+
+
+RISK_BAND_LABELS = {
+    "rendah": gettext_lazy("Rendah"),
+    "sedang": gettext_lazy("Sedang"),
+    "tinggi": gettext_lazy("Tinggi"),
+}
+
+
+def village_risk(contributions: list[IndicatorContribution]) -> VillageRisk:
+    """The sum of the points, at most 100, and its band; only contributions with points."""
+    fired = [item for item in contributions if item.points > 0]
+    score = min(SCORE_CAP, sum(item.points for item in fired))
+    band = "tinggi" if score >= HIGH_FROM else "sedang" if score >= MEDIUM_FROM else "rendah"
+    return VillageRisk(score=score, band=band, contributions=fired)
+
+
+def counted(
+    code: str, name: str, *, weight: int, cap: int, count: int, evidence: str
+) -> IndicatorContribution:
+    """A contribution of ``weight`` points per event, at most ``cap``."""
+    return IndicatorContribution(
+        code=code,
+        name=name,
+        weight=weight,
+        count=count,
+        points=min(cap, weight * count),
+        evidence=evidence,
+    )
+
+
+# --- the villages app's own contributions --------------------------------------------------
+
+
+def _figures(given: ProfileInput) -> dict[BorderEventKind, BorderFigures]:
+    if "border" not in given.shared:
+        code = given.village.region_id
+        found = border_figures(
+            desa_code=code,
+            kecamatan_code=kecamatan_of(code),
+            today=given.today,
+            recent_days=RECENT_DAYS,
+        )
+        given.shared["border"] = {item.kind: item for item in found}
+    figures: dict[BorderEventKind, BorderFigures] = given.shared["border"]
+    return figures
+
+
+def _names(given: ProfileInput) -> list[NamedEvent]:
+    """The named events the viewer may see, read (and audited) once per profile."""
+    if "names" not in given.shared:
+        given.shared["names"] = border_names(viewer=given.viewer, desa_code=given.village.region_id)
+    names: list[NamedEvent] = given.shared["names"]
+    return names
+
+
+def _months(today: datetime.date) -> list[tuple[int, int]]:
+    months = []
+    year, month = today.year, today.month
+    for _step in range(12):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(months))
+
+
+def border_contribution(given: ProfileInput) -> Contributed:
+    figures = _figures(given)
+    months = _months(given.today)
+    stopped = figures[BorderEventKind.APPLICATION_STOPPED]
+    prevented = figures[BorderEventKind.DEPARTURE_PREVENTED]
+    kecamatan_recent = stopped.kecamatan_recent + prevented.kecamatan_recent
+    years = sorted({*stopped.by_year, *prevented.by_year}, reverse=True)[:5]
+    section = ProfileSection(
+        key="perbatasan",
+        title=_("Di perbatasan: warga desa ini yang ditunda, ditolak atau dicegah"),
+        template="villages/profile/_border.html",
+        context={
+            "rows": [
+                {
+                    "label": figure.label,
+                    "recent": figure.recent,
+                    "per_year": [(year, figure.by_year.get(year, 0)) for year in years],
+                    "total": figure.total,
+                }
+                for figure in (stopped, prevented)
+            ],
+            "years": years,
+            "months": months,
+            "trend": [
+                {
+                    # "Des 2026": the month as the site abbreviates it, in either language.
+                    "month": date_format(datetime.date(year, month, 1), "M Y"),
+                    "stopped": stopped.by_month.get((year, month), 0),
+                    "prevented": prevented.by_month.get((year, month), 0),
+                }
+                for year, month in months
+            ],
+            "kecamatan_recent": kecamatan_recent,
+            "names": [
+                event for event in _names(given) if event.kind is not BorderEventKind.CASE_VICTIM
+            ],
+        },
+    )
+    indicators = [
+        counted(
+            "permohonan_ditunda_ditolak",
+            _("Permohonan paspor warga desa ditunda/ditolak (12 bulan)"),
+            weight=5,
+            cap=30,
+            count=stopped.recent,
+            evidence=_("%(count)d permohonan ditunda atau ditolak dalam 12 bulan terakhir")
+            % {"count": stopped.recent},
+        ),
+        counted(
+            "keberangkatan_dicegah",
+            _("Keberangkatan warga desa dicegah di TPI (12 bulan)"),
+            weight=6,
+            cap=30,
+            count=prevented.recent,
+            evidence=_(
+                "%(count)d keberangkatan ditunda atau diserahkan ke polisi dalam 12 bulan terakhir"
+            )
+            % {"count": prevented.recent},
+        ),
+        counted(
+            "kecamatan_tanpa_desa",
+            _("Peristiwa di kecamatan ini tanpa desa diketahui (dari NIK, 12 bulan)"),
+            weight=1,
+            cap=10,
+            count=kecamatan_recent,
+            evidence=_(
+                "%(count)d permohonan atau keberangkatan dari kecamatan ini; desanya tidak "
+                "diketahui (hanya dari NIK)"
+            )
+            % {"count": kecamatan_recent},
+        ),
+    ]
+    return Contributed(sections=[section], indicators=indicators)
+
+
+def case_contribution(given: ProfileInput) -> Contributed:
+    victims = _figures(given)[BorderEventKind.CASE_VICTIM]
+    since = given.today - datetime.timedelta(days=CASE_DAYS)
+    recent = recent_border_counts(
+        desa_codes=[given.village.region_id], since=since, kinds=[BorderEventKind.CASE_VICTIM]
+    )[given.village.region_id][BorderEventKind.CASE_VICTIM]
+    names = [event for event in _names(given) if event.kind is BorderEventKind.CASE_VICTIM]
+    section = ProfileSection(
+        key="kasus",
+        title=_("Korban kasus TPPO/TPPM dari desa ini"),
+        template="villages/profile/_cases.html",
+        context={
+            "victims": victims,
+            "per_year": [
+                (year, victims.by_year[year]) for year in sorted(victims.by_year, reverse=True)[:5]
+            ],
+            "recent_cases": recent,
+            "names": names,
+        },
+    )
+    indicator = counted(
+        "korban_kasus",
+        _("Warga desa menjadi korban kasus TPPO/TPPM (24 bulan)"),
+        weight=15,
+        cap=45,
+        count=recent,
+        evidence=_("%(count)d korban dari desa ini dalam kasus dengan LP 24 bulan terakhir")
+        % {"count": recent},
+    )
+    return Contributed(sections=[section], indicators=[indicator])
+
+
+# A desa that sent at least this many procedural PMI in its latest year is a sending village.
+SENDING_VILLAGE_FROM = 50
+
+
+def pmi_contribution(given: ProfileInput) -> Contributed:
+    per_year = list(
+        PmiCount.objects.filter(region_id=given.village.region_id)
+        .values("year")
+        .annotate(total=Sum("total"), male=Sum("male"), female=Sum("female"))
+        .order_by("-year")
+    )
+    section = ProfileSection(
+        key="pmi",
+        title=_("PMI prosedural per tahun"),
+        template="villages/profile/_pmi.html",
+        context={"per_year": per_year},
+    )
+    indicators = []
+    if per_year and per_year[0]["total"] >= SENDING_VILLAGE_FROM:
+        latest = per_year[0]
+        indicators.append(
+            IndicatorContribution(
+                code="kantong_pmi",
+                name=_("Desa kantong PMI"),
+                weight=10,
+                count=latest["total"],
+                points=10,
+                evidence=_(
+                    "%(total)d PMI prosedural berangkat pada %(year)d (paling sedikit %(limit)d)"
+                )
+                % {"total": latest["total"], "year": latest["year"], "limit": SENDING_VILLAGE_FROM},
+            )
+        )
+    return Contributed(sections=[section], indicators=indicators)
+
+
+def activity_contribution(given: ProfileInput) -> Contributed:
+    village = given.village
+    outreach = Outreach.objects.visible_to(given.viewer).filter(village=village)
+    services = ServiceDay.objects.visible_to(given.viewer).filter(village=village)
+    outreach_years = {
+        row["year"]: row
+        for row in outreach.annotate(year=ExtractYear("held_on"))
+        .values("year")
+        .annotate(
+            sessions=Count("pk"),
+            male=Sum("participants_male"),
+            female=Sum("participants_female"),
+            youth=Sum("participants_youth"),
+        )
+        .order_by()
+    }
+    service_years = {
+        row["year"]: row
+        for row in services.annotate(year=ExtractYear("held_on"))
+        .values("year")
+        .annotate(days=Count("pk"), male=Sum("served_male"), female=Sum("served_female"))
+        .order_by()
+    }
+    years = sorted({*outreach_years, *service_years}, reverse=True)[:5]
+    # The gap since the last outreach is a fact of the desa, whoever looks: counted over all.
+    last = Outreach.objects.filter(village=village).aggregate(last=Max("held_on"))["last"]
+    section = ProfileSection(
+        key="kegiatan",
+        title=_("Kegiatan PIMPASA: layanan dan penyuluhan per tahun"),
+        template="villages/profile/_activities.html",
+        context={
+            "years": [
+                {
+                    "year": year,
+                    "outreach": outreach_years.get(year),
+                    "services": service_years.get(year),
+                }
+                for year in years
+            ],
+            "last_outreach": last,
+        },
+    )
+    gap = (given.today - last).days if last else None
+    indicators = []
+    if gap is None or gap > OUTREACH_GAP_DAYS:
+        evidence = (
+            _("belum pernah ada penyuluhan tercatat")
+            if last is None
+            else _("penyuluhan terakhir %(days)d hari lalu (%(date)s)")
+            % {"days": gap, "date": last.strftime("%d-%m-%Y")}
+        )
+        indicators.append(
+            IndicatorContribution(
+                code="tanpa_penyuluhan",
+                name=_("Tidak ada penyuluhan dalam %(days)d hari") % {"days": OUTREACH_GAP_DAYS},
+                weight=10,
+                count=1,
+                points=10,
+                evidence=evidence,
+            )
+        )
+    return Contributed(sections=[section], indicators=indicators)
+
+
+BUILTIN = (
+    ProfileContribution("perbatasan", 10, border_contribution),
+    ProfileContribution("kasus", 20, case_contribution),
+    ProfileContribution("pmi", 40, pmi_contribution),
+    ProfileContribution("kegiatan", 50, activity_contribution),
+)
+
+
+def register_builtin_contributions() -> None:
+    for contribution in BUILTIN:
+        register_profile_contribution(contribution)
+
+
+@dataclass(frozen=True)
+class VillageProfile:
+    village: DesaBinaan
+    sections: list[ProfileSection]
+    risk: VillageRisk
+
+
+def village_profile(*, viewer: Viewer, village: DesaBinaan, today: datetime.date) -> VillageProfile:
+    """Every registered contribution for one desa the viewer may see (loaded through
+    ``access_object`` by the caller), in order."""
+    given = ProfileInput(viewer=viewer, village=village, today=today)
+    sections: list[ProfileSection] = []
+    indicators: list[IndicatorContribution] = []
+    for contribution in profile_contributions():
+        found = contribution.contribute(given)
+        sections += found.sections
+        indicators += found.indicators
+    return VillageProfile(village=village, sections=sections, risk=village_risk(indicators))
