@@ -175,3 +175,21 @@ def desa_report_summary(
 def home_count(viewer: Viewer) -> int:
     """Reports the viewer sees that are not closed yet: the home tile's count."""
     return VillageReport.objects.visible_to(viewer).exclude(status=ReportStatus.CLOSED).count()
+
+
+def recruiter_report_counts(desa_codes: list[str], *, since: datetime.datetime) -> dict[str, int]:
+    """How many reports of a recruiter at work each desa filed since ``since``, not counting
+    those closed as not borne out: counts only, no person (the village profile's indicator and
+    the outreach list; the same reports the screening signal counts)."""
+    rows = (
+        VillageReport.objects.filter(
+            village_id__in=desa_codes,
+            mentions_recruiter=True,
+            unfounded=False,
+            filed_at__gte=since,
+        )
+        .order_by()
+        .values("village_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["village_id"]: row["count"] for row in rows}

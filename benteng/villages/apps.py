@@ -11,9 +11,10 @@ class VillagesConfig(AppConfig):
         # Models and what imports them load only once the app registry is ready: Django's
         # rule for AppConfig.ready, not a cycle.
         from benteng.access.policy import register_policy
-        from benteng.villages import contributions
+        from benteng.villages import contributions, reports
         from benteng.villages.access import POLICIES
 
         for policy in POLICIES:
             register_policy(policy)
         contributions.register_builtin_contributions()
+        reports.register()

@@ -16,6 +16,7 @@ from benteng.access.viewer import Viewer
 from benteng.accounts.models import Role, User
 from benteng.audit.services import audit_record_list
 from benteng.regions.models import Region
+from benteng.village_reports.selectors import recruiter_report_counts
 from benteng.villages.border import BORDER_EVENT_LABELS, BorderEventKind, recent_border_counts
 from benteng.villages.models import (
     SERVICE_DAY_PLAN_KEY,
@@ -338,20 +339,34 @@ class VisitSuggestion:
     outreach_recent: int
     last_outreach: datetime.date | None
     reasons: list[str]
+    recruiter_reports: int = 0
 
     @property
     def border_total(self) -> int:
         return sum(self.border_events.values())
 
+    @property
+    def signals(self) -> int:
+        """Border events and village reports of a recruiter at work, in the window."""
+        return self.border_total + self.recruiter_reports
+
 
 def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggestion]:
-    """The viewer's Desa Binaan ranked for the next visit: most border events in the last 90
-    days first, then the fewest outreach sessions in that window, then the longest since the
-    last one; each with its reasons. Counts only; four queries besides the list."""
+    """The viewer's Desa Binaan ranked for the next visit: most border events and recruiter
+    reports (not closed as not borne out) in the last 90 days first, then the fewest outreach
+    sessions in that window, then the longest since the last one; each with its reasons.
+    Counts only; five queries besides the list."""
     since = today - datetime.timedelta(days=OUTREACH_WINDOW_DAYS)
     villages = village_list(viewer=viewer)
     active = [village for village in villages if village.is_active]
-    counts = recent_border_counts(desa_codes=[village.region_id for village in active], since=since)
+    codes = [village.region_id for village in active]
+    counts = recent_border_counts(desa_codes=codes, since=since)
+    reports = recruiter_report_counts(
+        codes,
+        since=datetime.datetime.combine(
+            since, datetime.time.min, tzinfo=timezone.get_current_timezone()
+        ),
+    )
     activity: dict[int, dict[str, Any]] = {
         row["village_id"]: dict(row)
         for row in Outreach.objects.filter(village__in=active)
@@ -375,6 +390,12 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
             for kind in BorderEventKind
             if events[kind]
         ]
+        recruiters = reports.get(village.region_id, 0)
+        if recruiters:
+            reasons.append(
+                _("%(count)d laporan desa tentang perekrut dalam %(days)d hari")
+                % {"count": recruiters, "days": OUTREACH_WINDOW_DAYS}
+            )
         if last is None:
             reasons.append(_("belum pernah ada penyuluhan tercatat"))
         else:
@@ -382,10 +403,10 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
                 _("penyuluhan terakhir %(days)d hari lalu; %(count)d dalam %(window)d hari")
                 % {"days": (today - last).days, "count": recent, "window": OUTREACH_WINDOW_DAYS}
             )
-        suggestions.append(VisitSuggestion(village, events, recent, last, reasons))
+        suggestions.append(VisitSuggestion(village, events, recent, last, reasons, recruiters))
     suggestions.sort(
         key=lambda item: (
-            -item.border_total,
+            -item.signals,
             item.outreach_recent,
             item.last_outreach or datetime.date.min,
             item.village.region_id,

@@ -17,13 +17,7 @@ from benteng.audit.services import object_type_of
 from benteng.cases.services import case_open, case_person_add
 from benteng.cases.validation import ROMAN_MONTHS
 from benteng.screening.models import ApplicationDecision, DepartureOutcome, PassportApplication
-from benteng.villages import contributions
 from benteng.villages.contributions import (
-    Contributed,
-    IndicatorContribution,
-    ProfileContribution,
-    ProfileSection,
-    register_profile_contribution,
     village_profile,
 )
 from benteng.villages.selectors import outreach_list
@@ -148,39 +142,6 @@ def test_the_names_shown_on_a_profile_are_audited(personas, villages):
 def test_a_profile_of_another_village_is_not_found(personas, villages):
     client = verified_client(personas.pic_desa)
     assert client.get(reverse("villages:profile", args=[villages["far"].pk])).status_code == 404
-
-
-def test_another_app_adds_a_section_and_an_indicator_with_one_registration(personas, villages):
-    # given: what the village reports will register after the merge
-    def reports(given):  # type: ignore[no-untyped-def]
-        return Contributed(
-            sections=[ProfileSection("laporan", "Laporan desa", "villages/profile/_pmi.html", {})],
-            indicators=[
-                IndicatorContribution(
-                    "laporan_perekrut", "Laporan perekrut", 20, 1, 20, "1 laporan"
-                )
-            ],
-        )
-
-    register_profile_contribution(ProfileContribution("laporan_desa", 30, reports))
-    try:
-        # when
-        profile = village_profile(
-            viewer=Viewer.for_user(personas.pimpasa),
-            village=villages["own"],
-            today=timezone.localdate(),
-        )
-    finally:
-        contributions._REGISTRY.pop("laporan_desa")
-    # then
-    assert [section.key for section in profile.sections] == [
-        "perbatasan",
-        "kasus",
-        "laporan",
-        "pmi",
-        "kegiatan",
-    ]
-    assert "laporan_perekrut" in {item.code for item in profile.risk.contributions}
 
 
 def test_the_outreach_list_puts_the_village_with_border_events_first(personas, villages):
