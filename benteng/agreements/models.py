@@ -16,6 +16,7 @@ known: never the NIK itself), so one person's exchanges are found across sources
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
 from benteng.accounts.models import Agency, Office
+from benteng.agreements.registry import field_label, shared_type
 
 
 class Purpose(models.TextChoices):
@@ -197,6 +199,18 @@ class Exchange(models.Model):
 
     def __str__(self) -> str:
         return f"pertukaran {self.pk}"
+
+    @property
+    def record_type_label(self) -> Any:
+        """The kind of record as an officer names it ("Rujukan"), not its code."""
+        shared = shared_type(self.record_type)
+        return shared.label if shared else self.record_type
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The fields carried, by their labels; a person's field ("subjects.nik") is named
+        after the person ("orang: NIK")."""
+        return [field_label(self.record_type, name) for name in self.fields]
 
 
 class ExchangeSubject(models.Model):

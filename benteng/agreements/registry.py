@@ -86,3 +86,18 @@ def fields_problem(record_type: str, fields: Iterable[str]) -> str | None:
             "known": ", ".join(sorted(shared.fields)),
         }
     return None
+
+
+def field_label(record_type: str, name: str) -> str:
+    """The label of one field an exchange of ``record_type`` carried. A dotted name is a field
+    of the people in the record ("subjects.nik"), labelled from whichever shared type of people
+    names it; an unknown name is shown as it is."""
+    shared = shared_type(record_type)
+    if shared is not None and name in shared.fields:
+        return str(shared.fields[name])
+    _prefix, _dot, field = name.partition(".")
+    if field:
+        for other in shared_types():
+            if other.record_type != record_type and field in other.fields:
+                return _("orang: %(field)s") % {"field": other.fields[field]}
+    return name

@@ -250,6 +250,9 @@ def test_an_agency_ledger_shows_what_it_shared_and_the_counts(
     assert "Polda Banten" in page
     assert "BP3MI" in page
     assert "Pasal 4 ayat (2)" in page
+    # what was shared, in words an officer reads, not the record and field codes
+    assert "referrals.referral" not in page and "subjects." not in page
+    assert "orang: nama lengkap" in page
     entry = AuditEntry.objects.filter(object_type="agreements.exchange").latest("id")
     assert entry.action == AuditAction.LIST
 
