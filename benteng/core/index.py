@@ -94,6 +94,7 @@ __all__ = [
     "POSSIBLE_MATCH_FLOOR",
     "Candidate",
     "ScreeningIndex",
+    "possible_match_reasons",
     "possible_matches",
 ]
 
@@ -225,6 +226,37 @@ def possible_matches(
         for candidate in candidates
         if floor <= candidate.score < threshold and candidate.comparison.only_a_name
     ]
+
+
+# What an officer reads under a possible match: what agreed, then what could not be compared.
+_NOT_COMPARED = (
+    "Hanya nama yang sama; tidak diberikan atau tidak dibandingkan: {fields}",
+    "Only the name agrees; not given or not compared: {fields}",
+)
+_NOT_COMPARED_FIELDS = {
+    "birth_date_matches": ("tanggal lahir", "birth date"),
+    "nik_matches": ("NIK", "NIK"),
+    "passport_number_matches": ("nomor paspor", "passport number"),
+    "birth_place_matches": ("tempat lahir", "birth place"),
+    "phone_matches": ("nomor telepon", "phone number"),
+    "address_matches": ("alamat", "address"),
+}
+
+
+def possible_match_reasons(comparison: Comparison, *, language: str = "id") -> str:
+    """A possible match's reasons: the comparison's (what agreed, with its bits), then the
+    identifying fields it could not compare, "Nama sama [+12.0 bit]; Jenis kelamin sama
+    [+1.0 bit]. Hanya nama yang sama; tidak diberikan atau tidak dibandingkan: tanggal
+    lahir, NIK, nomor paspor, ..." ("en": in English)."""
+    position = 1 if language == "en" else 0
+    missing = [
+        _NOT_COMPARED_FIELDS[result.feature][position]
+        for result in comparison.features
+        if result.feature in _NOT_COMPARED_FIELDS and result.level is Level.MISSING
+    ]
+    note = _NOT_COMPARED[position].format(fields=", ".join(missing))
+    agreed = comparison.reasons(language=language)
+    return f"{agreed}. {note}" if agreed else note
 
 
 @dataclass(frozen=True, slots=True)
