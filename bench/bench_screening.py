@@ -16,6 +16,10 @@ One command::
    starts), resident memory, per-query p50/p99 and recall of the true entry in the top 10 on
    corrupted queries; side by side, brute-force ``rapidfuzz.process.extract`` over the same
    names (token_sort_ratio, and WRatio on a smaller sample: it is slow) and the ratios.
+   Then the search as the screening app asks it, before and after "possible match -- check"
+   (issue 12 item 4): at the hit threshold (before) and down to ``POSSIBLE_MATCH_FLOOR``
+   (after), alternating, on the corrupted queries and on the same people given by name and
+   sex only (a name-and-passport check at the TPI), with the hits checked identical.
 
 ``--estimate`` prints the comparison parameters estimated on synthetic data (the source of
 ``benteng.core.compare.DEFAULT_PARAMETERS``) and exits.
@@ -60,7 +64,13 @@ from benteng.core.compare import (  # noqa: E402
     match_weight_to_score,
     score_to_match_weight,
 )
-from benteng.core.index import DEFAULT_THRESHOLD, Candidate, ScreeningIndex  # noqa: E402
+from benteng.core.index import (  # noqa: E402
+    DEFAULT_THRESHOLD,
+    POSSIBLE_MATCH_FLOOR,
+    Candidate,
+    ScreeningIndex,
+    possible_matches,
+)
 from benteng.core.records import IdentityRecord  # noqa: E402
 from benteng.core.synthetic import generate_dataset, generate_identities  # noqa: E402
 
@@ -430,6 +440,7 @@ def speed(
     wall, cpu, recall = _time_queries(_top_ten(index), sample, truth)
     print(_latency_line(f"benteng ScreeningIndex ({len(sample)} q)", wall, cpu, recall))
     ours_p50, ours_p99 = _percentile(wall, 0.5), _percentile(wall, 0.99)
+    screening_floor(index, sample)
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "watchlist.npz"
@@ -479,6 +490,72 @@ def speed(
             f"p99 x{_percentile(wall_b, 0.99) / ours_p99:,.0f}"
         )
     print(f"  {_load_line()} (at end; other agents share this machine)")
+
+
+ROUNDS = 3
+
+
+def _paired_cpu(
+    index: ScreeningIndex, queries: Sequence[IdentityRecord]
+) -> tuple[dict[float, list[float]], dict[float, list[list[Candidate]]]]:
+    """Each query searched at both thresholds back to back, the order alternating, ROUNDS
+    times: the machine's load moves both alike. CPU of the thread per search."""
+    thresholds = (DEFAULT_THRESHOLD, POSSIBLE_MATCH_FLOOR)
+    cpu: dict[float, list[float]] = {threshold: [] for threshold in thresholds}
+    found: dict[float, list[list[Candidate]]] = {threshold: [] for threshold in thresholds}
+    for round_number in range(ROUNDS):
+        for position, query in enumerate(queries):
+            order = thresholds if (position + round_number) % 2 == 0 else thresholds[::-1]
+            for threshold in order:
+                start = time.thread_time()
+                answer = index.search(query, top=10, threshold=threshold)
+                cpu[threshold].append(time.thread_time() - start)
+                if round_number == 0:
+                    found[threshold].append(answer)
+    for threshold in thresholds:  # found in query order
+        if found[threshold] and len(found[threshold]) != len(queries):
+            raise AssertionError("one answer per query")
+    return cpu, found
+
+
+def screening_floor(index: ScreeningIndex, sample: Sequence[IdentityRecord]) -> None:
+    """The screening app's search before (hit threshold) and after (possible-match floor),
+    paired per query; the hits at the threshold must be identical."""
+    name_only = [IdentityRecord(id=query.id, name=query.name, sex=query.sex) for query in sample]
+    print(
+        f"  screening search, before (threshold {DEFAULT_THRESHOLD}) and after (down to "
+        f"{POSSIBLE_MATCH_FLOOR}, possible matches apart), {ROUNDS} paired rounds, CPU ms "
+        "mean / p50 / p99:"
+    )
+    for label, queries in (("corrupted queries", sample), ("name and sex only", name_only)):
+        for query in queries[:50]:  # warm-up of this kind of query, not counted
+            index.search(query, top=10, threshold=POSSIBLE_MATCH_FLOOR)
+        cpu, answers = _paired_cpu(index, queries)
+        before_ids = [[c.entry_id for c in found] for found in answers[DEFAULT_THRESHOLD]]
+        after_ids = [
+            [c.entry_id for c in found if c.score >= DEFAULT_THRESHOLD]
+            for found in answers[POSSIBLE_MATCH_FLOOR]
+        ]
+        possible = [possible_matches(found) for found in answers[POSSIBLE_MATCH_FLOOR]]
+        flagged = sum(bool(found) for found in possible)
+        print(
+            f"    {label} ({len(queries)} q): hits identical {before_ids == after_ids}; "
+            f"queries with a possible match {flagged} ({flagged / len(queries):.1%}), "
+            f"{sum(map(len, possible)) / len(queries):.3f} per query"
+        )
+        for threshold, name in ((DEFAULT_THRESHOLD, "before"), (POSSIBLE_MATCH_FLOOR, "after")):
+            times = cpu[threshold]
+            print(
+                f"      {name:<6} {statistics.fmean(times) * 1000:.3f} / "
+                f"{_percentile(times, 0.5) * 1000:.3f} / {_percentile(times, 0.99) * 1000:.3f}"
+            )
+        ratio = statistics.fmean(cpu[POSSIBLE_MATCH_FLOOR]) / statistics.fmean(
+            cpu[DEFAULT_THRESHOLD]
+        )
+        extra = statistics.fmean(cpu[POSSIBLE_MATCH_FLOOR]) - statistics.fmean(
+            cpu[DEFAULT_THRESHOLD]
+        )
+        print(f"      after / before (mean): {ratio:.3f}, {extra * 1000:+.3f} ms per search")
 
 
 # --- estimation -----------------------------------------------------------------------------
