@@ -260,8 +260,6 @@ def run_screen(
     people_with_hits = 0
     possible_count = 0
     people_with_possible = 0
-    # Searched down to the floor; the hits are the candidates at ``threshold`` as before.
-    search_threshold = min(threshold, POSSIBLE_MATCH_FLOOR)
     try:
         with (
             output.open("w", encoding="utf-8", newline="") as handle,
@@ -273,7 +271,11 @@ def run_screen(
             if possible_writer is not None:
                 possible_writer.writerow(OUTPUT_COLUMNS)
             for person in _progress(people, "menyaring", err, show=show_progress):
-                found = index.search(person, top=top, threshold=search_threshold)
+                # The hits as before, and the candidates sharing only a name down to the
+                # floor (none when the threshold is at or below it: they are hits then).
+                found = index.search(
+                    person, top=top, threshold=threshold, possible_floor=POSSIBLE_MATCH_FLOOR
+                )
                 candidates = [candidate for candidate in found if candidate.score >= threshold]
                 possible = possible_matches(found, threshold=threshold)
                 if candidates:

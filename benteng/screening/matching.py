@@ -250,21 +250,21 @@ def index_search(
     """Every search of the screening index one screening makes; owner-only entries of
     agencies other than ``reader_agency`` are left out before the best are cut.
 
-    The person is searched down to the possible-match floor: the candidates at or above the
-    hit threshold are the hits, as before (the index ranks by evidence, so the best ten at
-    the floor hold the best ten at the threshold); below it, those sharing only a name are
-    kept apart as possible matches. Earlier events keep the hit threshold."""
+    The watchlist gives, besides the hits (at or above the hit threshold, as before: the
+    index ranks by evidence, so the hits come first), the entries sharing only a name down
+    to the possible-match floor, kept apart as possible matches. Earlier events keep the
+    hit threshold."""
     backend = screening_index()
-    person_found, events_found = backend.search_person(
+    person_found, events = backend.search_person(
         identity,
         reader_agency=reader_agency,
         watchlist_top=WATCHLIST_TOP,
         events_top=EVENTS_TOP,
-        threshold=POSSIBLE_MATCH_FLOOR,
+        threshold=DEFAULT_THRESHOLD,
+        possible_floor=POSSIBLE_MATCH_FLOOR,
     )
     person_hits = [match for match in person_found if match.score >= DEFAULT_THRESHOLD]
     possible = [match for match in person_found if is_possible_match(match)]
-    events = [match for match in events_found if match.score >= DEFAULT_THRESHOLD]
     sponsor_ids: list[int] = []
     if named.sponsor_name:
         query = IdentityRecord(
@@ -276,7 +276,7 @@ def index_search(
                 query, top=SPONSOR_TOP, reader_agency=reader_agency
             )
         ]
-    return IndexFound(person_hits, events, sponsor_ids, possible)
+    return IndexFound(person_hits, list(events), sponsor_ids, possible)
 
 
 # A name typed into a list's search box: how many of the index's best to look at, and the
