@@ -16,6 +16,10 @@ One command::
    starts), resident memory, per-query p50/p99 and recall of the true entry in the top 10 on
    corrupted queries; side by side, brute-force ``rapidfuzz.process.extract`` over the same
    names (token_sort_ratio, and WRatio on a smaller sample: it is slow) and the ratios.
+   Then the search as the screening app asks it, before and after "possible match -- check"
+   (issue 12 item 4): at the hit threshold (before) and down to ``POSSIBLE_MATCH_FLOOR``
+   (after), alternating, on the corrupted queries and on the same people given by name and
+   sex only (a name-and-passport check at the TPI), with the hits checked identical.
 
 ``--estimate`` prints the comparison parameters estimated on synthetic data (the source of
 ``benteng.core.compare.DEFAULT_PARAMETERS``) and exits.
@@ -60,7 +64,13 @@ from benteng.core.compare import (  # noqa: E402
     match_weight_to_score,
     score_to_match_weight,
 )
-from benteng.core.index import DEFAULT_THRESHOLD, Candidate, ScreeningIndex  # noqa: E402
+from benteng.core.index import (  # noqa: E402
+    DEFAULT_THRESHOLD,
+    POSSIBLE_MATCH_FLOOR,
+    Candidate,
+    ScreeningIndex,
+    possible_matches,
+)
 from benteng.core.records import IdentityRecord  # noqa: E402
 from benteng.core.synthetic import generate_dataset, generate_identities  # noqa: E402
 
@@ -430,6 +440,7 @@ def speed(
     wall, cpu, recall = _time_queries(_top_ten(index), sample, truth)
     print(_latency_line(f"benteng ScreeningIndex ({len(sample)} q)", wall, cpu, recall))
     ours_p50, ours_p99 = _percentile(wall, 0.5), _percentile(wall, 0.99)
+    screening_floor(index, sample)
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "watchlist.npz"
@@ -479,6 +490,75 @@ def speed(
             f"p99 x{_percentile(wall_b, 0.99) / ours_p99:,.0f}"
         )
     print(f"  {_load_line()} (at end; other agents share this machine)")
+
+
+ROUNDS = 3
+# The screening app's search before "possible match -- check", a plain search down to the
+# floor, and the search it makes now (hits at the threshold, only-a-name candidates down to
+# the floor).
+FLOOR_MODES: dict[str, dict[str, float]] = {
+    "before": {"threshold": DEFAULT_THRESHOLD},
+    "at floor": {"threshold": POSSIBLE_MATCH_FLOOR},
+    "after": {"threshold": DEFAULT_THRESHOLD, "possible_floor": POSSIBLE_MATCH_FLOOR},
+}
+
+
+def _paired_cpu(
+    index: ScreeningIndex, queries: Sequence[IdentityRecord]
+) -> tuple[dict[str, list[float]], dict[str, list[list[Candidate]]]]:
+    """Each query searched in every mode back to back, the order rotating, ROUNDS times: the
+    machine's load moves all alike. CPU of the thread per search."""
+    modes = list(FLOOR_MODES)
+    cpu: dict[str, list[float]] = {mode: [] for mode in modes}
+    found: dict[str, list[list[Candidate]]] = {mode: [] for mode in modes}
+    for round_number in range(ROUNDS):
+        for position, query in enumerate(queries):
+            shift = (position + round_number) % len(modes)
+            for mode in modes[shift:] + modes[:shift]:
+                start = time.thread_time()
+                answer = index.search(query, top=10, **FLOOR_MODES[mode])  # type: ignore[arg-type]
+                cpu[mode].append(time.thread_time() - start)
+                if round_number == 0:
+                    found[mode].append(answer)
+    return cpu, found
+
+
+def screening_floor(index: ScreeningIndex, sample: Sequence[IdentityRecord]) -> None:
+    """The screening app's search before and after "possible match -- check", paired per
+    query; the hits at the threshold must be identical."""
+    name_only = [IdentityRecord(id=query.id, name=query.name, sex=query.sex) for query in sample]
+    print(
+        f"  screening search: before (threshold {DEFAULT_THRESHOLD}), at floor (threshold "
+        f"{POSSIBLE_MATCH_FLOOR}), after (threshold {DEFAULT_THRESHOLD}, possible_floor "
+        f"{POSSIBLE_MATCH_FLOOR}); top 10, {ROUNDS} paired rounds, CPU ms mean / p50 / p99:"
+    )
+    for label, queries in (("corrupted queries", sample), ("name and sex only", name_only)):
+        for query in queries[:50]:  # warm-up of this kind of query, not counted
+            index.search(query, top=10, threshold=POSSIBLE_MATCH_FLOOR)
+        cpu, answers = _paired_cpu(index, queries)
+
+        def hit_ids(mode: str) -> list[list[str]]:
+            return [
+                [c.entry_id for c in found if c.score >= DEFAULT_THRESHOLD]
+                for found in answers[mode]  # noqa: B023 - used at once
+            ]
+
+        same = hit_ids("before") == hit_ids("after") == hit_ids("at floor")
+        possible = [possible_matches(found) for found in answers["after"]]
+        flagged = sum(bool(found) for found in possible)
+        print(
+            f"    {label} ({len(queries)} q): hits identical {same}; queries with a possible "
+            f"match {flagged} ({flagged / len(queries):.1%}), "
+            f"{sum(map(len, possible)) / len(queries):.3f} per query"
+        )
+        before = statistics.fmean(cpu["before"])
+        for mode, times in cpu.items():
+            mean = statistics.fmean(times)
+            print(
+                f"      {mode:<8} {mean * 1000:.3f} / {_percentile(times, 0.5) * 1000:.3f} / "
+                f"{_percentile(times, 0.99) * 1000:.3f}   x{mean / before:.3f} "
+                f"({(mean - before) * 1000:+.3f} ms)"
+            )
 
 
 # --- estimation -----------------------------------------------------------------------------

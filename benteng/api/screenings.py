@@ -156,6 +156,15 @@ class ScreeningOut(Schema):
     indicators: list[IndicatorOut]
     not_evaluated: list[NotEvaluatedOut]
     hits: list[Hit]
+    possible_matches: list[Hit] = Field(
+        description=(
+            '"Possible match -- check": watchlist entries that share only a name (and the '
+            "sex) with the person, below the hit threshold (score 0.1 to 0.5), in the same "
+            "redacted shape as a hit. Not hits: not counted in `hits`, never in the risk "
+            "score or `police_visible`; ask for the birth date or an identity document and "
+            "compare. `match_reasons` names what could not be compared."
+        )
+    )
     instructions: list[Instruction]
     earlier_events: list[EarlierEvent]
     nik_check: NikCheckOut
@@ -183,6 +192,7 @@ def screening_out(outcome: ScreeningOutcome) -> dict[str, Any]:
         "indicators": outcome.indicators,
         "not_evaluated": outcome.not_evaluated,
         "hits": [fields_of(hit) for hit in outcome.hits],
+        "possible_matches": [fields_of(hit) for hit in outcome.possible_matches],
         "instructions": [fields_of(item) for item in outcome.instructions],
         "earlier_events": [fields_of(event) for event in outcome.earlier_events],
         "nik_check": outcome.nik_check,

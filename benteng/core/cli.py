@@ -3,8 +3,12 @@
 ``benteng screen`` screens a CSV of people against a watchlist CSV::
 
     benteng screen --watchlist W.csv --input Q.csv --output hits.csv [--threshold T] [--top K]
+                   [--possible possible.csv]
 
-and writes ``query_id,entry_id,score,reasons``, best first per query.
+and writes ``query_id,entry_id,score,reasons``, best first per query. The "possible match --
+check" candidates (only a name in common, below the threshold, at least
+``POSSIBLE_MATCH_FLOOR``) are never in ``--output``: they are counted on stderr and written,
+in the same columns, to ``--possible`` when it is given.
 
 ``benteng link`` deduplicates one CSV or links two (see :mod:`benteng.core.linkage_cli`)::
 
@@ -24,10 +28,19 @@ import argparse
 import random
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
-from benteng.core.index import DEFAULT_THRESHOLD, FIT_MINIMUM_ENTRIES, FIT_SAMPLE, ScreeningIndex
+from benteng.core.index import (
+    DEFAULT_THRESHOLD,
+    FIT_MINIMUM_ENTRIES,
+    FIT_SAMPLE,
+    POSSIBLE_MATCH_FLOOR,
+    ScreeningIndex,
+    possible_match_reasons,
+    possible_matches,
+)
 from benteng.core.records import CsvFormatError, IdentityRecord, read_identity_csv
 from benteng.core.spreadsheet import SafeCsvWriter
 
@@ -79,6 +92,13 @@ def _build_parser() -> _Parser:
         type=float,
         default=DEFAULT_THRESHOLD,
         help=f"skor minimum, 0 sampai 1 (bawaan {DEFAULT_THRESHOLD})",
+    )
+    screen.add_argument(
+        "--possible",
+        type=Path,
+        default=None,
+        help="CSV kemungkinan cocok (hanya nama yang sama, skor di bawah --threshold dan "
+        f"sedikitnya {POSSIBLE_MATCH_FLOOR}): bukan hit, kolom sama dengan --output (ditimpa)",
     )
     screen.add_argument(
         "--top",
@@ -183,6 +203,7 @@ def run_screen(
     stderr: TextIO | None = None,
     show_progress: bool = True,
     fit: bool = True,
+    possible_output: Path | None = None,
 ) -> int:
     """Screen every record of ``queries`` against ``watchlist`` and write the hits.
 
@@ -192,7 +213,10 @@ def run_screen(
     before screening them all: the weights follow the data screened.
 
     Writes ``query_id,entry_id,score,reasons`` to ``output``: for each query (in file
-    order) its candidates scoring at least ``threshold``, best first, at most ``top``.
+    order) its candidates scoring at least ``threshold``, best first, at most ``top``. The
+    possible matches (below ``threshold``, at least ``POSSIBLE_MATCH_FLOOR``, only a name in
+    common: ``index.possible_matches``) are counted on stderr and, with ``possible_output``,
+    written there in the same columns, their reasons naming what could not be compared.
     Returns 0 on success, 2 when an input or an argument cannot be used.
     """
     err = stderr if stderr is not None else sys.stderr
@@ -202,9 +226,10 @@ def run_screen(
     if top < 1:
         print(f"galat: --top harus bilangan bulat 1 atau lebih, bukan {top}.", file=err)
         return EXIT_INPUT_ERROR
-    if not output.parent.is_dir():
-        print(f"galat: folder untuk {output} tidak ada.", file=err)
-        return EXIT_INPUT_ERROR
+    for path in (output, possible_output):
+        if path is not None and not path.parent.is_dir():
+            print(f"galat: folder untuk {path} tidak ada.", file=err)
+            return EXIT_INPUT_ERROR
     entries = _read(watchlist, "--watchlist", err)
     if entries is None:
         return EXIT_INPUT_ERROR
@@ -233,14 +258,30 @@ def run_screen(
         )
     hit_count = 0
     people_with_hits = 0
+    possible_count = 0
+    people_with_possible = 0
     try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        with (
+            output.open("w", encoding="utf-8", newline="") as handle,
+            _possible_file(possible_output) as possible_handle,
+        ):
             writer = SafeCsvWriter(handle)
             writer.writerow(OUTPUT_COLUMNS)
+            possible_writer = SafeCsvWriter(possible_handle) if possible_handle else None
+            if possible_writer is not None:
+                possible_writer.writerow(OUTPUT_COLUMNS)
             for person in _progress(people, "menyaring", err, show=show_progress):
-                candidates = index.search(person, top=top, threshold=threshold)
+                # The hits as before, and the candidates sharing only a name down to the
+                # floor (none when the threshold is at or below it: they are hits then).
+                found = index.search(
+                    person, top=top, threshold=threshold, possible_floor=POSSIBLE_MATCH_FLOOR
+                )
+                candidates = [candidate for candidate in found if candidate.score >= threshold]
+                possible = possible_matches(found, threshold=threshold)
                 if candidates:
                     people_with_hits += 1
+                if possible:
+                    people_with_possible += 1
                 for candidate in candidates:
                     hit_count += 1
                     writer.writerow(
@@ -251,6 +292,17 @@ def run_screen(
                             candidate.comparison.reasons(language=language),
                         ]
                     )
+                for candidate in possible:
+                    possible_count += 1
+                    if possible_writer is not None:
+                        possible_writer.writerow(
+                            [
+                                person.id,
+                                candidate.entry_id,
+                                f"{candidate.score:.6f}",
+                                possible_match_reasons(candidate.comparison, language=language),
+                            ]
+                        )
     except OSError as error:
         print(f"galat: hasil tidak dapat ditulis ke {output}: {error}", file=err)
         return EXIT_INPUT_ERROR
@@ -259,7 +311,20 @@ def run_screen(
         f"{people_with_hits:,} orang dengan kandidat, {hit_count:,} baris ditulis ke {output}.",
         file=err,
     )
+    where = f"ditulis ke {possible_output}" if possible_output else "tulis dengan --possible"
+    print(
+        f"kemungkinan cocok (hanya nama yang sama, bukan hit): {people_with_possible:,} orang, "
+        f"{possible_count:,} baris ({where}).",
+        file=err,
+    )
     return EXIT_OK
+
+
+def _possible_file(path: Path | None) -> Any:
+    """The possible-match CSV opened for writing, or nothing to write to."""
+    if path is None:
+        return nullcontext(None)
+    return path.open("w", encoding="utf-8", newline="")
 
 
 def _run_link(arguments: argparse.Namespace, err: TextIO) -> int:
@@ -326,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
                 stderr=err,
                 show_progress=not arguments.no_progress,
                 fit=not arguments.no_fit,
+                possible_output=arguments.possible,
             )
         return _run_link(arguments, err)
     except ModuleNotFoundError as error:

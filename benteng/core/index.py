@@ -94,6 +94,7 @@ __all__ = [
     "POSSIBLE_MATCH_FLOOR",
     "Candidate",
     "ScreeningIndex",
+    "possible_match_reasons",
     "possible_matches",
 ]
 
@@ -225,6 +226,37 @@ def possible_matches(
         for candidate in candidates
         if floor <= candidate.score < threshold and candidate.comparison.only_a_name
     ]
+
+
+# What an officer reads under a possible match: what agreed, then what could not be compared.
+_NOT_COMPARED = (
+    "Hanya nama yang sama; tidak diberikan atau tidak dibandingkan: {fields}",
+    "Only the name agrees; not given or not compared: {fields}",
+)
+_NOT_COMPARED_FIELDS = {
+    "birth_date_matches": ("tanggal lahir", "birth date"),
+    "nik_matches": ("NIK", "NIK"),
+    "passport_number_matches": ("nomor paspor", "passport number"),
+    "birth_place_matches": ("tempat lahir", "birth place"),
+    "phone_matches": ("nomor telepon", "phone number"),
+    "address_matches": ("alamat", "address"),
+}
+
+
+def possible_match_reasons(comparison: Comparison, *, language: str = "id") -> str:
+    """A possible match's reasons: the comparison's (what agreed, with its bits), then the
+    identifying fields it could not compare, "Nama sama [+12.0 bit]; Jenis kelamin sama
+    [+1.0 bit]. Hanya nama yang sama; tidak diberikan atau tidak dibandingkan: tanggal
+    lahir, NIK, nomor paspor, ..." ("en": in English)."""
+    position = 1 if language == "en" else 0
+    missing = [
+        _NOT_COMPARED_FIELDS[result.feature][position]
+        for result in comparison.features
+        if result.feature in _NOT_COMPARED_FIELDS and result.level is Level.MISSING
+    ]
+    note = _NOT_COMPARED[position].format(fields=", ".join(missing))
+    agreed = comparison.reasons(language=language)
+    return f"{agreed}. {note}" if agreed else note
 
 
 @dataclass(frozen=True, slots=True)
@@ -1145,6 +1177,38 @@ class ScreeningIndex:
             bounds.append(bound)
         return bounds
 
+    def _compares_more_than_a_name(
+        self, prepared: PreparedIdentity, slots: Int32Array
+    ) -> list[bool]:
+        """For each candidate, whether a field besides the name and the sex is given on both
+        sides (birth date, NIK, birth place, passport, address, phone: the conditions under
+        which :meth:`_weight_bounds` weighs them), so the comparison cannot be
+        ``only_a_name``. Conservative: False may still compare more (the NIK's birth date),
+        and the full comparison decides."""
+        query_birth = _date_number(prepared.birth_date)
+        query_nik = prepared.nik is not None
+        place = prepared.birth_place
+        passport = prepared.passport_no
+        address = prepared.address
+        phone = prepared.phone is not None
+        births = self._birth_dates[slots].tolist() if query_birth else []
+        niks = self._niks[slots].tolist() if query_nik else []
+        phones = self._phones[slots].tolist() if phone else []
+        places, passports, addresses = self._birth_places, self._passports, self._addresses
+        more = []
+        for position, slot in enumerate(slots.tolist()):
+            more.append(
+                bool(
+                    (query_birth and births[position])
+                    or (query_nik and niks[position])
+                    or (place is not None and places[slot])
+                    or (passport is not None and passports[slot])
+                    or (address is not None and addresses[slot])
+                    or (phone and phones[position])
+                )
+            )
+        return more
+
     def _name_bound_gap(self, prepared: PreparedIdentity) -> float:
         """How much more than the best fixed name weight the query's name may weigh with the
         list's frequencies: identical to a rare name, a single name contained in a fuller
@@ -1170,10 +1234,18 @@ class ScreeningIndex:
         top: int = 10,
         threshold: float | None = None,
         exclude: Collection[str] = (),
+        possible_floor: float | None = None,
     ) -> list[Candidate]:
         """The entries that may be ``query``, best first: at most ``top``, and only those
         scoring at least ``threshold`` when it is given. Entries whose ids are in ``exclude``
         are left out before any candidate is cut, so they never take another's place.
+
+        With ``possible_floor`` below ``threshold``, the candidates that share only a name
+        with the query (``Comparison.only_a_name``) and score at least the floor are kept
+        too, ranked after the hits (:func:`possible_matches` picks them out): the hits are
+        those of a search at ``threshold``, and a candidate that compares more than a name
+        is still pruned at ``threshold`` (it can be neither), so this costs less than a
+        search at the floor.
 
         ``query`` may be prepared already (:func:`prepare_identity`): a caller searching
         several indexes for one person prepares it once.
@@ -1211,21 +1283,35 @@ class ScreeningIndex:
                 best = np.argpartition(-estimate, limit - 1)[:limit]
                 slots = slots[best]
         minimum_weight = -np.inf if threshold is None else score_to_match_weight(threshold)
+        floor_weight: float | None = None
+        if threshold is not None and possible_floor is not None and possible_floor < threshold:
+            floor_weight = score_to_match_weight(possible_floor)
         compared = slots.tolist()
-        # The bound of each candidate compared, when pruning by it.
+        # The bound of each candidate compared, when pruning by it, and the least it needs.
         bounds: list[float] | None = None
+        leasts: list[float] = []
         least = minimum_weight - _BOUND_TOLERANCE  # the bound's sum is added in another order
         bound_gap = self._name_bound_gap(prepared)
         if self.bound_pruning and minimum_weight > -np.inf:
-            # Only candidates that can reach the threshold are compared in full.
+            # Only candidates that can reach the threshold (or, comparing only a name, the
+            # possible-match floor) are compared in full.
             bounds = self._weight_bounds(prepared, slots)
+            if floor_weight is None:
+                needs = [least] * len(compared)
+            else:
+                least_possible = floor_weight - _BOUND_TOLERANCE
+                needs = [
+                    least if more else least_possible
+                    for more in self._compares_more_than_a_name(prepared, slots)
+                ]
             reachable = [
-                (slot, bound)
-                for slot, bound in zip(compared, bounds, strict=True)
-                if bound + bound_gap >= least
+                (slot, bound, need)
+                for slot, bound, need in zip(compared, bounds, needs, strict=True)
+                if bound + bound_gap >= need
             ]
-            compared = [slot for slot, _bound in reachable]
-            bounds = [bound for _slot, bound in reachable]
+            compared = [slot for slot, _bound, _need in reachable]
+            bounds = [bound for _slot, bound, _need in reachable]
+            leasts = [need for _slot, _bound, need in reachable]
         scored: dict[str, Candidate] = {}
         parameters = self.parameters
         name_weights = parameters.level_weights
@@ -1244,7 +1330,7 @@ class ScreeningIndex:
                     if name_share is None
                     else frequent_name_weight(parameters, name_level, name_share)
                 )
-                if bounds[position] + bound_gap - name_best + name_weight < least:
+                if bounds[position] + bound_gap - name_best + name_weight < leasts[position]:
                     continue
             comparison = compare_prepared(
                 prepared,
@@ -1253,7 +1339,11 @@ class ScreeningIndex:
                 name_share=name_share,
                 name_outcome=name_outcome,
             )
-            if comparison.match_weight < minimum_weight:
+            if comparison.match_weight < minimum_weight and not (
+                floor_weight is not None
+                and comparison.match_weight >= floor_weight
+                and comparison.only_a_name
+            ):
                 continue
             earlier = scored.get(entry.id)
             if earlier is None or earlier.comparison.match_weight < comparison.match_weight:

@@ -65,8 +65,10 @@ class ScreeningIndexBackend(Protocol):
         watchlist_top: int,
         events_top: int,
         threshold: float,
+        possible_floor: float | None = None,
     ) -> tuple[list[SourceMatch], list[SourceMatch]]:
-        """Both searches a screening makes for the person, in one call."""
+        """Both searches a screening makes for the person, in one call; with
+        ``possible_floor``, the watchlist entries sharing only a name down to it too."""
         ...
 
     def upsert(self, record: IdentityRecord, audience: Audience = EVERY_AGENCY) -> None: ...
@@ -130,6 +132,7 @@ class InProcessBackend:
         watchlist_top: int,
         events_top: int,
         threshold: float,
+        possible_floor: float | None = None,
     ) -> tuple[list[SourceMatch], list[SourceMatch]]:
         return self._fresh_store().search_person(
             record,
@@ -137,6 +140,7 @@ class InProcessBackend:
             events_top=events_top,
             threshold=threshold,
             reader_agency=reader_agency,
+            possible_floor=possible_floor,
         )
 
     def upsert(self, record: IdentityRecord, audience: Audience = EVERY_AGENCY) -> None:
@@ -254,6 +258,7 @@ class SocketBackend:
         watchlist_top: int,
         events_top: int,
         threshold: float,
+        possible_floor: float | None = None,
     ) -> tuple[list[SourceMatch], list[SourceMatch]]:
         hits, events = self.call(
             "search_person",
@@ -262,6 +267,7 @@ class SocketBackend:
             events_top,
             threshold,
             reader_agency,
+            possible_floor,
         )
         return matches_from_wire(hits), matches_from_wire(events)
 

@@ -116,13 +116,16 @@ class ScreeningIndexServer:
         store = self.store
         if operation == "search_person":
             # One round trip for the two searches of every screening.
-            record, watchlist_top, events_top, threshold, reader_agency = arguments
+            # The sixth argument, the possible-match floor, is absent from older clients.
+            record, watchlist_top, events_top, threshold, reader_agency, *rest = arguments
+            floor = rest[0] if rest else None
             hits, events = store.search_person(
                 record_from_wire(record),
                 watchlist_top=int(watchlist_top),
                 events_top=int(events_top),
                 threshold=float(threshold),
                 reader_agency=reader_agency,
+                possible_floor=None if floor is None else float(floor),
             )
             return matches_to_wire(hits), matches_to_wire(events)
         if operation == "search":

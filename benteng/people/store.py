@@ -395,15 +395,25 @@ class IndexStore:
         top: int,
         threshold: float | None,
         reader_agency: str | None = None,
+        possible_floor: float | None = None,
     ) -> list[SourceMatch]:
         """The best ``top`` rows of ``part`` that may be ``record``. Entries shared with
         their owner agency only are left out, before the best are chosen, unless
-        ``reader_agency`` (the reader's agency kind) owns them."""
+        ``reader_agency`` (the reader's agency kind) owns them. ``possible_floor``: the
+        rows sharing only a name down to it too (``ScreeningIndex.search``)."""
         index = self.parts.get(part)
         if index is None:
             raise ScreeningIndexError(f"Unknown index part {part!r}.")
         hidden = self.hidden_from(reader_agency)
-        return matches_of(index.search(record, top=top, threshold=threshold, exclude=hidden))
+        return matches_of(
+            index.search(
+                record,
+                top=top,
+                threshold=threshold,
+                exclude=hidden,
+                possible_floor=possible_floor,
+            )
+        )
 
     def search_person(
         self,
@@ -413,8 +423,10 @@ class IndexStore:
         events_top: int,
         threshold: float,
         reader_agency: str | None = None,
+        possible_floor: float | None = None,
     ) -> tuple[list[SourceMatch], list[SourceMatch]]:
-        """Both searches of a screening, with the record prepared once for the two."""
+        """Both searches of a screening, with the record prepared once for the two; the
+        watchlist's down to ``possible_floor`` for the entries sharing only a name."""
         prepared = prepare_identity(record)
         return (
             self.search(
@@ -423,6 +435,7 @@ class IndexStore:
                 top=watchlist_top,
                 threshold=threshold,
                 reader_agency=reader_agency,
+                possible_floor=possible_floor,
             ),
             self.search(
                 EVENTS, prepared, top=events_top, threshold=threshold, reader_agency=reader_agency

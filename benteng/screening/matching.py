@@ -19,7 +19,11 @@ from django.utils import timezone
 from benteng.access.viewer import Viewer
 from benteng.caches import Cached, ProcessCache
 from benteng.core.compare import Level, name_matches
-from benteng.core.index import DEFAULT_THRESHOLD
+from benteng.core.index import (
+    DEFAULT_THRESHOLD,
+    POSSIBLE_MATCH_FLOOR,
+    possible_match_reasons,
+)
 from benteng.core.names import NAME_MATCH_THRESHOLD, name_similarity
 from benteng.core.records import IdentityRecord
 from benteng.people.index import screening_index
@@ -221,26 +225,46 @@ class Named:
 @dataclass
 class IndexFound:
     """What the screening index gave: person candidates among the watchlist entries (by
-    entry id) and the earlier events (by their index ids)."""
+    entry id) at or above the hit threshold, the earlier events (by their index ids), and
+    apart, the watchlist entries that share only a name with the person ("possible match --
+    check": never a hit, never seen by the risk rules)."""
 
     person_candidates: list[SourceMatch]
     event_candidates: list[SourceMatch]
     sponsor_entry_ids: list[int]
+    person_possible: list[SourceMatch] = field(default_factory=list)
+
+
+def is_possible_match(candidate: SourceMatch) -> bool:
+    """Below the hit threshold, at least the floor, and only a name (and the sex) to compare:
+    the screening index's "possible match -- check" (``benteng.core.index.possible_matches``)."""
+    return (
+        POSSIBLE_MATCH_FLOOR <= candidate.score < DEFAULT_THRESHOLD
+        and candidate.comparison.only_a_name
+    )
 
 
 def index_search(
     identity: IdentityRecord, named: Named, *, reader_agency: str | None
 ) -> IndexFound:
     """Every search of the screening index one screening makes; owner-only entries of
-    agencies other than ``reader_agency`` are left out before the best are cut."""
+    agencies other than ``reader_agency`` are left out before the best are cut.
+
+    The watchlist gives, besides the hits (at or above the hit threshold, as before: the
+    index ranks by evidence, so the hits come first), the entries sharing only a name down
+    to the possible-match floor, kept apart as possible matches. Earlier events keep the
+    hit threshold."""
     backend = screening_index()
-    person_hits, events = backend.search_person(
+    person_found, events = backend.search_person(
         identity,
         reader_agency=reader_agency,
         watchlist_top=WATCHLIST_TOP,
         events_top=EVENTS_TOP,
         threshold=DEFAULT_THRESHOLD,
+        possible_floor=POSSIBLE_MATCH_FLOOR,
     )
+    person_hits = [match for match in person_found if match.score >= DEFAULT_THRESHOLD]
+    possible = [match for match in person_found if is_possible_match(match)]
     sponsor_ids: list[int] = []
     if named.sponsor_name:
         query = IdentityRecord(
@@ -252,7 +276,7 @@ def index_search(
                 query, top=SPONSOR_TOP, reader_agency=reader_agency
             )
         ]
-    return IndexFound(list(person_hits), list(events), sponsor_ids)
+    return IndexFound(person_hits, list(events), sponsor_ids, possible)
 
 
 # A name typed into a list's search box: how many of the index's best to look at, and the
@@ -295,6 +319,23 @@ def watchlist_matches(viewer: Viewer, found: IndexFound, named: Named) -> Matche
     _company_name_matches(matches, named.company_names)
     _phone_matches(viewer, matches, named.phones)
     return matches
+
+
+def possible_person_matches(found: IndexFound, hits: Matches) -> Matches:
+    """The watchlist entries the person may be on the name alone, apart from the hits: an
+    entry that is a hit by any route (the sponsor, a phone) is not repeated here."""
+    possible = Matches()
+    for candidate in found.person_possible:
+        if candidate.ref.pk in hits.by_entry:
+            continue
+        possible.add(
+            candidate.ref.pk,
+            "person",
+            candidate.score,
+            reasons=possible_match_reasons(candidate.comparison, language="id"),
+            reasons_en=possible_match_reasons(candidate.comparison, language="en"),
+        )
+    return possible
 
 
 def _sponsor_person_matches(

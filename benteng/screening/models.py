@@ -544,6 +544,9 @@ class ScreeningResult(models.Model):
     # By reference (``results.StoredHit``: entry id, score, reasons), never the entry's
     # identity: each reader gets the hits projected for them (``outcome.hits_for``).
     hits = models.JSONField(_("hit daftar pantauan"), default=list)
+    # "Possible match -- check": entries sharing only a name with the person, below the hit
+    # threshold, kept like the hits (by reference) and never seen by the risk rules.
+    possible_matches = models.JSONField(_("kemungkinan cocok"), default=list, blank=True)
     earlier_events = models.JSONField(_("peristiwa sebelumnya"), default=list)
     nik_check = models.JSONField(_("pemeriksaan NIK"), default=dict)
     # Rules that could not look at their facts (e.g. village reports before villages exist).

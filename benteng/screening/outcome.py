@@ -65,6 +65,9 @@ class ScreeningOutcome:
     replayed: bool = False
     police_hit: bool = False
     instructions: list[Instruction] = field(default_factory=list)
+    # "Possible match -- check": entries sharing only a name with the person, in the shape
+    # of a hit for this reader, never counted as hits nor seen by the risk rules.
+    possible_matches: list[Hit] = field(default_factory=list)
 
     @property
     def application(self) -> PassportApplication | None:
@@ -84,11 +87,13 @@ def _json_safe(value: Any) -> Any:
 # --- hits ----------------------------------------------------------------------------------
 
 
-def entries_of_matches(matches: Matches) -> dict[int, WatchlistEntry]:
-    """The matched entries not removed, by id, ready for ``hit_view`` (one query)."""
-    if not matches.by_entry:
+def entries_of_matches(*matches: Matches) -> dict[int, WatchlistEntry]:
+    """The matched entries not removed, by id, ready for ``hit_view`` (one query for the
+    hits and the possible matches together)."""
+    ids = [entry_id for found in matches for entry_id in found.by_entry]
+    if not ids:
         return {}
-    return watchlist_entries_for_hits(entry_ids=list(matches.by_entry))
+    return watchlist_entries_for_hits(entry_ids=ids)
 
 
 def stored_hits(
@@ -395,11 +400,16 @@ def outcome_from_result(
     saw watchlist entry w1" is answered for everyone who opened the result later."""
     screening_now = entries is not None
     stored = [StoredHit.from_json(hit) for hit in result.hits]
-    if entries is None and stored:
-        entries = watchlist_entries_for_hits(entry_ids=[hit.entry_id for hit in stored])
+    stored_possible = [StoredHit.from_json(hit) for hit in result.possible_matches]
+    if entries is None and (stored or stored_possible):
+        entries = watchlist_entries_for_hits(
+            entry_ids=[hit.entry_id for hit in (*stored, *stored_possible)]
+        )
     hits, left_out = hits_for(viewer, stored, entries or {})
+    possible, _possible_left_out = hits_for(viewer, stored_possible, entries or {})
     if not screening_now:
         _audit_hits_read(viewer, record, hits, entries or {})
+        _audit_hits_read(viewer, record, possible, entries or {}, shown_as="possible_match")
     return ScreeningOutcome(
         kind=APPLICATION if isinstance(record, PassportApplication) else DEPARTURE,
         record=record,
@@ -416,6 +426,7 @@ def outcome_from_result(
         replayed=replayed,
         police_hit=any(hit.owner_agency == POLICE for hit in hits),
         instructions=instructions_of(hits),
+        possible_matches=possible,
     )
 
 
@@ -424,10 +435,13 @@ def _audit_hits_read(
     record: PassportApplication | DepartureCheck,
     hits: Sequence[Hit],
     entries: Mapping[int, WatchlistEntry],
+    *,
+    shown_as: str = "hit",
 ) -> None:
-    """The watchlist entries shown as hits of this record, read by this viewer."""
+    """The watchlist entries shown as hits (or possible matches) of this record, read by
+    this viewer."""
     audit_record_read(
         viewer=viewer,
         objects=[entries[hit.id] for hit in hits],
-        detail={"screening": record.reference, "as": "hit"},
+        detail={"screening": record.reference, "as": shown_as},
     )

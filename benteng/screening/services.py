@@ -65,7 +65,12 @@ from benteng.screening.cleaning import (
     ScreeningInputInvalid,
 )
 from benteng.screening.hooks import VillageSignal, VillageSignalQuery, village_signal
-from benteng.screening.matching import Named, index_search, watchlist_matches
+from benteng.screening.matching import (
+    Named,
+    index_search,
+    possible_person_matches,
+    watchlist_matches,
+)
 from benteng.screening.models import (
     DepartureCheck,
     PassportApplication,
@@ -411,8 +416,11 @@ def _screen(
         record.identity_record(record_id="new"), named, reader_agency=viewer.agency_kind
     )
     matches = watchlist_matches(viewer, found, named)
-    entries = entries_of_matches(matches)
+    possible_matches = possible_person_matches(found, matches)
+    entries = entries_of_matches(matches, possible_matches)
     hits, read_entries = stored_hits(viewer, matches, entries)
+    # Apart from the hits: never in the risk facts, the hit count or ``police_visible``.
+    possible, read_possible = stored_hits(viewer, possible_matches, entries)
     events, event_facts, read_events = earlier_events_found(viewer, found.event_candidates, now=now)
     nik_check, nik_problems = nik_check_of(
         data.nik, birth_date=data.birth_date, sex=data.sex, today=today
@@ -445,6 +453,7 @@ def _screen(
         indicators=assessment.indicators_as_dicts(),
         not_evaluated=[item.as_dict() for item in assessment.not_evaluated],
         hits=[fields_of(hit) for hit in hits],
+        possible_matches=[fields_of(hit) for hit in possible],
         earlier_events=events,
         nik_check=nik_check,
         rule_set=rule_set,
@@ -475,6 +484,9 @@ def _screen(
         audit_record_many(
             actor=actor_for_viewer(viewer),
             items=_audit_items(kind, record, result, read_entries, read_events, rule_set)
+            + _read_items(
+                read_possible, detail={"screening": record.reference, "as": "possible_match"}
+            )
             + _read_items(
                 village.read if village is not None else (),
                 detail={"screening": record.reference, "as": "village_signal"},

@@ -378,3 +378,52 @@ def test_ids_that_a_spreadsheet_would_run_are_written_as_text(tmp_path: Path) ->
     rows = _rows(output)
     assert {"query_id": "'@SUM(A1)", "entry_id": "'=HYPERLINK(1)"}.items() <= rows[0].items()
     assert not any(value.startswith(("=", "+", "@")) for row in rows for value in row.values())
+
+
+POSSIBLE_QUERIES = """id,name,birth_date,sex,nik,phone
+P1,Ujang bin Karta,,,,
+P2,Ujang bin Karta,1960-06-06,L,,
+"""
+
+
+def test_screen_writes_possible_matches_apart_and_keeps_the_hits_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given: "Ujang bin Karta" by name only (P1), and with another birth date (P2)
+    watchlist = _write(tmp_path / "watchlist.csv", WATCHLIST)
+    queries = _write(tmp_path / "queries.csv", POSSIBLE_QUERIES)
+    output, possible = tmp_path / "hits.csv", tmp_path / "possible.csv"
+
+    # when
+    code = _screen(watchlist, queries, output, "--possible", str(possible))
+
+    # then: no hit for either, the name-only query a possible match with its reasons
+    assert code == 0
+    assert _rows(output) == []
+    rows = _rows(possible)
+    assert [(row["query_id"], row["entry_id"]) for row in rows] == [("P1", "W3")]
+    assert 0.1 <= float(rows[0]["score"]) < 0.5
+    assert "Hanya nama yang sama" in rows[0]["reasons"]
+    assert "tanggal lahir" in rows[0]["reasons"]
+    err = capsys.readouterr().err
+    assert "kemungkinan cocok (hanya nama yang sama, bukan hit): 1 orang, 1 baris" in err
+
+
+def test_screen_without_possible_counts_them_and_writes_the_same_hits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given
+    watchlist = _write(tmp_path / "watchlist.csv", WATCHLIST)
+    queries = _write(tmp_path / "queries.csv", POSSIBLE_QUERIES + QUERIES.split("\n", 1)[1])
+    output = tmp_path / "hits.csv"
+
+    # when
+    code = _screen(watchlist, queries, output)
+
+    # then: the hits file as before (only hits, the four columns), the possible counted
+    assert code == 0
+    rows = _rows(output)
+    assert list(rows[0]) == ["query_id", "entry_id", "score", "reasons"]
+    assert all(float(row["score"]) >= 0.5 for row in rows)
+    assert {row["query_id"] for row in rows} == {"Q1", "Q2"}
+    assert "tulis dengan --possible" in capsys.readouterr().err
