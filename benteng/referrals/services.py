@@ -413,7 +413,13 @@ def referral_send(
         for upload, checked, description in checked_files:
             stored = _create_file(referral, upload, checked, description, viewer)
             record_event(referral, EventKind.FILE_ADDED, viewer, text=stored.original_name)
-        _share_record_with_police(viewer, record, receiving_office)
+        # The referred record goes with the referral only where its clause lets it go; the
+        # sender's own link stays (their record's page lists the referral).
+        record_shared = record is not None and (
+            basis is None or "record" in basis.allowed(REFERRAL_TYPE)
+        )
+        if record_shared:
+            _share_record_with_police(viewer, record, receiving_office)
         if basis is not None:
             _sending_recorded(
                 viewer,
@@ -426,7 +432,7 @@ def referral_send(
                         "reason_category",
                         "reason",
                         "urgency",
-                        *(["record"] if record is not None else []),
+                        *(["record"] if record_shared else []),
                         *(["files"] if checked_files else []),
                     ],
                     cleaned_subjects,

@@ -389,3 +389,23 @@ def test_the_migration_names_the_clause_of_referrals_sent_before(personas):
     within.refresh_from_db()
     assert referral.clause is not None and referral.clause.number == "Pasal 4 ayat (2)"
     assert within.clause is None
+
+
+def test_a_referred_application_goes_only_where_its_clause_lets_it(personas):
+    # given: law enforcement's clause (Pasal 4 ayat (2)) no longer lets the referred record go
+    from benteng.agreements.models import ClauseRecordType
+    from tests.screening.flow_factories import application_make
+
+    kind = ClauseRecordType.objects.get(
+        clause__number="Pasal 4 ayat (2)", record_type="referrals.referral"
+    )
+    kind.fields = [name for name in kind.fields if name != "record"]
+    kind.save()
+    application = application_make(full_name="Siti Rohmah")
+    # when: the counter refers the applicant to the police
+    referral = send(personas.petugas_imigrasi, to_office="polda-banten", application=application)
+    # then: the referral went on its clause, without the application
+    application.refresh_from_db()
+    assert referral.clause.number == "Pasal 4 ayat (2)"
+    assert not application.police_visible
+    assert "record" not in Exchange.objects.get().fields
