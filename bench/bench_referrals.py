@@ -26,58 +26,20 @@ import datetime
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.postgres_setup import ensure_database, manage  # noqa: E402
+from bench.postgres_setup import production_environment as environment  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benteng_bench_referrals"
 INBOX_TARGET_MS = 200.0
 PAGE_TARGET_MS = 100.0
 BATCH = 5000
-
-
-def environment(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
-        "BENTENG_AUDIT_KEY": "benchmark-only-audit-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url,
-        "DATABASE_CONN_MAX_AGE": "600",
-        "BENTENG_VAR_DIR": str(ROOT / "var" / "bench"),
-        "BENTENG_DEMO": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if name in {"", "test", "postgres", "template0", "template1"}:
-        raise SystemExit(f"Refusing to benchmark in the database {name!r}: name another one.")
-    maintenance = urlunsplit(parts._replace(path="/postgres", query=""))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
-def manage(arguments: list[str], env: dict[str, str]) -> None:
-    subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, str(ROOT / "manage.py"), *arguments], env=env, cwd=ROOT, check=True
-    )
 
 
 def load(count: int) -> None:

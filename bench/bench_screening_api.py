@@ -47,10 +47,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.postgres_setup import ensure_database  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benteng_bench"
 VAR = ROOT / "var" / "bench"
@@ -98,23 +100,6 @@ def server_environment(database_url: str) -> dict[str, str]:
         "BENCH_PORT": str(PORT),
         "BENCH_SOCKET": SOCKET_PATH,
     }
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if name in {"", "test", "postgres", "template0", "template1"}:
-        raise SystemExit(f"Refusing to benchmark in the database {name!r}: name another one.")
-    maintenance = urlunsplit(parts._replace(path="/postgres", query=""))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
 
 
 def manage(arguments: Sequence[str], environment: dict[str, str]) -> str:

@@ -39,10 +39,11 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.postgres_setup import ensure_database, manage, production_environment  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/whook_bench"
 VAR = ROOT / "var" / "bench"
@@ -53,47 +54,13 @@ CLIENT_NAME = "Bench: sistem analisis Polda"
 
 def environment(database_url: str) -> dict[str, str]:
     """Production settings (DEBUG off), a receiver on 127.0.0.1 allowed."""
-    return {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-0123456789",
-        "BENTENG_AUDIT_KEY": "benchmark-only-audit-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url,
-        "BENTENG_VAR_DIR": str(VAR),
-        "BENTENG_DEMO": "0",
-        "BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
-        "BENTENG_WEBHOOK_POLL_SECONDS": "0.1",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if name in {"", "test", "postgres", "template0", "template1"}:
-        raise SystemExit(f"Refusing to benchmark in the database {name!r}: name another one.")
-    maintenance = urlunsplit(parts._replace(path="/postgres", query=""))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
-def manage(arguments: list[str], env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *arguments],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+    return production_environment(
+        database_url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        BENTENG_VAR_DIR=str(VAR),
+        BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES="1",
+        BENTENG_WEBHOOK_POLL_SECONDS="0.1",
+        PYTHONPATH=str(ROOT),
     )
 
 
@@ -286,8 +253,8 @@ def main() -> None:
     os.environ.update(env)
     ensure_database(options.database_url)
     started = time.perf_counter()
-    manage(["migrate", "--noinput"], env)
-    manage(["seed_reference"], env)
+    manage(["migrate", "--noinput"], env, quiet=True)
+    manage(["seed_reference"], env, quiet=True)
     print(f"schema and reference data ready in {time.perf_counter() - started:.0f} s")
 
     import django
