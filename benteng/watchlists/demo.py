@@ -47,6 +47,11 @@ DELAYED_DEPARTURE_COUNT = 40
 DESTINATIONS = ("Malaysia", "Kamboja", "Arab Saudi", "Uni Emirat Arab", "Taiwan", "Myanmar")
 
 
+NAME_ONLY_RECRUITER = "Dedi Supriyadi"
+# How an applicant of that name may write it: a close spelling, a possible match to check.
+NAME_ONLY_RECRUITER_SPELLED = "Dedy Supriadi"
+
+
 def _viewer() -> Viewer:
     return Viewer.system(purpose="data demo daftar pantauan")
 
@@ -253,6 +258,24 @@ def seed_demo(context: DemoContext) -> None:
             ("Terindikasi PMI nonprosedural", "Terindikasi korban TPPO"),
         )
         created += _create(departures, rows, "imigrasi-penundaan-keberangkatan")
+    if not _has_demo_entries(watchlists["polri-perekrut"], "perekrut-nama"):
+        # Known to the police by a name only (victims named him, nothing more): an applicant
+        # of that name, however spelled and whatever else they give, is a possible match to
+        # check at the counter, never a hit.
+        _create(
+            watchlists["polri-perekrut"],
+            [
+                {
+                    "full_name": NAME_ONLY_RECRUITER,
+                    "category": "Perekrut lapangan (calo)",
+                    "expires_on": _in_years(faker, 1, 2),
+                    "internal_notes": (
+                        "Disebut korban dengan nama saja; identitas lain belum diketahui."
+                    ),
+                }
+            ],
+            "perekrut-nama",
+        )
     if not _has_demo_entries(watchlists["polri-perusahaan"], "perusahaan"):
         created += _create(watchlists["polri-perusahaan"], _company_rows(faker), "perusahaan")
     if not _has_demo_entries(watchlists["polri-nomor-telepon"], "telepon"):
@@ -267,5 +290,6 @@ def seed_demo(context: DemoContext) -> None:
     total = WatchlistEntry.objects.filter(source_reference__startswith=DEMO_PREFIX).count()
     context.notes.append(
         f"Daftar pantauan: {total} entri demo; calo “{context.shared['demo_recruiter']['name']}” "
-        f"({context.shared['demo_recruiter']['phone']})."
+        f"({context.shared['demo_recruiter']['phone']}); pemohon bernama "
+        f"“{NAME_ONLY_RECRUITER_SPELLED}” di loket menunjukkan “Kemungkinan cocok — periksa”."
     )

@@ -82,3 +82,26 @@ def test_demo_runs_twice_without_duplicates(seeded):
     screening_demo.seed_demo(seeded)
     assert PassportApplication.objects.count() == applications
     assert DepartureCheck.objects.count() == checks
+
+
+def test_the_demo_shows_a_possible_match_for_the_recruiter_known_by_name_only(
+    seeded, django_capture_on_commit_callbacks
+):
+    # given: the police know a recruiter by his name only (the demo's note names him)
+    from benteng.accounts.models import User
+    from benteng.screening.cleaning import ApplicationInput
+    from benteng.screening.services import application_screen
+    from tests.screening.test_services_support import applicant, viewer_of
+
+    assert watchlists_demo.NAME_ONLY_RECRUITER_SPELLED in " ".join(seeded.notes)
+    # when: an applicant of a close spelling comes to the counter with a full identity
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = application_screen(
+            viewer=viewer_of(User.objects.get(username="imigrasi.tangerang")),
+            data=ApplicationInput.from_raw(
+                applicant(full_name=watchlists_demo.NAME_ONLY_RECRUITER_SPELLED, sex="L")
+            ),
+        )
+    # then: a possible match to check, not a hit
+    assert outcome.hits == []
+    assert len(outcome.possible_matches) == 1
