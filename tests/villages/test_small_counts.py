@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from benteng.access.viewer import Viewer
 from benteng.accounts.aggregates import count_for_viewer
@@ -144,3 +144,11 @@ def test_the_outreach_list_has_the_same_order_for_leadership_and_the_pimpasa(per
     page = verified_client(personas.pimpinan).get(reverse("villages:outreach_list"))
     assert "2 × Permohonan" not in page.content.decode()
     assert "&lt; 5 × Permohonan" in page.content.decode()
+
+
+def test_in_english_the_suppressed_count_reads_the_same(personas, villages):
+    village = villages["own"]
+    _border_events(personas, village.region_id)
+    with translation.override("en"):
+        evidence = _evidence(personas.pimpinan, village)
+    assert evidence["korban_kasus"].startswith("< 5 victims from this village")
