@@ -359,6 +359,10 @@ def pmi_contribution(given: ProfileInput) -> Contributed:
 
 
 def activity_contribution(given: ProfileInput) -> Contributed:
+    """The PIMPASA's service days and outreach per year. Shown as they are to everyone,
+    leadership included: they count the program's own public work (sessions held, people who
+    attended a sosialisasi), not something that happened to a person, so the small-count rule
+    (``accounts/aggregates.py``) does not apply."""
     village = given.village
     outreach = Outreach.objects.visible_to(given.viewer).filter(village=village)
     services = ServiceDay.objects.visible_to(given.viewer).filter(village=village)
