@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benteng.access.viewer import Viewer
+from benteng.accounts.aggregates import count_for_viewer, is_suppressed
 from benteng.villages.border import (
     BorderEventKind,
     BorderFigures,
@@ -57,6 +58,9 @@ class IndicatorContribution:
     count: int
     points: int
     evidence: str
+    # False when the count is suppressed for this viewer: the page then shows neither the
+    # points nor the weight of this line (points / weight would give the count back).
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -130,16 +134,26 @@ def village_risk(contributions: list[IndicatorContribution]) -> VillageRisk:
 
 
 def counted(
-    code: str, name: str, *, weight: int, cap: int, count: int, evidence: str
+    code: str,
+    name: str,
+    *,
+    viewer: Viewer,
+    weight: int,
+    cap: int,
+    count: int,
+    evidence: str,
 ) -> IndicatorContribution:
-    """A contribution of ``weight`` points per event, at most ``cap``."""
+    """A contribution of ``weight`` points per event, at most ``cap``, scored on the true
+    count; ``evidence`` is a text with ``%(count)s``, filled with the count as the viewer may
+    see it (``count_for_viewer``)."""
     return IndicatorContribution(
         code=code,
         name=name,
         weight=weight,
         count=count,
         points=min(cap, weight * count),
-        evidence=evidence,
+        evidence=evidence % {"count": count_for_viewer(viewer, count)},
+        exact=not is_suppressed(viewer, count),
     )
 
 
@@ -184,6 +198,10 @@ def border_contribution(given: ProfileInput) -> Contributed:
     prevented = figures[BorderEventKind.DEPARTURE_PREVENTED]
     kecamatan_recent = stopped.kecamatan_recent + prevented.kecamatan_recent
     years = sorted({*stopped.by_year, *prevented.by_year}, reverse=True)[:5]
+
+    def shown(count: int) -> str:
+        return count_for_viewer(given.viewer, count)
+
     section = ProfileSection(
         key="perbatasan",
         title=_("Di perbatasan: warga desa ini yang ditunda, ditolak atau dicegah"),
@@ -192,9 +210,9 @@ def border_contribution(given: ProfileInput) -> Contributed:
             "rows": [
                 {
                     "label": figure.label,
-                    "recent": figure.recent,
-                    "per_year": [(year, figure.by_year.get(year, 0)) for year in years],
-                    "total": figure.total,
+                    "recent": shown(figure.recent),
+                    "per_year": [(year, shown(figure.by_year.get(year, 0))) for year in years],
+                    "total": shown(figure.total),
                 }
                 for figure in (stopped, prevented)
             ],
@@ -204,12 +222,15 @@ def border_contribution(given: ProfileInput) -> Contributed:
                 {
                     # "Des 2026": the month as the site abbreviates it, in either language.
                     "month": date_format(datetime.date(year, month, 1), "M Y"),
-                    "stopped": stopped.by_month.get((year, month), 0),
-                    "prevented": prevented.by_month.get((year, month), 0),
+                    "count": shown(
+                        stopped.by_month.get((year, month), 0)
+                        + prevented.by_month.get((year, month), 0)
+                    ),
                 }
                 for year, month in months
             ],
             "kecamatan_recent": kecamatan_recent,
+            "kecamatan_recent_shown": shown(kecamatan_recent),
             "names": [
                 event for event in _names(given) if event.kind is not BorderEventKind.CASE_VICTIM
             ],
@@ -221,32 +242,32 @@ def border_contribution(given: ProfileInput) -> Contributed:
             _("Permohonan paspor warga desa ditunda/ditolak (12 bulan)"),
             weight=5,
             cap=30,
+            viewer=given.viewer,
             count=stopped.recent,
-            evidence=_("%(count)d permohonan ditunda atau ditolak dalam 12 bulan terakhir")
-            % {"count": stopped.recent},
+            evidence=_("%(count)s permohonan ditunda atau ditolak dalam 12 bulan terakhir"),
         ),
         counted(
             "keberangkatan_dicegah",
             _("Keberangkatan warga desa dicegah di TPI (12 bulan)"),
             weight=6,
             cap=30,
+            viewer=given.viewer,
             count=prevented.recent,
             evidence=_(
-                "%(count)d keberangkatan ditunda atau diserahkan ke polisi dalam 12 bulan terakhir"
-            )
-            % {"count": prevented.recent},
+                "%(count)s keberangkatan ditunda atau diserahkan ke polisi dalam 12 bulan terakhir"
+            ),
         ),
         counted(
             "kecamatan_tanpa_desa",
             _("Peristiwa di kecamatan ini tanpa desa diketahui (dari NIK, 12 bulan)"),
             weight=1,
             cap=10,
+            viewer=given.viewer,
             count=kecamatan_recent,
             evidence=_(
-                "%(count)d permohonan atau keberangkatan dari kecamatan ini; desanya tidak "
+                "%(count)s permohonan atau keberangkatan dari kecamatan ini; desanya tidak "
                 "diketahui (hanya dari NIK)"
-            )
-            % {"count": kecamatan_recent},
+            ),
         ),
     ]
     return Contributed(sections=[section], indicators=indicators)
@@ -264,11 +285,12 @@ def case_contribution(given: ProfileInput) -> Contributed:
         title=_("Korban kasus TPPO/TPPM dari desa ini"),
         template="villages/profile/_cases.html",
         context={
-            "victims": victims,
+            "total": count_for_viewer(given.viewer, victims.total),
             "per_year": [
-                (year, victims.by_year[year]) for year in sorted(victims.by_year, reverse=True)[:5]
+                (year, count_for_viewer(given.viewer, victims.by_year[year]))
+                for year in sorted(victims.by_year, reverse=True)[:5]
             ],
-            "recent_cases": recent,
+            "recent_cases": count_for_viewer(given.viewer, recent),
             "names": names,
         },
     )
@@ -277,9 +299,9 @@ def case_contribution(given: ProfileInput) -> Contributed:
         _("Warga desa menjadi korban kasus TPPO/TPPM (24 bulan)"),
         weight=15,
         cap=45,
+        viewer=given.viewer,
         count=recent,
-        evidence=_("%(count)d korban dari desa ini dalam kasus dengan LP 24 bulan terakhir")
-        % {"count": recent},
+        evidence=_("%(count)s korban dari desa ini dalam kasus dengan LP 24 bulan terakhir"),
     )
     return Contributed(sections=[section], indicators=[indicator])
 
@@ -288,7 +310,13 @@ def case_contribution(given: ProfileInput) -> Contributed:
 SENDING_VILLAGE_FROM = 50
 
 
+def _shown_or_none(viewer: Viewer, count: int | None) -> str | None:
+    return None if count is None else count_for_viewer(viewer, count)
+
+
 def pmi_contribution(given: ProfileInput) -> Contributed:
+    """The procedural PMI per year. Lawful placements, but still people of one desa: a year
+    with 2 women who left can name them, so these counts pass the small-count rule too."""
     per_year = list(
         PmiCount.objects.filter(region_id=given.village.region_id)
         .values("year")
@@ -299,7 +327,17 @@ def pmi_contribution(given: ProfileInput) -> Contributed:
         key="pmi",
         title=_("PMI prosedural per tahun"),
         template="villages/profile/_pmi.html",
-        context={"per_year": per_year},
+        context={
+            "per_year": [
+                {
+                    "year": row["year"],
+                    "total": count_for_viewer(given.viewer, row["total"]),
+                    "male": _shown_or_none(given.viewer, row["male"]),
+                    "female": _shown_or_none(given.viewer, row["female"]),
+                }
+                for row in per_year
+            ]
+        },
     )
     indicators = []
     if per_year and per_year[0]["total"] >= SENDING_VILLAGE_FROM:
@@ -321,6 +359,10 @@ def pmi_contribution(given: ProfileInput) -> Contributed:
 
 
 def activity_contribution(given: ProfileInput) -> Contributed:
+    """The PIMPASA's service days and outreach per year. Shown as they are to everyone,
+    leadership included: they count the program's own public work (sessions held, people who
+    attended a sosialisasi), not something that happened to a person, so the small-count rule
+    (``accounts/aggregates.py``) does not apply."""
     village = given.village
     outreach = Outreach.objects.visible_to(given.viewer).filter(village=village)
     services = ServiceDay.objects.visible_to(given.viewer).filter(village=village)

@@ -42,12 +42,12 @@ def report_contribution(given: ProfileInput) -> Contributed:
         _("Laporan desa tentang perekrut/calo (12 bulan)"),
         weight=8,
         cap=32,
+        viewer=given.viewer,
         count=recruiters,
         evidence=_(
-            "%(count)d laporan desa tentang perekrut atau warga yang akan berangkat lewat calo "
+            "%(count)s laporan desa tentang perekrut atau warga yang akan berangkat lewat calo "
             "dalam 12 bulan terakhir (yang ditutup tidak terbukti tidak dihitung)"
-        )
-        % {"count": recruiters},
+        ),
     )
     if not may_open_village_reports(given.viewer):
         return Contributed(indicators=[indicator])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from benteng.access.policy import access_object, redact
 from benteng.access.viewer import Viewer
+from benteng.accounts.aggregates import count_for_viewer
 from benteng.accounts.models import Role, User
 from benteng.audit.services import audit_record_list
 from benteng.regions.models import Region
@@ -355,7 +356,8 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
     """The viewer's Desa Binaan ranked for the next visit: most border events and recruiter
     reports (not closed as not borne out) in the last 90 days first, then the fewest outreach
     sessions in that window, then the longest since the last one; each with its reasons.
-    Counts only; five queries besides the list."""
+    Counts only; five queries besides the list. Ranked on the true counts; the reasons show
+    them as the viewer may see them (``count_for_viewer``: "< 5" for leadership)."""
     since = today - datetime.timedelta(days=OUTREACH_WINDOW_DAYS)
     villages = village_list(viewer=viewer)
     active = [village for village in villages if village.is_active]
@@ -381,9 +383,9 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
         recent = found.get("recent", 0)
         last = found.get("last")
         reasons = [
-            _("%(count)d × %(label)s dalam %(days)d hari")
+            _("%(count)s × %(label)s dalam %(days)d hari")
             % {
-                "count": events[kind],
+                "count": count_for_viewer(viewer, events[kind]),
                 "label": BORDER_EVENT_LABELS[kind],
                 "days": OUTREACH_WINDOW_DAYS,
             }
@@ -393,8 +395,8 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
         recruiters = reports.get(village.region_id, 0)
         if recruiters:
             reasons.append(
-                _("%(count)d laporan desa tentang perekrut dalam %(days)d hari")
-                % {"count": recruiters, "days": OUTREACH_WINDOW_DAYS}
+                _("%(count)s laporan desa tentang perekrut dalam %(days)d hari")
+                % {"count": count_for_viewer(viewer, recruiters), "days": OUTREACH_WINDOW_DAYS}
             )
         if last is None:
             reasons.append(_("belum pernah ada penyuluhan tercatat"))

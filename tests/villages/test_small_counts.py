@@ -1,0 +1,154 @@
+"""Small counts suppressed for leadership (DESIGN.md: "leadership sees aggregates, with small
+counts suppressed"): 1 to 4 people of a desa are "< 5" on the village profile and the outreach
+list for leadership, exact for the village team; 0 and 5 or more as they are; the indicator
+and the ranking computed on the true counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from benteng.access.viewer import Viewer
+from benteng.accounts.aggregates import count_for_viewer
+from benteng.screening.models import ApplicationDecision
+from benteng.villages.contributions import village_profile
+from benteng.villages.selectors import outreach_list
+from tests.conftest import verified_client
+from tests.screening.flow_factories import application_make
+from tests.villages.test_profile import _border_events
+
+pytestmark = pytest.mark.django_db
+
+
+def _evidence(persona, village) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    profile = village_profile(
+        viewer=Viewer.for_user(persona), village=village, today=timezone.localdate()
+    )
+    return {item.code: item.evidence for item in profile.risk.contributions}
+
+
+def _postponed(personas, desa_code: str, how_many: int) -> None:  # type: ignore[no-untyped-def]
+    for number in range(how_many):
+        application = application_make(full_name=f"Pemohon Tambahan {number}")
+        application.region_id = desa_code
+        application.save(update_fields=["region"])
+        ApplicationDecision.objects.create(
+            application=application,
+            outcome="tunda",
+            reason="indikasi_pmi_nonprosedural",
+            decided_by=personas.petugas_imigrasi,
+            decided_at=timezone.now() - datetime.timedelta(days=5),
+        )
+
+
+@pytest.mark.parametrize(
+    ("count", "leadership", "village_team"),
+    [(0, "0", "0"), (1, "< 5", "1"), (4, "< 5", "4"), (5, "5", "5"), (12, "12", "12")],
+)
+def test_the_rule_hides_1_to_4_from_leadership_only(personas, count, leadership, village_team):
+    assert count_for_viewer(Viewer.for_user(personas.pimpinan), count) == leadership
+    for persona in (personas.pimpasa, personas.pic_desa, personas.petugas_imigrasi):
+        assert count_for_viewer(Viewer.for_user(persona), count) == village_team
+
+
+def test_leadership_sees_less_than_5_for_one_victim_and_two_postponements(personas, villages):
+    # given: 2 applications stopped, 1 departure prevented, 1 victim, 1 from the kecamatan
+    village = villages["own"]
+    _border_events(personas, village.region_id)
+    # when
+    evidence = _evidence(personas.pimpinan, village)
+    html = (
+        verified_client(personas.pimpinan)
+        .get(reverse("villages:profile", args=[village.pk]))
+        .content.decode()
+    )
+    # then
+    assert evidence["korban_kasus"].startswith("< 5 korban dari desa ini")
+    assert evidence["permohonan_ditunda_ditolak"].startswith("< 5 permohonan ditunda")
+    assert evidence["keberangkatan_dicegah"].startswith("< 5 keberangkatan")
+    assert "1 korban" not in html
+    assert "2 permohonan" not in html
+    assert "&lt; 5 korban seluruhnya; &lt; 5 dalam 24 bulan terakhir" in html
+    # the points and weight of a suppressed line would give the count back: not shown
+    assert "+15" not in html
+    assert "bobot 15 per peristiwa" not in html
+    assert "+10</strong> Tidak ada penyuluhan" in html  # not a count of people: as it is
+
+
+def test_the_village_team_sees_the_exact_numbers(personas, villages):
+    village = villages["own"]
+    _border_events(personas, village.region_id)
+    evidence = _evidence(personas.pimpasa, village)
+    html = (
+        verified_client(personas.pimpasa)
+        .get(reverse("villages:profile", args=[village.pk]))
+        .content.decode()
+    )
+    assert evidence["korban_kasus"].startswith("1 korban dari desa ini")
+    assert evidence["permohonan_ditunda_ditolak"].startswith("2 permohonan ditunda")
+    assert "1 korban seluruhnya; 1 dalam 24 bulan terakhir" in html
+    assert "+15</strong>" in html
+    assert "&lt; 5" not in html
+
+
+def test_the_indicator_is_scored_on_the_true_counts_for_everyone(personas, villages):
+    village = villages["own"]
+    _border_events(personas, village.region_id)
+    today = timezone.localdate()
+    for_leadership, for_team = (
+        village_profile(viewer=Viewer.for_user(persona), village=village, today=today).risk
+        for persona in (personas.pimpinan, personas.pimpasa)
+    )
+    assert for_leadership.score == for_team.score
+    assert [item.points for item in for_leadership.contributions] == [
+        item.points for item in for_team.contributions
+    ]
+
+
+def test_five_or_more_and_zero_are_shown_to_leadership_as_they_are(personas, villages):
+    # given: 5 applications of the desa postponed, nothing else
+    village = villages["own"]
+    _postponed(personas, village.region_id, 5)
+    # when
+    evidence = _evidence(personas.pimpinan, village)
+    html = (
+        verified_client(personas.pimpinan)
+        .get(reverse("villages:profile", args=[village.pk]))
+        .content.decode()
+    )
+    # then
+    assert evidence["permohonan_ditunda_ditolak"].startswith("5 permohonan ditunda")
+    assert "+25</strong>" in html
+    assert "0 korban seluruhnya; 0 dalam 24 bulan terakhir" in html
+    assert "&lt; 5" not in html
+
+
+def test_the_outreach_list_has_the_same_order_for_leadership_and_the_pimpasa(personas, villages):
+    # given: more events in the second village than in the own one, all below 5
+    _border_events(personas, villages["second"].region_id)
+    _postponed(personas, villages["own"].region_id, 1)
+    today = timezone.localdate()
+    # when
+    for_team = outreach_list(viewer=Viewer.for_user(personas.pimpasa), today=today)
+    for_leadership = outreach_list(viewer=Viewer.for_user(personas.pimpinan), today=today)
+    # then: the same order of the villages both see, counts hidden from leadership only
+    team_order = [item.village for item in for_team]
+    assert team_order == [villages["second"], villages["own"]]
+    assert [item.village for item in for_leadership if item.village in team_order] == team_order
+    led = {item.village: item.reasons for item in for_leadership}
+    assert led[villages["second"]][0] == "< 5 × Permohonan paspor ditunda/ditolak dalam 90 hari"
+    assert for_team[0].reasons[0] == "2 × Permohonan paspor ditunda/ditolak dalam 90 hari"
+    page = verified_client(personas.pimpinan).get(reverse("villages:outreach_list"))
+    assert "2 × Permohonan" not in page.content.decode()
+    assert "&lt; 5 × Permohonan" in page.content.decode()
+
+
+def test_in_english_the_suppressed_count_reads_the_same(personas, villages):
+    village = villages["own"]
+    _border_events(personas, village.region_id)
+    with translation.override("en"):
+        evidence = _evidence(personas.pimpinan, village)
+    assert evidence["korban_kasus"].startswith("< 5 victims from this village")
