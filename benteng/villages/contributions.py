@@ -117,6 +117,12 @@ class VillageRisk:
     def band_label(self) -> Any:
         return RISK_BAND_LABELS[self.band]
 
+    @property
+    def exact(self) -> bool:
+        """Whether the score may be shown: a suppressed count would come back from it (the
+        score less the other lines, divided by the weight), so then only the band is."""
+        return all(item.exact for item in self.contributions)
+
 
 RISK_BAND_LABELS = {
     "rendah": gettext_lazy("Rendah"),

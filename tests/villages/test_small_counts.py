@@ -76,6 +76,12 @@ def test_leadership_sees_less_than_5_for_one_victim_and_two_postponements(person
     assert "+15" not in html
     assert "bobot 15 per peristiwa" not in html
     assert "+10</strong> Tidak ada penyuluhan" in html  # not a count of people: as it is
+    # nor the score, which less the other lines would give it back too: the band only
+    score = village_profile(
+        viewer=Viewer.for_user(personas.pimpinan), village=village, today=timezone.localdate()
+    ).risk.score
+    assert f"{score}/100" not in html
+    assert "hanya tingkatnya" in html
 
 
 def test_the_village_team_sees_the_exact_numbers(personas, villages):
@@ -92,6 +98,10 @@ def test_the_village_team_sees_the_exact_numbers(personas, villages):
     assert "1 korban seluruhnya; 1 dalam 24 bulan terakhir" in html
     assert "+15</strong>" in html
     assert "&lt; 5" not in html
+    score = village_profile(
+        viewer=Viewer.for_user(personas.pimpasa), village=village, today=timezone.localdate()
+    ).risk.score
+    assert f"{score}/100" in html
 
 
 def test_the_indicator_is_scored_on_the_true_counts_for_everyone(personas, villages):
