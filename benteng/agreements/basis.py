@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from benteng.accounts.models import AgencyKind
 from benteng.agreements.models import Clause, Purpose
 from benteng.agreements.registry import shared_type
 
@@ -142,8 +143,6 @@ def exchange_basis(
 
 
 def _agency_label(kind: str) -> str:
-    from benteng.accounts.models import AgencyKind
-
     return str(AgencyKind(kind).label) if kind in AgencyKind.values else kind
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.access.policy import AccessQuerySet
 from benteng.accounts.models import Agency, Office
-from benteng.agreements.registry import field_label, shared_type
+from benteng.agreements.registry import field_label, fields_problem, shared_type
 
 
 class Purpose(models.TextChoices):
@@ -125,8 +125,6 @@ class ClauseRecordType(models.Model):
         return self.record_type
 
     def clean(self) -> None:
-        from benteng.agreements.registry import fields_problem
-
         problem = fields_problem(self.record_type, self.fields)
         if problem:
             raise ValidationError(problem)
