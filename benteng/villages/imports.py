@@ -9,8 +9,8 @@ A row is kept once per desa, year, source and destination: importing the same fi
 changes nothing, and a corrected figure replaces the earlier one — the report says which rows
 were new, which changed (from what to what) and which were already there.
 
-The file is read by the watchlist import's reader (``benteng/watchlists/imports.py``), with
-its size and shape limits.
+The file is read by the site's spreadsheet reader (``benteng/spreadsheets.py``), with its
+shape limits, and the watchlist import's size limit.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from benteng.core.countries import iso_countries
 from benteng.identity_cleaning import text_of
 from benteng.regions.models import Region
 from benteng.regions.selectors import is_village_code
+from benteng.spreadsheets import ImportFileUnreadable, table_of
 from benteng.villages.access import may_import_pmi_counts
 from benteng.villages.models import PmiCount
-from benteng.watchlists.imports import MAX_FILE_BYTES, ImportFileUnreadable, _table_of
+from benteng.watchlists.imports import MAX_FILE_BYTES
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "desa_code": ("kode_desa", "kode_wilayah", "desa_code"),
@@ -212,7 +213,7 @@ def pmi_counts_import(
         )
         return report
     try:
-        table = _table_of(filename, content)
+        table = table_of(filename, content)
     except ImportFileUnreadable as error:
         report.file_problems.append(str(error))
         return report

@@ -402,9 +402,9 @@ def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused(
     personas, police_list, monkeypatch
 ):
     # given: the limit on the unpacked size set low enough for a small workbook to exceed it
-    from benteng.watchlists import imports
+    from benteng import spreadsheets
 
-    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1_000)
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1_000)
     content = _xlsx(HEADER, GOOD_ROWS * 20)
     # when
     preview = watchlist_import_preview(watchlist=police_list, filename="x.xlsx", content=content)
