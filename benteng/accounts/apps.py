@@ -8,11 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Instansi dan pengguna")
 
     def ready(self) -> None:
-        # Models and what imports them load only once the app registry is ready: Django's
-        # rule for AppConfig.ready, not a cycle.
-        from benteng.access.policy import register_policy
-        from benteng.accounts import checks  # noqa: F401 - registers the system checks
-        from benteng.accounts.access import AuditEntryPolicy, UserPolicy
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.accounts import wiring
 
-        register_policy(UserPolicy())
-        register_policy(AuditEntryPolicy())
+        wiring.register()

@@ -8,10 +8,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Perjanjian kerja sama dan buku pertukaran data")
 
     def ready(self) -> None:
-        # Models and what imports them load only once the app registry is ready: Django's
-        # rule for AppConfig.ready, not a cycle.
-        from benteng.access.policy import register_policy
-        from benteng.agreements import access
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.agreements import wiring
 
-        for policy in access.POLICIES:
-            register_policy(policy)
+        wiring.register()

@@ -8,15 +8,8 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        # Models and what imports them load only once the app registry is ready: Django's
-        # rule for AppConfig.ready, not a cycle.
-        from benteng.access.policy import register_policy
-        from benteng.api.access import (
-            ApiClientPolicy,
-            WebhookDeliveryPolicy,
-            WebhookSubscriptionPolicy,
-        )
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.api import wiring
 
-        register_policy(ApiClientPolicy())
-        register_policy(WebhookSubscriptionPolicy())
-        register_policy(WebhookDeliveryPolicy())
+        wiring.register()

@@ -8,25 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Kasus TPPO/TPPM")
 
     def ready(self) -> None:
-        # Models and what imports them load only once the app registry is ready: Django's
-        # rule for AppConfig.ready, not a cycle.
-        from benteng.access.policy import register_policy
-        from benteng.cases import identity_sources
-        from benteng.cases.access import (
-            CasePersonPolicy,
-            CasePolicy,
-            CaseRouteLegPolicy,
-            CaseStageChangePolicy,
-            CaseTeamMemberPolicy,
-            VictimServicePolicy,
-        )
-        from benteng.people.sources import register_source
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.cases import wiring
 
-        register_policy(CasePolicy())
-        register_policy(CasePersonPolicy())
-        register_policy(CaseTeamMemberPolicy())
-        register_policy(CaseStageChangePolicy())
-        register_policy(CaseRouteLegPolicy())
-        register_policy(VictimServicePolicy())
-        for source in identity_sources.SOURCES:
-            register_source(source)
+        wiring.register()

@@ -8,9 +8,8 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Kerja sama")
 
     def ready(self) -> None:
-        # Models load only once the app registry is ready (Django's rule for ready()).
-        from benteng.access.policy import register_policy
-        from benteng.cooperation import access
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.cooperation import wiring
 
-        for policy in access.POLICIES:
-            register_policy(policy)
+        wiring.register()

@@ -8,13 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifikasi")
 
     def ready(self) -> None:
-        # Models and what imports them load only once the app registry is ready: Django's
-        # rule for AppConfig.ready, not a cycle.
-        from benteng.access.policy import register_policy
-        from benteng.notifications import access, tasks
-        from benteng.schedule.jobs import register_job
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.notifications import wiring
 
-        for policy in access.POLICIES:
-            register_policy(policy)
-        for job in tasks.PERIODIC_JOBS:
-            register_job(job)
+        wiring.register()

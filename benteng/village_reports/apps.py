@@ -8,16 +8,8 @@ class VillageReportsConfig(AppConfig):
     verbose_name = _("Laporan desa")
 
     def ready(self) -> None:
-        # Models and what imports them load only once the app registry is ready: Django's
-        # rule for AppConfig.ready, not a cycle.
-        from benteng.access.policy import register_policy
-        from benteng.people.sources import register_source
-        from benteng.screening.hooks import register_village_signal_provider
-        from benteng.village_reports import access, identity_sources, signals
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.village_reports import wiring
 
-        register_policy(access.VillageReportPolicy())
-        register_policy(access.VillageReportPersonPolicy())
-        register_policy(access.VillageReportPhotoPolicy())
-        for source in identity_sources.SOURCES:
-            register_source(source)
-        register_village_signal_provider(signals.village_signal)
+        wiring.register()

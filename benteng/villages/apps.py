@@ -8,13 +8,8 @@ class VillagesConfig(AppConfig):
     verbose_name = _("Desa Binaan")
 
     def ready(self) -> None:
-        # Models and what imports them load only once the app registry is ready: Django's
-        # rule for AppConfig.ready, not a cycle.
-        from benteng.access.policy import register_policy
-        from benteng.villages import contributions, reports
-        from benteng.villages.access import POLICIES
+        # Django's rule for AppConfig.ready: the models (and what imports them) load only once
+        # the app registry is ready, so the registrations are imported here, not at the top.
+        from benteng.villages import wiring
 
-        for policy in POLICIES:
-            register_policy(policy)
-        contributions.register_builtin_contributions()
-        reports.register()
+        wiring.register()

@@ -1,0 +1,19 @@
+"""What the screening app registers with the layers below it: its need-to-know policies and
+whatever else they look up in a registry (called once, from ``AppConfig.ready``, when the app
+registry is ready and the models can be imported)."""
+
+from __future__ import annotations
+
+from benteng.access.policy import register_policy
+from benteng.people.sources import register_source
+from benteng.schedule.jobs import register_job
+from benteng.screening import access, identity_sources, tasks
+
+
+def register() -> None:
+    for policy in access.POLICIES:
+        register_policy(policy)
+    for source in identity_sources.SOURCES:
+        register_source(source)
+    for job in tasks.PERIODIC_JOBS:
+        register_job(job)
