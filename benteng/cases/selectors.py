@@ -16,7 +16,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from benteng.access.policy import visible_fields
+from benteng.access.policy import NotVisible, visible_fields
 from benteng.access.viewer import Viewer
 from benteng.audit.services import audit_record_read
 from benteng.cases.access import IDENTITY_FIELDS, identity_searchable_q
@@ -175,9 +175,7 @@ def case_file(*, viewer: Viewer, case: Case) -> CaseFile:
     labels = {view.pk: view.label for view in views}
     services = [
         (service, labels.get(service.victim_id, ""))
-        for service in VictimService.objects.visible_to(viewer)
-        .filter(case=case)
-        .select_related("victim")
+        for service in VictimService.objects.visible_to(viewer).filter(case=case)
     ]
     audit_record_read(viewer=viewer, objects=persons, purpose=viewer.purpose)
     role_order = list(PersonRole.values)
@@ -210,10 +208,32 @@ def case_team(*, viewer: Viewer, case: Case) -> list[CaseTeamMember]:
 
 
 def case_victims(*, viewer: Viewer, case: Case) -> list[PersonView]:
-    """The victims of a case as the viewer may see them (for choosing whom a service is for)."""
-    victims = CasePerson.objects.visible_to(viewer).filter(case=case, role=PersonRole.VICTIM)
-    found = []
-    for person in victims.order_by("number"):
-        person.case = case
-        found.append(person_view(viewer, person))
-    return found
+    """The victims of a case as the viewer may see them (for choosing whom a service is for);
+    the victims read are audited."""
+    victims = list(
+        CasePerson.objects.visible_to(viewer)
+        .filter(case=case, role=PersonRole.VICTIM)
+        .select_related("region")
+        .order_by("number")
+    )
+    for person in victims:
+        person.case = case  # one team look-up for all of them
+    audit_record_read(viewer=viewer, objects=victims, purpose=viewer.purpose)
+    return [person_view(viewer, person) for person in victims]
+
+
+def case_service(*, viewer: Viewer, case: Case, service_id: int) -> tuple[VictimService, str]:
+    """One victim service of the case and its victim's label as the viewer may see it, or
+    ``NotVisible``; the victim read is audited."""
+    service = (
+        VictimService.objects.visible_to(viewer)
+        .filter(case=case, pk=service_id)
+        .select_related("victim", "victim__region")
+        .first()
+    )
+    if service is None:
+        raise NotVisible
+    victim = service.victim
+    victim.case = case
+    audit_record_read(viewer=viewer, objects=[victim], purpose=viewer.purpose)
+    return service, person_view(viewer, victim).label

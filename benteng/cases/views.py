@@ -47,7 +47,14 @@ from benteng.cases.forms import (
 )
 from benteng.cases.hooks import case_panels
 from benteng.cases.models import Case, ControlMethod, ExploitationType, Stage
-from benteng.cases.selectors import CaseFilters, case_file, case_list, case_team, case_victims
+from benteng.cases.selectors import (
+    CaseFilters,
+    case_file,
+    case_list,
+    case_service,
+    case_team,
+    case_victims,
+)
 from benteng.cases.services import (
     POLICE_OFFICE_KINDS,
     CaseInvalid,
@@ -402,13 +409,10 @@ def case_service_status_page(request: HttpRequest, pk: int, service_id: int) -> 
     viewer = _reader(request)
     case = _case_or_404(viewer, pk)
     _allowed(may_edit_case(viewer, case))
-    found = case_file(viewer=viewer, case=case)
-    current = next(
-        ((service, label) for service, label in found.services if service.pk == service_id), None
-    )
-    if current is None:
-        raise Http404
-    service, victim_label = current
+    try:
+        service, victim_label = case_service(viewer=viewer, case=case, service_id=service_id)
+    except NotVisible:
+        raise Http404 from None
     initial = {
         "status": service.status,
         "completed_on": service.completed_on.strftime("%d-%m-%Y") if service.completed_on else "",
