@@ -160,7 +160,7 @@ def _xlsx_table(content: bytes) -> Table:
                 raise ImportFileUnreadable(
                     _(
                         "Berkas XLSX ini terlalu besar setelah dibuka (%(megabytes)d MB); simpan "
-                        "hanya data daftar pantauan ke berkas baru."
+                        "hanya data yang diimpor ke berkas baru."
                     )
                     % {"megabytes": unpacked // (1024 * 1024)}
                 )

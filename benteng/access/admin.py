@@ -71,6 +71,23 @@ class AdminAuditMixin(admin.ModelAdmin):  # type: ignore[type-arg]
             purpose="admin",
         )
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The inline rows saved with the page (a clause's record types): each audited."""
+        super().save_formset(request, form, formset, change)
+        viewer = Viewer.for_user(request.user)  # type: ignore[arg-type]
+        for obj in formset.new_objects:
+            audit_record_write(viewer=viewer, action=AuditAction.CREATE, obj=obj, purpose="admin")
+        for obj, changed in formset.changed_objects:
+            audit_record_write(
+                viewer=viewer,
+                action=AuditAction.UPDATE,
+                obj=obj,
+                changed_fields=list(changed),
+                purpose="admin",
+            )
+        for obj in formset.deleted_objects:
+            audit_record_write(viewer=viewer, action=AuditAction.DELETE, obj=obj, purpose="admin")
+
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from benteng.access.admin import AdminAuditMixin
 from benteng.agreements.models import Agreement, Clause, ClauseRecordType
 from benteng.agreements.registry import fields_problem, shared_types
 
@@ -71,14 +72,14 @@ class ClauseInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AgreementAdmin(AdminAuditMixin):
     list_display = ("number", "title", "signed_on", "valid_from", "valid_until")
     filter_horizontal = ("parties",)
     inlines = [ClauseInline]
 
 
 @admin.register(Clause)
-class ClauseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ClauseAdmin(AdminAuditMixin):
     list_display = ("__str__", "title", "purpose", "retention_days", "onward_sharing")
     list_filter = ("agreement", "purpose")
     filter_horizontal = ("senders", "recipients")

@@ -136,12 +136,11 @@ class TrainingForm(_Fields, ServiceErrorsMixin, forms.Form):
         }
 
     def add_service_errors(self, errors: Any) -> None:
-        renamed = {
-            ("material" if name == "file" else None if name == "participations" else name): found
-            for name, found in errors.items()
-        }
-        if "participations" in errors:
-            renamed[None] = [*renamed.get(None, []), *errors["participations"]]
+        # The participant counts have no field of their own: their messages go on top.
+        renamed: dict[Any, list[Any]] = {}
+        for name, found in errors.items():
+            key = "material" if name == "file" else None if name == "participations" else name
+            renamed[key] = [*renamed.get(key, []), *found]
         super().add_service_errors(renamed)
 
 

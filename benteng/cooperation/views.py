@@ -7,7 +7,6 @@ missing one. Every read goes through the selectors (audited), every write throug
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +55,7 @@ from benteng.cooperation.models import (
     Training,
     TrainingKind,
 )
+from benteng.core.spreadsheet import SafeCsvWriter
 
 PAGE_SIZE = 50
 PURPOSE = services.PURPOSE
@@ -618,13 +618,8 @@ def cooperation_report_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="laporan-kerja-sama-{period.slug}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow([_("Periode"), _("Bagian"), _("Uraian"), _("Jumlah")])
     for row in rows:
-        writer.writerow([period.label, row.section, _csv_safe(row.item), row.count])
+        writer.writerow([period.label, row.section, row.item, row.count])
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
