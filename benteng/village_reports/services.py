@@ -333,13 +333,13 @@ def report_file(
             data.reporter_phone, label=_("Telepon pelapor")
         )
         problems.add("reporter_phone", problem)
-    typed = [person for person in people if not person.is_blank()]
+    # Each person keeps the position of their form, so a message lands under the form it is
+    # about even when a form above it was left blank.
+    typed = [(index, person) for index, person in enumerate(people) if not person.is_blank()]
     if len(typed) > MAX_PEOPLE:
         problems.add("people", _("Paling banyak %(limit)d orang.") % {"limit": MAX_PEOPLE})
-    people_values = [
-        _person_values(person, index, problems, today) for index, person in enumerate(typed)
-    ]
-    for index, values in enumerate(people_values):
+    people_values = [_person_values(person, index, problems, today) for index, person in typed]
+    for (index, _person), values in zip(typed, people_values, strict=True):
         if not (values["full_name"] or values["nik"] or values["phone"]):
             problems.add(
                 f"people.{index}.full_name",

@@ -15,6 +15,7 @@ shape limits, and the watchlist import's size limit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,10 +105,13 @@ def _int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = text_of(value).replace(".", "").replace(",", "")
-    return int(text) if text.isdigit() else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    # Digits, or digits in groups of three ("1.250", "1,250"); "12,5" is no count of people.
+    text = text_of(value)
+    if not re.fullmatch(r"\d+|\d{1,3}(?:[.,]\d{3})+", text):
+        return None
+    return int(text.replace(".", "").replace(",", ""))
 
 
 def _desa(

@@ -133,3 +133,32 @@ def test_the_offline_pieces_are_served_and_small(personas) -> None:  # type: ign
 def test_roles_without_villages_cannot_open_the_form(personas) -> None:  # type: ignore[no-untyped-def]
     for user in (personas.petugas_imigrasi, personas.admin, personas.pimpinan):
         assert verified_client(user).get(reverse("village_reports:new")).status_code == 403
+
+
+def test_a_message_lands_under_the_person_it_is_about_when_a_form_above_is_blank(personas):
+    # given: the first person's form left blank, the second with a NIK too short
+    from benteng.village_reports.services import (
+        PersonInput,
+        ReportInput,
+        VillageReportInvalid,
+        report_file,
+    )
+
+    viewer = viewer_of(personas.pic_desa)
+    data = ReportInput(
+        desa_code=sorted(viewer.village_codes)[0],
+        kind="perekrut",
+        summary="Calo di pos ronda.",
+        draft_uuid=str(uuid.uuid4()),
+    )
+    people = [
+        PersonInput(role="perekrut"),
+        PersonInput(role="perekrut", full_name="Ujang", nik="3603"),
+    ]
+    # when
+    with pytest.raises(VillageReportInvalid) as refused:
+        report_file(viewer=viewer, data=data, people=people)
+    # then: the NIK's message is the second form's, and nothing is stored
+    assert "people.1.nik" in refused.value.errors
+    assert "people.0.nik" not in refused.value.errors
+    assert not VillageReport.objects.exists()

@@ -102,3 +102,21 @@ def test_the_import_page_is_for_administrators_and_analysts_only(personas):
         "4 baris baru, 0 baris diubah, 0 baris sudah ada tanpa perubahan, 3 baris ditolak." in html
     )
     assert "Baris 6" in html
+
+
+def test_a_count_with_a_decimal_is_refused_not_read_as_ten_times_more(personas):
+    # given: "12,5" and "12.5" (a decimal, not a count of people) and "1.250" (thousands)
+    content = (
+        "kode_desa,tahun,jumlah,negara_tujuan\n"
+        "36.03.07.2001,2024,\"12,5\",MY\n"
+        "36.03.07.2001,2024,12.5,TW\n"
+        "36.03.07.2001,2024,1.250,SA\n"
+    ).encode()
+    # when
+    report = _import(personas, content)
+    # then
+    assert [(p.row_number, p.message) for p in report.problems] == [
+        (2, "jumlah “12,5” bukan bilangan bulat 0 atau lebih"),
+        (3, "jumlah “12.5” bukan bilangan bulat 0 atau lebih"),
+    ]
+    assert PmiCount.objects.get(region_id="36.03.07.2001", destination_country="SA").total == 1250
