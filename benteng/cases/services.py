@@ -501,7 +501,6 @@ def case_outcome_record(
         assert decided_on is not None  # noqa: S101
         case.verdict = verdict
         _stage_record(viewer, case, Stage.PUTUSAN, decided_on, note)
-        # notifications and webhooks hook here
     return case
 
 

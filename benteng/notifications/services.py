@@ -1,7 +1,7 @@
 """Writes of the notifications app: ``notify`` and what a person does with their notifications.
 
-How the apps above call ``notify`` (the referrals and cases apps; wire these at merge)
-=====================================================================================
+How the apps above call ``notify``
+==================================
 
 ``notify(*, recipients, kind, params, link, target=None, email=True)`` is called from inside the
 service that made the change, in its transaction: the notifications are written with the
@@ -15,64 +15,20 @@ notifications made (ids, kind and target; no values).
   or one named user). Inactive accounts and repeats are left out; nobody is notified twice.
 - ``kind``: a ``NotificationKind``; ``params`` exactly the names the kind takes
   (``texts.KIND_TEXTS``), else ``ValueError``. Values are text or numbers, a lazy label of the
-  calling app's choices (``Outcome.CASE_OPENED.label``: kept as its message id and translated
-  when shown), or an aware ``datetime`` (shown in the one display format).
+  calling app's choices (kept as its message id and translated when shown), or an aware
+  ``datetime`` (shown in the one display format).
   **Never a person's name, NIK, passport number or free text** (a return reason, a comment):
   the notification names the record by its number; the record's own page, under its own
   access policy, shows the rest.
-- ``link``: the record's page, a path inside the site (``referral.get_absolute_url()`` or
-  ``reverse(...)``); anything else is ``ValueError``.
+- ``link``: the record's page, a path inside the site; anything else is ``ValueError``.
 - ``target``: the record itself (a model instance) or ``("referrals.referral", pk)``.
 - ``email=False`` for a notification that should not go out by mail. A recipient without an
   e-mail address, or who turned e-mail off, gets only the in-app one.
 
-One call per event (``number`` is ``referral.number``, ``office`` an office's ``name``)::
-
-    # referral_send — to the receiving office's officers who work referrals
-    notify(recipients=office_staff(office=referral.to_office, roles=RECEIVING_ROLES),
-           kind=NotificationKind.NEW_REFERRAL,
-           params={"number": referral.number, "office": referral.from_office.name},
-           link=referral_url, target=referral)
-    # referral_acknowledge — to the sender (and, if wished, the sending office's head)
-    notify(recipients=[referral.sent_by],
-           kind=NotificationKind.REFERRAL_ACKNOWLEDGED,
-           params={"number": referral.number, "office": referral.to_office.name},
-           link=referral_url, target=referral)
-    # referral_assign — to the officer now handling it
-    notify(recipients=[referral.assigned_to],
-           kind=NotificationKind.REFERRAL_ASSIGNED,
-           params={"number": referral.number, "office": referral.from_office.name},
-           link=referral_url, target=referral)
-    # referral_close — the sender always learns the outcome
-    notify(recipients=[referral.sent_by],
-           kind=NotificationKind.REFERRAL_OUTCOME,
-           params={"number": referral.number, "office": referral.to_office.name,
-                   "outcome": ReferralOutcome(referral.outcome).label},
-           link=referral_url, target=referral)
-    # referral_return — to the sender; the reason stays on the referral's page
-    notify(recipients=[referral.sent_by],
-           kind=NotificationKind.REFERRAL_RETURNED,
-           params={"number": referral.number, "office": referral.to_office.name},
-           link=referral_url, target=referral)
-    # the scheduled deadline check (a PeriodicJob of the referrals app), once per deadline
-    # missed: to the receiving office's head, and the sender sees it on the referral
-    notify(recipients=office_heads(office=referral.to_office),
-           kind=NotificationKind.DEADLINE_OVERDUE,
-           params={"number": referral.number, "deadline": Deadline.ACKNOWLEDGEMENT.label,
-                   "due": referral.acknowledge_by},
-           link=referral_url, target=referral)
-    # a case's outcome (cases app) — to the officer who sent the referral it grew from
-    notify(recipients=[referral.sent_by],
-           kind=NotificationKind.CASE_OUTCOME,
-           params={"number": case.lp_number, "outcome": CaseStage(case.stage).label},
-           link=case_url_for_the_sender, target=case)
-
-The deadline check must remember that it notified (a field on the referral such as
-``overdue_notified_at``), or each scheduled round would notify again: ``notify`` does not
-de-duplicate events. ``office_heads`` walks up to the parent office when an office has no
-``Role.PIMPINAN`` account (a Kanim's overdue referral reaches the Kanwil's head). Leadership sees
-aggregates only, so the link for a head should lead to a page leadership may open (the office's
-inbox counts), or the referrals app must let heads open the referral.
+``notify`` does not de-duplicate events: a scheduled check must remember what it notified.
+The callers to read: ``benteng/referrals/timeline.py`` (``_tell``: who hears of each referral
+event), ``benteng/referrals/case_link.py`` (a case's progress to the referral's sender) and
+``benteng/village_reports/services.py`` (a report's steps).
 """
 
 from __future__ import annotations

@@ -295,6 +295,8 @@ def _village_signal(
     sponsor_key = getattr(record, "sponsor_key", "") or ""
     sponsor_phone = getattr(record, "sponsor_phone", "") or ""
     code = "village_recruiter_reports"
+    if not any(rule.code == code and rule.enabled for rule in rules):
+        return None  # the rule is off: nothing to look up on the counter's path
     recent_days = int(rule_parameter(rules, code, "window_days"))
     match_days = int(rule_parameter(rules, code, "match_window_days"))
     return village_signal(

@@ -417,7 +417,7 @@ def activity_contribution(given: ProfileInput) -> Contributed:
             _("belum pernah ada penyuluhan tercatat")
             if last is None
             else _("penyuluhan terakhir %(days)d hari lalu (%(date)s)")
-            % {"days": gap, "date": last.strftime("%d-%m-%Y")}
+            % {"days": gap, "date": date_format(last)}
         )
         indicators.append(
             IndicatorContribution(

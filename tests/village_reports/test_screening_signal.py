@@ -104,3 +104,31 @@ def test_a_report_closed_as_unfounded_no_longer_raises_it(personas) -> None:  # 
     assert _village_indicator(in_desa) is None
     assert _village_indicator(by_phone) is None
     assert VillageReport.objects.get(pk=report.pk).unfounded
+
+
+def test_with_the_rule_switched_off_the_counter_does_not_look_at_the_reports(personas) -> None:  # type: ignore[no-untyped-def]
+    # given: a recruiter report in the desa, and the analysts switch the village rule off
+    from benteng.access.viewer import Viewer
+    from benteng.screening import rules as rule_services
+    from benteng.screening.models import RiskRule
+
+    report = recruiter_report(personas.pic_desa)
+    rule = RiskRule.objects.get(code="village_recruiter_reports")
+    rule_services.rule_update(
+        viewer=Viewer.for_user(personas.analis_imigrasi, purpose="uji aturan"),
+        rule=rule,
+        weight=rule.weight,
+        is_enabled=False,
+        parameters=dict(rule.parameters),
+        questions=list(rule.questions),
+        name=rule.name,
+        description=rule.description,
+        change_note="Aturan desa dimatikan sementara",
+    )
+    # when
+    outcome = _screen(personas, desa_code=report.village_id)
+    # then: no indicator, and no report read for it
+    assert _village_indicator(outcome) is None
+    assert not AuditEntry.objects.filter(
+        object_type=object_type_of(VillageReport), detail__as="village_signal"
+    ).exists()

@@ -108,7 +108,7 @@ def test_a_count_with_a_decimal_is_refused_not_read_as_ten_times_more(personas):
     # given: "12,5" and "12.5" (a decimal, not a count of people) and "1.250" (thousands)
     content = (
         "kode_desa,tahun,jumlah,negara_tujuan\n"
-        "36.03.07.2001,2024,\"12,5\",MY\n"
+        '36.03.07.2001,2024,"12,5",MY\n'
         "36.03.07.2001,2024,12.5,TW\n"
         "36.03.07.2001,2024,1.250,SA\n"
     ).encode()
