@@ -107,11 +107,11 @@ def test_the_import_page_is_for_administrators_and_analysts_only(personas):
 def test_a_count_with_a_decimal_is_refused_not_read_as_ten_times_more(personas):
     # given: "12,5" and "12.5" (a decimal, not a count of people) and "1.250" (thousands)
     content = (
-        "kode_desa,tahun,jumlah,negara_tujuan\n"
-        '36.03.07.2001,2024,"12,5",MY\n'
-        "36.03.07.2001,2024,12.5,TW\n"
-        "36.03.07.2001,2024,1.250,SA\n"
-    ).encode()
+        b"kode_desa,tahun,jumlah,negara_tujuan\n"
+        b'36.03.07.2001,2024,"12,5",MY\n'
+        b"36.03.07.2001,2024,12.5,TW\n"
+        b"36.03.07.2001,2024,1.250,SA\n"
+    )
     # when
     report = _import(personas, content)
     # then
