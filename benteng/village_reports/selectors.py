@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 
 from benteng.access.policy import NotVisible, access_object, visible_fields
@@ -24,7 +25,7 @@ from benteng.village_reports.models import (
 )
 
 PURPOSE = "laporan_desa"
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,12 @@ class ReportFilters:
         return {"status": self.status, "kind": self.kind, "village": self.village}
 
 
-def reports_for(viewer: Viewer, filters: ReportFilters | None = None) -> list[VillageReport]:
-    """The reports the viewer sees, newest first, with what became of each (the referral's
-    state and outcome, its case's stage). One query; the list is audited with its filters."""
+def reports_for(
+    viewer: Viewer, filters: ReportFilters | None = None, *, page: str | int | None = 1
+) -> Page[VillageReport]:
+    """One page of the reports the viewer sees, newest first, with what became of each (the
+    referral's state and outcome, its case's stage); the page shown is audited with its
+    filters."""
     filters = filters or ReportFilters()
     queryset: QuerySet[VillageReport] = VillageReport.objects.visible_to(viewer).select_related(
         "village", "village__parent", "referral", "referral__case"
@@ -51,7 +55,9 @@ def reports_for(viewer: Viewer, filters: ReportFilters | None = None) -> list[Vi
     if filters.village:
         queryset = queryset.filter(village_id=filters.village)
     # The reporter is never in a list, whoever reads it.
-    reports = list(queryset.defer(*REPORTER_FIELDS)[:LIST_LIMIT])
+    found = Paginator(queryset.defer(*REPORTER_FIELDS), PAGE_SIZE).get_page(page)
+    reports = list(found.object_list)
+    found.object_list = reports
     audit_record_list(
         viewer=viewer,
         model=VillageReport,
@@ -59,7 +65,7 @@ def reports_for(viewer: Viewer, filters: ReportFilters | None = None) -> list[Vi
         search=filters.as_search(),
         purpose=PURPOSE,
     )
-    return reports
+    return found
 
 
 @dataclass

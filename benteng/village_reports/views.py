@@ -75,12 +75,16 @@ def report_list(request: HttpRequest) -> HttpResponseBase:
             kind=form.cleaned_data["kind"],
             village=form.cleaned_data["village"],
         )
-    reports = selectors.reports_for(viewer, filters)
+    page = selectors.reports_for(viewer, filters, page=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return TemplateResponse(
         request,
         "village_reports/list.html",
         {
-            "reports": reports,
+            "reports": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "form": form,
             "can_file": may_file_village_reports(viewer),
             "show_desa_filter": bool(villages),

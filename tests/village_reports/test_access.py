@@ -154,3 +154,19 @@ def test_desa_summary_counts_and_hides_other_desa(personas) -> None:  # type: ig
     assert [item.number for item in summary.recent_recruiter_reports] == [report.number]
     other = desa_report_summary(viewer_of(personas.pic_desa_other), report.village_id, since=since)
     assert other.total == 0 and other.recent_recruiter_reports == []
+
+
+def test_the_list_goes_on_to_a_next_page_instead_of_stopping(personas) -> None:  # type: ignore[no-untyped-def]
+    # given: more reports than one page holds
+    from benteng.village_reports.selectors import PAGE_SIZE
+
+    for _number in range(PAGE_SIZE + 1):
+        recruiter_report(personas.pic_desa)
+    client = verified_client(personas.pic_desa)
+    # when
+    first = client.get(reverse("village_reports:list")).content.decode()
+    second = client.get(reverse("village_reports:list") + "?page=2").content.decode()
+    # then: the oldest is on the second page, and the first links to it
+    oldest = VillageReport.objects.order_by("filed_at", "pk").first()
+    assert oldest.number not in first and oldest.number in second
+    assert "page=2" in first
