@@ -138,7 +138,12 @@ def training_page(*, viewer: Viewer, training: Training) -> TrainingPage:
     return TrainingPage(
         participations=participations,
         per_agency=per_agency,
-        named=list(training.named_participants.select_related("office").order_by("full_name")),
+        named=list(
+            User.objects.visible_to(viewer)
+            .filter(pk__in=training.named_participants.values("pk"))
+            .select_related("office")
+            .order_by("full_name")
+        ),
         materials=list(TrainingMaterial.objects.visible_to(viewer).filter(training=training)),
     )
 

@@ -195,7 +195,11 @@ def training_update(
             setattr(training, name, values[name])
         training.save()
         _set_participations(training, participations)
-        training.named_participants.set(named_participants)
+        # Those the editor cannot see were not offered to them: they stay named.
+        hidden = training.named_participants.exclude(
+            pk__in=User.objects.visible_to(viewer).values("pk")
+        )
+        training.named_participants.set([*named_participants, *hidden])
         audit_record_write(
             viewer=viewer,
             action=AuditAction.UPDATE,

@@ -339,3 +339,30 @@ def test_the_filters_keep_the_period_the_agency_and_the_kind(personas):
     assert with_police.topic in police and immigration_only.topic not in police
     assert '<td data-label="Peserta">20</td>' in police
     assert later.topic not in march and immigration_only.topic in march
+
+
+def test_named_participants_follow_who_the_reader_may_see_and_survive_an_edit(personas):
+    # given: a training naming an investigator of Polda and an officer of Kanim Tangerang
+    from benteng.accounts.models import User
+    from benteng.cooperation import services
+    from benteng.cooperation.selectors import training_page
+    from tests.cooperation.factories import keeper, training_make
+
+    named = [personas.penyidik, personas.petugas_imigrasi]
+    training = training_make(named_participants=named)
+    reader = personas.petugas_imigrasi_other.as_viewer()
+    may_see = set(User.objects.visible_to(reader).filter(pk__in=[user.pk for user in named]))
+    assert may_see != set(named)  # the reader may not see every one of them
+    # when: the reader opens it, and a head who sees none of them edits it naming nobody
+    shown = training_page(viewer=reader, training=training).named
+    head = keeper()
+    services.training_update(
+        viewer=head,
+        training=training,
+        participations=[(item.office, item.count) for item in training.participations.all()],
+        named_participants=[],
+        **{name: getattr(training, name) for name in services.TRAINING_FIELDS},
+    )
+    # then: the reader sees only those they may see; the edit dropped nobody it could not offer
+    assert set(shown) == may_see
+    assert set(training.named_participants.all()) == set(named)
