@@ -35,7 +35,6 @@ from benteng.referrals.models import Referral, ReferralState
 MONTH = "bulan"
 QUARTER = "triwulan"
 YEAR = "tahun"
-PERIOD_KINDS = (MONTH, QUARTER, YEAR)
 PURPOSE = "laporan kerja sama"
 
 
