@@ -50,6 +50,8 @@ class AgencyLedger:
     rows: list[Exchange]
     counts: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
+    # The last DEFAULT_DAYS days, when no period was chosen (the page says so).
+    default_period: bool = False
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -63,7 +65,8 @@ def agency_ledger(*, viewer: Viewer, ledger_filter: LedgerFilter) -> AgencyLedge
         raise LedgerRefused
     rows = Exchange.objects.visible_to(viewer)
     since = ledger_filter.since
-    if since is None and ledger_filter.until is None:
+    default_period = since is None and ledger_filter.until is None
+    if default_period:
         since = timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS)
     if since:
         rows = rows.filter(at__gte=_day_start(since))
@@ -109,7 +112,12 @@ def agency_ledger(*, viewer: Viewer, ledger_filter: LedgerFilter) -> AgencyLedge
         ).order_by("-at", "-pk")[:LEDGER_LIMIT]
     )
     audit_record_list(viewer=viewer, model=Exchange, objects=page, search=ledger_filter.terms())
-    return AgencyLedger(rows=page, counts=counts, total=sum(item["exchanges"] for item in counts))
+    return AgencyLedger(
+        rows=page,
+        counts=counts,
+        total=sum(item["exchanges"] for item in counts),
+        default_period=default_period,
+    )
 
 
 def person_ledger(

@@ -409,3 +409,12 @@ def test_a_referred_application_goes_only_where_its_clause_lets_it(personas):
     assert referral.clause.number == "Pasal 4 ayat (2)"
     assert not application.police_visible
     assert "record" not in Exchange.objects.get().fields
+
+
+def test_a_filtered_ledger_without_a_period_says_it_covers_the_last_30_days(personas):
+    _two_exchanges(personas)
+    client = verified_client(personas.analis_imigrasi)
+    filtered = client.get("/pertukaran/", {"recipient": "bp3mi"}).content.decode()
+    with_period = client.get("/pertukaran/", {"since": "01-01-2026"}).content.decode()
+    assert "30 hari terakhir" in filtered
+    assert "30 hari terakhir" not in with_period
