@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Writable(Protocol):
+    """What ``csv.writer`` writes to: a file, or a Django ``HttpResponse``."""
+
+    def write(self, text: str, /) -> Any: ...
 
 
 def formula_escaped(value: Any) -> Any:
@@ -32,7 +38,7 @@ def formula_unescaped(value: Any) -> Any:
 class SafeCsvWriter:
     """``csv.writer`` whose every cell goes through :func:`formula_escaped`."""
 
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: Writable) -> None:
         self._writer = csv.writer(handle)
 
     def writerow(self, row: Iterable[Any]) -> None:
