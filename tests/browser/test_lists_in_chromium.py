@@ -80,6 +80,11 @@ def test_the_counter_offers_any_country_and_the_analysts_list_marks_rules(open_a
     assert _no_sideways_scrolling(analyst)
     saudi = analyst.locator("tr", has_text="Arab Saudi")
     assert "Moratorium PMI domestik" in saudi.inner_text()
+    # the rules themselves: their long codes once widened the page to 646 px
+    analyst.goto("/aturan-risiko/")
+    _shoot(analyst, "risk-rules-360")
+    assert _no_sideways_scrolling(analyst)
+    assert "moratorium_destination_non_work" in analyst.get_by_role("table").inner_text()
 
 
 def test_a_watchlist_entry_category_is_picked_from_the_list(open_as, personas):
