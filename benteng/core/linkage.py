@@ -48,6 +48,7 @@ from splink.internals.database_api import DatabaseAPI
 from splink.internals.duckdb.database_api import DuckDBAPI
 from splink.internals.splink_dataframe import SplinkDataFrame
 
+from benteng.core.compare import DEFAULT_PARAMETERS, Level
 from benteng.core.names import name_key, phonetic_tokens, split_parent_name
 from benteng.core.records import IdentityRecord
 
@@ -76,6 +77,14 @@ __all__ = [
 ]
 
 MODEL_FORMAT = "benteng-linkage/1"
+# u of "the NIKs differ only in the serial": given the birth dates agree (their own comparison),
+# about one pair of different people in a hundred shares the kecamatan too (the judgement of
+# benteng.core.compare, docs/core-screening.md).
+SERIAL_ONLY_M = DEFAULT_PARAMETERS.levels["nik_matches"][Level.SERIAL_ONLY].m
+SERIAL_ONLY_U = DEFAULT_PARAMETERS.levels["nik_matches"][Level.SERIAL_ONLY].u
+# m of "the names share nothing": how often one person's two records carry names with nothing in
+# common (the screening engine's judgement for names that differ, docs/core-screening.md).
+NAMES_UNRELATED_M = DEFAULT_PARAMETERS.levels["name_matches"][Level.DIFFERENT].m
 DEFAULT_THRESHOLD = 0.5
 """Match probability at or above which a pair is reported and joins a cluster."""
 
@@ -476,6 +485,13 @@ def _active_fields(tables: Sequence[pa.Table]) -> list[str]:
 def _identifier_comparison(column: str, label: str, dialect: str) -> ComparisonCreator:
     """Exact, one or two characters typed wrong (same length), or different.
 
+    For the NIK a difference only in the serial (digits 13-16, the same region and birth date
+    before it) is a level of its own, before "one or two characters": two people of the same
+    sex born on the same day in the same kecamatan have such NIKs. Its ``u`` is not sampled
+    but fixed (``SERIAL_ONLY_U``, the screening engine's): random pairs almost never share a
+    region and a birth date, yet the birth date is weighed by its own comparison already, so a
+    sampled ``u`` would count it twice and read a neighbour as a typing error.
+
     Hamming distance in DuckDB (Damerau-Levenshtein there costs ~8 us a pair, hamming a
     fraction of that); Spark has no hamming, so its built-in Levenshtein on equal lengths.
     """
@@ -484,18 +500,49 @@ def _identifier_comparison(column: str, label: str, dialect: str) -> ComparisonC
         f"CASE WHEN length({column}_l) = length({column}_r) "
         f"THEN {function}({column}_l, {column}_r) ELSE 99 END"
     )
+    serial_only = (
+        [
+            cll.CustomLevel(
+                "length(nik_l) = 16 AND length(nik_r) = 16"
+                " AND substr(nik_l, 1, 12) = substr(nik_r, 1, 12)",
+                label_for_charts="NIK: only the serial differs (same region and birth date)",
+            ).configure(
+                m_probability=SERIAL_ONLY_M,
+                u_probability=SERIAL_ONLY_U,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            )
+        ]
+        if column == "nik"
+        else []
+    )
     return cl.CustomComparison(
         output_column_name=column,
         comparison_description=label,
         comparison_levels=[
             cll.NullLevel(column),
             cll.ExactMatchLevel(column),
+            *serial_only,
             cll.CustomLevel(
                 f"{distance} <= 2",
                 label_for_charts=f"{label}: one or two characters differ",
             ),
             cll.ElseLevel(),
         ],
+    )
+
+
+def _one_word_inside_the_other(dialect: str) -> str:
+    """One record gives a single name word (a mononym) that sounds like a word of the other's
+    name: "Farida" and "Puji Farida Hakim". Lists are 1-based in DuckDB, 0-based in Spark."""
+    if dialect == "duckdb":
+        return (
+            "(len(phon_toks_l) = 1 AND list_contains(phon_toks_r, phon_toks_l[1]))"
+            " OR (len(phon_toks_r) = 1 AND list_contains(phon_toks_l, phon_toks_r[1]))"
+        )
+    return (
+        "(size(phon_toks_l) = 1 AND array_contains(phon_toks_r, phon_toks_l[0]))"
+        " OR (size(phon_toks_r) = 1 AND array_contains(phon_toks_l, phon_toks_r[0]))"
     )
 
 
@@ -526,7 +573,15 @@ def _comparisons(fields: Sequence[str], dialect: str) -> list[ComparisonCreator]
                 cll.CustomLevel(
                     one_part_alike, label_for_charts="First or last name part sounds alike"
                 ),
-                cll.ElseLevel(),
+                cll.CustomLevel(
+                    _one_word_inside_the_other(dialect),
+                    label_for_charts="One name is a single word of the other (a mononym)",
+                ),
+                # Names that share nothing: m is fixed, not learned. Unlabelled data holding
+                # people born the same day in the same kecamatan (NIKs differing only in the
+                # serial) shows EM a cluster of "one person under another name" that is in
+                # fact two people; it learned m = 0.14 there (-2.8 bits) and linked them.
+                cll.ElseLevel().configure(m_probability=NAMES_UNRELATED_M, fix_m_probability=True),
             ],
         )
     ]
@@ -541,6 +596,11 @@ def _comparisons(fields: Sequence[str], dialect: str) -> list[ComparisonCreator]
                     cll.CustomLevel(
                         "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
                         label_for_charts="Day and month swapped",
+                    ),
+                    cll.CustomLevel(
+                        "dob_m_l = dob_m_r AND dob_d_l = dob_d_r AND (abs(dob_y_l - dob_y_r) = 1"
+                        " OR levenshtein(CAST(dob_y_l AS STRING), CAST(dob_y_r AS STRING)) = 1)",
+                        label_for_charts="Same day and month, year one digit or one year off",
                     ),
                     cll.CustomLevel(
                         "(dob_y_l = dob_y_r AND dob_m_l = dob_m_r)"

@@ -104,12 +104,30 @@ def make_people(n_people: int, seed: int) -> tuple[list[IdentityRecord], dict[st
         )  # fmt: skip
         records.append(base)
         truth[base.id] = person
+        if rng.random() < 0.15:
+            # a neighbour: another person of the same sex born the same day in the same
+            # kecamatan (the NIK differs in the serial only), under another name
+            neighbour = f"N{p:04d}"
+            records.append(
+                IdentityRecord(
+                    id=f"{neighbour}-0",
+                    name=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
+                    birth_date=born,
+                    sex=sex,
+                    nik=f"{nik[:12]}{(int(nik[12:]) + 1) % 10000:04d}",
+                    birth_place=place,
+                    phone=f"628{rng.randrange(10**9, 10**10)}",
+                )
+            )
+            truth[f"{neighbour}-0"] = neighbour
         for d in range(1, rng.choice((1, 1, 2, 3))):
             dup_born: datetime.date | None = born
             if rng.random() < 0.15 and born.day <= 12:
                 dup_born = datetime.date(born.year, born.day, born.month)
             elif rng.random() < 0.1:
                 dup_born = None
+            elif rng.random() < 0.1 and not (born.month == 2 and born.day == 29):
+                dup_born = born.replace(year=born.year + rng.choice((-1, 1, -10, 10)))
             dup_nik: str | None = nik if rng.random() < 0.7 else None
             if dup_nik and rng.random() < 0.15:
                 i = rng.randrange(12, 16)
@@ -465,3 +483,72 @@ def test_field_missing_on_one_side_of_a_link_gets_no_comparison(
     model = train_linker(left, right, options=TrainingOptions(seed=5))
     assert "phone" not in model.fields
     assert {"birth_date", "nik"} <= set(model.fields)
+
+
+# --- what issue 12 found in the screening engine, in `benteng link` too --------------------
+
+
+def test_people_born_the_same_day_in_the_same_kecamatan_are_not_linked(
+    model: LinkageModel,
+) -> None:
+    # given two women born the same day in the same kecamatan: their NIKs differ only in the
+    # serial (digits 13-16), their names share nothing
+    born = datetime.date(1995, 3, 12)
+    records = [
+        IdentityRecord(id="a", name="Rina Handayani", birth_date=born, sex="P",
+                       nik="3603055203950001", birth_place="Tangerang"),
+        IdentityRecord(id="b", name="Dewi Kurniawan", birth_date=born, sex="P",
+                       nik="3603055203950002", birth_place="Tangerang"),
+    ]  # fmt: skip
+    # when scored
+    result = link_records(model, records, threshold=0.001)
+    # then the serial is not read as a typing error: not linked
+    assert all(pair.probability < DEFAULT_THRESHOLD for pair in result.pairs), result.pairs
+
+
+def test_a_nik_serial_typed_wrong_still_links_one_person(model: LinkageModel) -> None:
+    born = datetime.date(1995, 3, 12)
+    records = [
+        IdentityRecord(id="a", name="Rina Handayani", birth_date=born, sex="P",
+                       nik="3603055203950001", birth_place="Tangerang"),
+        IdentityRecord(id="b", name="RINA HANDAYANI", birth_date=born, sex="P",
+                       nik="3603055203950007", birth_place="Tangerang"),
+    ]  # fmt: skip
+    assert [(p.id_l, p.id_r) for p in link_records(model, records).pairs] == [("a", "b")]
+
+
+def test_a_birth_year_one_digit_off_weighs_more_than_another_year(model: LinkageModel) -> None:
+    # given one person whose birth year was mistyped (1990 -> 1991, 1980), and a namesake born
+    # the same day and month twenty-three years apart
+    name = "Rina Handayani"
+    records = [
+        IdentityRecord(id="a", name=name, birth_date=datetime.date(1990, 4, 7), sex="P"),
+        IdentityRecord(id="b", name=name, birth_date=datetime.date(1991, 4, 7), sex="P"),
+        IdentityRecord(id="c", name=name, birth_date=datetime.date(1980, 4, 7), sex="P"),
+        IdentityRecord(id="d", name=name, birth_date=datetime.date(1967, 4, 7), sex="P"),
+    ]
+    scores = {
+        (p.id_l, p.id_r): p.probability
+        for p in link_records(model, records, threshold=0.0001).pairs
+    }
+    # then a year one apart or one digit off is a likely typing error, the other year is not
+    assert scores[("a", "b")] > 10 * scores.get(("a", "d"), 0.0)
+    assert scores[("a", "c")] > 10 * scores.get(("a", "d"), 0.0)
+
+
+def test_a_single_name_links_to_the_full_name_that_holds_it(model: LinkageModel) -> None:
+    # given a mononym, the middle word of the person's registered name, and another single
+    # name; all three records give the same phone number (so each pair is compared)
+    born = datetime.date(1988, 3, 21)
+    phone = "6281234567890"
+    records = [
+        IdentityRecord(id="a", name="Agus Hidayat Santoso", birth_date=born, sex="L",
+                       phone=phone),
+        IdentityRecord(id="b", name="Hidayat", birth_date=born, sex="L", phone=phone),
+        IdentityRecord(id="c", name="Wijaya", birth_date=born, sex="L", phone=phone),
+    ]  # fmt: skip
+    weights = {
+        (p.id_l, p.id_r): p.match_weight for p in link_records(model, records, threshold=1e-9).pairs
+    }
+    # then the mononym weighs for the person (by more than 3 bits), another single name not
+    assert weights[("a", "b")] > weights[("a", "c")] + 3
