@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from benteng import identity_cleaning as cleaning
 from benteng.core.nik import nik_consistency, parse_nik
 from benteng.identity import region_for_identity
 from benteng.identity_cleaning import text_of
+from benteng.problems import Problems
 from benteng.regions.models import Region, RegionLevel
 
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -29,19 +29,6 @@ _LP_NUMBER = re.compile(
     r"(?P<unit>(/[A-Z0-9][A-Z0-9 .\-]*)+)$"
 )
 LP_EXAMPLE = "LP/B/123/XII/2026/SPKT/POLDA BANTEN"
-
-
-@dataclass
-class Problems:
-    """Problems per input field, in the order found."""
-
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
 
 
 def lp_number_normalize(value: Any) -> str:

@@ -36,6 +36,7 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import actor_for_viewer, audit_record, audit_record_write
 from benteng.identity import region_for_identity
 from benteng.people.index import index_source_record
+from benteng.problems import Problems
 from benteng.referrals.access import (
     RECEIVING_OFFICE_KINDS,
     is_assignable_role,
@@ -52,7 +53,7 @@ from benteng.referrals.access import (
 )
 from benteng.referrals.case_link import case_for_closing
 from benteng.referrals.deadlines import due_times
-from benteng.referrals.errors import Problems, ReferralInvalid, ReferralRefused
+from benteng.referrals.errors import ReferralInvalid, ReferralRefused
 from benteng.referrals.exchange import (
     REFERRAL_TYPE,
     SUBJECT_TYPE,
@@ -316,12 +317,12 @@ def referral_send(
     if not (may_send_referrals(viewer) or may_send_referrals_as_client(viewer)):
         raise ReferralRefused
     today = timezone.localdate()
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     for name, messages in (problems or {}).items():
         for message in messages:
             errors.add(name, message)
     if receiving_office is None:
-        if "receiving_office" not in errors.by_field:
+        if "receiving_office" not in errors:
             errors.add("receiving_office", _("Pilih kantor tujuan."))
     elif (
         receiving_office.pk == viewer.office_id
@@ -355,7 +356,7 @@ def referral_send(
             checked_files.append((upload, checked, (description or "").strip()))
     at = sent_at or timezone.now()
     basis = None
-    if receiving_office is not None and "receiving_office" not in errors.by_field:
+    if receiving_office is not None and "receiving_office" not in errors:
         try:
             basis = _sending_basis(viewer, receiving_office, reason_category, at)
         except NoBasis as refusal:
@@ -613,7 +614,7 @@ def referral_close(
     nothing is written then."""
     if not may_close_referral(viewer, referral):
         raise ReferralRefused
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     if outcome not in ReferralOutcome.values:
         errors.add("outcome", _("Pilih hasil penanganan."))
     lp_number = (lp_number or "").strip()
@@ -686,7 +687,7 @@ def referral_return(*, viewer: Viewer, referral: Referral, reason: str) -> Refer
     """Send it back to the sender, with the reason (wrong office, not enough to act on)."""
     if not may_return_referral(viewer, referral):
         raise ReferralRefused
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     reason = _clean_text(reason, "return_reason", _("Alasan pengembalian"), errors, required=True)
     with transaction.atomic():
         locked = _locked(referral)
@@ -717,7 +718,7 @@ def referral_comment(*, viewer: Viewer, referral: Referral, text: str) -> Referr
     """A message in the referral's thread, seen by both offices."""
     if not may_comment_on_referral(viewer, referral):
         raise ReferralRefused
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     text = _clean_text(text, "text", _("Komentar"), errors, required=True)
     errors.raise_if_any()
     with transaction.atomic():
@@ -749,7 +750,7 @@ def referral_subject_add(
         raise ReferralRefused
     if referral.state not in OPEN_STATES:
         _check_step(referral, "")
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     values = subject_values_clean(subject, errors, today=timezone.localdate())
     errors.raise_if_any()
     with transaction.atomic():

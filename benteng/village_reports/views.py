@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from benteng.access import NotVisible, Viewer
 from benteng.accounts.models import User
+from benteng.problems import FieldProblems
 from benteng.regions.models import Region
 from benteng.village_reports import selectors, services
 from benteng.village_reports.access import (
@@ -121,11 +122,9 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _errors_on_forms(
-    errors: dict[str, list[str]], form: ReportForm, people: list[PersonForm]
-) -> None:
+def _errors_on_forms(errors: FieldProblems, form: ReportForm, people: list[PersonForm]) -> None:
     for name, messages_ in errors.items():
-        if name.startswith("people."):
+        if name is not None and name.startswith("people."):
             _people, index, field = name.split(".", 2)
             people[int(index)].add_service_errors({field: messages_})
         else:
