@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -59,15 +59,9 @@ from benteng.cases.models import (
     VictimService,
     stage_position,
 )
-from benteng.cases.validation import (
-    desa_code_clean,
-    lp_number_normalize,
-    lp_number_problem,
-    past_date_problem,
-    person_identity_clean,
-)
+from benteng.cases.validation import lp_number_normalize, lp_number_problem, past_date_problem
 from benteng.core.countries import HOME_COUNTRY, iso_countries
-from benteng.identity_cleaning import text_of
+from benteng.identity_cleaning import desa_code_clean, person_identity_clean, text_of
 from benteng.people.index import index_source_record
 from benteng.problems import FieldProblems, Problems
 
@@ -85,7 +79,7 @@ class CaseInvalid(ValidationError):
     """The values are not valid; ``errors`` maps input fields to reasons (Bahasa Indonesia)."""
 
     def __init__(self, errors: FieldProblems) -> None:
-        super().__init__(errors)
+        super().__init__({name or NON_FIELD_ERRORS: messages for name, messages in errors.items()})
         self.errors = errors
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,7 +80,7 @@ class VillageReportInvalid(ValidationError):
 
     def __init__(self, errors: FieldProblems) -> None:
         self.errors = errors
-        super().__init__(errors)
+        super().__init__({name or NON_FIELD_ERRORS: messages for name, messages in errors.items()})
 
 
 @dataclass
