@@ -6,6 +6,7 @@ may not see answers 404, like a missing one. Every read is audited by the select
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from benteng.access import NotVisible, Viewer
 from benteng.accounts.models import User
+from benteng.downloads import private_file_response
 from benteng.problems import FieldProblems
 from benteng.regions.models import Region
 from benteng.village_reports import selectors, services
@@ -340,7 +342,9 @@ def report_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBa
         photo = selectors.report_photo(viewer, pk, photo_pk)
     except NotVisible as error:
         raise Http404 from error
-    response = HttpResponse(bytes(photo.content), content_type=photo.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        photo.content,
+        filename=f"foto-{photo.pk}{mimetypes.guess_extension(photo.content_type) or ''}",
+        content_type=photo.content_type,
+        inline=True,
+    )
