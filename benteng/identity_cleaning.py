@@ -5,23 +5,28 @@ yes/no words are cleaned here for every place that takes them in: the screening'
 and API), the screening forms, and the watchlist entries (form and import). Each cleaner
 returns the clean value and a problem, a sentence in the active language (gettext; the msgids
 are Bahasa Indonesia), or ``None``. The NIK's own problems come from the framework-free core,
-which writes both languages itself.
+which writes both languages itself. A person's whole identity as a record names it (a case's
+person, a referral's subject) is cleaned by ``person_identity_clean``, which collects the
+problems per field.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from benteng.core.nik import NikProblem, parse_nik
+from benteng.core.nik import NikProblem, nik_consistency, parse_nik
 from benteng.core.phones import normalize_phone
 from benteng.core.records import normalize_passport_no, normalize_sex
+from benteng.identity import region_for_identity
+from benteng.problems import Problems
+from benteng.regions.models import Region, RegionLevel
 
 # A field's name in a message: text, or a lazy translation turned into text only when a
 # message is made.
@@ -237,3 +242,94 @@ def yes_no_parse(value: Any, *, label: Label) -> tuple[bool | None, str | None]:
         "label": label,
         "value": value,
     }
+
+
+# --- a person's whole identity, problems per field ------------------------------------------
+
+NAME_LIMIT = 200
+BIRTH_PLACE_LIMIT = 100
+ADDRESS_LIMIT = 300
+
+
+def person_identity_clean(
+    raw: Mapping[str, Any], problems: Problems, *, today: datetime.date, prefix: str = ""
+) -> dict[str, Any]:
+    """The identity fields of a person named in a record (a case's person, a referral's
+    subject) from what was typed, with each problem added under ``prefix + field``.
+
+    A name is required. A NIK must be valid (a readable one naming an unknown region or serial
+    0000 is refused too) and agree with the birth date and sex given; a blank birth date or sex
+    is taken from the NIK. A known ``desa_code`` gives the region, else the NIK's kecamatan.
+    """
+    values: dict[str, Any] = {}
+    name = text_of(raw.get("full_name"))
+    if not name:
+        problems.add(f"{prefix}full_name", required_problem(_("Nama lengkap")))
+    elif len(name) > NAME_LIMIT:
+        problems.add(
+            f"{prefix}full_name",
+            too_long_problem(_("Nama lengkap"), limit=NAME_LIMIT, length=len(name)),
+        )
+    values["full_name"] = name
+    label = _("Tanggal lahir")
+    birth_date, problem = date_parse(raw.get("birth_date"), label=label)
+    if birth_date is not None:
+        problem = birth_date_problem(birth_date, label=label, today=today)
+    if problem:
+        problems.add(f"{prefix}birth_date", problem)
+        birth_date = None
+    values["birth_date"] = birth_date
+    sex, problem = sex_clean(raw.get("sex"))
+    problems.add(f"{prefix}sex", problem)
+    values["sex"] = sex
+    values["nik"] = ""
+    nik_text = text_of(raw.get("nik"))
+    if nik_text:
+        info, nik_problems = parse_nik(nik_text, today=today)
+        if nik_problems or info is None:
+            for nik_problem in nik_problems:
+                problems.add(f"{prefix}nik", nik_problem_text(nik_problem))
+        else:
+            values["nik"] = info.nik
+            for nik_problem in nik_consistency(info, birth_date=birth_date, sex=sex or None):
+                problems.add(f"{prefix}nik", nik_problem_text(nik_problem))
+            values["birth_date"] = values["birth_date"] or info.birth_date
+            values["sex"] = values["sex"] or info.sex
+    passport_no, problem = passport_no_clean(raw.get("passport_no"))
+    problems.add(f"{prefix}passport_no", problem)
+    values["passport_no"] = passport_no
+    phone, problem = phone_clean(raw.get("phone"), label=_("Nomor telepon"))
+    problems.add(f"{prefix}phone", problem)
+    values["phone"] = phone
+    for field, label, limit in (
+        ("birth_place", _("Tempat lahir"), BIRTH_PLACE_LIMIT),
+        ("address", _("Alamat"), ADDRESS_LIMIT),
+    ):
+        text = text_of(raw.get(field))
+        if len(text) > limit:
+            problems.add(f"{prefix}{field}", too_long_problem(label, limit=limit, length=len(text)))
+        values[field] = text
+    desa_code = desa_code_clean(raw.get("desa_code"), f"{prefix}desa_code", problems)
+    values["region"] = region_for_identity(desa_code=desa_code, nik=values["nik"] or None)
+    return values
+
+
+def desa_code_clean(raw: Any, name: str, problems: Problems) -> str | None:
+    """A known desa/kelurahan code, or ``None`` (blank, or a problem on ``name``)."""
+    code = text_of(raw)
+    if not code:
+        return None
+    known = Region.objects.filter(
+        code=code, level__in=[RegionLevel.DESA, RegionLevel.KELURAHAN]
+    ).exists()
+    if not known:
+        problems.add(
+            name,
+            _(
+                "Kode desa/kelurahan “%(value)s” tidak dikenal; tulis kode Kemendagri lengkap, "
+                "misalnya 36.03.07.2001."
+            )
+            % {"value": code},
+        )
+        return None
+    return code

@@ -4,11 +4,13 @@ clean form or its message (Bahasa Indonesia, English when English is active)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import translation
 
 from benteng import identity_cleaning as cleaning
+from benteng.problems import FieldProblems, Problems
 
 TODAY = datetime.date(2026, 12, 7)
 
@@ -132,3 +134,64 @@ def test_text_collapses_spaces_and_reads_workbook_values() -> None:
     assert cleaning.text_of(3603075408960007.0) == "3603075408960007"
     assert cleaning.text_of(datetime.date(1990, 8, 17)) == "1990-08-17"
     assert cleaning.text_of(None) == ""
+
+
+# --- a person's whole identity (a case's person, a referral's subject) ---------------------
+
+# A woman born 14-08-1990 in Kronjo (36.03.07), serial 0003.
+KRONJO_NIK = "3603075408900003"
+
+
+class _Invalid(Exception):
+    def __init__(self, errors: FieldProblems) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _clean(raw: dict[str, str], *, prefix: str = "") -> tuple[dict[str, Any], FieldProblems]:
+    problems = Problems(_Invalid)
+    values = cleaning.person_identity_clean(raw, problems, today=TODAY, prefix=prefix)
+    return values, problems.by_field
+
+
+@pytest.mark.django_db
+def test_a_blank_birth_date_and_sex_come_from_the_nik_and_the_region_from_its_kecamatan() -> None:
+    values, problems = _clean({"full_name": " Siti  Rohmah ", "nik": KRONJO_NIK})
+
+    assert problems == {}
+    assert values["full_name"] == "Siti Rohmah"
+    assert (values["birth_date"], values["sex"]) == (datetime.date(1990, 8, 14), "P")
+    assert values["region"].code == "36.03.07"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "field", "message"),
+    [
+        ({"nik": "3603075408900000"}, "nik", "0000"),  # readable, but serial 0000
+        ({"nik": "9903075408900003"}, "nik", "99"),  # readable, but no such province
+        ({"nik": KRONJO_NIK, "birth_date": "15-08-1990"}, "nik", "berbeda"),
+        ({"nik": KRONJO_NIK, "sex": "L"}, "nik", "kelamin"),
+        ({"birth_place": "x" * 101}, "birth_place", "paling panjang 100"),
+        ({"address": "x" * 301}, "address", "paling panjang 300"),
+        ({"desa_code": "99.99"}, "desa_code", "tidak dikenal"),
+        ({"full_name": ""}, "full_name", "wajib diisi"),
+    ],
+    ids=[
+        "serial-0000",
+        "unknown-province",
+        "birth-date",
+        "sex",
+        "birth-place",
+        "address",
+        "desa",
+        "name",
+    ],
+)
+def test_a_person_s_identity_is_refused_by_field_the_stricter_way(
+    raw: dict[str, str], field: str, message: str
+) -> None:
+    _values, problems = _clean({"full_name": "Siti Rohmah", **raw}, prefix="subjects.0.")
+
+    assert list(problems) == [f"subjects.0.{field}"]
+    assert message in " ".join(problems[f"subjects.0.{field}"])

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -59,17 +59,11 @@ from benteng.cases.models import (
     VictimService,
     stage_position,
 )
-from benteng.cases.validation import (
-    Problems,
-    desa_code_clean,
-    lp_number_normalize,
-    lp_number_problem,
-    past_date_problem,
-    person_identity_clean,
-)
+from benteng.cases.validation import lp_number_normalize, lp_number_problem, past_date_problem
 from benteng.core.countries import HOME_COUNTRY, iso_countries
-from benteng.identity_cleaning import text_of
+from benteng.identity_cleaning import desa_code_clean, person_identity_clean, text_of
 from benteng.people.index import index_source_record
+from benteng.problems import FieldProblems, Problems
 
 POLICE_OFFICE_KINDS = ("polda", "polres", "polsek")
 HTCDS_FIELDS = (
@@ -84,8 +78,8 @@ HTCDS_FIELDS = (
 class CaseInvalid(ValidationError):
     """The values are not valid; ``errors`` maps input fields to reasons (Bahasa Indonesia)."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
+    def __init__(self, errors: FieldProblems) -> None:
+        super().__init__({name or NON_FIELD_ERRORS: messages for name, messages in errors.items()})
         self.errors = errors
 
 
@@ -96,11 +90,6 @@ class CaseWriteRefused(PermissionDenied):
 def _require(allowed: bool) -> None:
     if not allowed:
         raise CaseWriteRefused(_("Anda tidak berwenang mengubah kasus ini."))
-
-
-def _raise_if(problems: Problems) -> None:
-    if problems:
-        raise CaseInvalid(problems.errors)
 
 
 def _choice(value: Any, choices: Any, name: str, label: str, problems: Problems) -> str:
@@ -174,7 +163,7 @@ def case_open(
     """
     _require(may_open_case(viewer))
     today = timezone.localdate()
-    problems = Problems()
+    problems = Problems(CaseInvalid)
     kind = _choice(kind, CaseKind, "kind", _("jenis perkara"), problems)
     if not kind:
         problems.add("kind", _("Jenis perkara wajib dipilih."))
@@ -219,7 +208,7 @@ def case_open(
         control_methods=control_methods,
         exploitation_types=exploitation_types,
     )
-    _raise_if(problems)
+    problems.raise_if_any()
     assert lp_date is not None and stage_on is not None and lead_user is not None  # noqa: S101
     now = timezone.now()
     try:
@@ -365,7 +354,7 @@ def case_update(
     """Change what the team learns as the case goes on: modus, summary, HTCDS vocabulary. The
     LP, the office and the stage do not change here."""
     _require(may_edit_case(viewer, case))
-    problems = Problems()
+    problems = Problems(CaseInvalid)
     modus = _choice(modus, Modus, "modus", _("modus operandi"), problems)
     if not modus:
         problems.add("modus", _("Modus operandi wajib dipilih."))
@@ -381,7 +370,7 @@ def case_update(
             exploitation_types=exploitation_types,
         ),
     }
-    _raise_if(problems)
+    problems.raise_if_any()
     with transaction.atomic():
         case = _locked(case)
         changed = [name for name, value in values.items() if getattr(case, name) != value]
@@ -440,7 +429,7 @@ def case_stage_advance(
     _require(may_edit_case(viewer, case))
     with transaction.atomic():
         case = _locked(case)
-        problems = Problems()
+        problems = Problems(CaseInvalid)
         expected = next_stage(case)
         if stage == Stage.PUTUSAN:
             problems.add("stage", _("Putusan dicatat bersama amar putusannya."))
@@ -454,7 +443,7 @@ def case_stage_advance(
                 },
             )
         _stage_date_problems(case, on, problems)
-        _raise_if(problems)
+        problems.raise_if_any()
         assert on is not None  # noqa: S101
         _stage_record(viewer, case, stage, on, note)
     return case
@@ -488,7 +477,7 @@ def case_outcome_record(
     _require(may_record_case_outcome(viewer, case))
     with transaction.atomic():
         case = _locked(case)
-        problems = Problems()
+        problems = Problems(CaseInvalid)
         if next_stage(case) != Stage.PUTUSAN:
             problems.add(
                 "stage",
@@ -497,7 +486,7 @@ def case_outcome_record(
         if verdict not in Verdict.values:
             problems.add("verdict", _("Amar putusan wajib dipilih."))
         _stage_date_problems(case, decided_on, problems)
-        _raise_if(problems)
+        problems.raise_if_any()
         assert decided_on is not None  # noqa: S101
         case.verdict = verdict
         _stage_record(viewer, case, Stage.PUTUSAN, decided_on, note)
@@ -512,7 +501,7 @@ def case_person_add(*, viewer: Viewer, case: Case, role: str, data: dict[str, An
     ``nik``, ``birth_date``, ``sex``, ``birth_place``, ``passport_no``, ``phone``,
     ``address``, ``desa_code``) and, for a perpetrator, ``perpetrator_role``."""
     _require(may_add_case_person(viewer, case))
-    problems = Problems()
+    problems = Problems(CaseInvalid)
     if role not in PersonRole.values:
         problems.add("role", _("Peran wajib dipilih."))
     values = person_identity_clean(data, problems, today=timezone.localdate())
@@ -524,7 +513,7 @@ def case_person_add(*, viewer: Viewer, case: Case, role: str, data: dict[str, An
             "perpetrator_role",
             _("Peran pelaku hanya untuk tersangka, perekrut atau pemodal."),
         )
-    _raise_if(problems)
+    problems.raise_if_any()
     with transaction.atomic():
         case = _locked(case)
         last = CasePerson.objects.filter(case=case, role=role).aggregate(Max("number"))
@@ -563,7 +552,7 @@ def case_route_leg_add(
     """Add the next place of the route: first the origin desa (by its Kemendagri code), then
     transits, and last the destination country (ISO 3166-1) and city."""
     _require(may_edit_case(viewer, case))
-    problems = Problems()
+    problems = Problems(CaseInvalid)
     if kind not in LegKind.values:
         problems.add("kind", _("Jenis titik rute wajib dipilih."))
     with transaction.atomic():
@@ -577,7 +566,7 @@ def case_route_leg_add(
         code = text_of(country).upper()
         if kind == LegKind.ORIGIN:
             desa = desa_code_clean(desa_code, "desa_code", problems)
-            if desa is None and "desa_code" not in problems.errors:
+            if desa is None and "desa_code" not in problems:
                 problems.add("desa_code", _("Kode desa/kelurahan asal wajib diisi."))
             region = desa
             code = code or HOME_COUNTRY
@@ -587,7 +576,7 @@ def case_route_leg_add(
             problems.add("country", _("Negara tujuan tidak boleh Indonesia."))
         if kind != LegKind.ORIGIN and not text_of(city):
             problems.add("city", _("Kota/tempat wajib diisi."))
-        _raise_if(problems)
+        problems.raise_if_any()
         leg = CaseRouteLeg.objects.create(
             case=case,
             position=(legs[-1].position + 1) if legs else 1,
@@ -625,7 +614,7 @@ def victim_service_add(
     """Record a service arranged for a victim of the case (repatriation, medical, shelter,
     LPSK protection, restitution) with its status and dates."""
     _require(may_edit_case(viewer, case))
-    problems = Problems()
+    problems = Problems(CaseInvalid)
     victim = CasePerson.objects.filter(case=case, pk=victim_id or 0, role=PersonRole.VICTIM).first()
     if victim is None:
         problems.add("victim", _("Pilih korban dari kasus ini."))
@@ -641,7 +630,7 @@ def victim_service_add(
         completed_on, label=_("Tanggal selesai"), today=timezone.localdate()
     ):
         problems.add("completed_on", problem)
-    _raise_if(problems)
+    problems.raise_if_any()
     assert victim is not None  # noqa: S101
     with transaction.atomic():
         service = VictimService.objects.create(
@@ -676,10 +665,10 @@ def victim_service_update(
     """Change a victim service's status (and completion date, note) as it goes on."""
     _require(may_edit_case(viewer, case))
     service = VictimService.objects.filter(case=case, pk=service_id).first()
-    problems = Problems()
+    problems = Problems(CaseInvalid)
     if service is None:
         problems.add("status", _("Layanan ini bukan layanan kasus ini."))
-        _raise_if(problems)
+        problems.raise_if_any()
     assert service is not None  # noqa: S101
     if status not in ServiceStatus.values:
         problems.add("status", _("Status layanan wajib dipilih."))
@@ -691,7 +680,7 @@ def victim_service_update(
         completed_on, label=_("Tanggal selesai"), today=timezone.localdate()
     ):
         problems.add("completed_on", problem)
-    _raise_if(problems)
+    problems.raise_if_any()
     values = {"status": status, "completed_on": completed_on, "note": text_of(note)[:300]}
     changed = [name for name, value in values.items() if getattr(service, name) != value]
     if not changed:
@@ -714,12 +703,12 @@ def victim_service_update(
 def case_team_member_add(*, viewer: Viewer, case: Case, user: User | None) -> CaseTeamMember:
     """Name an investigator or police analyst to the case team (the lead does)."""
     _require(may_manage_case_team(viewer, case))
-    problems = Problems()
+    problems = Problems(CaseInvalid)
     if user is None or not _may_join_team(user):
         problems.add("user", _("Anggota tim harus penyidik atau analis Polri yang aktif."))
     elif user.pk in case_team_user_ids(case):
         problems.add("user", _("Petugas ini sudah anggota tim."))
-    _raise_if(problems)
+    problems.raise_if_any()
     assert user is not None  # noqa: S101
     try:
         with transaction.atomic():

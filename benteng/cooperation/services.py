@@ -33,7 +33,7 @@ from benteng.cooperation.access import (
     may_keep_facilities,
     may_record_joint_work,
 )
-from benteng.cooperation.errors import CooperationRefused, Problems
+from benteng.cooperation.errors import CooperationInvalid, CooperationRefused
 from benteng.cooperation.models import (
     BookingState,
     Facility,
@@ -43,6 +43,7 @@ from benteng.cooperation.models import (
     TrainingMaterial,
     TrainingParticipation,
 )
+from benteng.problems import Problems
 from benteng.referrals.files import file_check
 from benteng.referrals.models import Referral
 
@@ -143,7 +144,7 @@ def training_create(
 ) -> Training:
     """Record a joint training or exercise, with its participants per office and its files."""
     _require(may_record_joint_work(viewer))
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     _check_period(problems, starts_on, ends_on)
     if not any(count for _office, count in participations):
         problems.add("participations", _("Isi jumlah peserta dari paling sedikit satu kantor."))
@@ -184,7 +185,7 @@ def training_update(
 ) -> Training:
     """Change a training: its fields, its participants per office and its named participants."""
     _require(may_edit_training(viewer, training))
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     _check_period(problems, values.get("starts_on"), values.get("ends_on"))
     if not any(count for _office, count in participations):
         problems.add("participations", _("Isi jumlah peserta dari paling sedikit satu kantor."))
@@ -215,7 +216,7 @@ def training_material_add(
 ) -> None:
     """Attach a file (PDF, JPEG or PNG, checked by its content) to a training."""
     _require(may_edit_training(viewer, training))
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     checked = _check_files(problems, [(upload, description)], "file")
     problems.raise_if_any()
     with transaction.atomic():
@@ -316,7 +317,7 @@ def operation_create(
     """Record a joint operation, the offices taking part and the referrals and cases it
     produced (only those the viewer may see can be linked)."""
     _require(may_record_joint_work(viewer))
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     _check_period(problems, starts_on, ends_on)
     referrals = _linked_referrals(viewer, problems, referral_numbers)
     cases = _linked_cases(viewer, problems, lp_numbers)
@@ -355,7 +356,7 @@ def operation_update(
 ) -> Operation:
     """Change an operation; links to referrals and cases the editor cannot see are kept."""
     _require(may_edit_operation(viewer, operation))
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     _check_period(problems, values.get("starts_on"), values.get("ends_on"))
     referrals = _linked_referrals(viewer, problems, referral_numbers)
     cases = _linked_cases(viewer, problems, lp_numbers)
@@ -392,7 +393,7 @@ def facility_create(
     """Register a shared facility of the viewer's office (or an office below it)."""
     _require(may_keep_facilities(viewer))
     _require(viewer.office_id in (owner_office.pk, owner_office.parent_id))
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     if Facility.objects.filter(owner_office=owner_office, name__iexact=name).exists():
         problems.add("name", _("Kantor ini sudah punya fasilitas dengan nama itu."))
     problems.raise_if_any()
@@ -414,7 +415,7 @@ def facility_update(*, viewer: Viewer, facility: Facility, **values: Any) -> Fac
     """Change a facility (a facility set inactive takes no new bookings)."""
     _require(may_edit_facility(viewer, facility))
     fields = [name for name in FACILITY_FIELDS if name != "owner_office"]
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     same_name = Facility.objects.filter(
         owner_office_id=facility.owner_office_id, name__iexact=values["name"]
     ).exclude(pk=facility.pk)
@@ -450,7 +451,7 @@ def clashing_bookings(
 
 
 def _booking_problems(starts_at: datetime.datetime, ends_at: datetime.datetime) -> Problems:
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     if ends_at <= starts_at:
         problems.add("ends_at", _("Waktu selesai harus sesudah waktu mulai."))
     elif ends_at - starts_at > MAX_BOOKING:
@@ -512,7 +513,7 @@ def booking_create(
 def booking_cancel(*, viewer: Viewer, booking: FacilityBooking) -> FacilityBooking:
     """Cancel a booking; the period is free again."""
     _require(may_cancel_booking(viewer, booking))
-    problems = Problems()
+    problems = Problems(CooperationInvalid)
     if booking.state != BookingState.ACTIVE:
         problems.add(None, _("Pemesanan ini sudah dibatalkan."))
     problems.raise_if_any()

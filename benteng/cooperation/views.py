@@ -56,6 +56,7 @@ from benteng.cooperation.models import (
     TrainingKind,
 )
 from benteng.core.spreadsheet import SafeCsvWriter
+from benteng.downloads import private_file_response
 
 PAGE_SIZE = 50
 PURPOSE = services.PURPOSE
@@ -283,16 +284,11 @@ def training_material_download(request: HttpRequest, pk: int, material_pk: int) 
         )
     except NotVisible:
         raise Http404 from None
-    response = FileResponse(
-        stored.content.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        stored.content,
         filename=stored.original_name or f"materi-{stored.pk}",
         content_type=stored.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- operations ----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from benteng.cases.services import CaseInvalid, case_open
 from benteng.cases.validation import lp_number_normalize
 from benteng.notifications.models import NotificationKind
 from benteng.notifications.services import notify
+from benteng.problems import FieldProblems
 from benteng.referrals.errors import ReferralInvalid
 from benteng.referrals.models import EventKind, Referral
 from benteng.referrals.timeline import record_event
@@ -86,10 +87,10 @@ def case_for_closing(
             modus=modus,
         )
     except CaseInvalid as error:
-        problems: dict[str, list[str]] = {}
+        problems: FieldProblems = {}
         for name, messages in error.errors.items():
             key = name if name in CASE_PROBLEM_FIELDS else None
-            problems.setdefault(key, []).extend(messages)  # type: ignore[arg-type]
+            problems.setdefault(key, []).extend(messages)
         raise ReferralInvalid(problems) from None
 
 

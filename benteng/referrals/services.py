@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -34,8 +34,8 @@ from benteng.agreements.models import Channel
 from benteng.agreements.registry import SubjectRef
 from benteng.audit.models import AuditAction
 from benteng.audit.services import actor_for_viewer, audit_record, audit_record_write
-from benteng.identity import region_for_identity
 from benteng.people.index import index_source_record
+from benteng.problems import Problems
 from benteng.referrals.access import (
     RECEIVING_OFFICE_KINDS,
     is_assignable_role,
@@ -52,7 +52,7 @@ from benteng.referrals.access import (
 )
 from benteng.referrals.case_link import case_for_closing
 from benteng.referrals.deadlines import due_times
-from benteng.referrals.errors import Problems, ReferralInvalid, ReferralRefused
+from benteng.referrals.errors import ReferralInvalid, ReferralRefused
 from benteng.referrals.exchange import (
     REFERRAL_TYPE,
     SUBJECT_TYPE,
@@ -74,7 +74,6 @@ from benteng.referrals.models import (
     ReferralUrgency,
 )
 from benteng.referrals.timeline import record_event
-from benteng.regions.models import Region, RegionLevel
 from benteng.screening.models import (
     DepartureCheck,
     PassportApplication,
@@ -97,7 +96,8 @@ LP_NUMBER_LIMIT = 120
 
 @dataclass
 class SubjectInput:
-    """A person as typed: every value a text, cleaned by :func:`subject_values_clean`."""
+    """A person as typed: every value a text, cleaned by
+    :func:`benteng.identity_cleaning.person_identity_clean`."""
 
     full_name: str = ""
     nik: str = ""
@@ -130,7 +130,7 @@ def _check_step(referral: Referral, to_state: str) -> None:
     if to_state not in NEXT_STATES.get(referral.state, frozenset()):
         raise ReferralInvalid(
             {
-                None: [  # type: ignore[dict-item]
+                None: [
                     _("Langkah ini tidak dapat dilakukan: rujukan berstatus “%(state)s”.")
                     % {"state": referral.get_state_display()}
                 ]
@@ -150,63 +150,6 @@ def _copy_back(target: Referral, source: Referral, names: Iterable[str]) -> None
 
 
 # --- cleaning --------------------------------------------------------------------------------
-
-
-def subject_values_clean(
-    subject: SubjectInput, errors: Problems, *, prefix: str = "", today: datetime.date
-) -> dict[str, Any]:
-    """The identity values of one person, through ``benteng.identity_cleaning``; problems
-    are added to ``errors`` under ``prefix + field``."""
-    values: dict[str, Any] = {}
-    name = cleaning.text_of(subject.full_name)
-    if not name:
-        errors.add(f"{prefix}full_name", cleaning.required_problem(_("Nama lengkap")))
-    elif len(name) > 200:
-        errors.add(
-            f"{prefix}full_name",
-            cleaning.too_long_problem(_("Nama lengkap"), limit=200, length=len(name)),
-        )
-    values["full_name"] = name
-    birth_date, problem = cleaning.date_parse(subject.birth_date, label=_("Tanggal lahir"))
-    if problem is None and birth_date is not None:
-        problem = cleaning.birth_date_problem(birth_date, label=_("Tanggal lahir"), today=today)
-    if problem:
-        errors.add(f"{prefix}birth_date", problem)
-    values["birth_date"] = birth_date
-    sex, problem = cleaning.sex_clean(subject.sex)
-    if problem:
-        errors.add(f"{prefix}sex", problem)
-    values["sex"] = sex
-    nik, problems = cleaning.nik_clean(subject.nik, today=today)
-    for problem in problems:
-        errors.add(f"{prefix}nik", problem)
-    values["nik"] = nik
-    passport_no, problem = cleaning.passport_no_clean(subject.passport_no)
-    if problem:
-        errors.add(f"{prefix}passport_no", problem)
-    values["passport_no"] = passport_no
-    phone, problem = cleaning.phone_clean(subject.phone, label=_("Nomor telepon"))
-    if problem:
-        errors.add(f"{prefix}phone", problem)
-    values["phone"] = phone
-    desa_code = cleaning.text_of(subject.desa_code)
-    if (
-        desa_code
-        and not Region.objects.filter(
-            code=desa_code, level__in=[RegionLevel.DESA, RegionLevel.KELURAHAN]
-        ).exists()
-    ):
-        errors.add(
-            f"{prefix}desa_code",
-            _(
-                "Kode desa/kelurahan “%(value)s” tidak dikenal; tulis kode Kemendagri "
-                "lengkap, misalnya 36.03.07.2001."
-            )
-            % {"value": desa_code},
-        )
-        desa_code = ""
-    values["region"] = region_for_identity(desa_code=desa_code or None, nik=nik or None)
-    return values
 
 
 def _clean_text(value: str, name: str, label: str, errors: Problems, *, required: bool) -> str:
@@ -316,12 +259,12 @@ def referral_send(
     if not (may_send_referrals(viewer) or may_send_referrals_as_client(viewer)):
         raise ReferralRefused
     today = timezone.localdate()
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     for name, messages in (problems or {}).items():
         for message in messages:
             errors.add(name, message)
     if receiving_office is None:
-        if "receiving_office" not in errors.by_field:
+        if "receiving_office" not in errors:
             errors.add("receiving_office", _("Pilih kantor tujuan."))
     elif (
         receiving_office.pk == viewer.office_id
@@ -338,8 +281,8 @@ def referral_send(
     if record_problem:
         errors.add("record", record_problem)
     cleaned_subjects = [
-        subject_values_clean(
-            subject, errors, prefix=subject_prefix.format(index=index), today=today
+        cleaning.person_identity_clean(
+            asdict(subject), errors, prefix=subject_prefix.format(index=index), today=today
         )
         for index, subject in enumerate(subjects)
         if not subject.is_blank()
@@ -355,7 +298,7 @@ def referral_send(
             checked_files.append((upload, checked, (description or "").strip()))
     at = sent_at or timezone.now()
     basis = None
-    if receiving_office is not None and "receiving_office" not in errors.by_field:
+    if receiving_office is not None and "receiving_office" not in errors:
         try:
             basis = _sending_basis(viewer, receiving_office, reason_category, at)
         except NoBasis as refusal:
@@ -613,7 +556,7 @@ def referral_close(
     nothing is written then."""
     if not may_close_referral(viewer, referral):
         raise ReferralRefused
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     if outcome not in ReferralOutcome.values:
         errors.add("outcome", _("Pilih hasil penanganan."))
     lp_number = (lp_number or "").strip()
@@ -686,7 +629,7 @@ def referral_return(*, viewer: Viewer, referral: Referral, reason: str) -> Refer
     """Send it back to the sender, with the reason (wrong office, not enough to act on)."""
     if not may_return_referral(viewer, referral):
         raise ReferralRefused
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     reason = _clean_text(reason, "return_reason", _("Alasan pengembalian"), errors, required=True)
     with transaction.atomic():
         locked = _locked(referral)
@@ -717,7 +660,7 @@ def referral_comment(*, viewer: Viewer, referral: Referral, text: str) -> Referr
     """A message in the referral's thread, seen by both offices."""
     if not may_comment_on_referral(viewer, referral):
         raise ReferralRefused
-    errors = Problems()
+    errors = Problems(ReferralInvalid)
     text = _clean_text(text, "text", _("Komentar"), errors, required=True)
     errors.raise_if_any()
     with transaction.atomic():
@@ -749,8 +692,8 @@ def referral_subject_add(
         raise ReferralRefused
     if referral.state not in OPEN_STATES:
         _check_step(referral, "")
-    errors = Problems()
-    values = subject_values_clean(subject, errors, today=timezone.localdate())
+    errors = Problems(ReferralInvalid)
+    values = cleaning.person_identity_clean(asdict(subject), errors, today=timezone.localdate())
     errors.raise_if_any()
     with transaction.atomic():
         created = _create_subject(referral, values, viewer, at=timezone.now())

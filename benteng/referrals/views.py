@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from benteng.access import NotVisible, Viewer, access_object
 from benteng.accounts.models import User
 from benteng.agreements.access import may_read_person_exchanges
+from benteng.downloads import private_file_response
 from benteng.referrals import selectors, services
 from benteng.referrals.access import (
     may_acknowledge_referral,
@@ -370,13 +371,8 @@ def referral_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileR
         stored = selectors.referral_file_get(viewer=viewer, referral=referral, file_pk=file_pk)
     except NotVisible:
         raise Http404 from None
-    response = FileResponse(
-        stored.content.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        stored.content,
         filename=stored.original_name or f"berkas-{stored.pk}",
         content_type=stored.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from benteng.identity import region_code_for_identity
 from benteng.notifications.models import NotificationKind
 from benteng.notifications.services import notify
 from benteng.people.index import index_source_record
+from benteng.problems import FieldProblems, Problems
 from benteng.referrals.errors import ReferralInvalid
 from benteng.referrals.models import ReasonCategory, Referral, ReferralUrgency
 from benteng.referrals.services import SubjectInput, referral_send
@@ -77,22 +78,9 @@ class VillageReportInvalid(ValidationError):
     """What was sent is not valid; ``errors`` maps each field to its Indonesian messages.
     Nothing is stored."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: FieldProblems) -> None:
         self.errors = errors
-        super().__init__(errors)
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str | None) -> None:
-        if message:
-            self.by_field.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise VillageReportInvalid(self.by_field)
+        super().__init__({name or NON_FIELD_ERRORS: messages for name, messages in errors.items()})
 
 
 @dataclass
@@ -138,7 +126,7 @@ class PhotoInput:
 # --- cleaning --------------------------------------------------------------------------------
 
 
-def _text(value: str, name: str, label: str, problems: _Problems, *, limit: int) -> str:
+def _text(value: str, name: str, label: str, problems: Problems, *, limit: int) -> str:
     text = " ".join(str(value or "").split()) if limit <= 300 else str(value or "").strip()
     if len(text) > limit:
         problems.add(name, cleaning.too_long_problem(label, limit=limit, length=len(text)))
@@ -146,7 +134,7 @@ def _text(value: str, name: str, label: str, problems: _Problems, *, limit: int)
 
 
 def _person_values(
-    person: PersonInput, index: int, problems: _Problems, today: datetime.date
+    person: PersonInput, index: int, problems: Problems, today: datetime.date
 ) -> dict[str, Any]:
     prefix = f"people.{index}."
     values: dict[str, Any] = {}
@@ -201,7 +189,7 @@ def photo_problem(photo: PhotoInput) -> tuple[str, str | None]:
     ) % {"name": photo.name[:80]}
 
 
-def _desa(code: str, problems: _Problems) -> Region | None:
+def _desa(code: str, problems: Problems) -> Region | None:
     region = Region.objects.filter(
         code=code.strip(), level__in=[RegionLevel.DESA, RegionLevel.KELURAHAN]
     ).first()
@@ -308,7 +296,7 @@ def report_file(
     earlier = VillageReport.objects.filter(filed_by_id=viewer.user_id, draft_uuid=draft).first()
     if earlier is not None:
         return earlier, False
-    problems = _Problems()
+    problems = Problems(VillageReportInvalid)
     today = timezone.localdate()
     desa = _desa(data.desa_code, problems)
     if desa is not None and not may_file_village_report_for(viewer, desa.code):
@@ -461,7 +449,7 @@ def report_verify(*, viewer: Viewer, report: VillageReport, note: str = "") -> V
     """The desa's PIMPASA or Bhabinkamtibmas confirms a new report."""
     if not may_follow_up_village_report(viewer, report):
         raise VillageReportRefused
-    problems = _Problems()
+    problems = Problems(VillageReportInvalid)
     note = _text(note, "note", _("Catatan"), problems, limit=TEXT_LIMIT)
     problems.raise_if_any()
     with transaction.atomic():
@@ -518,7 +506,7 @@ def report_refer(
     offices = {office.pk: office for office in referral_offices(report, viewer)}
     office = offices.get(receiving_office_id) if receiving_office_id is not None else None
     people = list(report.people.all())
-    problems = _Problems()
+    problems = Problems(VillageReportInvalid)
     if office is None:
         problems.add("receiving_office", _("Pilih kantor tujuan."))
     if urgency not in ReferralUrgency.values:
@@ -586,7 +574,7 @@ def report_close(
     signal in screening."""
     if not may_follow_up_village_report(viewer, report):
         raise VillageReportRefused
-    problems = _Problems()
+    problems = Problems(VillageReportInvalid)
     note = _text(note, "note", _("Catatan penutupan"), problems, limit=TEXT_LIMIT)
     if not note:
         problems.add("note", cleaning.required_problem(_("Catatan penutupan")))

@@ -6,6 +6,7 @@ may not see answers 404, like a missing one. Every read is audited by the select
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from benteng.access import NotVisible, Viewer
 from benteng.accounts.models import User
+from benteng.downloads import private_file_response
+from benteng.problems import FieldProblems
 from benteng.regions.models import Region
 from benteng.village_reports import selectors, services
 from benteng.village_reports.access import (
@@ -121,11 +124,9 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _errors_on_forms(
-    errors: dict[str, list[str]], form: ReportForm, people: list[PersonForm]
-) -> None:
+def _errors_on_forms(errors: FieldProblems, form: ReportForm, people: list[PersonForm]) -> None:
     for name, messages_ in errors.items():
-        if name.startswith("people."):
+        if name is not None and name.startswith("people."):
             _people, index, field = name.split(".", 2)
             people[int(index)].add_service_errors({field: messages_})
         else:
@@ -341,7 +342,9 @@ def report_photo(request: HttpRequest, pk: int, photo_pk: int) -> HttpResponseBa
         photo = selectors.report_photo(viewer, pk, photo_pk)
     except NotVisible as error:
         raise Http404 from error
-    response = HttpResponse(bytes(photo.content), content_type=photo.content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(
+        photo.content,
+        filename=f"foto-{photo.pk}{mimetypes.guess_extension(photo.content_type) or ''}",
+        content_type=photo.content_type,
+        inline=True,
+    )

@@ -18,6 +18,7 @@ from benteng.accounts.models import Office, OfficeKind
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_write
 from benteng.identity_cleaning import phone_clean
+from benteng.problems import Problems
 from benteng.referrals.files import CheckedFile, file_check
 from benteng.regions.models import Region
 from benteng.regions.selectors import is_village_code
@@ -63,21 +64,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _problems() -> dict[str | None, list[str]]:
-    return {}
-
-
-def _add(problems: dict[str | None, list[str]], field: str | None, message: str) -> None:
-    problems.setdefault(field, []).append(message)
-
-
-def _check_date(
-    problems: dict[str | None, list[str]], field: str, value: datetime.date | None
-) -> None:
+def _check_date(problems: Problems, field: str, value: datetime.date | None) -> None:
     if value is None:
-        _add(problems, field, _("Isi tanggal."))
+        problems.add(field, _("Isi tanggal."))
     elif value > timezone.localdate():
-        _add(problems, field, _("Tanggal tidak boleh di masa depan."))
+        problems.add(field, _("Tanggal tidak boleh di masa depan."))
 
 
 # --- designations and focal persons (administrators) --------------------------------------
@@ -95,19 +86,20 @@ def designation_save(
 ) -> DesaBinaan:
     """Designate a desa as Desa Binaan, or change its designation (found by the desa)."""
     _require(may_manage_designations(viewer))
-    problems = _problems()
+    problems = Problems(VillageInvalid)
     if not is_village_code(desa_code):
-        _add(problems, "desa_code", _("Kode desa/kelurahan tidak dikenal."))
+        problems.add("desa_code", _("Kode desa/kelurahan tidak dikenal."))
     _check_date(problems, "designated_on", designated_on)
     if kanim is None or kanim.kind != OfficeKind.KANIM:
-        _add(problems, "kanim", _("Pilih Kantor Imigrasi pembina."))
+        problems.add("kanim", _("Pilih Kantor Imigrasi pembina."))
     checked = None
     if document:
         checked, problem = file_check(document)
         if problem:
-            _add(problems, "document", problem)
-    if problems or designated_on is None or kanim is None:
-        raise VillageInvalid(problems)
+            problems.add("document", problem)
+    problems.raise_if_any()
+    # Refused above when missing.
+    assert designated_on is not None and kanim is not None  # noqa: S101
     with transaction.atomic():
         village, created = DesaBinaan.objects.get_or_create(
             region=Region.objects.get(code=desa_code),
@@ -147,16 +139,15 @@ def focal_person_save(
 ) -> FocalPerson:
     """Add a focal person to a desa, or change one."""
     _require(may_manage_designations(viewer))
-    problems = _problems()
+    problems = Problems(VillageInvalid)
     if not full_name.strip():
-        _add(problems, "full_name", _("Isi nama."))
+        problems.add("full_name", _("Isi nama."))
     if not position.strip():
-        _add(problems, "position", _("Isi jabatan."))
+        problems.add("position", _("Isi jabatan."))
     cleaned_phone, problem = phone_clean(phone, label=_("Nomor telepon"))
     if problem:
-        _add(problems, "phone", problem)
-    if problems:
-        raise VillageInvalid(problems)
+        problems.add("phone", problem)
+    problems.raise_if_any()
     with transaction.atomic():
         person = focal_person or FocalPerson(village=village)
         person.full_name = full_name.strip()
@@ -177,10 +168,10 @@ def focal_person_save(
 # --- the three pillars (the village team) --------------------------------------------------
 
 
-def _counts(problems: dict[str | None, list[str]], values: Mapping[str, Any]) -> None:
+def _counts(problems: Problems, values: Mapping[str, Any]) -> None:
     for field, value in values.items():
         if value is None or value < 0:
-            _add(problems, field, _("Isi jumlah (0 atau lebih)."))
+            problems.add(field, _("Isi jumlah (0 atau lebih)."))
 
 
 def service_day_record(
@@ -196,15 +187,15 @@ def service_day_record(
 ) -> ServiceDay:
     """The PIMPASA records an immigration service day held in one of their villages."""
     _require(may_record_service_days(viewer) and may_work_in_village(viewer, village))
-    problems = _problems()
+    problems = Problems(VillageInvalid)
     _check_date(problems, "held_on", held_on)
     if not place.strip():
-        _add(problems, "place", _("Isi tempat."))
+        problems.add("place", _("Isi tempat."))
     if not services or not set(services) <= set(ServiceKind.values):
-        _add(problems, "services", _("Pilih paling sedikit satu layanan."))
+        problems.add("services", _("Pilih paling sedikit satu layanan."))
     _counts(problems, {"served_male": served_male, "served_female": served_female})
-    if problems or held_on is None:
-        raise VillageInvalid(problems)
+    problems.raise_if_any()
+    assert held_on is not None  # noqa: S101 (_check_date refuses a missing date)
     with transaction.atomic():
         day = ServiceDay.objects.create(
             village=village,
@@ -233,13 +224,12 @@ def service_day_record(
 
 
 def _checked_uploads(
-    problems: dict[str | None, list[str]], photos: Sequence[Any], attendance: Sequence[Any]
+    problems: Problems, photos: Sequence[Any], attendance: Sequence[Any]
 ) -> list[tuple[str, Any, CheckedFile]]:
     """Each upload with its kind and checked type; problems name the file."""
     checked: list[tuple[str, Any, CheckedFile]] = []
     if len(photos) + len(attendance) > MAX_FILES_PER_OUTREACH:
-        _add(
-            problems,
+        problems.add(
             "photos",
             _("Paling banyak %(count)d berkas per kegiatan.") % {"count": MAX_FILES_PER_OUTREACH},
         )
@@ -247,19 +237,17 @@ def _checked_uploads(
     for upload in photos:
         found, problem = file_check(upload)
         if problem:
-            _add(problems, "photos", problem)
+            problems.add("photos", problem)
         elif found is None:
             continue
         elif found.content_type not in PHOTO_TYPES:
-            _add(
-                problems,
+            problems.add(
                 "photos",
                 _("“%(name)s” bukan foto: unggah foto JPEG atau PNG.")
                 % {"name": str(upload.name)[:100]},
             )
         elif found.size > MAX_PHOTO_BYTES:
-            _add(
-                problems,
+            problems.add(
                 "photos",
                 _("Foto “%(name)s” terlalu besar: %(size).1f MB, paling besar %(limit)d MB.")
                 % {
@@ -273,7 +261,7 @@ def _checked_uploads(
     for upload in attendance:
         found, problem = file_check(upload)
         if problem:
-            _add(problems, "attendance", problem)
+            problems.add("attendance", problem)
         elif found is not None:
             checked.append((OutreachFileKind.ATTENDANCE, upload, found))
     return checked
@@ -298,16 +286,16 @@ def outreach_record(
     """The village team records an outreach session with its photos and attendance lists;
     a refused file refuses the whole record (nothing half-saved)."""
     _require(may_record_outreach(viewer) and may_work_in_village(viewer, village))
-    problems = _problems()
+    problems = Problems(VillageInvalid)
     if kind not in OutreachKind.values:
-        _add(problems, "kind", _("Pilih jenis kegiatan."))
+        problems.add("kind", _("Pilih jenis kegiatan."))
     _check_date(problems, "held_on", held_on)
     if not place.strip():
-        _add(problems, "place", _("Isi tempat."))
+        problems.add("place", _("Isi tempat."))
     if not topic.strip():
-        _add(problems, "topic", _("Isi topik."))
+        problems.add("topic", _("Isi topik."))
     if not facilitators or not set(facilitators) <= set(Facilitator.values):
-        _add(problems, "facilitators", _("Pilih paling sedikit satu narasumber."))
+        problems.add("facilitators", _("Pilih paling sedikit satu narasumber."))
     _counts(
         problems,
         {
@@ -322,14 +310,13 @@ def outreach_record(
         and participants_female is not None
         and participants_youth > participants_male + participants_female
     ):
-        _add(
-            problems,
+        problems.add(
             "participants_youth",
             _("Peserta muda tidak boleh lebih banyak dari seluruh peserta."),
         )
     uploads = _checked_uploads(problems, photos, attendance)
-    if problems or held_on is None:
-        raise VillageInvalid(problems)
+    problems.raise_if_any()
+    assert held_on is not None  # noqa: S101 (_check_date refuses a missing date)
     with transaction.atomic():
         outreach = Outreach.objects.create(
             village=village,
@@ -388,24 +375,21 @@ def work_plan_save(
     """The PIMPASA sets what they plan in one of their villages for one quarter (a second save
     of the same quarter changes it)."""
     _require(may_keep_work_plans(viewer) and may_work_in_village(viewer, village))
-    problems = _problems()
+    problems = Problems(VillageInvalid)
     this_year = timezone.localdate().year
     if not this_year - 1 <= year <= this_year + 1:
-        _add(
-            problems, "year", _("Tahun rencana kerja hanya tahun lalu, tahun ini atau tahun depan.")
-        )
+        problems.add("year", _("Tahun rencana kerja hanya tahun lalu, tahun ini atau tahun depan."))
     if quarter not in (1, 2, 3, 4):
-        _add(problems, "quarter", _("Pilih triwulan 1 sampai 4."))
+        problems.add("quarter", _("Pilih triwulan 1 sampai 4."))
     cleaned = {}
     for key in PLAN_KEYS:
         value = planned.get(key) or 0
         if value < 0 or value > MAX_PLANNED:
-            _add(problems, key, _("Isi 0 sampai %(max)d.") % {"max": MAX_PLANNED})
+            problems.add(key, _("Isi 0 sampai %(max)d.") % {"max": MAX_PLANNED})
         cleaned[key] = int(value)
     if not any(cleaned.values()):
-        _add(problems, None, _("Rencanakan paling sedikit satu kegiatan."))
-    if problems:
-        raise VillageInvalid(problems)
+        problems.add(None, _("Rencanakan paling sedikit satu kegiatan."))
+    problems.raise_if_any()
     with transaction.atomic():
         plan, created = WorkPlan.objects.update_or_create(
             officer_id=viewer.user_id,

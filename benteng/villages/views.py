@@ -7,8 +7,6 @@ viewer may not use answers 403. Every read of personal data is audited by the se
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from benteng.access import NotVisible, Viewer
 from benteng.accounts.models import Office, User
+from benteng.downloads import private_file_response
 from benteng.villages import selectors
 from benteng.villages.access import (
     may_import_pmi_counts,
@@ -73,17 +72,6 @@ def _village_or_404(viewer: Viewer, pk: int) -> DesaBinaan:
         return selectors.village_get(viewer=viewer, pk=pk)
     except NotVisible:
         raise Http404 from None
-
-
-def _private_file(content: Any, *, filename: str, content_type: str) -> FileResponse:
-    """A kept file as an attachment, never shown inline from the site's origin."""
-    response = FileResponse(
-        content.open("rb"), as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -230,7 +218,7 @@ def outreach_file_download(request: HttpRequest, pk: int) -> FileResponse:
         stored = selectors.outreach_file_get(viewer=viewer, pk=pk)
     except NotVisible:
         raise Http404 from None
-    return _private_file(
+    return private_file_response(
         stored.content,
         filename=stored.original_name or f"berkas-{stored.pk}",
         content_type=stored.content_type,
@@ -245,10 +233,10 @@ def designation_document(request: HttpRequest, pk: int) -> FileResponse:
     village = _village_or_404(viewer, pk)
     if not village.cooperation_document:
         raise Http404
-    return _private_file(
+    return private_file_response(
         village.cooperation_document,
-        filename=(village.cooperation_document.name or "dokumen").rsplit("/", 1)[-1],
-        content_type=village.cooperation_document_type or "application/octet-stream",
+        filename=village.cooperation_document.name or "dokumen",
+        content_type=village.cooperation_document_type,
     )
 
 

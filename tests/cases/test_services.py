@@ -224,6 +224,19 @@ def test_a_person_is_cleaned_numbered_by_role_and_audited_by_field_names(police)
     assert VICTIM_NAME not in str(entry.detail)
 
 
+def test_a_too_long_birth_place_or_address_is_refused_not_cut(police):
+    case = open_case(police.lead)
+    with pytest.raises(CaseInvalid) as refused:
+        case_person_add(
+            viewer=Viewer.for_user(police.lead),
+            case=case,
+            role=PersonRole.VICTIM,
+            data={"full_name": "Korban", "birth_place": "x" * 101, "address": "y" * 301},
+        )
+    assert set(refused.value.errors) == {"birth_place", "address"}
+    assert case.persons.count() == 0
+
+
 def test_bad_identity_values_get_one_message_each(police):
     case = open_case(police.lead)
     with pytest.raises(CaseInvalid) as refused:

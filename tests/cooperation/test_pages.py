@@ -25,6 +25,7 @@ from tests.cooperation.factories import (
     operation_make,
     training_make,
 )
+from tests.downloads import assert_private_file
 from tests.referrals.conftest import PDF, send
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,9 @@ def test_a_training_is_recorded_with_its_participants_and_material(personas):
     assert re.search(r"<dt>Imigrasi Banten</dt><dd>15</dd>", page)
     assert re.search(r"<dt>Polda Banten</dt><dd>9</dd>", page)
     download = client.get(f"/kerja-sama/pelatihan/{training.pk}/materi/{material.pk}/")
-    assert download["Content-Disposition"].startswith("attachment")
+    assert_private_file(
+        download, disposition="attachment", filename="modul.pdf", content_type="application/pdf"
+    )
     assert b"".join(download.streaming_content) == PDF
     assert AuditEntry.objects.filter(
         object_type="cooperation.trainingmaterial", action="read"

@@ -15,6 +15,7 @@ from benteng.referrals.files import MAX_FILE_BYTES
 from benteng.referrals.models import EventKind, Referral, ReferralFile
 from benteng.referrals.services import referral_file_add
 from tests.conftest import verified_client
+from tests.downloads import assert_private_file
 from tests.referrals.conftest import PDF, pdf_upload, send, viewer_of
 
 pytestmark = pytest.mark.django_db
@@ -105,11 +106,9 @@ def test_download_is_an_audited_attachment_for_those_who_see_the_referral(
     # when
     response = verified_client(penyidik_polres).get(url)
     # then
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment")
-    assert 'filename="bukti.pdf"' in response["Content-Disposition"]
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Type"] == "application/pdf"
+    assert_private_file(
+        response, disposition="attachment", filename="bukti.pdf", content_type="application/pdf"
+    )
     assert b"".join(response.streaming_content) == PDF
     read = AuditEntry.objects.filter(
         action="read", object_type="referrals.referralfile", actor_id=penyidik_polres.pk

@@ -204,6 +204,42 @@ def test_a_referral_with_bad_values_is_refused_by_field_and_nothing_is_stored(pe
     assert Referral.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("nik", "birth_date", "message"),
+    [
+        ("3603075408900000", "", "0000"),
+        ("3603075408900003", "15-08-1990", "berbeda"),
+    ],
+    ids=["serial-0000", "birth-date-disagrees"],
+)
+def test_a_subject_s_nik_is_refused_like_a_case_person_s(personas, nik, birth_date, message):
+    from benteng.referrals.models import Referral
+    from benteng.referrals.services import SubjectInput
+
+    # when: a NIK that reads but is not valid, or disagrees with the birth date typed
+    with pytest.raises(ReferralInvalid) as refused:
+        send(
+            personas.petugas_imigrasi,
+            subjects=[SubjectInput(full_name="Siti Rohmah", nik=nik, birth_date=birth_date)],
+        )
+    # then
+    assert message in " ".join(refused.value.errors["nik"])
+    assert Referral.objects.count() == 0
+
+
+def test_a_subject_s_blank_birth_date_and_sex_come_from_the_nik(personas):
+    from benteng.referrals.services import SubjectInput
+
+    referral = send(
+        personas.petugas_imigrasi,
+        subjects=[SubjectInput(full_name="Siti Rohmah", nik="3603075408900003")],
+    )
+
+    subject = referral.subjects.get()
+    assert (subject.birth_date, subject.sex) == (datetime.date(1990, 8, 14), "P")
+    assert subject.region_id == "36.03.07"
+
+
 def test_an_office_cannot_refer_to_itself(personas):
     with pytest.raises(ReferralInvalid) as refused:
         send(personas.petugas_imigrasi, to_office="kanim-tangerang")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from benteng.access.viewer import Viewer
 from benteng.village_reports.models import VillageReport
-from benteng.village_reports.services import PersonInput, ReportInput, report_file
+from benteng.village_reports.services import PersonInput, PhotoInput, ReportInput, report_file
 
 RECRUITER_NAME = "Haji Dadang Suparman"
 RECRUITER_PHONE = "0812-7777-3131"
@@ -19,7 +20,13 @@ def viewer_of(user: Any) -> Viewer:
     return Viewer.for_user(user, purpose="uji")
 
 
-def recruiter_report(user: Any, *, desa_code: str | None = None, **values: Any) -> VillageReport:
+def recruiter_report(
+    user: Any,
+    *,
+    desa_code: str | None = None,
+    photos: Sequence[PhotoInput] = (),
+    **values: Any,
+) -> VillageReport:
     viewer = viewer_of(user)
     data = ReportInput(
         desa_code=desa_code or sorted(viewer.village_codes)[0],
@@ -38,5 +45,6 @@ def recruiter_report(user: Any, *, desa_code: str | None = None, **values: Any) 
         viewer=viewer,
         data=data,
         people=[PersonInput(role="perekrut", full_name=RECRUITER_NAME, phone=RECRUITER_PHONE)],
+        photos=photos,
     )
     return report

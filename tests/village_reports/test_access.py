@@ -10,7 +10,9 @@ from benteng.audit.models import AuditAction, AuditEntry
 from benteng.audit.services import object_type_of
 from benteng.village_reports.models import VillageReport
 from benteng.village_reports.selectors import desa_report_summary, report_detail, reports_for
+from benteng.village_reports.services import PhotoInput
 from tests.conftest import verified_client
+from tests.downloads import assert_private_file
 from tests.village_reports.support import (
     RECRUITER_NAME,
     REPORTER,
@@ -170,3 +172,25 @@ def test_the_list_goes_on_to_a_next_page_instead_of_stopping(personas) -> None: 
     oldest = VillageReport.objects.order_by("filed_at", "pk").first()
     assert oldest.number not in first and oldest.number in second
     assert "page=2" in first
+
+
+@pytest.mark.parametrize("persona", ["pic_desa", "petugas_imigrasi", "petugas_imigrasi_other"])
+def test_a_report_s_photo_is_shown_inline_with_the_safe_headers_to_those_who_see_it(
+    personas, persona
+):
+    # given
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+    report = recruiter_report(personas.pic_desa, photos=[PhotoInput("calo.jpg", jpeg)])
+    photo = report.photos.get()
+    # when
+    response = verified_client(getattr(personas, persona)).get(
+        reverse("village_reports:photo", args=[report.pk, photo.pk])
+    )
+    # then
+    if not SEES_KRONJO_REPORT[persona]:
+        assert response.status_code == 404
+        return
+    assert_private_file(
+        response, disposition="inline", filename=f"foto-{photo.pk}.jpg", content_type="image/jpeg"
+    )
+    assert b"".join(response.streaming_content) == jpeg

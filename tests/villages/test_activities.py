@@ -13,6 +13,7 @@ from benteng.villages.models import Outreach, OutreachFile, ServiceDay, WorkPlan
 from benteng.villages.selectors import activity_totals, work_plans
 from benteng.villages.services import outreach_record, service_day_record, work_plan_save
 from tests.conftest import verified_client
+from tests.downloads import assert_private_file
 from tests.villages.conftest import PDF, PNG, upload
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,9 @@ def test_the_pimpasa_logs_an_outreach_with_a_photo_and_an_attendance_list(person
     photo = outreach.files.get(kind="foto")
     # served only through the access check, as an attachment
     download = client.get(reverse("villages:file", args=[photo.pk]))
-    assert download.status_code == 200
-    assert download["Content-Disposition"].startswith("attachment")
+    assert_private_file(
+        download, disposition="attachment", filename="foto.png", content_type="image/png"
+    )
     assert (
         verified_client(personas.pic_desa_other)
         .get(reverse("villages:file", args=[photo.pk]))

@@ -11,6 +11,7 @@ from benteng.audit.models import AuditAction, AuditEntry
 from benteng.audit.services import object_type_of
 from benteng.villages.models import FocalPerson
 from tests.conftest import verified_client
+from tests.downloads import assert_private_file
 
 pytestmark = pytest.mark.django_db
 
@@ -170,8 +171,13 @@ def test_the_cooperation_document_is_kept_private_and_served_to_those_responsibl
     url = reverse("villages:document", args=[desa.pk])
     # then: the village team downloads it as an attachment; another village's PIC cannot
     download = verified_client(personas.pic_desa).get(url)
-    assert download.status_code == 200
-    assert download["Content-Disposition"].startswith("attachment")
+    desa.refresh_from_db()
+    assert_private_file(
+        download,
+        disposition="attachment",
+        filename=desa.cooperation_document.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
     assert verified_client(personas.pic_desa_other).get(url).status_code == 404
 
 
