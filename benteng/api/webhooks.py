@@ -136,30 +136,6 @@ def webhook_signature(*, secret: str, msg_id: str, timestamp: int, body: bytes) 
     return f"{SIGNATURE_VERSION},{base64.b64encode(digest).decode('ascii')}"
 
 
-def webhook_signature_valid(
-    *,
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    now: datetime.datetime | None = None,
-    tolerance_seconds: int = 300,
-) -> bool:
-    """What a receiver checks (docs/api.md): a fresh timestamp and a matching signature."""
-    msg_id = headers.get("webhook-id", "")
-    try:
-        timestamp = int(headers.get("webhook-timestamp", ""))
-    except ValueError:
-        return False
-    current = (now or timezone.now()).timestamp()
-    if abs(current - timestamp) > tolerance_seconds:
-        return False
-    expected = webhook_signature(secret=secret, msg_id=msg_id, timestamp=timestamp, body=body)
-    return any(
-        hmac.compare_digest(expected, candidate)
-        for candidate in headers.get("webhook-signature", "").split()
-    )
-
-
 # --- receiver addresses --------------------------------------------------------------------
 
 
@@ -903,7 +879,8 @@ def webhooks_deliver(
     batch: int = DELIVERY_BATCH,
 ) -> DeliveryReport:
     """One round of the worker: hand out new events, then send every due queue (up to
-    ``batch`` deliveries each). ``now`` fixes the clock (tests simulate hours with it)."""
+    ``batch`` deliveries each) that no other worker holds, under a lease (module docstring).
+    ``now`` fixes the clock, the leases' too (tests simulate hours with it)."""
     report = DeliveryReport()
     report.fanned_out = webhooks_fan_out(now=now)
     own_sender = sender is None
