@@ -118,7 +118,8 @@ class ClientExchange:
         self, ids: Iterable[str], *, at: datetime.datetime | None = None
     ) -> list[Exchange]:
         """Write the ledger for these of the records sent (those crossing agencies), one
-        line per clause and sending office. Call in the transaction that sends them."""
+        line per clause and sending office. Call in the transaction that sends them (a
+        webhook: the one that records the delivery, since nothing is sent inside one)."""
         groups: dict[tuple[int, str, int | None], list[str]] = defaultdict(list)
         for pk in ids:
             basis = self.basis.get(pk)

@@ -303,7 +303,9 @@ class WebhookSubscriptionAdmin(AuditedAdminMixin):
     ) -> None:
         viewer = Viewer.for_user(request.user, purpose="admin")  # type: ignore[arg-type]
         if change:
-            obj.save()
+            # Only the form's fields: a full save would write back the delivery worker's
+            # lease as it was when the page was loaded, over a lease taken since.
+            obj.save(update_fields=WebhookSubscriptionForm.Meta.fields)
             audit_record_write(
                 viewer=viewer,
                 action=AuditAction.UPDATE,

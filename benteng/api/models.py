@@ -103,6 +103,10 @@ class WebhookSubscription(models.Model):
         related_name="+",
         verbose_name=_("dibuat oleh"),
     )
+    # The delivery worker's lease on this queue (``webhook_subscription_claim``): free when
+    # null or past; the token proves which worker holds it when the round is recorded.
+    leased_until = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_token = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = AccessQuerySet["WebhookSubscription"].as_manager()
 

@@ -17,6 +17,18 @@ least once (a crash between sending and recording sends again): receivers de-dup
 ``webhook-id``. Every attempt is an exchange in the audit trail (recipient, record, when, the
 answer), never the body.
 
+**Leases.** No lock or transaction is held while a receiver is waited for. A round of one
+subscriber's queue is three steps: a short transaction *claims* the queue with a lease
+(``leased_until``, ``lease_token``: one conditional UPDATE, won only when the queue is free or
+its lease has run out, so two workers never both win) and reads the due deliveries; the POSTs
+go out with no transaction open; a short transaction records the round (the deliveries' states,
+the audit entries, the exchange ledger) and releases the lease, the states only if the token is
+still ours. The lease (``webhook_lease_length``) outlasts a round: every delivery of the batch
+waiting twice for the timeout, plus a minute. A worker that dies mid-round leaves its lease to
+run out, then another worker sends the queue again from its first undelivered delivery; one
+that comes back after its lease was taken over records what it sent in the audit trail but
+leaves the deliveries to the new owner.
+
 **Signature** (Standard Webhooks): ``webhook-id`` (``evt_<event id>``, the same on every
 attempt and re-send), ``webhook-timestamp`` (Unix seconds of the attempt) and
 ``webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`` keyed with the
@@ -51,6 +63,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,6 +104,16 @@ RECEIVE_SCOPES: dict[str, str] = {
     "watchlists.watchlistentry": ApiScope.WATCHLIST_READ,
     "referrals.referral": ApiScope.REFERRAL_READ,
 }
+# What a round changes on a delivery (recorded together at the end of the round).
+DELIVERY_STATE_FIELDS = [
+    "status",
+    "attempts",
+    "first_attempt_at",
+    "next_attempt_at",
+    "last_status_code",
+    "last_error",
+    "delivered_at",
+]
 # Who the trail names as the sender of a webhook: Benteng itself.
 WEBHOOK_ACTOR = Actor(user_id=None, label="sistem", role="system")
 
@@ -111,30 +134,6 @@ def webhook_signature(*, secret: str, msg_id: str, timestamp: int, body: bytes) 
     signed = f"{msg_id}.{timestamp}.".encode() + body
     digest = hmac.new(_secret_key(secret), signed, hashlib.sha256).digest()
     return f"{SIGNATURE_VERSION},{base64.b64encode(digest).decode('ascii')}"
-
-
-def webhook_signature_valid(
-    *,
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    now: datetime.datetime | None = None,
-    tolerance_seconds: int = 300,
-) -> bool:
-    """What a receiver checks (docs/api.md): a fresh timestamp and a matching signature."""
-    msg_id = headers.get("webhook-id", "")
-    try:
-        timestamp = int(headers.get("webhook-timestamp", ""))
-    except ValueError:
-        return False
-    current = (now or timezone.now()).timestamp()
-    if abs(current - timestamp) > tolerance_seconds:
-        return False
-    expected = webhook_signature(secret=secret, msg_id=msg_id, timestamp=timestamp, body=body)
-    return any(
-        hmac.compare_digest(expected, candidate)
-        for candidate in headers.get("webhook-signature", "").split()
-    )
 
 
 # --- receiver addresses --------------------------------------------------------------------
@@ -561,6 +560,11 @@ class DeliveryReport:
         )
 
 
+def _recipient(client: ApiClient) -> str:
+    """How the trail and the ledger name the client system."""
+    return f"{client.name} ({client.office.name})"
+
+
 def _projections(
     client: ApiClient, viewer: Viewer, queue: Sequence[WebhookDelivery]
 ) -> dict[str, Mapping[str, dict[str, Any]]]:
@@ -605,6 +609,242 @@ def _exchanges(
     }
 
 
+def webhook_lease_length(batch: int) -> datetime.timedelta:
+    """How long a worker holds a subscription's queue: longer than a round can take, every
+    delivery of the batch tried twice to the timeout (a kept-alive connection found closed is
+    tried once more), plus a minute for the rest of the round."""
+    timeout = float(getattr(settings, "BENTENG_WEBHOOK_TIMEOUT_SECONDS", 5))
+    return datetime.timedelta(seconds=2 * timeout * batch + 60)
+
+
+@dataclass(frozen=True)
+class Lease:
+    """One worker's claim on a subscription's queue: ``token`` proves it, until ``until``."""
+
+    subscription: WebhookSubscription
+    token: str
+    until: datetime.datetime
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One delivery handled in a round: its new state (not saved yet) and, if it was sent,
+    the receiver's answer and the exchange it was sent under."""
+
+    delivery: WebhookDelivery
+    at: datetime.datetime
+    result: SendResult | None = None
+    exchange: ClientExchange | None = None
+
+
+def _due_queue(subscription_id: int, clock: datetime.datetime, batch: int) -> list[WebhookDelivery]:
+    """The waiting deliveries in order, or none if the first one is not due yet."""
+    queue = list(
+        WebhookDelivery.objects.filter(
+            subscription_id=subscription_id, status=DeliveryStatus.PENDING
+        )
+        .select_related("event")
+        .order_by("id")[:batch]
+    )
+    if not queue or (queue[0].next_attempt_at or clock) > clock:
+        return []
+    return queue
+
+
+def _queue_due(subscription_id: int, clock: datetime.datetime) -> bool:
+    """The first waiting delivery is due (read without a claim, to claim only then)."""
+    head = (
+        WebhookDelivery.objects.filter(
+            subscription_id=subscription_id, status=DeliveryStatus.PENDING
+        )
+        .order_by("id")
+        .values_list("next_attempt_at")
+        .first()
+    )
+    return head is not None and (head[0] or clock) <= clock
+
+
+def webhook_subscription_claim(
+    subscription_id: int, *, clock: datetime.datetime, batch: int
+) -> tuple[Lease, list[WebhookDelivery]] | None:
+    """Take a subscription's queue for one round: a short transaction with one conditional
+    UPDATE (no lease, or an expired one), so of two workers exactly one wins, on SQLite and
+    PostgreSQL alike; then the due deliveries in order. None: another worker holds it, it
+    is switched off, or nothing is due."""
+    token = secrets.token_hex(16)
+    until = clock + webhook_lease_length(batch)
+    with transaction.atomic():
+        # Only the row's own columns in the condition: PostgreSQL re-checks them on the
+        # row as the other worker left it (a join would be checked on the old one).
+        won = (
+            WebhookSubscription.objects.filter(pk=subscription_id, is_active=True)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=clock))
+            .update(leased_until=until, lease_token=token)
+        )
+        if not won:
+            return None
+        subscription = WebhookSubscription.objects.select_related("client__office__agency").get(
+            pk=subscription_id
+        )
+        queue = _due_queue(subscription_id, clock, batch)
+        lease = Lease(subscription, token, until)
+        if subscription.client.revoked_at is not None or not queue:
+            _lease_release(lease)
+            return None
+    return lease, queue
+
+
+def _lease_release(lease: Lease) -> bool:
+    """Give the queue back if the lease is still ours; False if another worker took it."""
+    released = WebhookSubscription.objects.filter(
+        pk=lease.subscription.pk, lease_token=lease.token
+    ).update(leased_until=None, lease_token="")
+    return released == 1
+
+
+def _headers(
+    subscription: WebhookSubscription, event: OutboxEvent, body: bytes, clock: datetime.datetime
+) -> dict[str, str]:
+    msg_id = f"evt_{event.pk}"
+    timestamp = int(clock.timestamp())
+    return {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": webhook_signature(
+            secret=subscription.secret, msg_id=msg_id, timestamp=timestamp, body=body
+        ),
+    }
+
+
+def _queue_send(
+    lease: Lease,
+    queue: Sequence[WebhookDelivery],
+    *,
+    now: datetime.datetime | None,
+    sender: Sender,
+    rng: random.Random | None,
+    attempts: list[Attempt],
+) -> None:
+    """POST the queue in order, outside any transaction (a slow receiver holds no lock);
+    each delivery's new state goes into ``attempts``, recorded afterwards."""
+    subscription = lease.subscription
+    client = subscription.client
+    viewer = Viewer.for_client(client, purpose=PURPOSE)
+    clock = now or timezone.now()
+    exchanges = _exchanges(client, _recipient(client), _projections(client, viewer, queue), clock)
+    for delivery in queue:
+        clock = now or timezone.now()
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > clock:
+            break  # re-sent or waiting: keeps its place
+        event = delivery.event
+        exchange = exchanges[event.object_type]
+        projected = exchange.sent.get(event.object_id)
+        if event.object_id in exchange.refused:
+            # Not sent: no agreement clause lets this record go to this client's agency.
+            delivery.status = DeliveryStatus.SKIPPED
+            delivery.next_attempt_at = None
+            delivery.last_error = NO_BASIS
+            logger.warning("webhook delivery %s not sent: %s", delivery.pk, NO_BASIS)
+            attempts.append(Attempt(delivery, clock))
+            continue
+        if projected is None:
+            delivery.status = DeliveryStatus.SKIPPED
+            delivery.next_attempt_at = None
+            delivery.last_error = NOT_VISIBLE
+            attempts.append(Attempt(delivery, clock))
+            continue
+        body = webhook_body(event, projected)
+        result = sender.post(subscription.url, _headers(subscription, event, body, clock), body)
+        delivery.attempts += 1
+        delivery.first_attempt_at = delivery.first_attempt_at or clock
+        delivery.last_status_code = result.status_code
+        delivery.last_error = result.error[:200]
+        if result.ok:
+            delivery.status = DeliveryStatus.DELIVERED
+            delivery.delivered_at = clock
+            delivery.next_attempt_at = None
+        elif _gives_up(delivery, clock):
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = clock + retry_delay(delivery.attempts, rng)
+        attempts.append(Attempt(delivery, clock, result, exchange))
+        if delivery.status == DeliveryStatus.PENDING:
+            break  # the rest of the queue waits for this one
+
+
+def _round_record(lease: Lease, attempts: Sequence[Attempt], report: DeliveryReport) -> bool:
+    """Record a round in one short transaction: the deliveries' states only if the lease is
+    still ours (a worker whose lease expired and was taken over drops them: the new owner
+    sends those deliveries again and records them), then release it. What was sent is in
+    the audit trail and the ledger either way: it left Benteng."""
+    subscription = lease.subscription
+    recipient = _recipient(subscription.client)
+    with transaction.atomic():
+        ours = _lease_release(lease)
+        if ours:
+            WebhookDelivery.objects.bulk_update(
+                [attempt.delivery for attempt in attempts], DELIVERY_STATE_FIELDS
+            )
+        else:
+            logger.warning(
+                "webhook subscription %s: lease lost, %s results not recorded",
+                subscription.pk,
+                len(attempts),
+            )
+        audit: list[AuditItem] = []
+        for attempt in attempts:
+            delivery, event, exchange = attempt.delivery, attempt.delivery.event, attempt.exchange
+            if ours:
+                _count(report, attempt)
+            if exchange is None or attempt.result is None:
+                continue  # skipped: nothing left Benteng
+            if attempt.result.ok:
+                exchange.recorded([event.object_id], at=attempt.at)
+            basis = exchange.basis.get(event.object_id)
+            detail: dict[str, Any] = {
+                "channel": "webhook",
+                "event": event.pk,
+                "kind": event.kind,
+                "delivery": delivery.pk,
+                "subscription": subscription.pk,
+                "attempt": delivery.attempts,
+                "status_code": attempt.result.status_code,
+                "outcome": delivery.status,
+            }
+            if not ours:
+                detail["lease_lost"] = True
+            audit.append(
+                AuditItem(
+                    action=AuditAction.SHARE,
+                    object_type=event.object_type,
+                    object_ids=[event.object_id],
+                    purpose=PURPOSE,
+                    recipient=recipient,
+                    legal_basis=basis.legal_basis if basis else "",
+                    detail=detail,
+                )
+            )
+        if audit:
+            audit_record_many(actor=WEBHOOK_ACTOR, items=audit)
+    return ours
+
+
+def _count(report: DeliveryReport, attempt: Attempt) -> None:
+    delivery = attempt.delivery
+    if delivery.status == DeliveryStatus.DELIVERED:
+        report.delivered += 1
+        report.lags.append((attempt.at - delivery.event.occurred_at).total_seconds())
+    elif delivery.status == DeliveryStatus.FAILED:
+        report.failed += 1
+    elif delivery.status == DeliveryStatus.SKIPPED:
+        report.skipped += 1
+    else:
+        report.retrying += 1
+
+
 def _deliver_subscription(
     subscription_id: int,
     *,
@@ -614,122 +854,21 @@ def _deliver_subscription(
     batch: int,
     report: DeliveryReport,
 ) -> None:
-    with transaction.atomic():
-        subscription = (
-            WebhookSubscription.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("client__office__agency")
-            .filter(pk=subscription_id, is_active=True, client__revoked_at__isnull=True)
-            .first()
-        )
-        if subscription is None:
-            return  # gone inactive, or another worker is sending this queue
-        queue = list(
-            WebhookDelivery.objects.filter(subscription=subscription, status=DeliveryStatus.PENDING)
-            .select_related("event")
-            .order_by("id")[:batch]
-        )
-        clock = now or timezone.now()
-        if not queue or (queue[0].next_attempt_at or clock) > clock:
-            return
-        report.subscriptions += 1
-        client = subscription.client
-        viewer = Viewer.for_client(client, purpose=PURPOSE)
-        recipient = f"{client.name} ({client.office.name})"
-        exchanges = _exchanges(client, recipient, _projections(client, viewer, queue), clock)
-        changed: list[WebhookDelivery] = []
-        audit: list[AuditItem] = []
-        for delivery in queue:
-            clock = now or timezone.now()
-            if delivery.next_attempt_at is not None and delivery.next_attempt_at > clock:
-                break  # re-sent or waiting: keeps its place
-            event = delivery.event
-            exchange = exchanges[event.object_type]
-            projected = exchange.sent.get(event.object_id)
-            changed.append(delivery)
-            refusal = exchange.refused.get(event.object_id)
-            if refusal is not None:
-                # Not sent: no agreement clause lets this record go to this client's agency.
-                delivery.status = DeliveryStatus.SKIPPED
-                delivery.next_attempt_at = None
-                delivery.last_error = NO_BASIS
-                report.skipped += 1
-                logger.warning("webhook delivery %s not sent: %s", delivery.pk, NO_BASIS)
-                continue
-            if projected is None:
-                delivery.status = DeliveryStatus.SKIPPED
-                delivery.next_attempt_at = None
-                delivery.last_error = NOT_VISIBLE
-                report.skipped += 1
-                continue
-            body = webhook_body(event, projected)
-            msg_id = f"evt_{event.pk}"
-            timestamp = int(clock.timestamp())
-            headers = {
-                "content-type": "application/json",
-                "user-agent": USER_AGENT,
-                "webhook-id": msg_id,
-                "webhook-timestamp": str(timestamp),
-                "webhook-signature": webhook_signature(
-                    secret=subscription.secret, msg_id=msg_id, timestamp=timestamp, body=body
-                ),
-            }
-            result = sender.post(subscription.url, headers, body)
-            delivery.attempts += 1
-            delivery.first_attempt_at = delivery.first_attempt_at or clock
-            delivery.last_status_code = result.status_code
-            delivery.last_error = result.error[:200]
-            if result.ok:
-                delivery.status = DeliveryStatus.DELIVERED
-                delivery.delivered_at = clock
-                delivery.next_attempt_at = None
-                report.delivered += 1
-                report.lags.append((clock - event.occurred_at).total_seconds())
-                exchange.recorded([event.object_id], at=clock)
-            elif _gives_up(delivery, clock):
-                delivery.status = DeliveryStatus.FAILED
-                delivery.next_attempt_at = None
-                report.failed += 1
-            else:
-                delivery.next_attempt_at = clock + retry_delay(delivery.attempts, rng)
-                report.retrying += 1
-            audit.append(
-                AuditItem(
-                    action=AuditAction.SHARE,
-                    object_type=event.object_type,
-                    object_ids=[event.object_id],
-                    purpose=PURPOSE,
-                    recipient=recipient,
-                    legal_basis=basis.legal_basis
-                    if (basis := exchange.basis.get(event.object_id))
-                    else "",
-                    detail={
-                        "channel": "webhook",
-                        "event": event.pk,
-                        "kind": event.kind,
-                        "delivery": delivery.pk,
-                        "subscription": subscription.pk,
-                        "attempt": delivery.attempts,
-                        "status_code": result.status_code,
-                        "outcome": delivery.status,
-                    },
-                )
-            )
-            if delivery.status == DeliveryStatus.PENDING:
-                break  # the rest of the queue waits for this one
-        WebhookDelivery.objects.bulk_update(
-            changed,
-            [
-                "status",
-                "attempts",
-                "first_attempt_at",
-                "next_attempt_at",
-                "last_status_code",
-                "last_error",
-                "delivered_at",
-            ],
-        )
-        if audit:
-            audit_record_many(actor=WEBHOOK_ACTOR, items=audit)
+    """One round of one subscriber's queue: claim it, send it, record it (module docstring)."""
+    clock = now or timezone.now()
+    if not _queue_due(subscription_id, clock):
+        return
+    claimed = webhook_subscription_claim(subscription_id, clock=clock, batch=batch)
+    if claimed is None:
+        return  # another worker is sending this queue, or nothing is due after all
+    lease, queue = claimed
+    report.subscriptions += 1
+    attempts: list[Attempt] = []
+    try:
+        _queue_send(lease, queue, now=now, sender=sender, rng=rng, attempts=attempts)
+    finally:
+        # Also when sending failed half-way: what was sent is recorded, the lease released.
+        _round_record(lease, attempts, report)
 
 
 def webhooks_deliver(
@@ -740,7 +879,8 @@ def webhooks_deliver(
     batch: int = DELIVERY_BATCH,
 ) -> DeliveryReport:
     """One round of the worker: hand out new events, then send every due queue (up to
-    ``batch`` deliveries each). ``now`` fixes the clock (tests simulate hours with it)."""
+    ``batch`` deliveries each) that no other worker holds, under a lease (module docstring).
+    ``now`` fixes the clock, the leases' too (tests simulate hours with it)."""
     report = DeliveryReport()
     report.fanned_out = webhooks_fan_out(now=now)
     own_sender = sender is None

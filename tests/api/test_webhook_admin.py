@@ -1,6 +1,7 @@
 """Webhooks in the admin: a subscription's secret shown once, addresses checked with a clear
 message that keeps what was typed, a delivery log of ids and codes (no personal data), a
-re-send action; nobody but an administrator gets in."""
+re-send action, an edit that leaves the delivery worker's lease alone; nobody but an
+administrator gets in."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from benteng.api import admin as admin_module
 from benteng.api.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from benteng.api.webhooks import webhook_url_clean, webhooks_deliver
+from benteng.api.webhooks import (
+    webhook_subscription_claim,
+    webhook_url_clean,
+    webhooks_deliver,
+    webhooks_fan_out,
+)
 from benteng.audit.models import AuditAction, AuditEntry
 from tests.api.webhook_factories import police_client, subscribe
 from tests.api.webhook_receiver import Receiver
@@ -142,3 +150,41 @@ def test_nobody_but_an_administrator_opens_the_webhook_admin(personas: Personas,
     browser = verified_client(getattr(personas, persona))
     for url in (SUBSCRIPTIONS_URL, DELIVERIES_URL, ADD_URL):
         assert browser.get(url).status_code == 403
+
+
+def test_editing_a_subscription_keeps_a_lease_a_worker_took_meanwhile(
+    personas: Personas, police_list, settings, monkeypatch
+):
+    # given: a subscription with a due delivery, and a worker that claims its queue while
+    # the administrator's change is being saved (after the page's object was loaded)
+    settings.BENTENG_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    client, _token = police_client()
+    subscription, _secret = subscribe(client, "http://127.0.0.1:9/hook")
+    make_entry(personas.penyidik, police_list)
+    webhooks_fan_out()
+    claimed: list[str] = []
+
+    def clean_while_a_worker_claims(url: str) -> str:
+        lease = webhook_subscription_claim(subscription.pk, clock=timezone.now(), batch=100)
+        assert lease is not None
+        claimed.append(lease[0].token)
+        return webhook_url_clean(url)
+
+    monkeypatch.setattr(admin_module, "webhook_url_clean", clean_while_a_worker_claims)
+    browser = verified_client(personas.admin)
+    # when: the administrator changes the address
+    response = browser.post(
+        f"{SUBSCRIPTIONS_URL}{subscription.pk}/change/",
+        {
+            "client": client.pk,
+            "url": "http://127.0.0.1:10/hook",
+            "event_kinds": ["watchlist.entry_created", "watchlist.entry_changed"],
+            "is_active": "on",
+        },
+    )
+    # then: the change is saved, and the worker's lease is still there
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.url == "http://127.0.0.1:10/hook"
+    assert subscription.lease_token == claimed[0]
+    assert subscription.leased_until is not None

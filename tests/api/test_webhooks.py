@@ -16,13 +16,12 @@ from benteng.api.webhooks import (
     NOT_VISIBLE,
     retry_delay,
     webhook_signature,
-    webhook_signature_valid,
     webhooks_deliver,
 )
 from benteng.audit.models import AuditAction, AuditEntry
 from benteng.outbox.models import OutboxEvent
 from tests.api.webhook_factories import police_client, subscribe
-from tests.api.webhook_receiver import Receiver
+from tests.api.webhook_receiver import Receiver, signature_valid
 from tests.watchlists.conftest import make_entry
 
 pytestmark = pytest.mark.django_db
@@ -72,21 +71,21 @@ def test_a_signature_verifies_and_a_tampered_body_timestamp_or_id_does_not():
         "webhook-signature": signature,
     }
     # then
-    assert webhook_signature_valid(secret=secret, headers=headers, body=body, now=now)
-    assert not webhook_signature_valid(
+    assert signature_valid(secret=secret, headers=headers, body=body, now=now)
+    assert not signature_valid(
         secret=secret, headers=headers, body=b'{"test": 2432232315}', now=now
     )
-    assert not webhook_signature_valid(
+    assert not signature_valid(
         secret=secret, headers={**headers, "webhook-timestamp": "1614265331"}, body=body, now=now
     )
-    assert not webhook_signature_valid(
+    assert not signature_valid(
         secret=secret, headers={**headers, "webhook-id": "msg_other"}, body=body, now=now
     )
     # a replay more than five minutes later is refused however good its signature
     later = now + datetime.timedelta(minutes=5)
-    assert not webhook_signature_valid(secret=secret, headers=headers, body=body, now=later)
+    assert not signature_valid(secret=secret, headers=headers, body=body, now=later)
     # another subscriber's secret does not verify it
-    assert not webhook_signature_valid(
+    assert not signature_valid(
         secret="whsec_" + "A" * 43 + "=", headers=headers, body=body, now=now
     )
 
@@ -108,7 +107,7 @@ def test_an_event_reaches_the_receiver_signed_with_the_entry_as_the_client_sees_
     assert report.delivered == 1
     (received,) = receiver.received
     assert received.headers["webhook-id"] == f"evt_{event.pk}"
-    assert webhook_signature_valid(secret=secret, headers=received.headers, body=received.body)
+    assert signature_valid(secret=secret, headers=received.headers, body=received.body)
     body = received.json
     assert body["type"] == "watchlist.entry_created"
     assert body["data"]["object_id"] == str(entry.pk)
@@ -230,7 +229,7 @@ def test_a_receiver_down_for_an_hour_gets_every_event_in_order_once_back(persona
         # then: every event, in order, once
         assert receiver.ids == expected
         for item in receiver.received:
-            assert webhook_signature_valid(
+            assert signature_valid(
                 secret=secret,
                 headers=item.headers,
                 body=item.body,

@@ -1,14 +1,46 @@
 """A real HTTP receiver on 127.0.0.1 for the webhook tests: it records what it is sent, and
 can be taken down (new connections refused, kept-alive ones closed unanswered) and brought
-back on the same port."""
+back on the same port; and the receiver's check of a signature."""
 
 from __future__ import annotations
 
+import base64
+import datetime
+import hashlib
+import hmac
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+
+def signature_valid(
+    *,
+    secret: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    now: datetime.datetime | None = None,
+    tolerance_seconds: int = 300,
+) -> bool:
+    """What a receiver checks, as docs/api.md tells it (written from the receiver's side, not
+    with Benteng's signing code): a fresh timestamp and a matching signature."""
+    msg_id = headers.get("webhook-id", "")
+    try:
+        timestamp = int(headers.get("webhook-timestamp", ""))
+    except ValueError:
+        return False
+    current = (now or datetime.datetime.now(tz=datetime.UTC)).timestamp()
+    if abs(current - timestamp) > tolerance_seconds:
+        return False
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return any(
+        hmac.compare_digest(f"v1,{expected}", candidate)
+        for candidate in headers.get("webhook-signature", "").split()
+    )
 
 
 @dataclass(frozen=True)
