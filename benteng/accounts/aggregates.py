@@ -213,8 +213,8 @@ def suppressed_cells(
             if chosen is not None:
                 break
         if chosen is None:
-            # Everything around them is hidden already (cannot happen with sums of shown
-            # parts: a hidden count is then between two unknown ones).
+            # Every cell of their sums is hidden or not shown already: nothing left to hide.
+            # No table of the pages has such a sum (their totals are shown cells).
             break
         hidden[chosen] = Suppression.COMPLEMENT
     return hidden

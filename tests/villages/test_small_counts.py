@@ -15,6 +15,9 @@ from django.utils import timezone, translation
 
 from benteng.access.viewer import Viewer
 from benteng.accounts.aggregates import count_for_viewer
+from benteng.accounts.models import Office
+from benteng.cases.services import case_open, case_person_add
+from benteng.cases.validation import ROMAN_MONTHS
 from benteng.screening.models import ApplicationDecision
 from benteng.villages.contributions import village_profile
 from benteng.villages.models import PmiCount
@@ -234,3 +237,45 @@ def test_leadership_cannot_work_out_the_women_from_the_men_and_the_total(persona
     assert rows[personas.pimpasa] == {2025: ("23", "20", "3"), 2024: ("20", "9", "11")}
     assert '<td data-label="Laki-laki">≥ 5</td><td data-label="Perempuan">&lt; 5</td>' in html
     assert '<td data-label="Laki-laki">20</td>' not in html
+
+
+def _victims(personas, desa_code: str, how_many: int, lp_date: datetime.date) -> None:  # type: ignore[no-untyped-def]
+    investigator = Viewer.for_user(personas.penyidik)
+    case = case_open(
+        viewer=investigator,
+        kind="tppo",
+        lp_number=(
+            f"LP/B/{how_many}/{ROMAN_MONTHS[lp_date.month - 1]}/{lp_date.year}/SPKT/POLDA BANTEN"
+        ),
+        lp_date=lp_date,
+        handling_office=Office.objects.get(code="polda-banten"),
+        modus="penipuan_daring",
+    )
+    for number in range(how_many):
+        case_person_add(
+            viewer=investigator,
+            case=case,
+            role="korban",
+            data={"full_name": f"Korban Desa {number}", "desa_code": desa_code},
+        )
+
+
+def test_leadership_cannot_work_out_this_year_s_victims_from_all_of_them(personas, villages):
+    # given: 2 victims in a case of this year, 6 in a case three years ago
+    village = villages["own"]
+    today = timezone.localdate()
+    _victims(personas, village.region_id, 2, today)
+    _victims(personas, village.region_id, 6, today.replace(year=today.year - 3, day=1))
+    # when
+    for_leadership = _section(personas.pimpinan, village, "kasus")
+    for_team = _section(personas.pimpasa, village, "kasus")
+    # then: the 6 is hidden too, or 8 - 6 would give the 2 back
+    assert [(year, str(count)) for year, count in for_leadership["per_year"]] == [
+        (today.year, "< 5"),
+        (today.year - 3, "≥ 5"),
+    ]
+    assert (str(for_leadership["total"]), str(for_leadership["recent_cases"])) == ("8", "< 5")
+    assert [(year, str(count)) for year, count in for_team["per_year"]] == [
+        (today.year, "2"),
+        (today.year - 3, "6"),
+    ]
