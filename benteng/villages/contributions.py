@@ -11,12 +11,18 @@ The villages app registers its own contributions (the border, the cases, the pro
 counts, the activities) from ``AppConfig.ready``; another app adds one with
 ``register_profile_contribution(ProfileContribution(key=..., order=..., contribute=...))`` —
 the village reports are meant to do so.
+
+Counts of people are shown as ``accounts/aggregates.py`` rules: a section builds its counts as
+one table (``_Table``) with the sums the page shows — a row's years and "in all", the last 12
+or 24 months against the year columns they overlap, this year's months against this year's
+columns, men and women against the year's PMI — and an indicator whose count is also a cell
+of that table reads it from there, so that leadership sees it hidden alike in both places.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +33,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from benteng.access.viewer import Viewer
-from benteng.accounts.aggregates import count_for_viewer, is_suppressed
+from benteng.accounts.aggregates import (
+    CountSum,
+    ShownCount,
+    counts_for_viewer,
+    shown_count,
+)
 from benteng.villages.border import (
     BorderEventKind,
     BorderFigures,
@@ -148,18 +159,21 @@ def counted(
     cap: int,
     count: int,
     evidence: str,
+    shown: ShownCount | None = None,
 ) -> IndicatorContribution:
     """A contribution of ``weight`` points per event, at most ``cap``, scored on the true
     count; ``evidence`` is a text with ``%(count)s``, filled with the count as the viewer may
-    see it (``count_for_viewer``)."""
+    see it: ``shown`` when the count is also a cell of a section's table (so it reads the same
+    in both), else ``shown_count``."""
+    seen = shown or shown_count(viewer, count)
     return IndicatorContribution(
         code=code,
         name=name,
         weight=weight,
         count=count,
         points=min(cap, weight * count),
-        evidence=evidence % {"count": count_for_viewer(viewer, count)},
-        exact=not is_suppressed(viewer, count),
+        evidence=evidence % {"count": seen.text},
+        exact=seen.exact,
     )
 
 
@@ -197,6 +211,102 @@ def _months(today: datetime.date) -> list[tuple[int, int]]:
     return list(reversed(months))
 
 
+@dataclass
+class _Table:
+    """The counts one section shows, the sums they make, and the parts of those sums the page
+    does not show (``accounts.aggregates.counts_for_viewer`` hides what a reader of aggregates
+    could otherwise work out from them)."""
+
+    counts: dict[Any, int] = field(default_factory=dict)
+    sums: list[CountSum[Any]] = field(default_factory=list)
+    unshown: set[Any] = field(default_factory=set)
+
+    def not_shown(self, key: Any, count: int) -> tuple[Any, ...]:
+        """A part of a sum the page does not show: left out when it is 0 (the check then
+        takes it as known, hiding more rather than less), or below 0 (which only an event dated
+        after today could make)."""
+        if count <= 0:
+            return ()
+        self.counts[key] = count
+        self.unshown.add(key)
+        return (key,)
+
+    def add_sum(self, total: Any, parts: tuple[Any, ...]) -> None:
+        self.sums.append(CountSum(total, parts))
+
+    def shown(self, viewer: Viewer) -> dict[Any, ShownCount]:
+        return counts_for_viewer(viewer, self.counts, self.sums, unshown=frozenset(self.unshown))
+
+
+def _years_in_all(table: _Table, key: Any, total: int, per_year: dict[Any, int]) -> None:
+    """A row of years and its "in all": the years shown, and the years before them (only the
+    latest five are shown) as a part the page does not show."""
+    table.counts.update(per_year)
+    table.counts[key] = total
+    table.add_sum(
+        key, (*per_year, *table.not_shown(("before", key), total - sum(per_year.values())))
+    )
+
+
+def _window_over_years(
+    table: _Table, key: Any, count: int, window_from: datetime.date, per_year: dict[Any, int]
+) -> None:
+    """A count of the last N days and the year columns it overlaps: the years after the
+    window's first are inside it; of the year it starts in, only the end (not shown)."""
+    first_year = window_from.year
+    inside = {cell: n for cell, n in per_year.items() if cell[-1] > first_year}
+    table.counts[key] = count
+    end_of_first = count - sum(inside.values())
+    end_part = table.not_shown(("end of", key), end_of_first)
+    table.add_sum(key, (*inside, *end_part))
+    started_in = [cell for cell in per_year if cell[-1] == first_year]
+    if end_part and started_in:
+        (year_cell,) = started_in
+        table.add_sum(
+            year_cell,
+            (*end_part, *table.not_shown(("start of", key), per_year[year_cell] - end_of_first)),
+        )
+
+
+def _border_table(
+    given: ProfileInput,
+    figures: tuple[BorderFigures, ...],
+    years: list[int],
+    months: list[tuple[int, int]],
+) -> dict[Any, ShownCount]:
+    """Every count of the border section as the viewer may see it, with the sums it shows:
+    each row's years and "in all", each row's 12 months against the year columns, the months
+    of each year against that year's two columns, the months against the two rows' 12
+    months."""
+    table = _Table()
+    recent_from = given.today - datetime.timedelta(days=RECENT_DAYS)
+    for figure in figures:
+        per_year = {("year", figure.kind, year): figure.by_year.get(year, 0) for year in years}
+        _years_in_all(table, ("total", figure.kind), figure.total, per_year)
+        _window_over_years(table, ("recent", figure.kind), figure.recent, recent_from, per_year)
+    monthly = {
+        ("month", year, month): sum(figure.by_month.get((year, month), 0) for figure in figures)
+        for year, month in months
+    }
+    table.counts.update(monthly)
+    for year in sorted({year for year, _month in months} & set(years)):
+        both = ("both", year)
+        in_year = sum(figure.by_year.get(year, 0) for figure in figures)
+        if not table.not_shown(both, in_year):
+            continue
+        table.add_sum(both, tuple(("year", figure.kind, year) for figure in figures))
+        these = tuple(cell for cell in monthly if cell[1] == year)
+        before = table.not_shown(("before months", year), in_year - sum(monthly[c] for c in these))
+        table.add_sum(both, (*these, *before))
+    recent = sum(figure.recent for figure in figures)
+    if table.not_shown("recent of both", recent):
+        table.add_sum("recent of both", tuple(("recent", figure.kind) for figure in figures))
+        before = table.not_shown("recent before months", recent - sum(monthly.values()))
+        table.add_sum("recent of both", (*monthly, *before))
+    table.counts["kecamatan"] = sum(figure.kecamatan_recent for figure in figures)
+    return table.shown(given.viewer)
+
+
 def border_contribution(given: ProfileInput) -> Contributed:
     figures = _figures(given)
     months = _months(given.today)
@@ -204,9 +314,7 @@ def border_contribution(given: ProfileInput) -> Contributed:
     prevented = figures[BorderEventKind.DEPARTURE_PREVENTED]
     kecamatan_recent = stopped.kecamatan_recent + prevented.kecamatan_recent
     years = sorted({*stopped.by_year, *prevented.by_year}, reverse=True)[:5]
-
-    def shown(count: int) -> str:
-        return count_for_viewer(given.viewer, count)
+    shown = _border_table(given, (stopped, prevented), years, months)
 
     section = ProfileSection(
         key="perbatasan",
@@ -216,9 +324,9 @@ def border_contribution(given: ProfileInput) -> Contributed:
             "rows": [
                 {
                     "label": figure.label,
-                    "recent": shown(figure.recent),
-                    "per_year": [(year, shown(figure.by_year.get(year, 0))) for year in years],
-                    "total": shown(figure.total),
+                    "recent": shown[("recent", figure.kind)],
+                    "per_year": [(year, shown[("year", figure.kind, year)]) for year in years],
+                    "total": shown[("total", figure.kind)],
                 }
                 for figure in (stopped, prevented)
             ],
@@ -228,15 +336,12 @@ def border_contribution(given: ProfileInput) -> Contributed:
                 {
                     # "Des 2026": the month as the site abbreviates it, in either language.
                     "month": date_format(datetime.date(year, month, 1), "M Y"),
-                    "count": shown(
-                        stopped.by_month.get((year, month), 0)
-                        + prevented.by_month.get((year, month), 0)
-                    ),
+                    "count": shown[("month", year, month)],
                 }
                 for year, month in months
             ],
             "kecamatan_recent": kecamatan_recent,
-            "kecamatan_recent_shown": shown(kecamatan_recent),
+            "kecamatan_recent_shown": shown["kecamatan"],
             "names": [
                 event for event in _names(given) if event.kind is not BorderEventKind.CASE_VICTIM
             ],
@@ -250,6 +355,7 @@ def border_contribution(given: ProfileInput) -> Contributed:
             cap=30,
             viewer=given.viewer,
             count=stopped.recent,
+            shown=shown[("recent", stopped.kind)],
             evidence=_("%(count)s permohonan ditunda atau ditolak dalam 12 bulan terakhir"),
         ),
         counted(
@@ -259,6 +365,7 @@ def border_contribution(given: ProfileInput) -> Contributed:
             cap=30,
             viewer=given.viewer,
             count=prevented.recent,
+            shown=shown[("recent", prevented.kind)],
             evidence=_(
                 "%(count)s keberangkatan ditunda atau diserahkan ke polisi dalam 12 bulan terakhir"
             ),
@@ -270,6 +377,7 @@ def border_contribution(given: ProfileInput) -> Contributed:
             cap=10,
             viewer=given.viewer,
             count=kecamatan_recent,
+            shown=shown["kecamatan"],
             evidence=_(
                 "%(count)s permohonan atau keberangkatan dari kecamatan ini; desanya tidak "
                 "diketahui (hanya dari NIK)"
@@ -286,17 +394,21 @@ def case_contribution(given: ProfileInput) -> Contributed:
         desa_codes=[given.village.region_id], since=since, kinds=[BorderEventKind.CASE_VICTIM]
     )[given.village.region_id][BorderEventKind.CASE_VICTIM]
     names = [event for event in _names(given) if event.kind is BorderEventKind.CASE_VICTIM]
+    # The victims in all, per year (the latest five with victims), in the last 24 months.
+    years = sorted(victims.by_year, reverse=True)[:5]
+    per_year = {("year", year): victims.by_year[year] for year in years}
+    table = _Table()
+    _years_in_all(table, "total", victims.total, per_year)
+    _window_over_years(table, "recent", recent, since, per_year)
+    shown = table.shown(given.viewer)
     section = ProfileSection(
         key="kasus",
         title=_("Korban kasus TPPO/TPPM dari desa ini"),
         template="villages/profile/_cases.html",
         context={
-            "total": count_for_viewer(given.viewer, victims.total),
-            "per_year": [
-                (year, count_for_viewer(given.viewer, victims.by_year[year]))
-                for year in sorted(victims.by_year, reverse=True)[:5]
-            ],
-            "recent_cases": count_for_viewer(given.viewer, recent),
+            "total": shown["total"],
+            "per_year": [(year, shown[("year", year)]) for year in years],
+            "recent_cases": shown["recent"],
             "names": names,
         },
     )
@@ -307,6 +419,7 @@ def case_contribution(given: ProfileInput) -> Contributed:
         cap=45,
         viewer=given.viewer,
         count=recent,
+        shown=shown["recent"],
         evidence=_("%(count)s korban dari desa ini dalam kasus dengan LP 24 bulan terakhir"),
     )
     return Contributed(sections=[section], indicators=[indicator])
@@ -316,8 +429,19 @@ def case_contribution(given: ProfileInput) -> Contributed:
 SENDING_VILLAGE_FROM = 50
 
 
-def _shown_or_none(viewer: Viewer, count: int | None) -> str | None:
-    return None if count is None else count_for_viewer(viewer, count)
+def _pmi_table(viewer: Viewer, per_year: Sequence[Mapping[str, Any]]) -> dict[Any, ShownCount]:
+    """Each year's total and, where known, its men and women (they sum to the total; any
+    rest is of rows that gave no split, not shown)."""
+    table = _Table()
+    for row in per_year:
+        year = row["year"]
+        table.counts[("total", year)] = row["total"]
+        split = {(sex, year): row[sex] for sex in ("male", "female") if row[sex] is not None}
+        table.counts.update(split)
+        if split:
+            rest = row["total"] - sum(split.values())
+            table.add_sum(("total", year), (*split, *table.not_shown(("rest", year), rest)))
+    return table.shown(viewer)
 
 
 def pmi_contribution(given: ProfileInput) -> Contributed:
@@ -329,6 +453,7 @@ def pmi_contribution(given: ProfileInput) -> Contributed:
         .annotate(total=Sum("total"), male=Sum("male"), female=Sum("female"))
         .order_by("-year")
     )
+    shown = _pmi_table(given.viewer, per_year)
     section = ProfileSection(
         key="pmi",
         title=_("PMI prosedural per tahun"),
@@ -337,9 +462,9 @@ def pmi_contribution(given: ProfileInput) -> Contributed:
             "per_year": [
                 {
                     "year": row["year"],
-                    "total": count_for_viewer(given.viewer, row["total"]),
-                    "male": _shown_or_none(given.viewer, row["male"]),
-                    "female": _shown_or_none(given.viewer, row["female"]),
+                    "total": shown[("total", row["year"])],
+                    "male": shown.get(("male", row["year"])),
+                    "female": shown.get(("female", row["year"])),
                 }
                 for row in per_year
             ]

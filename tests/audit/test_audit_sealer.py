@@ -447,29 +447,33 @@ def test_an_entry_committed_late_is_sealed_in_the_next_batch_on_postgresql(setti
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_seal_loses_no_write_and_is_tried_again(delayed, running_sealer, caplog):
-    # given: the database refuses the first seal
-    attempts: list[int] = []
+def test_a_failing_seal_loses_no_write_and_is_tried_again(delayed, caplog):
+    # given: the database refuses the first seal. The sealer's loop runs on this thread, its
+    # second seal ending it: no other connection reads while it seals (on SQLite's shared
+    # in-memory test database such a read could fail the seal with "database table is
+    # locked" and count a second failure), so every round is the one this test drives.
+    stop = threading.Event()
+    # Per attempt: whether the write was there, unsealed, when the sealer tried.
+    waiting_at_attempt: list[bool] = []
 
     def failing_once() -> SealReport:
-        attempts.append(1)
-        if len(attempts) == 1:
+        waiting_at_attempt.append(_unsealed([entry.pk]))
+        if len(waiting_at_attempt) == 1:
             raise RuntimeError("database unavailable")
+        stop.set()
         return audit_seal_pending()
 
     caplog.set_level(logging.ERROR, logger="benteng.audit.sealer")
     with transaction.atomic():
         (entry,) = _write("a")
-    start, runs = running_sealer
     # when
-    stop = start(seal=failing_once)
-    # then: the write is kept; the failure is logged; the next round seals it
-    _wait_until_sealed([entry.pk], seconds=50 * DELAY)
-    stop.set()
-    _wait_for(lambda: bool(runs))
-    assert len(attempts) >= 2
-    assert runs[0].failures == 1
+    run = seal_until_stopped(stop, interval=lambda: DELAY, seal=failing_once)
+    # then: the write is kept, unsealed, after the failed round; the failure is logged; the
+    # next round seals it; the round after the stop finds nothing waiting
+    assert waiting_at_attempt == [True, True]
+    assert (run.rounds, run.failures, run.sealed) == (3, 1, 1)
     assert "sealing failed" in caplog.text
+    assert not _unsealed([entry.pk])
     assert audit_chain_verify() == (1, None)
 
 
