@@ -43,7 +43,7 @@ from benteng.villages.forms import (
     TotalsFilterForm,
     WorkPlanForm,
 )
-from benteng.villages.imports import pmi_counts_import
+from benteng.villages.imports import MAX_FILE_BYTES, pmi_counts_import
 from benteng.villages.models import DesaBinaan, OutreachKind
 from benteng.villages.selectors import LEVEL_DESA
 from benteng.villages.services import (
@@ -337,7 +337,8 @@ def pmi_import_page(request: HttpRequest) -> HttpResponseBase:
         report = pmi_counts_import(
             viewer=viewer,
             filename=upload.name,
-            content=upload.read(),
+            # The form refused anything over MAX_FILE_BYTES from its size; read no more.
+            content=upload.read(MAX_FILE_BYTES + 1),
             source=form.cleaned_data["source"],
         )
     return TemplateResponse(request, "villages/pmi_import.html", {"form": form, "report": report})
