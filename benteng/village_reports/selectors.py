@@ -90,6 +90,14 @@ class ReportRow:
 
 
 @dataclass(frozen=True)
+class ReportList:
+    """One page of the list: the page (for its links) and its rows."""
+
+    page: Page[VillageReport]
+    rows: list[ReportRow]
+
+
+@dataclass(frozen=True)
 class ReportFilters:
     status: str = ""
     kind: str = ""
@@ -101,7 +109,7 @@ class ReportFilters:
 
 def reports_for(
     viewer: Viewer, filters: ReportFilters | None = None, *, page: str | int | None = 1
-) -> Page[ReportRow]:
+) -> ReportList:
     """One page of the reports the viewer sees, newest first, each with what the viewer may
     learn of what became of it (``ReportRow``); the page shown is audited with its filters."""
     filters = filters or ReportFilters()
@@ -126,10 +134,10 @@ def reports_for(
         search=filters.as_search(),
         purpose=PURPOSE,
     )
-    found.object_list = [  # type: ignore[assignment]
+    rows = [
         ReportRow(report=report, referral=referral_progress(viewer, report)) for report in reports
     ]
-    return found  # type: ignore[return-value]
+    return ReportList(page=found, rows=rows)
 
 
 @dataclass

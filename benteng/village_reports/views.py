@@ -75,15 +75,15 @@ def report_list(request: HttpRequest) -> HttpResponseBase:
             kind=form.cleaned_data["kind"],
             village=form.cleaned_data["village"],
         )
-    page = selectors.reports_for(viewer, filters, page=request.GET.get("page"))
+    listing = selectors.reports_for(viewer, filters, page=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
         request,
         "village_reports/list.html",
         {
-            "reports": page.object_list,
-            "page": page,
+            "reports": listing.rows,
+            "page": listing.page,
             "query": query.urlencode(),
             "form": form,
             "can_file": may_file_village_reports(viewer),

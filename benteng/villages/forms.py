@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from benteng import identity_cleaning as cleaning
 from benteng.accounts.models import Office, OfficeKind
 from benteng.forms import ServiceErrorsMixin, date_text_field
-from benteng.villages.imports import MAX_FILE_BYTES
 from benteng.villages.models import Facilitator, OutreachKind, ServiceKind
 from benteng.villages.selectors import LEVEL_DESA, LEVEL_KABUPATEN, LEVEL_KECAMATAN, plan_labels
+from benteng.watchlists.imports import MAX_FILE_BYTES
 
 COUNT_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
 

@@ -43,7 +43,7 @@ from benteng.villages.forms import (
     TotalsFilterForm,
     WorkPlanForm,
 )
-from benteng.villages.imports import MAX_FILE_BYTES, pmi_counts_import
+from benteng.villages.imports import pmi_counts_import
 from benteng.villages.models import DesaBinaan, OutreachKind
 from benteng.villages.selectors import LEVEL_DESA
 from benteng.villages.services import (
@@ -54,6 +54,7 @@ from benteng.villages.services import (
     service_day_record,
     work_plan_save,
 )
+from benteng.watchlists.imports import MAX_FILE_BYTES
 
 READ_PURPOSE = "pembinaan Desa Binaan"
 
