@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from benteng.access import NotVisible, Viewer, access_object
+from benteng.accounts.access import may_read_aggregates_only
 from benteng.accounts.models import Office, User
 from benteng.audit.services import audit_record_list
 from benteng.cases.access import (
@@ -223,6 +224,8 @@ def case_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "can_add_person": may_add_case_person(viewer, case),
             "can_manage_team": may_manage_case_team(viewer, case),
             "sees_victims": may_see_victim_identity(viewer, case),
+            # The team's names are personal data: leadership is told why the list is empty.
+            "team_withheld": may_read_aggregates_only(viewer),
             "panels": case_panels(viewer, case),
         },
     )

@@ -168,6 +168,66 @@ def may_add_referral_subjects(viewer: Viewer, referral: Referral) -> bool:
     return referral.sender_office_id == viewer.office_id
 
 
+def may_read_referral(viewer: Viewer, referral: Referral) -> bool:
+    """The viewer is party to the referral: it reads the referral itself. The rows of
+    ``ReferralPolicy`` asked of one loaded referral: its sending or receiving office (an
+    officer, a client system of the office), a head of an office above either, Benteng itself.
+    Asking it of a head reads the offices' parents (``select_related`` them for a list)."""
+    if viewer.kind is ViewerKind.SYSTEM:
+        return True
+    if viewer.kind is ViewerKind.CLIENT:
+        return _client_at_either_end(viewer, referral)
+    if _works_at_either_end(viewer, referral):
+        return True
+    if not _in_person_at_office(viewer, frozenset({Role.PIMPINAN})):
+        return False
+    return viewer.office_id in _offices_above(referral)
+
+
+def _client_at_either_end(viewer: Viewer, referral: Referral) -> bool:
+    if viewer.office_id is None:
+        return False
+    return viewer.office_id in (referral.sender_office_id, referral.receiving_office_id)
+
+
+def _offices_above(referral: Referral) -> set[int | None]:
+    """The parent and grandparent of the sending office, the parent and grandparent of the
+    receiving office (as ``_referrals`` reaches them for a head)."""
+    sender = referral.sender_office
+    receiver = referral.receiving_office
+    return {
+        sender.parent_id,
+        sender.parent.parent_id if sender.parent else None,
+        receiver.parent_id,
+        receiver.parent.parent_id if receiver.parent else None,
+    } - {None}
+
+
+def may_see_referral_outcome(
+    viewer: Viewer, referral: Referral, *, filed_its_origin: bool = False
+) -> bool:
+    """Who learns what became of a referral — its state, its outcome and the legal stage of
+    the case it grew into — where it is shown beside the record it was made from (a village
+    report's pages):
+
+    - whoever is party to it (``may_read_referral``), who also learns the case's LP number,
+      as on the referral's own page (``CASE_STATUS_FIELDS``);
+    - the person who filed the record it was made from (``filed_its_origin``: the account that
+      filed the village report, the desa's focal person as a rule), in person: the loop back
+      to the village. They learn the state, the outcome (its category) and the case's stage,
+      nothing else: not the LP number, the outcome's note, the officers, deadlines, timeline,
+      people or files of the referral, nor anything of the case beyond its stage.
+
+    Nobody else: an office the record was routed to that is not party to the referral, and the
+    desa's other focal persons and officers, learn only that it was referred.
+    """
+    if may_read_referral(viewer, referral):
+        return True
+    if not filed_its_origin:
+        return False
+    return viewer.kind is ViewerKind.USER and viewer.user_id is not None
+
+
 def is_assignable_role(account_role: str) -> bool:
     """A role whose holders can be named as the officer handling a referral."""
     return account_role in REFERRAL_ASSIGNEES

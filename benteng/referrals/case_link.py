@@ -15,7 +15,7 @@ from benteng.cases.access import may_open_case
 from benteng.cases.hooks import CaseProgress
 from benteng.cases.models import Case, Stage, Verdict
 from benteng.cases.services import CaseInvalid, case_open
-from benteng.cases.validation import lp_number_normalize
+from benteng.cases.validation import lp_number_normalize, lp_number_problem
 from benteng.notifications.models import NotificationKind
 from benteng.notifications.services import notify
 from benteng.problems import FieldProblems
@@ -40,12 +40,18 @@ def case_for_closing(
     that LP number when the viewer may see it (and the LP date agrees), else the case the
     viewer opens now (an investigator), else ``ReferralInvalid`` — an analyst links a case, an
     investigator opens one. Call inside the closing's transaction: an opened case is undone
-    with it."""
+    with it.
+
+    The LP number is checked once on each path (``lp_number_problem``): by ``case_open`` for a
+    case opened now, here for a number that finds no case; a case found was checked when it
+    was opened."""
     number = lp_number_normalize(lp_number)
     existing = (
         Case.objects.visible_to(viewer)
         .filter(handling_office_id=referral.receiving_office_id, lp_number=number)
         .first()
+        if number
+        else None
     )
     if existing is not None:
         if existing.lp_date != lp_date:
@@ -65,6 +71,8 @@ def case_for_closing(
         )
         return existing
     if not may_open_case(viewer):
+        if problem := lp_number_problem(number, lp_date):
+            raise ReferralInvalid({"lp_number": [problem]})
         raise ReferralInvalid(
             {
                 "lp_number": [

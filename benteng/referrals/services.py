@@ -34,6 +34,7 @@ from benteng.agreements.models import Channel
 from benteng.agreements.registry import SubjectRef
 from benteng.audit.models import AuditAction
 from benteng.audit.services import actor_for_viewer, audit_record, audit_record_write
+from benteng.cases.validation import lp_number_normalize, lp_number_problem
 from benteng.people.index import index_source_record
 from benteng.problems import Problems
 from benteng.referrals.access import (
@@ -91,7 +92,6 @@ NEXT_STATES: dict[str, frozenset[str]] = {
     ReferralState.RETURNED: frozenset(),
 }
 TEXT_LIMIT = 5000
-LP_NUMBER_LIMIT = 120
 
 
 @dataclass
@@ -562,15 +562,7 @@ def referral_close(
     lp_number = (lp_number or "").strip()
     cleaned_lp_date = None
     if outcome == ReferralOutcome.CASE_OPENED:
-        if not lp_number:
-            errors.add("lp_number", _("Nomor Laporan Polisi wajib diisi bila perkara dibuka."))
-        elif len(lp_number) > LP_NUMBER_LIMIT:
-            errors.add(
-                "lp_number",
-                cleaning.too_long_problem(
-                    _("Nomor Laporan Polisi"), limit=LP_NUMBER_LIMIT, length=len(lp_number)
-                ),
-            )
+        # The LP number is checked where the case is found or opened (case_for_closing).
         cleaned_lp_date, problem = cleaning.date_parse(lp_date, label=_("Tanggal Laporan Polisi"))
         if problem:
             errors.add("lp_date", problem)
@@ -584,6 +576,11 @@ def referral_close(
     if outcome == ReferralOutcome.PASSED_ON and not passed_to:
         errors.add("passed_to", _("Sebutkan instansi tujuan penerusan."))
     note = _clean_text(note, "note", _("Catatan hasil"), errors, required=False)
+    # A closing stopped here never reaches case_for_closing, where the LP number is checked:
+    # its problem is named now, with the others, instead.
+    stopped_here = outcome == ReferralOutcome.CASE_OPENED and bool(errors.by_field)
+    if stopped_here and (problem := lp_number_problem(lp_number_normalize(lp_number), None)):
+        errors.add("lp_number", problem)
     with transaction.atomic():
         locked = _locked(referral)
         _check_step(locked, ReferralState.CLOSED)

@@ -14,7 +14,10 @@ from django.db.models import Count, QuerySet
 
 from benteng.access.policy import NotVisible, access_object, visible_fields
 from benteng.access.viewer import Viewer
-from benteng.audit.services import audit_record_list, audit_record_read
+from benteng.audit.services import audit_record_denied, audit_record_list, audit_record_read
+from benteng.cases.models import Case, Stage
+from benteng.referrals.access import may_read_referral, may_see_referral_outcome
+from benteng.referrals.models import Referral, ReferralOutcome, ReferralState
 from benteng.village_reports.access import REPORTER_FIELDS
 from benteng.village_reports.models import (
     ReportKind,
@@ -26,6 +29,72 @@ from benteng.village_reports.models import (
 
 PURPOSE = "laporan_desa"
 PAGE_SIZE = 50
+
+
+# What a report's page loads of the referral it produced and of that referral's case: the
+# offices (and their parents, for a head's ``may_read_referral``) and the case's number and
+# stage, nothing else of the case.
+_REFERRAL_RELATED = (
+    "referral",
+    "referral__sender_office__parent",
+    "referral__receiving_office__parent",
+    "referral__case",
+)
+_CASE_FIELDS_NOT_LOADED = tuple(
+    f"referral__case__{model_field.name}"
+    for model_field in Case._meta.concrete_fields
+    if model_field.name not in {"id", "lp_number", "stage"}
+)
+
+
+@dataclass(frozen=True)
+class ReferralProgress:
+    """What became of the referral a report produced, as far as this viewer may learn it
+    (``referrals.access.may_see_referral_outcome``). ``shown`` false: the viewer learns only
+    that the report was referred. The case's LP number only for a party to the referral."""
+
+    shown: bool
+    number: str = ""
+    state_label: str = ""
+    outcome_label: str = ""
+    case_lp_number: str = ""
+    case_stage_label: str = ""
+
+
+def referral_progress(viewer: Viewer, report: VillageReport) -> ReferralProgress | None:
+    """What the viewer learns of the referral of a report loaded with ``_REFERRAL_RELATED``;
+    ``None`` for a report not referred."""
+    referral: Referral | None = report.referral
+    if referral is None:
+        return None
+    filed_it = viewer.user_id is not None and viewer.user_id == report.filed_by_id
+    if not may_see_referral_outcome(viewer, referral, filed_its_origin=filed_it):
+        return ReferralProgress(shown=False)
+    case = referral.case
+    return ReferralProgress(
+        shown=True,
+        number=referral.number,
+        state_label=str(ReferralState(referral.state).label),
+        outcome_label=str(ReferralOutcome(referral.outcome).label) if referral.outcome else "",
+        case_lp_number=case.lp_number if case and may_read_referral(viewer, referral) else "",
+        case_stage_label=str(Stage(case.stage).label) if case else "",
+    )
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A report in the list and what the viewer learns of its referral."""
+
+    report: VillageReport
+    referral: ReferralProgress | None
+
+
+@dataclass(frozen=True)
+class ReportList:
+    """One page of the list: the page (for its links) and its rows."""
+
+    page: Page[VillageReport]
+    rows: list[ReportRow]
 
 
 @dataclass(frozen=True)
@@ -40,13 +109,14 @@ class ReportFilters:
 
 def reports_for(
     viewer: Viewer, filters: ReportFilters | None = None, *, page: str | int | None = 1
-) -> Page[VillageReport]:
-    """One page of the reports the viewer sees, newest first, with what became of each (the
-    referral's state and outcome, its case's stage); the page shown is audited with its
-    filters."""
+) -> ReportList:
+    """One page of the reports the viewer sees, newest first, each with what the viewer may
+    learn of what became of it (``ReportRow``); the page shown is audited with its filters."""
     filters = filters or ReportFilters()
-    queryset: QuerySet[VillageReport] = VillageReport.objects.visible_to(viewer).select_related(
-        "village", "village__parent", "referral", "referral__case"
+    queryset: QuerySet[VillageReport] = (
+        VillageReport.objects.visible_to(viewer)
+        .select_related("village", "village__parent", *_REFERRAL_RELATED)
+        .defer(*_CASE_FIELDS_NOT_LOADED)
     )
     if filters.status in ReportStatus.values:
         queryset = queryset.filter(status=filters.status)
@@ -57,7 +127,6 @@ def reports_for(
     # The reporter is never in a list, whoever reads it.
     found = Paginator(queryset.defer(*REPORTER_FIELDS), PAGE_SIZE).get_page(page)
     reports = list(found.object_list)
-    found.object_list = reports
     audit_record_list(
         viewer=viewer,
         model=VillageReport,
@@ -65,13 +134,17 @@ def reports_for(
         search=filters.as_search(),
         purpose=PURPOSE,
     )
-    return found
+    rows = [
+        ReportRow(report=report, referral=referral_progress(viewer, report)) for report in reports
+    ]
+    return ReportList(page=found, rows=rows)
 
 
 @dataclass
 class ReportDetail:
     report: VillageReport
     fields: frozenset[str]
+    referral: ReferralProgress | None = None
     people: list[VillageReportPerson] = field(default_factory=list)
     photos: list[VillageReportPhoto] = field(default_factory=list)
 
@@ -89,14 +162,8 @@ def report_detail(viewer: Viewer, pk: Any) -> ReportDetail:
         pk,
         purpose=PURPOSE,
         queryset=VillageReport.objects.select_related(
-            "village",
-            "village__parent",
-            "kanim",
-            "polres",
-            "referral",
-            "referral__case",
-            "filed_by",
-        ),
+            "village", "village__parent", "kanim", "polres", "filed_by", *_REFERRAL_RELATED
+        ).defer(*_CASE_FIELDS_NOT_LOADED),
     )
     fields = visible_fields(viewer, report)
     if not fields >= REPORTER_FIELDS:
@@ -108,7 +175,30 @@ def report_detail(viewer: Viewer, pk: Any) -> ReportDetail:
     photos = list(
         VillageReportPhoto.objects.visible_to(viewer).filter(report=report).defer("content")
     )
-    return ReportDetail(report=report, fields=fields, people=people, photos=photos)
+    return ReportDetail(
+        report=report,
+        fields=fields,
+        referral=referral_progress(viewer, report),
+        people=people,
+        photos=photos,
+    )
+
+
+def report_to_follow_up(viewer: Viewer, pk: Any) -> VillageReport:
+    """One report the viewer sees, loaded for a follow-up step (verify, refer, close):
+    ``NotVisible`` when missing or not theirs (the probe recorded, as ``access_object`` does).
+    What the steps need and no reporter; no read is recorded, the step's service records its
+    write (a refused step that shows the page again reads it through ``report_detail``)."""
+    try:
+        return (
+            VillageReport.objects.visible_to(viewer)
+            .select_related("village", "kanim", "polres")
+            .defer(*REPORTER_FIELDS)
+            .get(pk=pk)
+        )
+    except (VillageReport.DoesNotExist, ValueError, TypeError) as error:
+        audit_record_denied(viewer=viewer, model=VillageReport, pk=pk)
+        raise NotVisible from error
 
 
 def report_photo(viewer: Viewer, report_id: Any, photo_id: Any) -> VillageReportPhoto:

@@ -24,7 +24,7 @@ from benteng.access.viewer import Viewer
 from benteng.accounts.models import AgencyKind, OfficeKind, User
 from benteng.accounts.selectors import offices_responsible_for
 from benteng.audit.models import AuditAction
-from benteng.audit.services import audit_record_write
+from benteng.audit.services import audit_record_read, audit_record_write
 from benteng.core.countries import destination_countries
 from benteng.core.names import name_key
 from benteng.identity import region_code_for_identity
@@ -119,8 +119,23 @@ class ReportInput:
 
 @dataclass(frozen=True)
 class PhotoInput:
+    """A photo as sent. ``size`` is what the upload declared; a photo over the limit is not
+    read (``photo_from_upload``), its ``content`` left empty, and refused by that size."""
+
     name: str
     content: bytes
+    size: int | None = None
+
+    @property
+    def byte_count(self) -> int:
+        return len(self.content) if self.size is None else self.size
+
+
+def photo_from_upload(upload: Any) -> PhotoInput:
+    """An uploaded photo, read into memory only when its size is within ``MAX_PHOTO_BYTES``."""
+    size = int(upload.size or 0)
+    content = upload.read() if size <= MAX_PHOTO_BYTES else b""
+    return PhotoInput(name=str(upload.name or ""), content=content, size=size)
 
 
 # --- cleaning --------------------------------------------------------------------------------
@@ -171,13 +186,13 @@ def _person_values(
 
 def photo_problem(photo: PhotoInput) -> tuple[str, str | None]:
     """The content type of a photo, or why it is refused (an Indonesian sentence)."""
-    if len(photo.content) > MAX_PHOTO_BYTES:
+    if photo.byte_count > MAX_PHOTO_BYTES:
         return "", _(
             "Foto “%(name)s” terlalu besar (%(size)s KB; paling besar %(limit)s KB). "
             "Laporan Anda masih tersimpan di ponsel; kirim tanpa foto itu atau foto ulang."
         ) % {
             "name": photo.name[:80],
-            "size": len(photo.content) // 1024,
+            "size": photo.byte_count // 1024,
             "limit": MAX_PHOTO_BYTES // 1024,
         }
     for signature, content_type in _PHOTO_SIGNATURES:
@@ -505,7 +520,10 @@ def report_refer(
         raise VillageReportRefused
     offices = {office.pk: office for office in referral_offices(report, viewer)}
     office = offices.get(receiving_office_id) if receiving_office_id is not None else None
-    people = list(report.people.all())
+    # The people the viewer sees (the report's policy), their read recorded: they leave with
+    # the referral.
+    people = list(VillageReportPerson.objects.visible_to(viewer).filter(report=report))
+    audit_record_read(viewer=viewer, objects=people, detail={"report": report.pk, "as": "referral"})
     problems = Problems(VillageReportInvalid)
     if office is None:
         problems.add("receiving_office", _("Pilih kantor tujuan."))

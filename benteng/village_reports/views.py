@@ -44,7 +44,7 @@ from benteng.village_reports.forms import (
     ReferForm,
     ReportForm,
 )
-from benteng.village_reports.models import ReportStatus
+from benteng.village_reports.models import ReportStatus, VillageReport
 
 PURPOSE = selectors.PURPOSE
 
@@ -78,15 +78,15 @@ def report_list(request: HttpRequest) -> HttpResponseBase:
             kind=form.cleaned_data["kind"],
             village=form.cleaned_data["village"],
         )
-    page = selectors.reports_for(viewer, filters, page=request.GET.get("page"))
+    listing = selectors.reports_for(viewer, filters, page=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(
         request,
         "village_reports/list.html",
         {
-            "reports": page.object_list,
-            "page": page,
+            "reports": listing.rows,
+            "page": listing.page,
             "query": query.urlencode(),
             "form": form,
             "can_file": may_file_village_reports(viewer),
@@ -153,7 +153,7 @@ def report_new(request: HttpRequest) -> HttpResponseBase:
     ]
     if posted:
         photos = [
-            services.PhotoInput(name=str(upload.name or ""), content=upload.read())
+            services.photo_from_upload(upload)
             for upload in request.FILES.getlist("photos")
             if upload.size
         ]
@@ -255,16 +255,28 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     return TemplateResponse(request, "village_reports/detail.html", _detail_context(viewer, detail))
 
 
+def _report_to_follow_up(viewer: Viewer, pk: int) -> VillageReport:
+    try:
+        report = selectors.report_to_follow_up(viewer, pk)
+    except NotVisible as error:
+        raise Http404 from error
+    if not may_follow_up_village_report(viewer, report):
+        raise PermissionDenied
+    return report
+
+
 def _step_failed(
     request: HttpRequest,
     viewer: Viewer,
-    detail: selectors.ReportDetail,
+    pk: int,
     name: str,
     form: Any,
     error: services.VillageReportInvalid,
 ) -> HttpResponseBase:
+    """The report's page again (read, and audited, as a page), the step's form with what was
+    typed and the reasons."""
     form.add_service_errors(error.errors)
-    context = _detail_context(viewer, detail)
+    context = _detail_context(viewer, _detail_or_404(viewer, pk))
     context[name] = form
     return TemplateResponse(request, "village_reports/detail.html", context, status=400)
 
@@ -273,63 +285,55 @@ def _step_failed(
 @require_POST
 def report_verify(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = _viewer(request)
-    detail = _detail_or_404(viewer, pk)
-    if not may_follow_up_village_report(viewer, detail.report):
-        raise PermissionDenied
+    report = _report_to_follow_up(viewer, pk)
     form = NoteForm(request.POST)
     form.is_valid()
     try:
-        services.report_verify(
-            viewer=viewer, report=detail.report, note=request.POST.get("note", "")
-        )
+        services.report_verify(viewer=viewer, report=report, note=request.POST.get("note", ""))
     except services.VillageReportInvalid as error:
-        return _step_failed(request, viewer, detail, "verify_form", form, error)
+        return _step_failed(request, viewer, pk, "verify_form", form, error)
     messages.success(request, _("Laporan diverifikasi."))
-    return redirect(detail.report.get_absolute_url())
+    return redirect(report.get_absolute_url())
 
 
 @login_required
 @require_POST
 def report_refer(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = _viewer(request)
-    detail = _detail_or_404(viewer, pk)
-    if not may_follow_up_village_report(viewer, detail.report):
-        raise PermissionDenied
-    form = ReferForm(request.POST, offices=services.referral_offices(detail.report, viewer))
+    report = _report_to_follow_up(viewer, pk)
+    form = ReferForm(request.POST, offices=services.referral_offices(report, viewer))
     office_id = form.cleaned_data["receiving_office"] if form.is_valid() else None
     try:
         referral = services.report_refer(
             viewer=viewer,
-            report=detail.report,
+            report=report,
             receiving_office_id=office_id,
             urgency=request.POST.get("urgency", ""),
         )
     except services.VillageReportInvalid as error:
-        return _step_failed(request, viewer, detail, "refer_form", form, error)
+        return _step_failed(request, viewer, pk, "refer_form", form, error)
     messages.success(request, _("Rujukan %(number)s dikirim.") % {"number": referral.number})
-    return redirect(detail.report.get_absolute_url())
+    return redirect(report.get_absolute_url())
 
 
 @login_required
 @require_POST
 def report_close(request: HttpRequest, pk: int) -> HttpResponseBase:
     viewer = _viewer(request)
-    detail = _detail_or_404(viewer, pk)
-    if not may_follow_up_village_report(viewer, detail.report):
-        raise PermissionDenied
+    report = _report_to_follow_up(viewer, pk)
     form = CloseForm(request.POST)
     form.is_valid()
     try:
         services.report_close(
             viewer=viewer,
-            report=detail.report,
+            report=report,
             note=request.POST.get("note", ""),
             unfounded=bool(form.cleaned_data.get("unfounded")),
         )
     except services.VillageReportInvalid as error:
-        return _step_failed(request, viewer, detail, "close_form", form, error)
+        return _step_failed(request, viewer, pk, "close_form", form, error)
     messages.success(request, _("Laporan ditutup."))
-    return redirect(detail.report.get_absolute_url())
+    return redirect(report.get_absolute_url())
 
 
 @login_required

@@ -16,6 +16,7 @@ from benteng.accounts.models import Office, OfficeKind
 from benteng.forms import ServiceErrorsMixin, date_text_field
 from benteng.villages.models import Facilitator, OutreachKind, ServiceKind
 from benteng.villages.selectors import LEVEL_DESA, LEVEL_KABUPATEN, LEVEL_KECAMATAN, plan_labels
+from benteng.watchlists.imports import MAX_FILE_BYTES
 
 COUNT_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"})
 
@@ -168,6 +169,16 @@ class PmiImportForm(forms.Form):
             "laki_laki, perempuan, negara_tujuan."
         ),
     )
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data["file"]
+        # Checked from the upload's size, before anything reads the file into memory.
+        if uploaded.size is None or uploaded.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar: paling besar %(limit)d MB.")
+                % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return uploaded
 
 
 class DesignationForm(ServiceErrorsMixin, forms.Form):

@@ -53,6 +53,7 @@ from benteng.villages.services import (
     service_day_record,
     work_plan_save,
 )
+from benteng.watchlists.imports import MAX_FILE_BYTES
 
 READ_PURPOSE = "pembinaan Desa Binaan"
 
@@ -325,7 +326,8 @@ def pmi_import_page(request: HttpRequest) -> HttpResponseBase:
         report = pmi_counts_import(
             viewer=viewer,
             filename=upload.name,
-            content=upload.read(),
+            # The form refused anything over MAX_FILE_BYTES from its size; read no more.
+            content=upload.read(MAX_FILE_BYTES + 1),
             source=form.cleaned_data["source"],
         )
     return TemplateResponse(request, "villages/pmi_import.html", {"form": form, "report": report})

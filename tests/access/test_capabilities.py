@@ -91,6 +91,8 @@ may_return_referral(to Polda)        .    .   .   .   .   Y   Y   .   .    .   .
 may_comment_on_referral(to Polda)    Y    .   .   .   Y   Y   Y   .   .    .   .   .    .    .   .
 may_add_referral_files(to Polda)     Y    .   .   .   Y   Y   Y   .   .    .   .   .    .    .   .
 may_add_referral_subjects(to Polda)  Y    .   .   .   Y   .   .   .   .    .   .   .    .    .   .
+may_read_referral(to Polda)          Y    .   .   .   Y   Y   Y   .   .    .   Y   .    Y    .   Y
+may_see_referral_outcome(to Polda)   Y    .   .   .   Y   Y   Y   .   .    .   Y   .    Y    .   Y
 may_administer                       .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_read_aggregates_only             .    .   .   .   .   .   .   .   .    .   Y   .    .    .   .
 may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
@@ -144,6 +146,8 @@ REFERRAL_PREDICATES = (
     "may_comment_on_referral",
     "may_add_referral_files",
     "may_add_referral_subjects",
+    "may_read_referral",
+    "may_see_referral_outcome",
 )
 # Predicates asked of one record, each given its rows in _capabilities.
 RECORD_PREDICATES = (

@@ -82,7 +82,7 @@ def test_a_referral_travels_to_the_polres_and_its_outcome_comes_back(
     police.get_by_label("Tanggal Laporan Polisi").fill(today)
     police.get_by_label("Modus operandi").select_option("penipuan_daring")
     police.get_by_role("button", name="Selesaikan", exact=True).click()
-    assert "Nomor Laporan Polisi wajib diisi" in police.content()
+    assert "Nomor LP wajib diisi" in police.content()
     assert police.get_by_label("Tanggal Laporan Polisi").input_value() == today
     assert police.get_by_label("Modus operandi").input_value() == "penipuan_daring"
     police.get_by_label("Nomor Laporan Polisi").fill(lp_number)

@@ -85,6 +85,13 @@ def test_leadership_of_the_parent_office_sees_the_case_without_anybodys_identity
     assert "Perekrut 1 (identitas dirahasiakan)" in page
     assert VICTIM_NAME not in page and RECRUITER_NAME not in page
     assert police.lead.full_name not in page  # not even the colleagues on the team
+    assert "Nama anggota tim kasus tidak ditampilkan" in page  # and told why
+
+
+def test_the_team_sees_its_names_and_no_word_of_them_being_withheld(police, tangerang_case):
+    page = verified_client(police.lead).get(_detail(tangerang_case.case)).content.decode()
+    assert police.lead.full_name in page
+    assert "Nama anggota tim kasus tidak ditampilkan" not in page
 
 
 def test_the_list_search_does_not_reveal_a_victim_outside_the_team(police, tangerang_case):

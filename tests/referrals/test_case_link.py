@@ -176,6 +176,37 @@ def test_an_analyst_without_an_existing_case_is_refused_and_nothing_is_written(
     assert not Notification.objects.filter(kind=NotificationKind.REFERRAL_OUTCOME).exists()
 
 
+def test_an_empty_lp_number_is_named_once_with_the_cases_other_problems(personas, penyidik_polres):
+    # given
+    referral = _in_progress(personas.petugas_imigrasi, penyidik_polres)
+    # when: "case opened" with no LP number and no kind or modus of the case
+    with pytest.raises(ReferralInvalid) as refused:
+        referral_close(
+            viewer=viewer_of(penyidik_polres),
+            referral=referral,
+            outcome="perkara_dibuka",
+            lp_number="  ",
+            lp_date=timezone.localdate().strftime("%d-%m-%Y"),
+        )
+    # then: one check of the number (the case's), and the rest named at the same time
+    assert refused.value.errors["lp_number"] == ["Nomor LP wajib diisi."]
+    assert "kind" in refused.value.errors and "modus" in refused.value.errors
+    assert Case.objects.count() == 0
+
+
+def test_an_analyst_typing_a_malformed_lp_number_is_told_its_pattern(personas, analis_polres):
+    referral = _in_progress(personas.petugas_imigrasi, analis_polres)
+    with pytest.raises(ReferralInvalid) as refused:
+        referral_close(
+            viewer=viewer_of(analis_polres),
+            referral=referral,
+            outcome="perkara_dibuka",
+            lp_number="LP 12 tahun ini",
+            lp_date=timezone.localdate().strftime("%d-%m-%Y"),
+        )
+    assert "tidak sesuai pola" in refused.value.errors["lp_number"][0]
+
+
 def test_the_analyst_refused_on_the_page_keeps_what_was_typed(personas, analis_polres):
     # given
     referral = _in_progress(personas.petugas_imigrasi, analis_polres)

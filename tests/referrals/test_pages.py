@@ -100,7 +100,7 @@ def test_the_police_steps_through_the_pages(personas, penyidik_polres):
     # then: the missing LP number is named and what was typed kept
     assert refused.status_code == 400
     html = refused.content.decode()
-    assert "Nomor Laporan Polisi wajib diisi" in html
+    assert "Nomor LP wajib diisi" in html
     assert 'value="01-12-2026"' in html
     # when
     done = client.post(

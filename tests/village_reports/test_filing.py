@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.urls import reverse
 
 from benteng.village_reports.models import VillageReport, VillageReportPerson
@@ -162,3 +162,42 @@ def test_a_message_lands_under_the_person_it_is_about_when_a_form_above_is_blank
     assert "people.1.nik" in refused.value.errors
     assert "people.0.nik" not in refused.value.errors
     assert not VillageReport.objects.exists()
+
+
+@pytest.fixture
+def uploads_unreadable(monkeypatch):  # type: ignore[no-untyped-def]
+    """A file uploaded to disk (over 2.5 MB) that must not be read: reading it fails the test."""
+
+    def refuse(self, *args):  # type: ignore[no-untyped-def]
+        raise AssertionError("an upload over the limit was read into memory")
+
+    monkeypatch.setattr(TemporaryUploadedFile, "read", refuse, raising=False)
+
+
+def test_a_photo_over_the_limit_is_refused_by_its_size_unread_and_the_form_kept(
+    personas, uploads_unreadable
+) -> None:  # type: ignore[no-untyped-def]
+    # given: a photo of 3 MB (the limit is 2 MB), posted without the phone's script
+    client = verified_client(personas.pic_desa)
+    desa = sorted(viewer_of(personas.pic_desa).village_codes)[0]
+    big = SimpleUploadedFile("besar.jpg", JPEG + b"\x00" * (3 * 1024 * 1024))
+    # when
+    response = client.post(
+        reverse("village_reports:new"),
+        {
+            "desa_code": desa,
+            "kind": "perekrut",
+            "summary": "Ada calo di pos ronda",
+            "people-0-role": "perekrut",
+            "people-0-full_name": RECRUITER_NAME,
+            "people-1-role": "warga",
+            "photos": [big],
+        },
+    )
+    # then
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "terlalu besar (3073 KB; paling besar 2048 KB)" in page
+    assert "Ada calo di pos ronda" in page and RECRUITER_NAME in page
+    assert not VillageReport.objects.exists()
+    assert MAX_PHOTO_BYTES == 2 * 1024 * 1024

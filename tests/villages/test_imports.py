@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,3 +121,25 @@ def test_a_count_with_a_decimal_is_refused_not_read_as_ten_times_more(personas):
         (3, "jumlah “12.5” bukan bilangan bulat 0 atau lebih"),
     ]
     assert PmiCount.objects.get(region_id="36.03.07.2001", destination_country="SA").total == 1250
+
+
+def test_a_file_over_the_limit_is_refused_by_its_size_unread_and_the_source_kept(
+    personas, monkeypatch
+):
+    # given: a CSV of 6 MB (the limit is 5 MB), which must not be read
+    def refuse(self, *args):  # type: ignore[no-untyped-def]
+        raise AssertionError("an upload over the limit was read into memory")
+
+    monkeypatch.setattr(TemporaryUploadedFile, "read", refuse, raising=False)
+    big = b"kode_desa,tahun,jumlah\n" + b"36.03.07.2001,2025,1\n" * (6 * 1024 * 1024 // 20)
+    client = verified_client(personas.analis_imigrasi)
+    # when
+    response = client.post(
+        reverse("villages:pmi_import"), {"source": "Sumber Uji", "file": upload("pmi.csv", big)}
+    )
+    # then
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Berkas terlalu besar: paling besar 5 MB." in html
+    assert 'value="Sumber Uji"' in html
+    assert not PmiCount.objects.exists()

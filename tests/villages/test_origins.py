@@ -1,16 +1,12 @@
-"""From the border back to the village: one rule for one record, the same rule as queries."""
+"""From the border back to the village: the desa of the address, else the kecamatan of the NIK
+(never credited to a desa), else no origin — the rule as the queries apply it."""
 
 from __future__ import annotations
 
 import pytest
 
 from benteng.screening.models import PassportApplication
-from benteng.villages.origins import (
-    OriginBasis,
-    from_desa,
-    from_kecamatan_without_desa,
-    origin_of,
-)
+from benteng.villages.origins import from_desa, from_kecamatan_without_desa
 from tests.screening.flow_factories import application_make
 
 pytestmark = pytest.mark.django_db
@@ -20,30 +16,9 @@ KRONJO = "36.03.07"
 NIK_FROM_KRONJO = "3603075204960001"  # a woman born 12-04-1996, registered in Kronjo
 
 
-@pytest.mark.parametrize(
-    ("region_code", "nik", "expected"),
-    [
-        (KRONJO_DESA, NIK_FROM_KRONJO, (KRONJO_DESA, OriginBasis.ADDRESS, KRONJO_DESA)),
-        (KRONJO, NIK_FROM_KRONJO, (KRONJO, OriginBasis.NIK, None)),
-        (None, NIK_FROM_KRONJO, (KRONJO, OriginBasis.NIK, None)),
-        (None, "", (None, OriginBasis.NONE, None)),
-        (None, "12345", (None, OriginBasis.NONE, None)),
-    ],
-    ids=["desa-known", "kecamatan-stored-from-nik", "only-nik", "neither", "nik-unreadable"],
-)
-def test_a_record_is_traced_to_its_desa_else_the_kecamatan_of_its_nik(
-    reference_data, region_code, nik, expected
-):
-    # when
-    origin = origin_of(region_code=region_code, nik=nik)
-    # then
-    assert (origin.code, origin.basis, origin.desa_code) == expected
-    if origin.code:
-        assert origin.kecamatan_code == KRONJO
-
-
 def test_the_queries_count_a_desa_and_its_kecamatan_without_desa_apart(reference_data):
     # given: one applicant with a desa, one whose kecamatan came from the NIK, one unplaced
+    # with a NIK of Kronjo, one of elsewhere, one with no NIK and one with an unreadable one
     with_desa = application_make()
     with_desa.region_id = KRONJO_DESA
     with_desa.save(update_fields=["region"])
@@ -54,6 +29,12 @@ def test_the_queries_count_a_desa_and_its_kecamatan_without_desa_apart(reference
     elsewhere = application_make(full_name="Sari")
     elsewhere.nik = "3604095204960001"
     elsewhere.save(update_fields=["nik"])
+    no_nik = application_make(full_name="Tuti")
+    no_nik.nik = ""
+    no_nik.save(update_fields=["nik"])
+    unreadable = application_make(full_name="Yuli")
+    unreadable.nik = "12345"
+    unreadable.save(update_fields=["nik"])
     # when
     desa_rows = set(PassportApplication.objects.filter(from_desa(KRONJO_DESA)))
     kecamatan_rows = set(PassportApplication.objects.filter(from_kecamatan_without_desa(KRONJO)))
