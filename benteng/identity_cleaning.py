@@ -282,19 +282,11 @@ def person_identity_clean(
     sex, problem = sex_clean(raw.get("sex"))
     problems.add(f"{prefix}sex", problem)
     values["sex"] = sex
-    values["nik"] = ""
-    nik_text = text_of(raw.get("nik"))
-    if nik_text:
-        info, nik_problems = parse_nik(nik_text, today=today)
-        if nik_problems or info is None:
-            for nik_problem in nik_problems:
-                problems.add(f"{prefix}nik", nik_problem_text(nik_problem))
-        else:
-            values["nik"] = info.nik
-            for nik_problem in nik_consistency(info, birth_date=birth_date, sex=sex or None):
-                problems.add(f"{prefix}nik", nik_problem_text(nik_problem))
-            values["birth_date"] = values["birth_date"] or info.birth_date
-            values["sex"] = values["sex"] or info.sex
+    values.update(
+        person_nik_clean(
+            raw.get("nik"), problems, f"{prefix}nik", birth_date=birth_date, sex=sex, today=today
+        )
+    )
     passport_no, problem = passport_no_clean(raw.get("passport_no"))
     problems.add(f"{prefix}passport_no", problem)
     values["passport_no"] = passport_no
@@ -311,6 +303,36 @@ def person_identity_clean(
         values[field] = text
     desa_code = desa_code_clean(raw.get("desa_code"), f"{prefix}desa_code", problems)
     values["region"] = region_for_identity(desa_code=desa_code, nik=values["nik"] or None)
+    return values
+
+
+def person_nik_clean(
+    raw: Any,
+    problems: Problems,
+    name: str,
+    *,
+    birth_date: datetime.date | None,
+    sex: str,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """A person's NIK, checked as a record naming the person needs it: valid (a readable one
+    naming an unknown region or serial 0000 is refused too) and agreeing with the birth date
+    and sex given, each problem added under ``name``. Returns ``nik``, ``birth_date`` and
+    ``sex``: a blank birth date or sex taken from a valid NIK."""
+    values: dict[str, Any] = {"nik": "", "birth_date": birth_date, "sex": sex}
+    nik_text = text_of(raw)
+    if not nik_text:
+        return values
+    info, nik_problems = parse_nik(nik_text, today=today)
+    if nik_problems or info is None:
+        for nik_problem in nik_problems:
+            problems.add(name, nik_problem_text(nik_problem))
+        return values
+    values["nik"] = info.nik
+    for nik_problem in nik_consistency(info, birth_date=birth_date, sex=sex or None):
+        problems.add(name, nik_problem_text(nik_problem))
+    values["birth_date"] = birth_date or info.birth_date
+    values["sex"] = sex or info.sex
     return values
 
 

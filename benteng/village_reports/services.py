@@ -158,23 +158,29 @@ def _person_values(
     values["full_name"] = _text(
         person.full_name, f"{prefix}full_name", _("Nama"), problems, limit=200
     )
-    nik, nik_problems = cleaning.nik_clean(person.nik, today=today)
-    for problem in nik_problems:
-        problems.add(f"{prefix}nik", problem)
-    values["nik"] = nik
     phone, phone_problem = cleaning.phone_clean(person.phone, label=_("Nomor telepon"))
     problems.add(f"{prefix}phone", phone_problem)
     values["phone"] = phone
     sex, sex_problem = cleaning.sex_clean(person.sex)
     problems.add(f"{prefix}sex", sex_problem)
-    values["sex"] = sex
     birth_date, date_problem = cleaning.date_parse(person.birth_date, label=_("Tanggal lahir"))
     if date_problem is None and birth_date is not None:
         date_problem = cleaning.birth_date_problem(
             birth_date, label=_("Tanggal lahir"), today=today
         )
     problems.add(f"{prefix}birth_date", date_problem)
-    values["birth_date"] = birth_date if date_problem is None else None
+    # The NIK as a referral will need it (the report's people may be referred): checked
+    # against the birth date and sex here, where the reporter can still correct it.
+    values.update(
+        cleaning.person_nik_clean(
+            person.nik,
+            problems,
+            f"{prefix}nik",
+            birth_date=birth_date if date_problem is None else None,
+            sex=sex,
+            today=today,
+        )
+    )
     country = cleaning.text_of(person.destination_country).upper()
     if country and country not in destination_countries():
         problems.add(f"{prefix}destination_country", _("Pilih negara tujuan dari daftar."))

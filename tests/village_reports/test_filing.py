@@ -201,3 +201,43 @@ def test_a_photo_over_the_limit_is_refused_by_its_size_unread_and_the_form_kept(
     assert "Ada calo di pos ronda" in page and RECRUITER_NAME in page
     assert not VillageReport.objects.exists()
     assert MAX_PHOTO_BYTES == 2 * 1024 * 1024
+
+
+def test_a_nik_that_disagrees_with_the_birth_date_is_refused_where_the_reporter_can_fix_it(
+    personas,
+) -> None:  # type: ignore[no-untyped-def]
+    """The report's people may be referred, and a referral refuses such a NIK: the reporter is
+    told at filing, when she can still correct it (a blank birth date is read from the NIK)."""
+    from benteng.village_reports.services import (
+        PersonInput,
+        ReportInput,
+        VillageReportInvalid,
+        report_file,
+    )
+
+    viewer = viewer_of(personas.pic_desa)
+    data = ReportInput(
+        desa_code=sorted(viewer.village_codes)[0],
+        kind="perekrut",
+        summary="Calo di pos ronda.",
+        draft_uuid=str(uuid.uuid4()),
+    )
+    # a man born 12 March 1985 in Kab. Tangerang 36.03.05
+    nik = "3603051203850004"
+    with pytest.raises(VillageReportInvalid) as refused:
+        report_file(
+            viewer=viewer,
+            data=data,
+            people=[
+                PersonInput(role="perekrut", full_name="Ujang", nik=nik, birth_date="13-03-1985")
+            ],
+        )
+    assert "people.0.nik" in refused.value.errors
+    assert not VillageReport.objects.exists()
+
+    report, _created = report_file(
+        viewer=viewer, data=data, people=[PersonInput(role="perekrut", full_name="Ujang", nik=nik)]
+    )
+    person = VillageReportPerson.objects.get(report=report)
+    assert str(person.birth_date) == "1985-03-12"
+    assert person.sex == "L"
