@@ -50,6 +50,7 @@ DETAIL_NAMES = {
     "idempotent_replay": gettext_lazy("jawaban ulang atas kiriman yang sama"),
     "screening_result": gettext_lazy("hasil penyaringan"),
     "rule_set": gettext_lazy("versi aturan"),
+    "correction": gettext_lazy("koreksi"),
 }
 # The search and filter terms of the lists, by the names the pages and the API give them.
 SEARCH_TERM_NAMES = {
