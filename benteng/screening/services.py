@@ -493,9 +493,11 @@ def record_rescreen(
     result.server_milliseconds = round((time.perf_counter() - started) * 1000, 2)
     with transaction.atomic():
         insert(result)
-        if record.police_visible != screened.police_visible:
-            record.police_visible = screened.police_visible
-            kind.model.objects.filter(pk=record.pk).update(police_visible=record.police_visible)
+        # A police hit shows the record to the police; nothing here hides it again (a
+        # referral or a hand-over may have shown it, and what the police saw stays seen).
+        if screened.police_visible and not record.police_visible:
+            record.police_visible = True
+            kind.model.objects.filter(pk=record.pk).update(police_visible=True)
         audit_record_many(
             actor=actor_for_viewer(viewer), items=_audit_items(kind, record, screened, again=True)
         )

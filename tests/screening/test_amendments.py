@@ -619,3 +619,40 @@ def test_a_corrected_departure_check_is_screened_again_and_its_page_lists_both(p
         reverse("screening:departure_detail", args=[check.pk])
     )
     assert "disaring ulang setelah koreksi" in page.content.decode()
+
+
+def test_a_correction_that_clears_a_hit_leaves_the_record_with_the_police(
+    personas, screen, committed
+):
+    # given: the applicant hit a police list under the identity typed, so the police see it
+    wanted = committed(
+        police_entry,
+        analyst=personas.analis_polri,
+        full_name=CORRECT_NAME,
+        nik=SITI_NIK,
+        birth_date="14-08-1996",
+        phone="",
+    )
+    record = screen(personas.petugas_imigrasi, full_name=CORRECT_NAME).application
+    assert [
+        hit.id for hit in application_result(viewer_of(personas.petugas_imigrasi), record.pk).hits
+    ] == [wanted.pk]
+    assert record.police_visible
+    # when: the identity was another person's
+    committed(
+        record_correct,
+        viewer=viewer_of(personas.petugas_imigrasi),
+        record=record,
+        values={
+            **_identity(record),
+            "full_name": "Rina Marlina",
+            "nik": "3601014101900001",
+            "birth_date": "01-01-1990",
+        },
+        reason="Data tertukar",
+    )
+    # then: the new screening has no hit, the first one is kept, the police still see it
+    shown = application_result(viewer_of(personas.petugas_imigrasi), record.pk)
+    assert shown.hits == []
+    record.refresh_from_db()
+    assert record.police_visible
