@@ -239,11 +239,14 @@ POLICIES: list[RecordPolicy[Any]] = [
 ]
 
 
-def records_referred_to(viewer: Viewer, field: str) -> QuerySet[Any]:
+def records_referred_to(viewer: Viewer, field: str) -> QuerySet[Referral, dict[str, Any]]:
     """The ids of the screening records (``field``: "application_id" or
     "departure_check_id") referred to the viewer's office: its police see them
     (``screening.access.police_visible_rows``)."""
+    referred = Referral.objects.filter(Q(**{f"{field}__isnull": False}))
     if viewer.office_id is None:
-        return Referral.objects.none().values(field)
-    referred = Referral.objects.filter(receiving_office_id=viewer.office_id)
-    return referred.filter(**{f"{field}__isnull": False}).values(field)
+        referred = referred.none()
+    ids: QuerySet[Referral, dict[str, Any]] = referred.filter(
+        receiving_office_id=viewer.office_id
+    ).values(field)
+    return ids

@@ -164,6 +164,8 @@ def answers_for_province(viewer: Viewer) -> bool:
 def screening_offices_in_police_area(viewer: Viewer) -> frozenset[int]:
     """The Kanims and TPIs whose area (their coverage, else their seat) overlaps the area the
     viewer's police office covers, itself or through the offices below it."""
+    if viewer.office_id is None:
+        return frozenset()
     office = Office.objects.filter(pk=viewer.office_id).first()
     if office is None:
         return frozenset()
