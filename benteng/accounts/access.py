@@ -143,7 +143,7 @@ def may_read_audit_trail(viewer: Viewer) -> bool:
     return may_administer(viewer)
 
 
-def may_read_audit_entry_personal_detail(viewer: Viewer, entry: AuditEntry) -> bool:
+def may_read_audit_search_terms(viewer: Viewer, entry: AuditEntry) -> bool:
     """The personal data an entry's detail records (the terms of a search: names, NIKs) is
     read by Benteng itself and by the person who searched, who typed them; not by the trail's
     other readers, administrators included, whose role sees no personal data."""
@@ -172,6 +172,6 @@ class AuditEntryPolicy(RecordPolicy[AuditEntry]):
         return NOTHING
 
     def fields(self, viewer: Viewer, obj: AuditEntry) -> frozenset[str]:
-        if may_read_audit_entry_personal_detail(viewer, obj):
+        if may_read_audit_search_terms(viewer, obj):
             return self.all_fields()
         return self.all_fields() - {AUDIT_PERSONAL_DETAIL_FIELD}

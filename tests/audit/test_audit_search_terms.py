@@ -1,5 +1,5 @@
 """The terms of a search are personal data (a name, a NIK): the audit trail keeps them, and
-shows them only to whoever may see them (``may_read_audit_entry_personal_detail``), masked for
+shows them only to whoever may see them (``may_read_audit_search_terms``), masked for
 the trail's other readers, administrators included; the stored entry is never changed."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from benteng.access.policy import visible_fields
 from benteng.access.viewer import Viewer
-from benteng.accounts.access import may_read_audit_entry_personal_detail
+from benteng.accounts.access import may_read_audit_search_terms
 from benteng.accounts.models import Role
 from benteng.audit.models import AuditAction, AuditEntry
 from benteng.audit.services import actor_for_viewer, audit_chain_verify, audit_record
@@ -56,12 +56,12 @@ def test_only_the_searcher_and_benteng_read_a_search_s_terms(personas, role_name
     entry = _search_entry(personas.petugas_imigrasi_other, {"q": SEARCHED_NAME})
     viewer = Viewer.for_user(getattr(personas, role_name))
     # then: no other role reads its terms, administrators included
-    assert not may_read_audit_entry_personal_detail(viewer, entry)
+    assert not may_read_audit_search_terms(viewer, entry)
     assert "detail" not in visible_fields(viewer, entry)
     # and the searcher does, as does Benteng itself
     searcher = Viewer.for_user(personas.petugas_imigrasi_other)
-    assert may_read_audit_entry_personal_detail(searcher, entry)
-    assert may_read_audit_entry_personal_detail(Viewer.system(purpose="verifikasi"), entry)
+    assert may_read_audit_search_terms(searcher, entry)
+    assert may_read_audit_search_terms(Viewer.system(purpose="verifikasi"), entry)
 
 
 def test_an_administrator_reads_that_a_search_was_made_but_not_its_terms(personas):
