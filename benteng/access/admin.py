@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
-from benteng.access.policy import visible_to
+from benteng.access.policy import visible_fields, visible_to
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_list, audit_record_read, audit_record_write
@@ -132,3 +132,7 @@ class AuditedAdminMixin(AdminAuditMixin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return visible_to(super().get_queryset(request), request.user)
+
+    def visible_fields(self, request: HttpRequest, obj: models.Model) -> frozenset[str]:
+        """The fields of a row the signed-in reader may see (the model's policy)."""
+        return visible_fields(request.user, obj)

@@ -35,6 +35,8 @@ COUNTERPART_OFFICE_KINDS: dict[str, frozenset[str]] = {
     OfficeKind.KANIM: frozenset({OfficeKind.POLRES}),
     OfficeKind.POLRES: frozenset({OfficeKind.KANIM}),
 }
+# The field of an audit entry that may hold personal data (a search's terms).
+AUDIT_PERSONAL_DETAIL_FIELD = "detail"
 # "36.03.07.2001" -> "36.03": the kabupaten/kota of a region code at that level or below.
 KABUPATEN_CODE_LENGTH = len("36.03")
 
@@ -141,10 +143,24 @@ def may_read_audit_trail(viewer: Viewer) -> bool:
     return may_administer(viewer)
 
 
+def may_read_audit_search_terms(viewer: Viewer, entry: AuditEntry) -> bool:
+    """The personal data an entry's detail records (the terms of a search: names, NIKs) is
+    read by Benteng itself and by the person who searched, who typed them; not by the trail's
+    other readers, administrators included, whose role sees no personal data."""
+    if viewer.kind is ViewerKind.SYSTEM:
+        return True
+    if viewer.kind is not ViewerKind.USER:
+        return False
+    return entry.actor_id is not None and entry.actor_id == viewer.user_id
+
+
 class AuditEntryPolicy(RecordPolicy[AuditEntry]):
     """The audit trail is read by administrators only (and by Benteng verifying it). It lives
     here, not in the audit app, because who administers is an account's role; the audit app
-    sits below access and accounts and knows neither."""
+    sits below access and accounts and knows neither.
+
+    Without the ``detail`` field a reader is shown the entry's detail with its personal data
+    masked (``benteng.audit.labels.detail_label``); the stored entry is never changed."""
 
     model = AuditEntry
 
@@ -154,3 +170,8 @@ class AuditEntryPolicy(RecordPolicy[AuditEntry]):
         if may_read_audit_trail(viewer):
             return EVERYTHING
         return NOTHING
+
+    def fields(self, viewer: Viewer, obj: AuditEntry) -> frozenset[str]:
+        if may_read_audit_search_terms(viewer, obj):
+            return self.all_fields()
+        return self.all_fields() - {AUDIT_PERSONAL_DETAIL_FIELD}

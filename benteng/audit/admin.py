@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.access.admin import AuditedAdminMixin
 from benteng.audit.labels import (
+    READ_WITH,
     detail_label,
     object_type_label,
     records_labels,
@@ -93,12 +94,16 @@ class AuditEntryAdmin(AuditedAdminMixin):
     ) -> tuple[QuerySet[Any], bool]:
         """Besides the text columns, a record's reference finds every entry that names it, or
         names it in its details: "w12" answers who saw watchlist entry w12, an application's
-        number who opened it and what was read in its screening."""
+        number who opened it and what was read in its screening. Only the details that name a
+        record are searched, never a search's terms: finding an entry by what was typed in it
+        would tell a reader the masked terms."""
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         named = records_named(search_term)
         if not named:
             return found, may_have_duplicates
-        naming = Q(detail__icontains=search_term.strip())
+        naming = Q()
+        for key in READ_WITH:
+            naming |= Q(**{f"detail__{key}": search_term.strip()})
         for object_type, pk in named:
             naming |= Q(object_type=object_type, object_ids__icontains=f'"{pk}"')
         return found | queryset.filter(naming), may_have_duplicates
@@ -107,13 +112,20 @@ class AuditEntryAdmin(AuditedAdminMixin):
         """The page's entries name their records with one query per kind of record."""
         changelist = super().get_changelist_instance(request)
         _label_records(changelist.result_list)
+        self._mark_personal_detail(request, changelist.result_list)
         return changelist
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
         entry = super().get_object(request, object_id, from_field)
         if entry is not None:
             _label_records([entry])
+            self._mark_personal_detail(request, [entry])
         return entry
+
+    def _mark_personal_detail(self, request: HttpRequest, entries: Any) -> None:
+        """Whether the reader may see each entry's personal detail (``AuditEntryPolicy``)."""
+        for entry in entries:
+            entry.personal_detail_shown = "detail" in self.visible_fields(request, entry)
 
     @admin.display(description=_("pelaku"), ordering="actor_label")
     def who(self, entry: AuditEntry) -> str:
@@ -141,7 +153,12 @@ class AuditEntryAdmin(AuditedAdminMixin):
 
     @admin.display(description=_("rincian"))
     def details(self, entry: AuditEntry) -> str:
-        return detail_label(entry.detail or {}, object_type=entry.object_type)
+        return detail_label(
+            entry.detail or {},
+            object_type=entry.object_type,
+            # Masked unless the policy lets this reader see it.
+            personal_data_shown=getattr(entry, "personal_detail_shown", False),
+        )
 
     @admin.display(description=_("rantai"))
     def chain(self, entry: AuditEntry) -> str:

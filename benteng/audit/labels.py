@@ -4,7 +4,8 @@ when and from where, in words rather than raw values.
 The audit app is the bottom layer: the models named by an entry are found through Django's
 app registry by their label, never imported. A record is named by a reference that carries no
 personal data (an application's number, a watchlist entry's index id, an account's username),
-else by its number: the trail's readers are administrators, who see no one's personal data.
+else by its number: the trail's readers are administrators, who see no one's personal data;
+for the same reason the terms of a search are masked for them (``detail_label``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ DETAIL_NAMES = {
     "idempotent_replay": gettext_lazy("jawaban ulang atas kiriman yang sama"),
     "screening_result": gettext_lazy("hasil penyaringan"),
     "rule_set": gettext_lazy("versi aturan"),
+    "correction": gettext_lazy("koreksi"),
 }
 # The search and filter terms of the lists, by the names the pages and the API give them.
 SEARCH_TERM_NAMES = {
@@ -63,6 +65,22 @@ SEARCH_TERM_NAMES = {
     "destination": gettext_lazy("negara tujuan"),
     "police_visible": gettext_lazy("terlihat oleh kepolisian"),
 }
+# Filters whose values name no one (a state, a date, an office, a country): shown to every
+# reader of the trail. Any other term (what was typed in a search box: a name, a NIK) is
+# personal data, masked for a reader who may not see it (``personal_data_shown``).
+FILTERS_WITHOUT_PERSONAL_DATA = frozenset(
+    {
+        "status",
+        "due",
+        "follow_up",
+        "date_from",
+        "date_to",
+        "office_id",
+        "destination",
+        "police_visible",
+    }
+)
+MASKED = gettext_lazy("(disamarkan)")
 DETAIL_VALUES = {
     "success": gettext_lazy("berhasil"),
     "failure": gettext_lazy("gagal"),
@@ -130,9 +148,12 @@ def records_named(term: str) -> list[tuple[str, Any]]:
     return named
 
 
-def detail_label(detail: Mapping[str, Any], *, object_type: str = "") -> str:
+def detail_label(
+    detail: Mapping[str, Any], *, object_type: str = "", personal_data_shown: bool = False
+) -> str:
     """An entry's details in words: what a record was read as and with, the search terms,
-    the fields changed (by their labels when the kind of record is known), and the rest."""
+    the fields changed (by their labels when the kind of record is known), and the rest.
+    Unless ``personal_data_shown``, what was typed in a search is masked."""
     parts: list[str] = []
     if detail.get("as") in READ_AS:
         parts.append(str(READ_AS[detail["as"]]))
@@ -142,7 +163,8 @@ def detail_label(detail: Mapping[str, Any], *, object_type: str = "") -> str:
     search = detail.get("search")
     if isinstance(search, Mapping) and search:
         terms = ", ".join(
-            f"{SEARCH_TERM_NAMES.get(name, name)} = «{value}»" for name, value in search.items()
+            f"{SEARCH_TERM_NAMES.get(name, name)} = {_term_label(name, value, personal_data_shown)}"
+            for name, value in search.items()
         )
         parts.append(_("pencarian: %(terms)s") % {"terms": terms})
     if detail.get("fields"):
@@ -155,6 +177,12 @@ def detail_label(detail: Mapping[str, Any], *, object_type: str = "") -> str:
         if name not in shown
     ]
     return "; ".join(parts)
+
+
+def _term_label(name: str, value: Any, personal_data_shown: bool) -> str:
+    if personal_data_shown or name in FILTERS_WITHOUT_PERSONAL_DATA:
+        return f"«{value}»"
+    return str(MASKED)
 
 
 def _field_label(object_type: str, name: Any) -> str:

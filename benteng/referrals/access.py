@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
@@ -297,3 +297,16 @@ POLICIES: list[RecordPolicy[Any]] = [
     ReferralFilePolicy(),
     ReferralEventPolicy(),
 ]
+
+
+def records_referred_to(viewer: Viewer, field: str) -> QuerySet[Referral, dict[str, Any]]:
+    """The ids of the screening records (``field``: "application_id" or
+    "departure_check_id") referred to the viewer's office: its police see them
+    (``screening.access.police_visible_rows``)."""
+    referred = Referral.objects.filter(Q(**{f"{field}__isnull": False}))
+    if viewer.office_id is None:
+        referred = referred.none()
+    ids: QuerySet[Referral, dict[str, Any]] = referred.filter(
+        receiving_office_id=viewer.office_id
+    ).values(field)
+    return ids

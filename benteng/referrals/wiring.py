@@ -11,7 +11,11 @@ from benteng.people.sources import register_source
 from benteng.referrals import access, events, exchange, identity_sources, panels, tasks
 from benteng.referrals.models import Referral
 from benteng.schedule.jobs import register_job
-from benteng.screening.hooks import register_hand_over_hook, register_record_panel
+from benteng.screening.hooks import (
+    register_hand_over_hook,
+    register_record_panel,
+    register_referred_records,
+)
 
 
 def register() -> None:
@@ -24,6 +28,7 @@ def register() -> None:
         register_job(job)
     register_hand_over_hook(panels.hand_over_hook)
     register_record_panel(panels.record_panel)
+    register_referred_records(access.records_referred_to)
     for kind, label in events.KINDS.items():
         register_event_kind(kind, label)
     register_projector(Referral, events.referrals_projected)

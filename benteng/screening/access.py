@@ -6,7 +6,11 @@ navigation, the home figures, services and decisions all ask them. The policies 
 "which rows".
 
 An application is seen by its own Kanim and by immigration analysts; police see it only when it
-hit a police watchlist or was referred to them. A departure check likewise by its own TPI.
+hit a police watchlist or was referred to police (``police_visible``), and then only the police
+offices that answer for it (``police_visible_rows``): the Polda for the province (its
+Ditreskrimum and analysts keep the police watchlists, DESIGN.md), a Polres or Polsek for the
+Kanims and TPIs whose area overlaps its own (with its Polseks'), and the office it was referred
+to. A departure check likewise by its own TPI.
 Other offices learn of an earlier decision about the same person only through the screening
 result's *earlier events* (office, date, outcome, reason) — never the other office's record.
 """
@@ -19,7 +23,9 @@ from django.db.models import Q
 
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
-from benteng.accounts.models import AgencyKind, Role
+from benteng.accounts.models import AgencyKind, Office, OfficeKind, Role
+from benteng.accounts.selectors import office_region_codes
+from benteng.screening.hooks import referred_records
 from benteng.screening.models import (
     ApplicationDecision,
     DepartureCheck,
@@ -38,6 +44,8 @@ IMMIGRATION_DEPARTURE_READERS = frozenset({Role.PETUGAS_TPI, Role.ANALIS_IMIGRAS
 RULE_EDITORS = frozenset({Role.ANALIS_IMIGRASI})
 # Who answers for the officers' decisions: leadership and the intelligence analysts.
 DECISION_SUPERVISORS = frozenset({Role.PIMPINAN, Role.ANALIS_IMIGRASI})
+# The immigration offices where people are screened.
+SCREENING_OFFICE_KINDS = frozenset({OfficeKind.KANIM, OfficeKind.TPI})
 
 
 # --- what a viewer may do ------------------------------------------------------------------
@@ -145,6 +153,60 @@ def may_read_decision_oversight(viewer: Viewer) -> bool:
 # --- which records a viewer sees -----------------------------------------------------------
 
 
+def answers_for_province(viewer: Viewer) -> bool:
+    """The viewer works at a Polda: its investigators (Ditreskrimum) and analysts, who keep
+    the police watchlists, answer for every police hit in the province."""
+    if viewer.office_id is None:
+        return False
+    return Office.objects.filter(pk=viewer.office_id, kind=OfficeKind.POLDA).exists()
+
+
+def screening_offices_in_police_area(viewer: Viewer) -> frozenset[int]:
+    """The Kanims and TPIs whose area (their coverage, else their seat) overlaps the area the
+    viewer's police office covers, itself or through the offices below it."""
+    if viewer.office_id is None:
+        return frozenset()
+    office = Office.objects.filter(pk=viewer.office_id).first()
+    if office is None:
+        return frozenset()
+    police_area = office_region_codes(office=office)
+    if not police_area:
+        return frozenset()
+    screening_offices = Office.objects.filter(
+        kind__in=SCREENING_OFFICE_KINDS, agency__kind=AgencyKind.IMIGRASI
+    )
+    areas: dict[int, set[str]] = {}
+    for office_id, seat, covered in screening_offices.values_list(
+        "pk", "seat_id", "coverage__region_id"
+    ):
+        areas.setdefault(office_id, set()).update(code for code in (covered,) if code)
+        if seat and not covered:
+            areas[office_id].add(seat)
+    return frozenset(
+        office_id
+        for office_id, codes in areas.items()
+        if any(_overlap(code, police) for code in codes for police in police_area)
+    )
+
+
+def _overlap(code: str, other: str) -> bool:
+    """Two region codes overlap when one is the other or lies within it."""
+    return code == other or code.startswith(f"{other}.") or other.startswith(f"{code}.")
+
+
+def police_visible_rows(viewer: Viewer, referral_field: str) -> Q:
+    """Records shown to the police (a police hit, a referral or hand-over to police) that
+    this police office answers for: the province at a Polda; else those screened at a Kanim
+    or TPI in its area, and those referred to it."""
+    shown = Q(police_visible=True)
+    if answers_for_province(viewer):
+        return shown
+    answered = Q(office_id__in=screening_offices_in_police_area(viewer))
+    for referred in referred_records(viewer, referral_field):
+        answered |= Q(pk__in=referred)
+    return shown & answered
+
+
 def _applications(viewer: Viewer) -> Q:
     if viewer.kind is ViewerKind.SYSTEM:
         return EVERYTHING
@@ -153,7 +215,7 @@ def _applications(viewer: Viewer) -> Q:
     if viewer.agency_kind == AgencyKind.IMIGRASI and viewer.role == Role.PETUGAS_IMIGRASI:
         return Q(office_id=viewer.office_id)
     if viewer.agency_kind == AgencyKind.POLRI and viewer.role in POLICE_CASE_ROLES:
-        return Q(police_visible=True)
+        return police_visible_rows(viewer, "application_id")
     return NOTHING
 
 
@@ -165,7 +227,7 @@ def _departures(viewer: Viewer) -> Q:
     if viewer.agency_kind == AgencyKind.IMIGRASI and viewer.role == Role.PETUGAS_TPI:
         return Q(office_id=viewer.office_id)
     if viewer.agency_kind == AgencyKind.POLRI and viewer.role in POLICE_CASE_ROLES:
-        return Q(police_visible=True)
+        return police_visible_rows(viewer, "departure_check_id")
     return NOTHING
 
 

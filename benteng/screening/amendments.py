@@ -9,10 +9,12 @@ decided on. Both are audited and reach the screening index after the commit (a c
 its new identity, a void the record's removal); the delay entries a decision on the record
 put on the shared watchlists follow (corrected, or withdrawn).
 
-The earlier screening result is kept as it was made: the facts the officer stated at the
-counter (observations, earlier migrant work) are not stored apart, so a re-run would not be
-the same screening. The record page says the result predates the correction; the index and
-every later screening of anyone use the corrected identity.
+A correction screens the record again, in its transaction, the way a new screening does
+(``services.record_rescreen``: the corrected identity, the facts the officer stated at the
+first screening, the current rules), once per correction: a typo that hid a watchlist hit
+no longer hides it. The earlier results are kept as they were made (what the officer saw
+then), listed on the record's page; the page shows the newest. The index and every later
+screening of anyone use the corrected identity.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from benteng.screening.models import (
     PassportApplication,
     RecordAmendment,
 )
+from benteng.screening.services import record_rescreen
 from benteng.watchlists.models import EntrySource, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_remove, watchlist_entry_update
 from benteng.watchlists.validation import entry_input_values
@@ -196,7 +199,8 @@ def record_correct(
         )
         _correct_decision_entries(locked)
         index_source_record(locked)
-    for name in [*changed, "changed_at"]:
+        record_rescreen(viewer=viewer, record=locked, amendment=amendment)
+    for name in [*changed, "changed_at", "police_visible"]:
         setattr(record, name, getattr(locked, name))
     return amendment
 

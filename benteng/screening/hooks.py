@@ -53,7 +53,12 @@ class VillageSignal:
 # (query) -> the signal; registered by the village reports app.
 VillageSignalProvider = Callable[[VillageSignalQuery], VillageSignal]
 
+# The ids of the records (an application's or a departure check's, by the referral's field
+# "application_id" / "departure_check_id") referred to the viewer's office, as a query.
+ReferredRecords = Callable[[Viewer, str], Any]
+
 _hand_over_hooks: list[HandOverHook] = []
+_referred_records: list[ReferredRecords] = []
 _village_signal_providers: list[VillageSignalProvider] = []
 _record_panels: list[RecordPanel] = []
 
@@ -92,3 +97,14 @@ def village_signal(query: VillageSignalQuery) -> VillageSignal | None:
     for provider in _village_signal_providers:
         return provider(query)
     return None
+
+
+def register_referred_records(provider: ReferredRecords) -> None:
+    """Let ``provider`` name the records referred to a viewer's office (the referrals app)."""
+    if provider not in _referred_records:
+        _referred_records.append(provider)
+
+
+def referred_records(viewer: Viewer, field: str) -> list[Any]:
+    """The registered providers' queries of the record ids referred to the viewer's office."""
+    return [provider(viewer, field) for provider in _referred_records]

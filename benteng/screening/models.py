@@ -555,6 +555,20 @@ class ScreeningResult(models.Model):
         RuleSetVersion, on_delete=models.PROTECT, null=True, related_name="+"
     )
     server_milliseconds = models.FloatField(default=0)
+    # What the officer stated at the counter and the record does not keep (observations,
+    # earlier migrant work, a return ticket, the desa named): a re-screening after a
+    # correction states them again (``services.record_rescreen``).
+    stated = models.JSONField(_("keterangan petugas"), default=dict, blank=True)
+    # The correction this screening was re-run for; empty for the screening at the counter.
+    # One re-screening per correction: running it twice gives the same result.
+    amendment = models.OneToOneField(
+        RecordAmendment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="screening",
+        verbose_name=_("koreksi"),
+    )
 
     objects = AccessQuerySet["ScreeningResult"].as_manager()
 

@@ -26,6 +26,7 @@ the first result without writing a second record; reusing a key with other value
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 import uuid
@@ -65,7 +66,9 @@ from benteng.screening.cleaning import (
     ScreeningInputInvalid,
 )
 from benteng.screening.hooks import VillageSignal, VillageSignalQuery, village_signal
+from benteng.screening.identity_sources import APPLICATIONS, DEPARTURE_CHECKS
 from benteng.screening.matching import (
+    IndexFound,
     Named,
     index_search,
     possible_person_matches,
@@ -74,6 +77,7 @@ from benteng.screening.matching import (
 from benteng.screening.models import (
     DepartureCheck,
     PassportApplication,
+    RecordAmendment,
     ScreeningResult,
     TravelDocument,
 )
@@ -88,6 +92,7 @@ from benteng.screening.outcome import (
 )
 from benteng.screening.results import fields_of
 from benteng.screening.rules import rules_and_moratorium_current
+from benteng.watchlists.models import EntrySource, WatchlistEntry
 
 # What the pages and the demo data import from here, though it lives in the modules above.
 __all__ = ["ApplicationInput", "DepartureInput", "ScreeningInputInvalid", "outcome_from_result"]
@@ -400,23 +405,179 @@ def _replay(kind: _Kind, *, viewer: Viewer, key: str, fingerprint: str) -> Scree
     return outcome_from_result(viewer=viewer, record=record, result=result, replayed=True)
 
 
+@dataclass(frozen=True)
+class _Screened:
+    """A screening computed, not saved yet: the result, and what it read (for the trail)."""
+
+    result: ScreeningResult
+    police_visible: bool
+    entries: Any
+    read_entries: Sequence[models.Model]
+    read_possible: Sequence[models.Model]
+    read_events: Sequence[models.Model]
+    village: VillageSignal | None
+
+
 def _screen(
     kind: _Kind, *, viewer: Viewer, data: ScreeningInput, key: str, fingerprint: str
 ) -> ScreeningOutcome:
     started = time.perf_counter()
     now = timezone.now()
-    today = timezone.localdate(now)
-    rule_set, rules, moratorium = rules_and_moratorium_current()
     record = _new_record(data, viewer=viewer, now=now)
     record.idempotency_key = key
     record.idempotency_fingerprint = fingerprint if key else ""
+    # The record is not saved yet, so it is not among the earlier events either.
+    screened = _screening_of(kind, viewer=viewer, record=record, data=data, now=now)
+    record.police_visible = screened.police_visible
+    result = screened.result
+    result.server_milliseconds = round((time.perf_counter() - started) * 1000, 2)
+    ids = next_ids(kind.model, ScreeningResult)
+    # All or none: the record (its reference "PP-2026-000123" holds its id), its result and
+    # the audit entries. On PostgreSQL the ids come first from the tables' sequences, and
+    # the three are one statement, without a transaction's round trips; elsewhere (SQLite)
+    # the record's id comes with its insert, in a transaction.
+    with _all_or_none(one_statement=ids is not None):
+        if ids is None:
+            record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
+            insert(record)
+        else:
+            record.pk, result.pk = ids
+        record.reference = f"{kind.reference_prefix}-{timezone.localdate(now).year}-{record.pk:06d}"
+        if isinstance(record, PassportApplication):
+            result.application = record
+        else:
+            result.departure_check = record
+        written: list[list[models.Model]] = []
+        if ids is None:
+            kind.model.objects.filter(pk=record.pk).update(reference=record.reference)
+            insert(result)
+        else:
+            written = [[record], [result]]
+        audit_record_many(
+            actor=actor_for_viewer(viewer),
+            items=_audit_items(kind, record, screened),
+            written_with=written,
+        )
+        _index(record)
+    return outcome_from_result(
+        viewer=viewer, record=record, result=result, entries=screened.entries
+    )
+
+
+def record_rescreen(
+    *, viewer: Viewer, record: Record, amendment: RecordAmendment
+) -> ScreeningOutcome:
+    """Screen a corrected record again, the way a new screening does, with the facts the
+    officer stated at its first screening (``ScreeningResult.stated``); the earlier results
+    are kept as they were made (what the officer saw then). Once per correction: run again
+    for the same correction, it answers with the result made the first time.
+
+    The caller holds the record's row lock (``amendments.record_correct``)."""
+    existing = ScreeningResult.objects.filter(amendment=amendment).select_related("rule_set")
+    result = existing.first()
+    if result is not None:
+        return outcome_from_result(viewer=viewer, record=record, result=result, replayed=True)
+    kind = _APPLICATION if isinstance(record, PassportApplication) else _DEPARTURE
+    started = time.perf_counter()
+    first = record.screenings.order_by("created_at", "pk").first()
+    data = _input_of(record, stated=first.stated if first is not None else {})
+    screened = _screening_of(
+        kind, viewer=viewer, record=record, data=data, now=timezone.now(), again=True
+    )
+    result = screened.result
+    result.amendment = amendment
+    if isinstance(record, PassportApplication):
+        result.application = record
+    else:
+        result.departure_check = record
+    result.server_milliseconds = round((time.perf_counter() - started) * 1000, 2)
+    with transaction.atomic():
+        insert(result)
+        # A police hit shows the record to the police; nothing here hides it again (a
+        # referral or a hand-over may have shown it, and what the police saw stays seen).
+        if screened.police_visible and not record.police_visible:
+            record.police_visible = True
+            kind.model.objects.filter(pk=record.pk).update(police_visible=True)
+        audit_record_many(
+            actor=actor_for_viewer(viewer), items=_audit_items(kind, record, screened, again=True)
+        )
+    return outcome_from_result(
+        viewer=viewer, record=record, result=result, entries=screened.entries
+    )
+
+
+def _input_of(record: Record, *, stated: dict[str, Any]) -> ScreeningInput:
+    """The screening input of a saved record, with what the officer stated then."""
+    common: dict[str, Any] = {
+        "full_name": record.full_name,
+        "birth_date": record.birth_date,
+        "sex": record.sex,
+        "nik": record.nik,
+        "passport_no": record.passport_no,
+        "phone": record.phone,
+        "purpose": record.purpose,
+        "destination_country": record.destination_country,
+        "documents": tuple(record.documents),
+        "former_migrant_worker": stated.get("former_migrant_worker"),
+        "observations": tuple(stated.get("observations", ())),
+    }
+    if isinstance(record, PassportApplication):
+        return ApplicationInput(
+            **common,
+            birth_place=record.birth_place,
+            address=record.address,
+            desa_code=stated.get("desa_code", ""),
+            sponsor_name=record.sponsor_name,
+            sponsor_phone=record.sponsor_phone,
+            employer_name=record.employer_name,
+            placement_company=record.placement_company,
+        )
+    return DepartureInput(
+        **common,
+        flight_number=record.flight_number,
+        has_return_ticket=stated.get("has_return_ticket"),
+    )
+
+
+def _without_own_traces(found: IndexFound, record: Record) -> IndexFound:
+    """What the index found, less the record itself (an earlier event under its identity
+    before the correction) and the delay entries a decision on it put on the watchlists."""
+    source = APPLICATIONS if isinstance(record, PassportApplication) else DEPARTURE_CHECKS
+    itself = source.ref(record.pk)
+    own_entries = set(
+        WatchlistEntry.objects.filter(
+            source=EntrySource.DECISION, source_reference=record.reference
+        ).values_list("pk", flat=True)
+    )
+    return dataclasses.replace(
+        found,
+        person_candidates=[m for m in found.person_candidates if m.ref.pk not in own_entries],
+        person_possible=[m for m in found.person_possible if m.ref.pk not in own_entries],
+        event_candidates=[m for m in found.event_candidates if m.ref != itself],
+    )
+
+
+def _screening_of(
+    kind: _Kind,
+    *,
+    viewer: Viewer,
+    record: Record,
+    data: ScreeningInput,
+    now: datetime.datetime,
+    again: bool = False,
+) -> _Screened:
+    """Screen ``record`` as typed in ``data``; nothing is written. A record screened
+    ``again`` (saved already) is not its own earlier event, nor hit by its own delay."""
+    today = timezone.localdate(now)
+    rule_set, rules, moratorium = rules_and_moratorium_current()
     # What the index and the database know is read before anything is written, so the write
-    # (record, result, audit entries) stays short. The record is not saved yet, so it is not
-    # among the earlier events either.
+    # (record, result, audit entries) stays short.
     named = _named(data)
     found = index_search(
         record.identity_record(record_id="new"), named, reader_agency=viewer.agency_kind
     )
+    if again:
+        found = _without_own_traces(found, record)
     matches = watchlist_matches(viewer, found, named)
     possible_matches = possible_person_matches(found, matches)
     entries = entries_of_matches(matches, possible_matches)
@@ -448,8 +609,8 @@ def _screen(
         observations=set(data.observations),
     )
     assessment = assess(facts, rules)
-    record.police_visible = any(hit.owner_agency == AgencyKind.POLRI for hit in hits)
     result = ScreeningResult(
+        created_at=now,
         risk_score=assessment.score,
         risk_band=assessment.band,
         indicators=assessment.indicators_as_dicts(),
@@ -459,44 +620,30 @@ def _screen(
         earlier_events=events,
         nik_check=nik_check,
         rule_set=rule_set,
-        server_milliseconds=round((time.perf_counter() - started) * 1000, 2),
+        stated=_stated(data),
     )
-    ids = next_ids(kind.model, ScreeningResult)
-    # All or none: the record (its reference "PP-2026-000123" holds its id), its result and
-    # the audit entries. On PostgreSQL the ids come first from the tables' sequences, and
-    # the three are one statement, without a transaction's round trips; elsewhere (SQLite)
-    # the record's id comes with its insert, in a transaction.
-    with _all_or_none(one_statement=ids is not None):
-        if ids is None:
-            record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
-            insert(record)
-        else:
-            record.pk, result.pk = ids
-        record.reference = f"{kind.reference_prefix}-{timezone.localdate(now).year}-{record.pk:06d}"
-        if isinstance(record, PassportApplication):
-            result.application = record
-        else:
-            result.departure_check = record
-        written: list[list[models.Model]] = []
-        if ids is None:
-            kind.model.objects.filter(pk=record.pk).update(reference=record.reference)
-            insert(result)
-        else:
-            written = [[record], [result]]
-        audit_record_many(
-            actor=actor_for_viewer(viewer),
-            items=_audit_items(kind, record, result, read_entries, read_events, rule_set)
-            + _read_items(
-                read_possible, detail={"screening": record.reference, "as": "possible_match"}
-            )
-            + _read_items(
-                village.read if village is not None else (),
-                detail={"screening": record.reference, "as": "village_signal"},
-            ),
-            written_with=written,
-        )
-        _index(record)
-    return outcome_from_result(viewer=viewer, record=record, result=result, entries=entries)
+    return _Screened(
+        result=result,
+        police_visible=any(hit.owner_agency == AgencyKind.POLRI for hit in hits),
+        entries=entries,
+        read_entries=read_entries,
+        read_possible=read_possible,
+        read_events=read_events,
+        village=village,
+    )
+
+
+def _stated(data: ScreeningInput) -> dict[str, Any]:
+    """What the officer stated that the record does not keep (``ScreeningResult.stated``)."""
+    stated: dict[str, Any] = {
+        "observations": list(data.observations),
+        "former_migrant_worker": data.former_migrant_worker,
+    }
+    if isinstance(data, ApplicationInput):
+        stated["desa_code"] = data.desa_code
+    else:
+        stated["has_return_ticket"] = data.has_return_ticket
+    return stated
 
 
 def _all_or_none(*, one_statement: bool) -> Any:
@@ -509,17 +656,29 @@ def _all_or_none(*, one_statement: bool) -> Any:
 
 
 def _audit_items(
-    kind: _Kind,
-    record: Record,
-    result: ScreeningResult,
-    read_entries: Sequence[models.Model],
-    read_events: Sequence[models.Model],
-    rule_set: Any,
+    kind: _Kind, record: Record, screened: _Screened, *, again: bool = False
 ) -> list[AuditItem]:
-    """The audit trail of a screening: one entry for the record written (naming its screening
-    result), one per kind of record read (hits, earlier events)."""
-    items = [
-        AuditItem(
+    """The audit trail of a screening: one entry for what it wrote (the record naming its
+    screening result; screened ``again`` after a correction, the new result naming the
+    correction), one per kind of record read (hits, earlier events, possible matches,
+    village reports)."""
+    result = screened.result
+    rule_set = result.rule_set
+    rule_set_number = rule_set.number if rule_set is not None else None
+    if again:
+        written = AuditItem(
+            action=AuditAction.CREATE,
+            object_type=object_type_of(ScreeningResult),
+            object_ids=[result.pk],
+            purpose=PURPOSE,
+            detail={
+                "screening": record.reference,
+                "correction": result.amendment_id,
+                "rule_set": rule_set_number,
+            },
+        )
+    else:
+        written = AuditItem(
             action=AuditAction.CREATE,
             object_type=object_type_of(kind.model),
             object_ids=[record.pk],
@@ -527,15 +686,21 @@ def _audit_items(
             detail={
                 "fields": sorted(_written_fields(record, kind.written_fields)),
                 "screening_result": result.pk,
-                "rule_set": rule_set.number if rule_set is not None else None,
+                "rule_set": rule_set_number,
             },
         )
-    ]
-    items += _read_items(read_entries, detail={"screening": record.reference, "as": "hit"})
-    applications = [item for item in read_events if isinstance(item, PassportApplication)]
-    checks = [item for item in read_events if isinstance(item, DepartureCheck)]
+    items = [written]
+    shown = {"screening": record.reference}
+    items += _read_items(screened.read_entries, detail={**shown, "as": "hit"})
+    applications = [item for item in screened.read_events if isinstance(item, PassportApplication)]
+    checks = [item for item in screened.read_events if isinstance(item, DepartureCheck)]
     for events in (applications, checks):
-        items += _read_items(events, detail={"screening": record.reference, "as": "earlier_event"})
+        items += _read_items(events, detail={**shown, "as": "earlier_event"})
+    items += _read_items(screened.read_possible, detail={**shown, "as": "possible_match"})
+    village = screened.village
+    items += _read_items(
+        village.read if village is not None else (), detail={**shown, "as": "village_signal"}
+    )
     return items
 
 

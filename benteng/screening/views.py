@@ -489,6 +489,7 @@ def _departure_context(
         "is_decided": check.outcome != DepartureOutcome.PENDING,
         "warnings": decision_warnings(viewer=viewer, record=check) if can_decide else None,
         "record_panels": record_panels(viewer, check),
+        "screenings": list(check.screenings.all()),
     }
 
 

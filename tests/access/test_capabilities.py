@@ -19,8 +19,10 @@ import pytest
 from django.utils import timezone
 
 from benteng.access.viewer import Viewer, ViewerKind
+from benteng.accounts import access as accounts_access
 from benteng.accounts.models import AgencyKind, Office, Role, User
 from benteng.api.models import ApiScope
+from benteng.audit.models import AuditEntry
 from benteng.cases import access as cases_access
 from benteng.cases.models import Case, CaseKind, Modus
 from benteng.cases.services import case_open
@@ -99,6 +101,7 @@ may_manage_api_clients               .    .   .   .   .   .   .   .   .    .   .
 may_manage_webhooks                  .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
 may_use_own_webhooks                 .    .   .   .   .   .   .   .   .    .   .   .    Y    Y   .
 may_read_audit_trail                 .    .   .   .   .   .   .   .   .    .   .   Y    .    .   .
+may_read_audit_search_terms(imi)     Y    .   .   .   .   .   .   .   .    .   .   .    .    .   Y
 may_read_notifications               Y    Y   Y   Y   Y   Y   Y   Y   Y    Y   Y   Y    .    .   .
 may_read_cases                       .    .   .   .   .   Y   Y   .   .    .   .   .    .    .   .
 may_open_case                        .    .   .   .   .   Y   .   .   .    .   .   .    .    .   Y
@@ -152,7 +155,12 @@ REFERRAL_PREDICATES = (
 # Predicates asked of one record, each given its rows in _capabilities.
 RECORD_PREDICATES = (
     frozenset(
-        {"may_keep_watchlist", "may_amend_application", "may_amend_departure"}
+        {
+            "may_keep_watchlist",
+            "may_amend_application",
+            "may_amend_departure",
+            "may_read_audit_search_terms",
+        }
         | set(REFERRAL_PREDICATES)
     )
     | frozenset(
@@ -221,6 +229,11 @@ def _capabilities() -> dict[str, Callable[[Viewer], bool]]:
     )
     rows["may_amend_departure(Soekarno-Hatta)"] = lambda viewer: (
         screening_access.may_amend_departure(viewer, check)
+    )
+    # An entry of the audit trail recording imi's search: its terms are imi's to read.
+    search = AuditEntry(actor_id=User.objects.get(username="imigrasi").pk)
+    rows["may_read_audit_search_terms(imi)"] = lambda viewer: (
+        accounts_access.may_read_audit_search_terms(viewer, search)
     )
     referral = Referral(
         sender_office=Office.objects.get(code="kanim-tangerang"),

@@ -72,7 +72,9 @@ def test_an_officer_corrects_then_voids_an_application_and_the_analyst_sees_both
     history = officer.get_by_test_id("amendments").inner_text()
     assert f"dari “{TYPO}” menjadi “{CORRECT}”" in history
     assert personas.petugas_imigrasi.full_name in history
-    assert "screened-before-correction" in officer.content()
+    # and it was screened again with the corrected identity, the first result kept
+    assert "disaring ulang setelah koreksi" in officer.get_by_test_id("screenings").inner_text()
+    assert "screened-before-correction" not in officer.content()
     # when: it turns out to be a duplicate
     officer.get_by_test_id("amend-link").click()
     officer.wait_for_url("**/koreksi/")

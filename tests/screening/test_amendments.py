@@ -21,7 +21,7 @@ from benteng.screening.amendments import (
     record_correct,
     record_void,
 )
-from benteng.screening.cleaning import ApplicationInput
+from benteng.screening.cleaning import ApplicationInput, DepartureInput
 from benteng.screening.decisions import DecisionInvalid, application_decide, departure_decide
 from benteng.screening.identity_sources import APPLICATIONS
 from benteng.screening.models import (
@@ -33,11 +33,12 @@ from benteng.screening.models import (
     PassportApplication,
     RecordAmendment,
 )
-from benteng.screening.services import application_screen
+from benteng.screening.selectors import application_result
+from benteng.screening.services import application_screen, departure_screen, record_rescreen
 from benteng.watchlists.models import WatchlistEntry
 from tests.conftest import verified_client
 from tests.screening.flow_factories import KANIM_SERANG, application_make, departure_make
-from tests.screening.test_services_support import applicant, viewer_of
+from tests.screening.test_services_support import SITI_NIK, applicant, police_entry, viewer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -457,3 +458,201 @@ def test_a_voided_departure_check_shows_its_void_and_offers_no_decision(personas
     assert response.status_code == 200
     check.refresh_from_db()
     assert check.outcome == DepartureOutcome.VOID
+
+
+# --- a correction screens again ------------------------------------------------------------
+
+
+def test_a_correction_that_reveals_a_hit_screens_again_and_shows_the_hit(
+    personas, screen, committed
+):
+    # given: the police list the applicant; the counter typed her NIK and name wrong
+    wanted = committed(
+        police_entry,
+        analyst=personas.analis_polri,
+        full_name=CORRECT_NAME,
+        nik=SITI_NIK,
+        birth_date="14-08-1996",
+        phone="",
+    )
+    first = screen(
+        personas.petugas_imigrasi,
+        full_name="Rina Marlina",
+        nik="3601014101900001",
+        birth_date="01-01-1990",
+        observations=["passport_held_by_other"],
+    )
+    record = first.application
+    assert first.hits == []
+    assert not record.police_visible
+    old = record.screenings.get()
+    # when: the officer corrects the identity
+    amendment = committed(
+        record_correct,
+        viewer=viewer_of(personas.petugas_imigrasi),
+        record=record,
+        values={
+            **_identity(record),
+            "full_name": CORRECT_NAME,
+            "nik": SITI_NIK,
+            "birth_date": "14-08-1996",
+        },
+        reason="Salah ketik, sesuai KTP",
+    )
+    # then: a new screening of the corrected identity shows the hit, and the police see it
+    shown = application_result(viewer_of(personas.petugas_imigrasi), record.pk)
+    assert [hit.id for hit in shown.hits] == [wanted.pk]
+    assert shown.result.amendment == amendment
+    record.refresh_from_db()
+    assert record.police_visible
+    # and the facts the officer stated then are stated again
+    codes = {indicator["code"] for indicator in shown.result.indicators}
+    assert "trafficking_control_indicators" in codes
+    # and the earlier result is kept as the officer saw it
+    kept = record.screenings.get(pk=old.pk)
+    assert kept.hits == [] and kept.amendment is None
+    assert record.screenings.count() == 2
+    # and the new screening is audited with the hit it read
+    assert AuditEntry.objects.filter(
+        object_type="screening.screeningresult",
+        object_ids=[str(shown.result.pk)],
+        detail__correction=amendment.pk,
+    ).exists()
+    assert AuditEntry.objects.filter(
+        object_type="watchlists.watchlistentry",
+        object_ids=[str(wanted.pk)],
+        detail__screening=record.reference,
+    ).exists()
+
+
+def test_screening_again_for_the_same_correction_makes_no_second_result(personas, screen):
+    # given: a corrected application
+    record = screen(personas.petugas_imigrasi, full_name=TYPO).application
+    amendment = record_correct(
+        viewer=viewer_of(personas.petugas_imigrasi),
+        record=record,
+        values={**_identity(record), "full_name": CORRECT_NAME},
+        reason="Salah ketik",
+    )
+    made = record.screenings.get(amendment=amendment)
+    # when: the re-screening runs again for that correction
+    again = record_rescreen(
+        viewer=viewer_of(personas.petugas_imigrasi), record=record, amendment=amendment
+    )
+    # then: the same result, nothing more written
+    assert again.result.pk == made.pk
+    assert record.screenings.count() == 2
+
+
+def test_a_corrected_record_is_not_its_own_earlier_event(personas, screen):
+    # given: an application under a mistyped name
+    record = screen(personas.petugas_imigrasi, full_name=TYPO).application
+    # when: the name is corrected (the index still holds the record under the old name)
+    record_correct(
+        viewer=viewer_of(personas.petugas_imigrasi),
+        record=record,
+        values={**_identity(record), "full_name": CORRECT_NAME},
+        reason="Salah ketik",
+    )
+    # then: the new screening does not find the record itself
+    latest = record.screenings.order_by("-created_at", "-pk").first()
+    assert latest.amendment is not None
+    assert latest.earlier_events == []
+
+
+def test_a_refused_correction_and_a_void_do_not_screen_again(personas, screen):
+    # given
+    record = screen(personas.petugas_imigrasi, full_name=TYPO).application
+    officer = viewer_of(personas.petugas_imigrasi)
+    # when: a correction that changes nothing, then a void
+    with pytest.raises(AmendmentInvalid):
+        record_correct(viewer=officer, record=record, values=_identity(record), reason="Cek")
+    record_void(viewer=officer, record=record, reason="Duplikat")
+    # then: the one screening made at the counter
+    assert record.screenings.count() == 1
+
+
+def test_a_corrected_record_is_not_hit_by_the_delay_it_caused(personas, screen, committed):
+    # given: a postponed application put its person on the immigration decisions list
+    record = screen(personas.petugas_imigrasi, full_name=TYPO).application
+    officer = viewer_of(personas.petugas_imigrasi)
+    committed(
+        application_decide,
+        viewer=officer,
+        application=record,
+        outcome=DecisionOutcome.POSTPONE,
+        reason=DecisionReason.DOCUMENTS_MISSING,
+    )
+    own = WatchlistEntry.objects.get(source_reference=record.reference)
+    # when: the name is corrected
+    committed(
+        record_correct,
+        viewer=officer,
+        record=record,
+        values={**_identity(record), "full_name": CORRECT_NAME},
+        reason="Salah ketik",
+    )
+    # then: screened again, the person is not a hit of their own delay
+    shown = application_result(officer, record.pk)
+    assert shown.result.amendment is not None
+    assert own.pk not in [hit.id for hit in shown.hits]
+
+
+def test_a_corrected_departure_check_is_screened_again_and_its_page_lists_both(personas):
+    # given: a passenger checked at the TPI under a mistyped passport number
+    officer = viewer_of(personas.petugas_tpi)
+    check = departure_screen(
+        viewer=officer,
+        data=DepartureInput.from_raw({"passport_no": "C1234990", "full_name": CORRECT_NAME}),
+    ).record
+    # when
+    amendment = record_correct(
+        viewer=officer,
+        record=check,
+        values={"full_name": check.full_name, "passport_no": "C1234999"},
+        reason="Nomor paspor salah ketik",
+    )
+    # then: screened again, the first result kept; the page lists both
+    assert check.screenings.count() == 2
+    assert check.screenings.filter(amendment=amendment).exists()
+    page = verified_client(personas.petugas_tpi).get(
+        reverse("screening:departure_detail", args=[check.pk])
+    )
+    assert "disaring ulang setelah koreksi" in page.content.decode()
+
+
+def test_a_correction_that_clears_a_hit_leaves_the_record_with_the_police(
+    personas, screen, committed
+):
+    # given: the applicant hit a police list under the identity typed, so the police see it
+    wanted = committed(
+        police_entry,
+        analyst=personas.analis_polri,
+        full_name=CORRECT_NAME,
+        nik=SITI_NIK,
+        birth_date="14-08-1996",
+        phone="",
+    )
+    record = screen(personas.petugas_imigrasi, full_name=CORRECT_NAME).application
+    assert [
+        hit.id for hit in application_result(viewer_of(personas.petugas_imigrasi), record.pk).hits
+    ] == [wanted.pk]
+    assert record.police_visible
+    # when: the identity was another person's
+    committed(
+        record_correct,
+        viewer=viewer_of(personas.petugas_imigrasi),
+        record=record,
+        values={
+            **_identity(record),
+            "full_name": "Rina Marlina",
+            "nik": "3601014101900001",
+            "birth_date": "01-01-1990",
+        },
+        reason="Data tertukar",
+    )
+    # then: the new screening has no hit, the first one is kept, the police still see it
+    shown = application_result(viewer_of(personas.petugas_imigrasi), record.pk)
+    assert shown.hits == []
+    record.refresh_from_db()
+    assert record.police_visible
