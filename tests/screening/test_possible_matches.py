@@ -228,6 +228,9 @@ def test_the_counter_result_page_shows_the_possible_match_apart(personas, entry,
     assert "Tanyakan tanggal lahir" in block
     assert "tidak diberikan atau tidak dibandingkan" in block
     assert SITI in block
+    # and the officer who entered it is offered the correction that screens it again
+    amend = reverse("screening:application_amend", args=[outcome.record.pk])
+    assert f'href="{amend}" data-testid="possible-amend-link"' in block
     hits = text[text.index('data-testid="hits"') :]
     hits = hits[: hits.index("</section>")]
     assert SITI not in hits
