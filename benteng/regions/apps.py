@@ -8,5 +8,7 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Wilayah")
 
     def ready(self) -> None:
-        # Connects the signals that keep the in-memory region codes fresh.
+        # Connects the signals that keep the in-memory region codes fresh. Django's rule for
+        # AppConfig.ready: the selectors import the models, which load only once the app
+        # registry is ready, so they are imported here, not at the top.
         from benteng.regions import selectors  # noqa: F401

@@ -153,23 +153,10 @@ def may_read_decision_oversight(viewer: Viewer) -> bool:
 # --- which records a viewer sees -----------------------------------------------------------
 
 
-def answers_for_province(viewer: Viewer) -> bool:
-    """The viewer works at a Polda: its investigators (Ditreskrimum) and analysts, who keep
-    the police watchlists, answer for every police hit in the province."""
-    if viewer.office_id is None:
-        return False
-    return Office.objects.filter(pk=viewer.office_id, kind=OfficeKind.POLDA).exists()
-
-
-def screening_offices_in_police_area(viewer: Viewer) -> frozenset[int]:
+def _screening_offices_in_area(police_office: Office) -> frozenset[int]:
     """The Kanims and TPIs whose area (their coverage, else their seat) overlaps the area the
-    viewer's police office covers, itself or through the offices below it."""
-    if viewer.office_id is None:
-        return frozenset()
-    office = Office.objects.filter(pk=viewer.office_id).first()
-    if office is None:
-        return frozenset()
-    police_area = office_region_codes(office=office)
+    police office covers, itself or through the offices below it."""
+    police_area = office_region_codes(office=police_office)
     if not police_area:
         return frozenset()
     screening_offices = Office.objects.filter(
@@ -199,9 +186,12 @@ def police_visible_rows(viewer: Viewer, referral_field: str) -> Q:
     this police office answers for: the province at a Polda; else those screened at a Kanim
     or TPI in its area, and those referred to it."""
     shown = Q(police_visible=True)
-    if answers_for_province(viewer):
+    office = Office.objects.filter(pk=viewer.office_id).first() if viewer.office_id else None
+    if office is not None and office.kind == OfficeKind.POLDA:
+        # Its investigators (Ditreskrimum) and analysts keep the police watchlists: they
+        # answer for every police hit in the province.
         return shown
-    answered = Q(office_id__in=screening_offices_in_police_area(viewer))
+    answered = Q(office_id__in=_screening_offices_in_area(office) if office else frozenset())
     for referred in referred_records(viewer, referral_field):
         answered |= Q(pk__in=referred)
     return shown & answered
