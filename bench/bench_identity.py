@@ -117,6 +117,37 @@ def _only_a_name_in_common(query: IdentityRecord, entry: IdentityRecord) -> bool
     return not any(getattr(query, name) and getattr(entry, name) for name in fields)
 
 
+_COMPARED_FIELDS = ("birth_date", "sex", "nik", "passport_no", "phone", "birth_place", "address")
+
+
+def _indistinguishable(
+    benchmark: Benchmark, entries_by_id: dict[str, IdentityRecord], name_only: set[str]
+) -> set[str]:
+    """The listed queries no matcher can tell apart: another listed entry carries the same
+    name as theirs and the same value in every field the query gives. The two entries then
+    agree with the query equally, so a calibrated score for either is at most 1/2 and
+    neither can be a hit at the default threshold, whatever the model."""
+    wanted = {entries_by_id[benchmark.truth[q]].name for q in name_only}  # type: ignore[index]
+    namesakes: dict[str, list[IdentityRecord]] = {}
+    for entry in benchmark.watchlist:
+        if entry.name in wanted:
+            namesakes.setdefault(entry.name, []).append(entry)
+    found = set()
+    for query in benchmark.queries:
+        if query.id not in name_only:
+            continue
+        entry = entries_by_id[benchmark.truth[query.id]]  # type: ignore[index]
+        given = [field for field in _COMPARED_FIELDS if getattr(query, field)]
+        equals = [
+            other
+            for other in namesakes[entry.name]
+            if all(getattr(other, field) == getattr(entry, field) for field in given)
+        ]
+        if len(equals) > 1:
+            found.add(query.id)
+    return found
+
+
 def _counts(
     benchmark: Benchmark, results: Sequence[Sequence[Candidate]], threshold: float
 ) -> tuple[float, float, float]:
@@ -142,7 +173,10 @@ def _counts(
 
 
 def _name_only_and_candidates(
-    benchmark: Benchmark, results: Sequence[Sequence[Candidate]], name_only: set[str]
+    benchmark: Benchmark,
+    results: Sequence[Sequence[Candidate]],
+    name_only: set[str],
+    indistinguishable: set[str],
 ) -> None:
     """Recall without the listed queries that share only a name with their entry, and how
     often the entry is among the candidates returned at any score (candidate generation)."""
@@ -165,6 +199,13 @@ def _name_only_and_candidates(
         f"  listed queries sharing only a name (and sex) with their entry: {len(name_only)};"
         f" recall on the others {np.mean(found_others):.4f}; entry among the top-10 candidates"
         f" at any score {np.mean(among_candidates):.4f}"
+    )
+    listed = len(among_candidates)
+    print(
+        f"  of them, indistinguishable from another listed entry (same name, same value in"
+        f" every field the query gives): {len(indistinguishable)}; so no matcher reaches a"
+        f" recall above {(listed - len(indistinguishable)) / listed:.4f} at the default"
+        " threshold"
     )
 
 
@@ -300,6 +341,7 @@ def evaluate(
         if (expected := benchmark.truth[query.id]) is not None
         and _only_a_name_in_common(query, entries_by_id[expected])
     }
+    indistinguishable = _indistinguishable(benchmark, entries_by_id, name_only)
     del entries_by_id
     started = time.process_time()
     index = ScreeningIndex(benchmark.watchlist, parameters=parameters, fit=em != "none")
@@ -327,7 +369,7 @@ def evaluate(
             f"  build CPU {build:.1f} s; per-query CPU p50 {np.percentile(cpu, 50) * 1000:.2f}"
             f" ms, p99 {np.percentile(cpu, 99) * 1000:.2f} ms"
         )
-    _name_only_and_candidates(benchmark, results, name_only)
+    _name_only_and_candidates(benchmark, results, name_only, indistinguishable)
     print(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'not listed hit':>14}")
     for threshold in THRESHOLDS:
         precision, recall, not_listed = _counts(benchmark, results, threshold)
