@@ -499,8 +499,14 @@ def activity_contribution(given: ProfileInput) -> Contributed:
     outreach = Outreach.objects.visible_to(given.viewer).filter(village=village)
     services = ServiceDay.objects.visible_to(given.viewer).filter(village=village)
     found = {
-        *outreach.annotate(year=ExtractYear("held_on")).values_list("year", flat=True),
-        *services.annotate(year=ExtractYear("held_on")).values_list("year", flat=True),
+        *outreach.annotate(year=ExtractYear("held_on"))
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct(),
+        *services.annotate(year=ExtractYear("held_on"))
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct(),
     }
     years = sorted(found, reverse=True)[:5]
     rows = activity_years(viewer=given.viewer, village=village, years=years)
