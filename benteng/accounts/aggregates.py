@@ -36,9 +36,15 @@ summing to 2 (both 1) or to 8 (both 4) are caught as well as one alone. A part t
 not show whose true value is 0 is left out of the sums: the check then assumes the reader knows
 it is 0, which errs on the side of hiding more.
 
-The check covers the sums a table states (``CountSum``); it is not a full linear-programming
-audit of every page against every other (the outreach list's 90 days against the profile's
-months, say): a table is one page's view, and each table declares its own sums.
+The check covers the sums a table states (``CountSum``). Where two pages show the same cells
+(the totals page's desa of a year and the village profile's year), both read them from one
+table, so they carry the same marks. A count over a window that cuts across another page's
+cells is a sum no table can state: the outreach list's last 90 days start inside a month of
+the profile's twelve and cover the next ones, so "11 in 90 days" less a month shown as 7 gives
+back a month shown as "< 5". Such a count is shown to a reader of aggregates only as whether
+there was any (``sees_window_counts``), and anything ordered by it is ordered by that alone:
+"some" is at least 1, which every hidden count is already known to be, and "none" names only
+zeros, which are shown anyway.
 """
 
 from __future__ import annotations
@@ -92,6 +98,12 @@ def is_suppressed(viewer: Viewer, count: int) -> bool:
     if not may_read_aggregates_only(viewer):
         return False
     return 0 < count < SMALL_COUNT_BELOW
+
+
+def sees_window_counts(viewer: Viewer) -> bool:
+    """Whether this viewer sees the number of a count over a window that cuts across another
+    page's cells; a reader of aggregates sees only whether there was any (module docstring)."""
+    return not may_read_aggregates_only(viewer)
 
 
 def _is_small(count: int) -> bool:

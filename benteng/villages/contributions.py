@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Max, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -49,6 +49,7 @@ from benteng.villages.border import (
 )
 from benteng.villages.models import DesaBinaan, Outreach, PmiCount, ServiceDay
 from benteng.villages.origins import kecamatan_of
+from benteng.villages.selectors import activity_years
 
 # The windows the indicators look at.
 RECENT_DAYS = 365
@@ -490,33 +491,25 @@ def pmi_contribution(given: ProfileInput) -> Contributed:
 
 
 def activity_contribution(given: ProfileInput) -> Contributed:
-    """The PIMPASA's service days and outreach per year. Shown as they are to everyone,
-    leadership included: they count the program's own public work (sessions held, people who
-    attended a sosialisasi), not something that happened to a person, so the small-count rule
-    (``accounts/aggregates.py``) does not apply."""
+    """The PIMPASA's service days and outreach per year (the latest five with any): each
+    year's row of the totals page for that year (``selectors.activity_years``), so a reader of
+    aggregates sees the same marks here and there ("< 5" for 1 to 4 people served, "≥ 5" where
+    a small count could be worked out from the other desa and the area's sum)."""
     village = given.village
     outreach = Outreach.objects.visible_to(given.viewer).filter(village=village)
     services = ServiceDay.objects.visible_to(given.viewer).filter(village=village)
-    outreach_years = {
-        row["year"]: row
-        for row in outreach.annotate(year=ExtractYear("held_on"))
-        .values("year")
-        .annotate(
-            sessions=Count("pk"),
-            male=Sum("participants_male"),
-            female=Sum("participants_female"),
-            youth=Sum("participants_youth"),
-        )
+    found = {
+        *outreach.annotate(year=ExtractYear("held_on"))
         .order_by()
-    }
-    service_years = {
-        row["year"]: row
-        for row in services.annotate(year=ExtractYear("held_on"))
-        .values("year")
-        .annotate(days=Count("pk"), male=Sum("served_male"), female=Sum("served_female"))
+        .values_list("year", flat=True)
+        .distinct(),
+        *services.annotate(year=ExtractYear("held_on"))
         .order_by()
+        .values_list("year", flat=True)
+        .distinct(),
     }
-    years = sorted({*outreach_years, *service_years}, reverse=True)[:5]
+    years = sorted(found, reverse=True)[:5]
+    rows = activity_years(viewer=given.viewer, village=village, years=years)
     # The gap since the last outreach is a fact of the desa, whoever looks: counted over all.
     last = Outreach.objects.filter(village=village).aggregate(last=Max("held_on"))["last"]
     section = ProfileSection(
@@ -524,14 +517,7 @@ def activity_contribution(given: ProfileInput) -> Contributed:
         title=_("Kegiatan PIMPASA: layanan dan penyuluhan per tahun"),
         template="villages/profile/_activities.html",
         context={
-            "years": [
-                {
-                    "year": year,
-                    "outreach": outreach_years.get(year),
-                    "services": service_years.get(year),
-                }
-                for year in years
-            ],
+            "years": [{"year": year, "row": rows[year]} for year in years if year in rows],
             "last_outreach": last,
         },
     )

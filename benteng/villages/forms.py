@@ -140,6 +140,19 @@ class TotalsFilterForm(forms.Form):
     )
     date_from = date_text_field(_("Dari tanggal"))
     date_to = date_text_field(_("Sampai tanggal"))
+    # Readers of aggregates choose a calendar year instead of dates (selectors.totals_period).
+    year = forms.IntegerField(
+        label=_("Tahun"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, per_year: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to") if per_year else ("year",):
+            del self.fields[name]
 
     def _date(self, name: str, label: Any) -> datetime.date | None:
         value, problem = cleaning.date_parse(self.cleaned_data.get(name), label=label)

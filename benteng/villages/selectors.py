@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from benteng.access.policy import access_object, redact
 from benteng.access.viewer import Viewer
-from benteng.accounts.aggregates import count_for_viewer
+from benteng.accounts.access import may_read_aggregates_only
+from benteng.accounts.aggregates import CountSum, ShownCount, counts_for_viewer, sees_window_counts
 from benteng.accounts.models import Role, User
 from benteng.audit.services import audit_record_list
 from benteng.regions.models import Region
@@ -158,6 +159,21 @@ LEVEL_KECAMATAN = "kecamatan"
 LEVEL_KABUPATEN = "kabupaten"
 # The length of a code at each level: "36.03" / "36.03.07" / "36.03.07.2001".
 LEVEL_CODE_PARTS = {LEVEL_KABUPATEN: 2, LEVEL_KECAMATAN: 3, LEVEL_DESA: 4}
+# The totals line: everything the viewer sees, above the kabupaten/kota.
+ALL_AREAS = ""
+
+# The counts of a row (``TotalsRow.counts``), each a cell of the totals table.
+SERVICE_DAYS = "service_days"
+SERVED_MALE = "served_male"
+SERVED_FEMALE = "served_female"
+OUTREACH_SESSIONS = "outreach"
+PARTICIPANTS_MALE = "participants_male"
+PARTICIPANTS_FEMALE = "participants_female"
+PARTICIPANTS_YOUTH = "participants_youth"
+
+
+def _kind_cell(kind: str) -> str:
+    return f"outreach:{kind}"
 
 
 @dataclass
@@ -171,15 +187,17 @@ class TotalsRow:
     participants_male: int = 0
     participants_female: int = 0
     participants_youth: int = 0
+    # Every count as the viewer may see it (``accounts.aggregates``), by ``counts()``' keys.
+    shown: dict[str, ShownCount] = field(default_factory=dict)
 
     @property
     def outreach_total(self) -> int:
         return sum(self.outreach.values())
 
     @property
-    def outreach_counts(self) -> list[tuple[Any, int]]:
-        """(label, count) per outreach kind, in the kinds' order."""
-        return [(label, self.outreach.get(value, 0)) for value, label in OutreachKind.choices]
+    def outreach_counts(self) -> list[tuple[Any, ShownCount]]:
+        """(label, count as shown) per outreach kind, in the kinds' order."""
+        return [(label, self.shown[_kind_cell(value)]) for value, label in OutreachKind.choices]
 
     @property
     def served_total(self) -> int:
@@ -188,6 +206,36 @@ class TotalsRow:
     @property
     def participants_total(self) -> int:
         return self.participants_male + self.participants_female
+
+    def counts(self) -> dict[str, int]:
+        """Every count of the row: the service days, the men and women served, the sessions
+        in all and per kind, the participants."""
+        return {
+            SERVICE_DAYS: self.service_days,
+            SERVED_MALE: self.served_male,
+            SERVED_FEMALE: self.served_female,
+            OUTREACH_SESSIONS: self.outreach_total,
+            **{_kind_cell(kind): self.outreach.get(kind, 0) for kind in OutreachKind.values},
+            PARTICIPANTS_MALE: self.participants_male,
+            PARTICIPANTS_FEMALE: self.participants_female,
+            PARTICIPANTS_YOUTH: self.participants_youth,
+        }
+
+    def add(self, other: TotalsRow) -> None:
+        self.service_days += other.service_days
+        self.served_male += other.served_male
+        self.served_female += other.served_female
+        self.outreach.update(other.outreach)
+        self.participants_male += other.participants_male
+        self.participants_female += other.participants_female
+        self.participants_youth += other.participants_youth
+
+
+@dataclass(frozen=True)
+class ActivityTotals:
+    rows: list[TotalsRow]
+    # The sum of the rows (the area asked for, or everything the viewer sees), or None.
+    total: TotalsRow | None
 
 
 def _period(
@@ -200,38 +248,27 @@ def _period(
     return rows
 
 
-def activity_totals(
-    *,
-    viewer: Viewer,
-    level: str,
-    within: str = "",
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-) -> list[TotalsRow]:
-    """Service days and outreach the viewer may see, summed per desa, kecamatan or
-    kabupaten/kota (counts only; two grouped queries and one for the names)."""
-    parts = LEVEL_CODE_PARTS[level]
-    region_filter = (
-        Q(village__region__code=within) | Q(village__region__code__startswith=f"{within}.")
-        if within
-        else Q()
-    )
-    days = _period(ServiceDay.objects.visible_to(viewer).filter(region_filter), date_from, date_to)
-    sessions = _period(
-        Outreach.objects.visible_to(viewer).filter(region_filter), date_from, date_to
-    )
+def _area_of(code: str) -> str:
+    """The area one level up: the kecamatan of a desa, the kabupaten of a kecamatan, and
+    ``ALL_AREAS`` above a kabupaten/kota."""
+    parts = code.split(".")
+    return ".".join(parts[:-1]) if len(parts) > LEVEL_CODE_PARTS[LEVEL_KABUPATEN] else ALL_AREAS
+
+
+def _desa_activity(
+    viewer: Viewer, date_from: datetime.date | None, date_to: datetime.date | None
+) -> dict[str, TotalsRow]:
+    """Service days and outreach the viewer may see in the period, summed per desa (two
+    grouped queries)."""
+    days = _period(ServiceDay.objects.visible_to(viewer), date_from, date_to)
+    sessions = _period(Outreach.objects.visible_to(viewer), date_from, date_to)
     rows: dict[str, TotalsRow] = {}
-
-    def row_of(desa_code: str) -> TotalsRow:
-        code = ".".join(desa_code.split(".")[:parts])
-        return rows.setdefault(code, TotalsRow(code))
-
     for item in (
         days.values("village__region_id")
         .annotate(count=Count("pk"), male=Sum("served_male"), female=Sum("served_female"))
         .order_by()
     ):
-        row = row_of(item["village__region_id"])
+        row = rows.setdefault(item["village__region_id"], TotalsRow(item["village__region_id"]))
         row.service_days += item["count"]
         row.served_male += item["male"] or 0
         row.served_female += item["female"] or 0
@@ -245,15 +282,126 @@ def activity_totals(
         )
         .order_by()
     ):
-        row = row_of(item["village__region_id"])
+        row = rows.setdefault(item["village__region_id"], TotalsRow(item["village__region_id"]))
         row.outreach[item["kind"]] += item["count"]
         row.participants_male += item["male"] or 0
         row.participants_female += item["female"] or 0
         row.participants_youth += item["youth"] or 0
-    names = dict(Region.objects.filter(code__in=list(rows)).values_list("code", "name"))
-    for code, row in rows.items():
-        row.name = names.get(code, code)
-    return sorted(rows.values(), key=lambda row: row.code)
+    return rows
+
+
+def _with_areas(viewer: Viewer, desa_rows: dict[str, TotalsRow]) -> dict[str, TotalsRow]:
+    """The desa rows with their kecamatan, kabupaten/kota and the totals line, every count as
+    the viewer may see it. One table for every level and area: a reader of aggregates who
+    switches the level or the area sees each cell with the same mark, so a desa hidden in one
+    view cannot be had from a kecamatan shown in another (``counts_for_viewer`` checks each
+    area against its parts, and the sessions against their kinds)."""
+    rows = dict(desa_rows)
+    children: dict[str, set[str]] = {}
+    for code, desa in desa_rows.items():
+        child = code
+        while child != ALL_AREAS:
+            area = _area_of(child)
+            children.setdefault(area, set()).add(child)
+            rows.setdefault(area, TotalsRow(area)).add(desa)
+            child = area
+    counts = {
+        (code, cell): count for code, row in rows.items() for cell, count in row.counts().items()
+    }
+    measures = list(TotalsRow(ALL_AREAS).counts())
+    sums = [
+        CountSum((area, cell), tuple((child, cell) for child in sorted(parts)))
+        for area, parts in children.items()
+        for cell in measures
+    ]
+    sums += [
+        CountSum(
+            (code, OUTREACH_SESSIONS),
+            tuple((code, _kind_cell(kind)) for kind in OutreachKind.values),
+        )
+        for code in rows
+    ]
+    shown = counts_for_viewer(viewer, counts, sums)
+    for (code, cell), count in shown.items():
+        rows[code].shown[cell] = count
+    return rows
+
+
+def totals_period(
+    viewer: Viewer,
+    *,
+    year: int | None,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    today: datetime.date,
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """The period of the totals for this viewer. A reader of aggregates sees one calendar year
+    at a time (this year unless another is asked for), the years the village profile shows:
+    two periods that overlap would give the counts of their difference (1 January to 30 June
+    less 1 January to 29 June is one day), which no suppression of one table can prevent.
+    Everyone else sees any period."""
+    if not may_read_aggregates_only(viewer):
+        return date_from, date_to
+    chosen = year or today.year
+    return datetime.date(chosen, 1, 1), datetime.date(chosen, 12, 31)
+
+
+def activity_totals(
+    *,
+    viewer: Viewer,
+    level: str,
+    within: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    year: int | None = None,
+    today: datetime.date | None = None,
+) -> ActivityTotals:
+    """Service days and outreach the viewer may see, summed per desa, kecamatan or
+    kabupaten/kota (counts only; two grouped queries and one for the names), with the sum of
+    the rows. For a reader of aggregates, small counts are hidden across every level and area
+    at once (``_with_areas``) and the period is one calendar year (``totals_period``)."""
+    date_from, date_to = totals_period(
+        viewer,
+        year=year,
+        date_from=date_from,
+        date_to=date_to,
+        today=today or timezone.localdate(),
+    )
+    rows = _with_areas(viewer, _desa_activity(viewer, date_from, date_to))
+    parts = LEVEL_CODE_PARTS[level]
+    if within and len(within.split(".")) > parts:
+        # An area below the level asked for: its own row is the level's row within it.
+        shown = [rows[within]] if within in rows else []
+    else:
+        shown = [
+            row
+            for code, row in rows.items()
+            if len(code.split(".")) == parts and (not within or f"{code}.".startswith(f"{within}."))
+        ]
+    names = dict(
+        Region.objects.filter(code__in=[row.code for row in shown]).values_list("code", "name")
+    )
+    for row in shown:
+        row.name = names.get(row.code, row.code)
+    total = rows.get(within) if within else rows.get(ALL_AREAS)
+    return ActivityTotals(rows=sorted(shown, key=lambda row: row.code), total=total)
+
+
+def activity_years(
+    *, viewer: Viewer, village: DesaBinaan, years: list[int]
+) -> dict[int, TotalsRow]:
+    """One desa's activity row of each year, as the totals page shows it to this viewer for
+    that year (the same table, so the profile and the totals give a reader of aggregates the
+    same marks)."""
+    found = {}
+    for year in years:
+        rows = _with_areas(
+            viewer,
+            _desa_activity(viewer, datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+        )
+        if village.region_id in rows:
+            found[year] = rows[village.region_id]
+    return found
 
 
 # --- work plans ----------------------------------------------------------------------------
@@ -352,12 +500,52 @@ class VisitSuggestion:
         return self.border_total + self.recruiter_reports
 
 
+def _visit_reasons(
+    *,
+    exact: bool,
+    events: Counter[BorderEventKind],
+    recruiters: int,
+    recent: int,
+    last: datetime.date | None,
+    today: datetime.date,
+) -> list[str]:
+    """Why a desa is on the list: the border events per kind, the recruiter reports and the
+    outreach in the window; with their numbers only when ``exact`` (``sees_window_counts``)."""
+    window = {"days": OUTREACH_WINDOW_DAYS}
+    reasons = [
+        _("%(count)s × %(label)s dalam %(days)d hari")
+        % {"count": events[kind], "label": BORDER_EVENT_LABELS[kind], **window}
+        if exact
+        else _("%(label)s dalam %(days)d hari") % {"label": BORDER_EVENT_LABELS[kind], **window}
+        for kind in BorderEventKind
+        if events[kind]
+    ]
+    if recruiters:
+        reasons.append(
+            _("%(count)s laporan desa tentang perekrut dalam %(days)d hari")
+            % {"count": recruiters, **window}
+            if exact
+            else _("laporan desa tentang perekrut dalam %(days)d hari") % window
+        )
+    if last is None:
+        reasons.append(_("belum pernah ada penyuluhan tercatat"))
+    elif exact:
+        reasons.append(
+            _("penyuluhan terakhir %(days)d hari lalu; %(count)d dalam %(window)d hari")
+            % {"days": (today - last).days, "count": recent, "window": OUTREACH_WINDOW_DAYS}
+        )
+    else:
+        reasons.append(_("penyuluhan terakhir %(days)d hari lalu") % {"days": (today - last).days})
+    return reasons
+
+
 def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggestion]:
     """The viewer's Desa Binaan ranked for the next visit: most border events and recruiter
     reports (not closed as not borne out) in the last 90 days first, then the fewest outreach
     sessions in that window, then the longest since the last one; each with its reasons.
-    Counts only; five queries besides the list. Ranked on the true counts; the reasons show
-    them as the viewer may see them (``count_for_viewer``: "< 5" for leadership)."""
+    Counts only; five queries besides the list. The 90 days cut across the village profile's
+    months, so a reader of aggregates sees, and is ranked by, only which kinds of event there
+    were, never how many (``accounts.aggregates.sees_window_counts``)."""
     since = today - datetime.timedelta(days=OUTREACH_WINDOW_DAYS)
     villages = village_list(viewer=viewer)
     active = [village for village in villages if village.is_active]
@@ -376,35 +564,26 @@ def outreach_list(*, viewer: Viewer, today: datetime.date) -> list[VisitSuggesti
         .annotate(recent=Count("pk", filter=Q(held_on__gte=since)), last=Max("held_on"))
         .order_by()
     }
+    exact = sees_window_counts(viewer)
     suggestions = []
     for village in active:
         events = counts.get(village.region_id, Counter())
         found: dict[str, Any] = activity.get(village.pk, {})
         recent = found.get("recent", 0)
         last = found.get("last")
-        reasons = [
-            _("%(count)s × %(label)s dalam %(days)d hari")
-            % {
-                "count": count_for_viewer(viewer, events[kind]),
-                "label": BORDER_EVENT_LABELS[kind],
-                "days": OUTREACH_WINDOW_DAYS,
-            }
-            for kind in BorderEventKind
-            if events[kind]
-        ]
         recruiters = reports.get(village.region_id, 0)
-        if recruiters:
-            reasons.append(
-                _("%(count)s laporan desa tentang perekrut dalam %(days)d hari")
-                % {"count": count_for_viewer(viewer, recruiters), "days": OUTREACH_WINDOW_DAYS}
-            )
-        if last is None:
-            reasons.append(_("belum pernah ada penyuluhan tercatat"))
-        else:
-            reasons.append(
-                _("penyuluhan terakhir %(days)d hari lalu; %(count)d dalam %(window)d hari")
-                % {"days": (today - last).days, "count": recent, "window": OUTREACH_WINDOW_DAYS}
-            )
+        if not exact:
+            # What the reader is shown: whether there was any, per kind.
+            events = Counter({kind: 1 for kind, count in events.items() if count})
+            recruiters, recent = min(recruiters, 1), min(recent, 1)
+        reasons = _visit_reasons(
+            exact=exact,
+            events=events,
+            recruiters=recruiters,
+            recent=recent,
+            last=last,
+            today=today,
+        )
         suggestions.append(VisitSuggestion(village, events, recent, last, reasons, recruiters))
     suggestions.sort(
         key=lambda item: (

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from benteng.access import NotVisible, Viewer
+from benteng.accounts.access import may_read_aggregates_only
 from benteng.accounts.models import Office, User
 from benteng.downloads import private_file_response
 from benteng.villages import selectors
@@ -288,20 +289,36 @@ def work_plan_page(request: HttpRequest) -> HttpResponseBase:
 def totals_page(request: HttpRequest) -> TemplateResponse:
     viewer = _viewer(request, purpose="rekap kegiatan Desa Binaan")
     _allowed(may_read_village_activity(viewer))
-    form = TotalsFilterForm(request.GET or None)
-    level, within, date_from, date_to = LEVEL_DESA, "", None, None
+    per_year = may_read_aggregates_only(viewer)
+    form = TotalsFilterForm(request.GET or None, per_year=per_year)
+    level, within, date_from, date_to, year = LEVEL_DESA, "", None, None, None
     if form.is_bound and form.is_valid():
         level = form.cleaned_data["level"] or LEVEL_DESA
         within = form.cleaned_data["within"]
-        date_from = form.cleaned_data["date_from"]
-        date_to = form.cleaned_data["date_to"]
-    rows = selectors.activity_totals(
-        viewer=viewer, level=level, within=within, date_from=date_from, date_to=date_to
+        date_from = form.cleaned_data.get("date_from")
+        date_to = form.cleaned_data.get("date_to")
+        year = form.cleaned_data.get("year")
+    today = timezone.localdate()
+    totals = selectors.activity_totals(
+        viewer=viewer,
+        level=level,
+        within=within,
+        date_from=date_from,
+        date_to=date_to,
+        year=year,
+        today=today,
     )
     return TemplateResponse(
         request,
         "villages/totals.html",
-        {"form": form, "rows": rows, "kinds": OutreachKind.choices, "level": level},
+        {
+            "form": form,
+            "totals": totals,
+            "kinds": OutreachKind.choices,
+            "level": level,
+            "per_year": per_year,
+            "year": year or today.year,
+        },
     )
 
 
