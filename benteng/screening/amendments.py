@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read, audit_record_write
+from benteng.core.nik import banten_region_name
 from benteng.people.index import index_source_record
 from benteng.screening.access import may_amend_application, may_amend_departure
 from benteng.screening.cleaning import (
@@ -50,7 +51,7 @@ from benteng.screening.models import (
     PassportApplication,
     RecordAmendment,
 )
-from benteng.screening.services import record_rescreen
+from benteng.screening.services import record_region_code, record_rescreen
 from benteng.watchlists.models import EntrySource, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_remove, watchlist_entry_update
 from benteng.watchlists.validation import entry_input_values
@@ -58,6 +59,7 @@ from benteng.watchlists.validation import entry_input_values
 Record = PassportApplication | DepartureCheck
 REASON_MAX_LENGTH = 1000
 DATE_FIELDS = frozenset({"birth_date"})
+REGION_FIELD = "region"  # follows a corrected NIK (``_region_follows``); not typed itself
 
 
 class AmendmentRefused(PermissionDenied):
@@ -184,6 +186,9 @@ def record_correct(
         ]
         for name in changed:
             setattr(locked, name, cleaned[name])
+        region_change = _region_follows(locked)
+        changes += region_change
+        changed += [change["field"] for change in region_change]
         locked.changed_at = timezone.now()
         locked.save(update_fields=[*changed, "changed_at"])
         amendment = _amendment_create(
@@ -201,8 +206,20 @@ def record_correct(
         index_source_record(locked)
         record_rescreen(viewer=viewer, record=locked, amendment=amendment)
     for name in [*changed, "changed_at", "police_visible"]:
-        setattr(record, name, getattr(locked, name))
+        attribute = locked._meta.get_field(name).attname  # type: ignore[union-attr]
+        setattr(record, attribute, getattr(locked, attribute))
     return amendment
+
+
+def _region_follows(record: Record) -> list[dict[str, str]]:
+    """The record's region set to what a new screening of the corrected record would give
+    (a corrected NIK names another kecamatan; a stated desa stays); its change, if any."""
+    before = record.region_id
+    after = record_region_code(record)
+    if after == before:
+        return []
+    record.region_id = after
+    return [{"field": REGION_FIELD, "before": before or "", "after": after or ""}]
 
 
 def record_void(*, viewer: Viewer, record: Record, reason: str) -> RecordAmendment:
@@ -342,6 +359,8 @@ def _display(model: type[models.Model], name: str, value: str) -> str:
         return str(choices[value])
     if name in DATE_FIELDS:
         return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    if name == REGION_FIELD:
+        return f"{banten_region_name(value) or '?'} ({value})"
     return value
 
 

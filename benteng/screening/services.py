@@ -506,6 +506,21 @@ def record_rescreen(
     )
 
 
+def record_desa_code(record: Record) -> str:
+    """The desa stated at the counter for the record, or "": a NIK names at most a kecamatan,
+    so a desa as the record's region is the one the officer stated."""
+    code = record.region_id or ""
+    return code if is_village_code(code) else ""
+
+
+def record_region_code(record: Record) -> str | None:
+    """The region a new screening of the record as it stands would give it: the desa stated
+    at the counter, else the most precise region its NIK names."""
+    return region_code_for_identity(
+        desa_code=record_desa_code(record) or None, nik=record.nik or None
+    )
+
+
 def _input_of(record: Record, *, stated: dict[str, Any]) -> ScreeningInput:
     """The screening input of a saved record, with what the officer stated then."""
     common: dict[str, Any] = {
@@ -526,7 +541,7 @@ def _input_of(record: Record, *, stated: dict[str, Any]) -> ScreeningInput:
             **common,
             birth_place=record.birth_place,
             address=record.address,
-            desa_code=stated.get("desa_code", ""),
+            desa_code=stated.get("desa_code", record_desa_code(record)),
             sponsor_name=record.sponsor_name,
             sponsor_phone=record.sponsor_phone,
             employer_name=record.employer_name,
