@@ -14,7 +14,11 @@ A correction screens the record again, in its transaction, the way a new screeni
 first screening, the current rules), once per correction: a typo that hid a watchlist hit
 no longer hides it. The earlier results are kept as they were made (what the officer saw
 then), listed on the record's page; the page shows the newest. The index and every later
-screening of anyone use the corrected identity.
+screening of anyone use the corrected identity. A corrected NIK also moves the record to the
+region a new screening would give it (the stated desa stays; else the NIK's kecamatan), kept
+with the correction's other changes. A first screening made before the officer's statements
+were kept has none to state again: the rules reading them are not evaluated, and the page
+names the statements missing.
 """
 
 from __future__ import annotations
@@ -50,8 +54,13 @@ from benteng.screening.models import (
     DepartureCheck,
     PassportApplication,
     RecordAmendment,
+    ScreeningResult,
 )
-from benteng.screening.services import record_region_code, record_rescreen
+from benteng.screening.services import (
+    record_region_code,
+    record_rescreen,
+    statements_unavailable,
+)
 from benteng.watchlists.models import EntrySource, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_remove, watchlist_entry_update
 from benteng.watchlists.validation import entry_input_values
@@ -364,6 +373,13 @@ def _display(model: type[models.Model], name: str, value: str) -> str:
     return value
 
 
+def _label(model: type[models.Model], name: str) -> str:
+    if name == REGION_FIELD:
+        # The field's own name says desa/kelurahan; from a NIK it is a kecamatan or above.
+        return _("Wilayah")
+    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", "")))
+
+
 def amendments_of(viewer: Viewer, record: Record) -> list[AmendmentView]:
     """The record's corrections and void, oldest first, as the page shows them; their reading
     (earlier values are personal data) is audited."""
@@ -381,9 +397,7 @@ def amendments_of(viewer: Viewer, record: Record) -> list[AmendmentView]:
         officer = amendment.amended_by
         rows = [
             ChangeRow(
-                label=capfirst(
-                    str(getattr(model._meta.get_field(change["field"]), "verbose_name", ""))
-                ),
+                label=_label(model, change["field"]),
                 before=_display(model, change["field"], change["before"]),
                 after=_display(model, change["field"], change["after"]),
             )
@@ -401,17 +415,19 @@ def amendments_of(viewer: Viewer, record: Record) -> list[AmendmentView]:
 
 
 def amendment_context(
-    viewer: Viewer, record: Record, *, screened_at: datetime.datetime | None
+    viewer: Viewer, record: Record, *, shown: ScreeningResult | None
 ) -> dict[str, Any]:
     """What a record's page shows of its corrections and void: the history, the void mark,
-    whether the screening shown predates a correction, and whether the viewer may amend."""
+    whether the screening ``shown`` predates a correction, the officer's statements its
+    re-screening did without, and whether the viewer may amend."""
     amendments = amendments_of(viewer, record)
     corrected_at = [item.amendment.amended_at for item in amendments if not item.is_void]
     return {
         "amendments": amendments,
         "void_mark": next((item for item in amendments if item.is_void), None),
         "screened_before_correction": bool(
-            corrected_at and screened_at is not None and max(corrected_at) > screened_at
+            corrected_at and shown is not None and max(corrected_at) > shown.created_at
         ),
+        "statements_unavailable": statements_unavailable(record, shown),
         "can_amend": may_amend(viewer, record) and not is_void(record),
     }
