@@ -34,6 +34,7 @@ __all__ = [
     "OBSERVATION_LABELS",
     "PURPOSE_LABELS",
     "SCORING_CODE",
+    "STATEMENT_LABELS",
     "WATCHLIST_KIND_LABELS",
     "EventFact",
     "HitFact",
@@ -154,6 +155,15 @@ OBSERVATION_LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# What the officer states at the counter or the TPI and the record itself does not keep; a
+# rule that reads one of them says so (``register(..., needs=...)``), and is not evaluated
+# when the statement is not known (``RiskFacts.unknown_statements``).
+STATEMENT_LABELS: dict[str, tuple[str, str]] = {
+    "observations": ("pengamatan petugas saat wawancara", "the officer's interview observations"),
+    "former_migrant_worker": ("pernah bekerja sebagai PMI", "earlier work as a migrant worker"),
+    "has_return_ticket": ("tiket pulang", "a return ticket"),
+}
+
 _EARLIER_OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "disaring": ("masih diproses", "still in process"),
     "tunda": ("ditunda", "postponed"),
@@ -248,6 +258,9 @@ class RiskFacts:
     ``village_recruiter_reports`` rule's ``window_days`` (``village_name`` names the desa), and
     ``village_sponsor_matches`` the village reports naming the sponsor as a recruiter; it is
     ``None`` when no village reports are available, and the rule is then not evaluated.
+    ``unknown_statements`` names the officer's statements (keys of :data:`STATEMENT_LABELS`)
+    that are not known, e.g. a re-screening of a record whose first screening did not keep
+    them: the rules that need one are not evaluated, rather than read as "not stated".
     """
 
     purpose: str
@@ -266,6 +279,7 @@ class RiskFacts:
     stage: str = "application"  # "application" (Kanim counter) | "departure" (TPI)
     former_migrant_worker: bool | None = None
     observations: set[str] = field(default_factory=set)
+    unknown_statements: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -460,6 +474,7 @@ class RuleLogic:
     code: str
     function: RuleFunction
     parameters: Mapping[str, ParameterSpec]
+    needs: frozenset[str] = frozenset()  # the officer's statements it reads
 
 
 _REGISTRY: dict[str, RuleLogic] = {}
@@ -472,14 +487,18 @@ _SCORING_PARAMETERS: Mapping[str, ParameterSpec] = {
 
 
 def register(
-    code: str, parameters: Mapping[str, ParameterSpec]
+    code: str, parameters: Mapping[str, ParameterSpec], *, needs: frozenset[str] = frozenset()
 ) -> Callable[[RuleFunction], RuleFunction]:
-    """Register ``function`` as the logic of the rule ``code``."""
+    """Register ``function`` as the logic of the rule ``code``; ``needs`` names the officer's
+    statements (keys of :data:`STATEMENT_LABELS`) it reads."""
 
     def decorator(function: RuleFunction) -> RuleFunction:
         if code in _REGISTRY or code == SCORING_CODE:
             raise ValueError(f"Rule {code} is registered twice.")
-        _REGISTRY[code] = RuleLogic(code, function, parameters)
+        unknown = needs - STATEMENT_LABELS.keys()
+        if unknown:
+            raise ValueError(f"Rule {code} needs unknown statements {sorted(unknown)}.")
+        _REGISTRY[code] = RuleLogic(code, function, parameters, frozenset(needs))
         return function
 
     return decorator
@@ -835,6 +854,7 @@ def frequent_stop_destination(facts: RiskFacts, params: Params) -> RuleOutcome:
         "purposes": ParameterSpec(ParameterKind.TEXT_LIST, ["wisata", "kunjungan_keluarga"]),
         "stages": ParameterSpec(ParameterKind.TEXT_LIST, ["application", "departure"]),
     },
+    needs=frozenset({"has_return_ticket"}),
 )
 def no_return_ticket_non_work(facts: RiskFacts, params: Params) -> RuleOutcome:
     """A short-stay purpose without a return ticket."""
@@ -882,6 +902,7 @@ def age_focus_band(facts: RiskFacts, params: Params) -> RuleOutcome:
         "max_age": ParameterSpec(ParameterKind.INTEGER, 50, minimum=0, maximum=120),
         "purposes": ParameterSpec(ParameterKind.TEXT_LIST, NON_WORK_PURPOSES),
     },
+    needs=frozenset({"former_migrant_worker"}),
 )
 def former_migrant_scam_age_band(facts: RiskFacts, params: Params) -> RuleOutcome:
     """A former migrant worker aged 35-40+, whom scam-compound brokers target."""
@@ -956,6 +977,7 @@ def _observed(facts: RiskFacts, params: Params) -> RuleOutcome:
             ParameterKind.TEXT_LIST, ["cannot_state_purpose", "inconsistent_answers"]
         )
     },
+    needs=frozenset({"observations"}),
 )
 def interview_red_flags(facts: RiskFacts, params: Params) -> RuleOutcome:
     """The officer observed a red flag used at Soekarno-Hatta during the interview."""
@@ -975,6 +997,7 @@ def interview_red_flags(facts: RiskFacts, params: Params) -> RuleOutcome:
             ],
         )
     },
+    needs=frozenset({"observations"}),
 )
 def trafficking_control_indicators(facts: RiskFacts, params: Params) -> RuleOutcome:
     """The officer observed ILO/UNODC indicators of control by a third person."""
@@ -989,6 +1012,7 @@ def trafficking_control_indicators(facts: RiskFacts, params: Params) -> RuleOutc
             ["job_offer_via_social_media", "admin_operator_job_offer", "fee_paid_to_recruiter"],
         )
     },
+    needs=frozenset({"observations"}),
 )
 def online_scam_recruitment(facts: RiskFacts, params: Params) -> RuleOutcome:
     """The officer heard the recruitment pattern of online-scam compounds."""
@@ -1013,6 +1037,19 @@ def band_for(score: int, scoring: Mapping[str, Any]) -> str:
     return "rendah"
 
 
+def _without_statements(rule: RuleConfig, missing: Sequence[str]) -> NotEvaluated:
+    """A rule not evaluated because the officer's statements it reads are not known."""
+    labels = [STATEMENT_LABELS[name] for name in missing]
+    return NotEvaluated(
+        rule.code,
+        f"{rule.name}: keterangan petugas ({', '.join(label[0] for label in labels)}) "
+        "tidak tersedia; aturan ini tidak dinilai.",
+        f"{rule.name_en or rule.name}: the officer's statement "
+        f"({', '.join(label[1] for label in labels)}) is not available; this rule was not "
+        "evaluated.",
+    )
+
+
 def assess(facts: RiskFacts, rules: Sequence[RuleConfig]) -> RiskAssessment:
     """Evaluate every enabled rule on the facts and explain the result.
 
@@ -1024,6 +1061,10 @@ def assess(facts: RiskFacts, rules: Sequence[RuleConfig]) -> RiskAssessment:
     for rule in rules:
         logic = _REGISTRY.get(rule.code)
         if logic is None or not rule.enabled:
+            continue
+        missing = sorted(logic.needs & facts.unknown_statements)
+        if missing:
+            not_evaluated.append(_without_statements(rule, missing))
             continue
         outcome = logic.function(facts, _merged(rule.code, rule.parameters))
         if isinstance(outcome, NotEvaluated):

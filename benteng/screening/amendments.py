@@ -14,7 +14,11 @@ A correction screens the record again, in its transaction, the way a new screeni
 first screening, the current rules), once per correction: a typo that hid a watchlist hit
 no longer hides it. The earlier results are kept as they were made (what the officer saw
 then), listed on the record's page; the page shows the newest. The index and every later
-screening of anyone use the corrected identity.
+screening of anyone use the corrected identity. A corrected NIK also moves the record to the
+region a new screening would give it (the stated desa stays; else the NIK's kecamatan), kept
+with the correction's other changes. A first screening made before the officer's statements
+were kept has none to state again: the rules reading them are not evaluated, and the page
+names the statements missing.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from django.utils.translation import gettext as _
 from benteng.access.viewer import Viewer
 from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read, audit_record_write
+from benteng.core.nik import banten_region_name
 from benteng.people.index import index_source_record
 from benteng.screening.access import may_amend_application, may_amend_departure
 from benteng.screening.cleaning import (
@@ -49,8 +54,13 @@ from benteng.screening.models import (
     DepartureCheck,
     PassportApplication,
     RecordAmendment,
+    ScreeningResult,
 )
-from benteng.screening.services import record_rescreen
+from benteng.screening.services import (
+    record_region_code,
+    record_rescreen,
+    statements_unavailable,
+)
 from benteng.watchlists.models import EntrySource, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_remove, watchlist_entry_update
 from benteng.watchlists.validation import entry_input_values
@@ -58,6 +68,7 @@ from benteng.watchlists.validation import entry_input_values
 Record = PassportApplication | DepartureCheck
 REASON_MAX_LENGTH = 1000
 DATE_FIELDS = frozenset({"birth_date"})
+REGION_FIELD = "region"  # follows a corrected NIK (``_region_follows``); not typed itself
 
 
 class AmendmentRefused(PermissionDenied):
@@ -184,6 +195,9 @@ def record_correct(
         ]
         for name in changed:
             setattr(locked, name, cleaned[name])
+        region_change = _region_follows(locked)
+        changes += region_change
+        changed += [change["field"] for change in region_change]
         locked.changed_at = timezone.now()
         locked.save(update_fields=[*changed, "changed_at"])
         amendment = _amendment_create(
@@ -201,8 +215,20 @@ def record_correct(
         index_source_record(locked)
         record_rescreen(viewer=viewer, record=locked, amendment=amendment)
     for name in [*changed, "changed_at", "police_visible"]:
-        setattr(record, name, getattr(locked, name))
+        attribute = locked._meta.get_field(name).attname  # type: ignore[union-attr]
+        setattr(record, attribute, getattr(locked, attribute))
     return amendment
+
+
+def _region_follows(record: Record) -> list[dict[str, str]]:
+    """The record's region set to what a new screening of the corrected record would give
+    (a corrected NIK names another kecamatan; a stated desa stays); its change, if any."""
+    before = record.region_id
+    after = record_region_code(record)
+    if after == before:
+        return []
+    record.region_id = after
+    return [{"field": REGION_FIELD, "before": before or "", "after": after or ""}]
 
 
 def record_void(*, viewer: Viewer, record: Record, reason: str) -> RecordAmendment:
@@ -342,7 +368,16 @@ def _display(model: type[models.Model], name: str, value: str) -> str:
         return str(choices[value])
     if name in DATE_FIELDS:
         return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    if name == REGION_FIELD:
+        return f"{banten_region_name(value) or '?'} ({value})"
     return value
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    if name == REGION_FIELD:
+        # The field's own name says desa/kelurahan; from a NIK it is a kecamatan or above.
+        return _("Wilayah")
+    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", "")))
 
 
 def amendments_of(viewer: Viewer, record: Record) -> list[AmendmentView]:
@@ -362,9 +397,7 @@ def amendments_of(viewer: Viewer, record: Record) -> list[AmendmentView]:
         officer = amendment.amended_by
         rows = [
             ChangeRow(
-                label=capfirst(
-                    str(getattr(model._meta.get_field(change["field"]), "verbose_name", ""))
-                ),
+                label=_label(model, change["field"]),
                 before=_display(model, change["field"], change["before"]),
                 after=_display(model, change["field"], change["after"]),
             )
@@ -382,17 +415,19 @@ def amendments_of(viewer: Viewer, record: Record) -> list[AmendmentView]:
 
 
 def amendment_context(
-    viewer: Viewer, record: Record, *, screened_at: datetime.datetime | None
+    viewer: Viewer, record: Record, *, shown: ScreeningResult | None
 ) -> dict[str, Any]:
     """What a record's page shows of its corrections and void: the history, the void mark,
-    whether the screening shown predates a correction, and whether the viewer may amend."""
+    whether the screening ``shown`` predates a correction, the officer's statements its
+    re-screening did without, and whether the viewer may amend."""
     amendments = amendments_of(viewer, record)
     corrected_at = [item.amendment.amended_at for item in amendments if not item.is_void]
     return {
         "amendments": amendments,
         "void_mark": next((item for item in amendments if item.is_void), None),
         "screened_before_correction": bool(
-            corrected_at and screened_at is not None and max(corrected_at) > screened_at
+            corrected_at and shown is not None and max(corrected_at) > shown.created_at
         ),
+        "statements_unavailable": statements_unavailable(record, shown),
         "can_amend": may_amend(viewer, record) and not is_void(record),
     }

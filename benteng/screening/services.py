@@ -52,7 +52,7 @@ from benteng.audit.services import (
     object_type_of,
 )
 from benteng.core.names import name_key
-from benteng.core.risk import RiskFacts, assess, rule_parameter
+from benteng.core.risk import STATEMENT_LABELS, RiskFacts, Text, assess, rule_parameter
 from benteng.identity import region_code_for_identity
 from benteng.people.index import index_source_record
 from benteng.regions.selectors import is_village_code
@@ -472,6 +472,11 @@ def record_rescreen(
     are kept as they were made (what the officer saw then). Once per correction: run again
     for the same correction, it answers with the result made the first time.
 
+    A first screening made before ``stated`` was kept has none of the officer's statements
+    (interview observations, earlier migrant work, a return ticket): they are not guessed.
+    The rules that read them are not evaluated (listed as such on the result), and the
+    record's page names the statements missing (``statements_unavailable``).
+
     The caller holds the record's row lock (``amendments.record_correct``)."""
     existing = ScreeningResult.objects.filter(amendment=amendment).select_related("rule_set")
     result = existing.first()
@@ -480,11 +485,22 @@ def record_rescreen(
     kind = _APPLICATION if isinstance(record, PassportApplication) else _DEPARTURE
     started = time.perf_counter()
     first = record.screenings.order_by("created_at", "pk").first()
-    data = _input_of(record, stated=first.stated if first is not None else {})
+    stated = first.stated if first is not None else {}
+    data = _input_of(record, stated=stated)
+    missing = statements_missing(record, stated)
     screened = _screening_of(
-        kind, viewer=viewer, record=record, data=data, now=timezone.now(), again=True
+        kind,
+        viewer=viewer,
+        record=record,
+        data=data,
+        now=timezone.now(),
+        again=True,
+        unknown_statements=_unknown_for_rules(missing, data),
     )
     result = screened.result
+    # Kept as the first screening kept them: a statement missing there stays missing here
+    # (the record's page names it), never stored as "stated nothing".
+    result.stated = {name: value for name, value in result.stated.items() if name not in missing}
     result.amendment = amendment
     if isinstance(record, PassportApplication):
         result.application = record
@@ -504,6 +520,48 @@ def record_rescreen(
     return outcome_from_result(
         viewer=viewer, record=record, result=result, entries=screened.entries
     )
+
+
+def record_desa_code(record: Record) -> str:
+    """The desa stated at the counter for the record, or "": a NIK names at most a kecamatan,
+    so a desa as the record's region is the one the officer stated."""
+    code = record.region_id or ""
+    return code if is_village_code(code) else ""
+
+
+def record_region_code(record: Record) -> str | None:
+    """The region a new screening of the record as it stands would give it: the desa stated
+    at the counter, else the most precise region its NIK names."""
+    return region_code_for_identity(
+        desa_code=record_desa_code(record) or None, nik=record.nik or None
+    )
+
+
+def statements_missing(record: Record, stated: dict[str, Any]) -> frozenset[str]:
+    """The officer's statements (``core.risk.STATEMENT_LABELS``) that ``stated`` does not
+    carry: a first screening made before ``ScreeningResult.stated`` existed kept none. The
+    desa is not among them: a stated desa is the record's region (``record_desa_code``)."""
+    expected = {"observations", "former_migrant_worker"}
+    if isinstance(record, DepartureCheck):
+        expected.add("has_return_ticket")
+    return frozenset(expected - stated.keys())
+
+
+def statements_unavailable(record: Record, result: ScreeningResult | None) -> list[Text]:
+    """The officer's statements a re-screening after a correction did without (its first
+    screening did not keep them), as the record's page names them; empty otherwise."""
+    if result is None or result.amendment_id is None:
+        return []
+    missing = statements_missing(record, result.stated)
+    return [Text(*label) for name, label in STATEMENT_LABELS.items() if name in missing]
+
+
+def _unknown_for_rules(missing: frozenset[str], data: ScreeningInput) -> frozenset[str]:
+    """What the rules cannot know: a return ticket among the documents answers the missing
+    statement about one."""
+    if TravelDocument.TIKET_PULANG in data.documents:
+        return missing - {"has_return_ticket"}
+    return missing
 
 
 def _input_of(record: Record, *, stated: dict[str, Any]) -> ScreeningInput:
@@ -526,7 +584,7 @@ def _input_of(record: Record, *, stated: dict[str, Any]) -> ScreeningInput:
             **common,
             birth_place=record.birth_place,
             address=record.address,
-            desa_code=stated.get("desa_code", ""),
+            desa_code=stated.get("desa_code", record_desa_code(record)),
             sponsor_name=record.sponsor_name,
             sponsor_phone=record.sponsor_phone,
             employer_name=record.employer_name,
@@ -565,9 +623,11 @@ def _screening_of(
     data: ScreeningInput,
     now: datetime.datetime,
     again: bool = False,
+    unknown_statements: frozenset[str] = frozenset(),
 ) -> _Screened:
     """Screen ``record`` as typed in ``data``; nothing is written. A record screened
-    ``again`` (saved already) is not its own earlier event, nor hit by its own delay."""
+    ``again`` (saved already) is not its own earlier event, nor hit by its own delay; the
+    rules needing one of its ``unknown_statements`` are not evaluated."""
     today = timezone.localdate(now)
     rule_set, rules, moratorium = rules_and_moratorium_current()
     # What the index and the database know is read before anything is written, so the write
@@ -607,6 +667,7 @@ def _screening_of(
         stage=kind.name,
         former_migrant_worker=data.former_migrant_worker,
         observations=set(data.observations),
+        unknown_statements=unknown_statements,
     )
     assessment = assess(facts, rules)
     result = ScreeningResult(

@@ -253,7 +253,7 @@ def _application_context(viewer: Viewer, application: PassportApplication) -> di
     audit_record_read(viewer=viewer, objects=decisions, detail={**shown, "as": "decision"})
     audit_record_read(viewer=viewer, objects=contacts, detail={**shown, "as": "named_contact"})
     return {
-        **amendment_context(viewer, application, screened_at=result.created_at if result else None),
+        **amendment_context(viewer, application, shown=result),
         "application": application,
         "outcome": _result_view(viewer, application, result),
         "checklist": worklists.application_checklist(application),
@@ -478,7 +478,7 @@ def _departure_context(
     )
     audit_record_read(viewer=viewer, objects=decisions)
     return {
-        **amendment_context(viewer, check, screened_at=result.created_at if result else None),
+        **amendment_context(viewer, check, shown=result),
         "check": check,
         "outcome": outcome,
         "form": form,

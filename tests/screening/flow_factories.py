@@ -41,6 +41,7 @@ def application_make(
     destination_country: str = "MY",
     sponsor_name: str = "",
     with_screening: bool = True,
+    region_code: str | None = None,
 ) -> PassportApplication:
     number = next(_numbers)
     application = PassportApplication.objects.create(
@@ -59,6 +60,7 @@ def application_make(
         status=status,
         postponed_until=postponed_until,
         police_visible=police_visible,
+        region_id=region_code,
     )
     if with_screening:
         ScreeningResult.objects.create(

@@ -93,8 +93,8 @@ def _identity(application: PassportApplication) -> dict[str, str]:
 
 
 def test_a_correction_keeps_the_earlier_value_names_the_officer_and_is_audited(personas):
-    # given
-    application = application_make(full_name=TYPO)
+    # given: placed where its NIK's kecamatan is, as a screening places it
+    application = application_make(full_name=TYPO, region_code="36.03.07")
     officer = viewer_of(personas.petugas_imigrasi)
     # when
     amendment = record_correct(

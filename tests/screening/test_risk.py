@@ -397,6 +397,51 @@ def test_village_rule_says_it_was_not_evaluated_without_villages() -> None:
     assert "not available" in result.not_evaluated[0].reason_en
 
 
+@pytest.mark.parametrize(
+    ("code", "unknown", "facts"),
+    [
+        pytest.param(
+            "trafficking_control_indicators",
+            "observations",
+            {"observations": {"passport_held_by_other"}},
+            id="observations",
+        ),
+        pytest.param(
+            "former_migrant_scam_age_band",
+            "former_migrant_worker",
+            {"former_migrant_worker": True, "age": 40},
+            id="former-migrant-work",
+        ),
+        pytest.param(
+            "no_return_ticket_non_work",
+            "has_return_ticket",
+            {"has_return_ticket": False, "stage": "departure"},
+            id="return-ticket",
+        ),
+    ],
+)
+def test_a_rule_whose_statement_is_unknown_is_not_evaluated(
+    code: str, unknown: str, facts: dict[str, Any]
+) -> None:
+    # given: the facts would fire the rule, but the officer's statement it reads is unknown
+    assert assess(_facts(**facts), _only(code)).indicators
+    # when
+    result = assess(_facts(**facts, unknown_statements=frozenset({unknown})), _only(code))
+    # then: neither fired nor silently passed, but said to be not evaluated, and why
+    assert result.indicators == []
+    assert result.score == 0
+    assert [item.code for item in result.not_evaluated] == [code]
+    assert "tidak tersedia" in result.not_evaluated[0].reason
+    assert "not available" in result.not_evaluated[0].reason_en
+
+
+def test_an_unknown_statement_leaves_the_rules_that_do_not_read_it() -> None:
+    facts = _facts(destination_country="KH", unknown_statements=frozenset({"observations"}))
+    result = assess(facts, _only("scam_compound_destination"))
+    assert [indicator.code for indicator in result.indicators] == ["scam_compound_destination"]
+    assert result.not_evaluated == []
+
+
 def test_disabled_rule_never_fires() -> None:
     facts = _facts(destination_country="KH")
     assert assess(facts, _only("scam_compound_destination")).indicators
