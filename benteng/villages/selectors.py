@@ -16,6 +16,7 @@ from benteng.access.viewer import Viewer
 from benteng.accounts.aggregates import count_for_viewer
 from benteng.accounts.models import Role, User
 from benteng.audit.services import audit_record_list
+from benteng.regions.codes import within_q
 from benteng.regions.models import Region
 from benteng.village_reports.selectors import recruiter_report_counts
 from benteng.villages.border import BORDER_EVENT_LABELS, BorderEventKind, recent_border_counts
@@ -211,11 +212,7 @@ def activity_totals(
     """Service days and outreach the viewer may see, summed per desa, kecamatan or
     kabupaten/kota (counts only; two grouped queries and one for the names)."""
     parts = LEVEL_CODE_PARTS[level]
-    region_filter = (
-        Q(village__region__code=within) | Q(village__region__code__startswith=f"{within}.")
-        if within
-        else Q()
-    )
+    region_filter = within_q([within], field="village__region__code") if within else Q()
     days = _period(ServiceDay.objects.visible_to(viewer).filter(region_filter), date_from, date_to)
     sessions = _period(
         Outreach.objects.visible_to(viewer).filter(region_filter), date_from, date_to
