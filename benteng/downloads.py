@@ -1,10 +1,12 @@
-"""The one response that hands a kept file to the one viewer who may read it.
+"""The one response that hands a file to the one viewer who may read it.
 
 Files that people upload (a referral's evidence, a training's material, a village's documents
 and photos) hold personal data and were never made by the site: the browser must not guess
-their type, run them from the site's origin or keep a copy. Every download view answers through
-``private_file_response`` after the access layer has found (and audited) the file. No app is
-imported here: every layer may use it.
+their type, run them from the site's origin or keep a copy. Files the site makes on request (a
+watchlist's export and import template, a report as CSV) carry personal data or the shape of
+it, and a spreadsheet opened from the site's origin must not run either. Every download view
+answers through ``private_file_response``, after the access layer has found (and audited) what
+it hands out. No app is imported here: every layer may use it.
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ def private_file_response(
     content_type: str,
     inline: bool = False,
 ) -> FileResponse:
-    """A kept file (a stored file, or bytes kept in the database) as an attachment — or
-    ``inline`` for a photo the page shows — with its checked type, never sniffed, sandboxed,
-    and kept by no cache on the way or in the browser."""
+    """A file (a stored file, or bytes kept in the database or made for this download) as an
+    attachment — or ``inline`` for a photo the page shows — with its checked type, never
+    sniffed, sandboxed, and kept by no cache on the way or in the browser."""
     if isinstance(content, bytes | memoryview):
         body: Any = io.BytesIO(bytes(content))
     else:

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from benteng.cases.services import CaseInvalid
 from benteng.cooperation.errors import CooperationInvalid
-from benteng.problems import FieldProblems, Problems
+from benteng.problems import FieldProblems, InputInvalid, Problems
 from benteng.referrals.errors import ReferralInvalid
+from benteng.screening.amendments import AmendmentInvalid
+from benteng.screening.cleaning import ScreeningInputInvalid
+from benteng.screening.decisions import DecisionInvalid
 from benteng.village_reports.services import VillageReportInvalid
 from benteng.villages.services import VillageInvalid
+from benteng.watchlists.services import WatchlistEntryInvalid
 
 
 @pytest.mark.parametrize(
     "error",
-    [CaseInvalid, CooperationInvalid, ReferralInvalid, VillageInvalid, VillageReportInvalid],
+    [
+        CaseInvalid,
+        CooperationInvalid,
+        ReferralInvalid,
+        VillageInvalid,
+        VillageReportInvalid,
+        ScreeningInputInvalid,
+        DecisionInvalid,
+        AmendmentInvalid,
+        WatchlistEntryInvalid,
+        InputInvalid,
+    ],
     ids=lambda error: error.__name__,
 )
 def test_every_problem_is_raised_together_as_the_app_s_own_error(
@@ -63,3 +79,39 @@ def test_a_field_with_a_problem_is_known() -> None:
     assert problems
     assert "desa_code" in problems
     assert "lp_number" not in problems
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ScreeningInputInvalid, DecisionInvalid, AmendmentInvalid, WatchlistEntryInvalid],
+    ids=lambda error: error.__name__,
+)
+def test_an_error_callers_catch_as_a_validation_error_is_an_input_invalid(
+    error: type[Exception],
+) -> None:
+    assert issubclass(error, InputInvalid)
+    assert issubclass(error, ValidationError)
+
+
+def test_an_input_invalid_keeps_the_problems_and_gives_django_the_whole_form_s_under_all() -> None:
+    # given
+    problems = Problems(InputInvalid)
+    problems.add("weight", "Bobot harus bilangan bulat.")
+    problems.add(None, "Tidak ada yang berubah.")
+    problems.add(NON_FIELD_ERRORS, "Data ini sudah dibatalkan.")
+
+    # when
+    with pytest.raises(ValidationError) as raised:
+        problems.raise_if_any()
+
+    # then
+    assert isinstance(raised.value, InputInvalid)
+    assert raised.value.errors == {
+        "weight": ["Bobot harus bilangan bulat."],
+        None: ["Tidak ada yang berubah."],
+        NON_FIELD_ERRORS: ["Data ini sudah dibatalkan."],
+    }
+    assert raised.value.message_dict == {
+        "weight": ["Bobot harus bilangan bulat."],
+        NON_FIELD_ERRORS: ["Tidak ada yang berubah.", "Data ini sudah dibatalkan."],
+    }

@@ -3,13 +3,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from benteng.accounts.models import Office, OfficeCoverage, OfficeKind, User
+from benteng.regions.codes import areas_containing
 from benteng.regions.models import Region
-
-
-def _codes_with_ancestors(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
-
 
 # How local an office is: the village office first, the regional office last.
 OFFICE_LOCALITY: dict[str, int] = {
@@ -28,7 +23,7 @@ def coverage_assigning_region(*, region: Region) -> QuerySet[OfficeCoverage]:
     """The coverage rows that assign this region to an office: at the region itself or at any
     region above it (an office covering a kecamatan covers every desa in it). Only the offices
     assigned; their parent offices are in :func:`offices_responsible_for`."""
-    return OfficeCoverage.objects.filter(region__code__in=[region.code, *region.ancestor_codes()])
+    return OfficeCoverage.objects.filter(region__code__in=areas_containing(region.code))
 
 
 def offices_responsible_for(*, region_code: str, agency_kind: str | None = None) -> list[Office]:
@@ -36,7 +31,7 @@ def offices_responsible_for(*, region_code: str, agency_kind: str | None = None)
     (:func:`coverage_assigning_region`) and, above them, their parent offices (Polda Banten
     answers for what its Polres cover)."""
     direct = Office.objects.filter(
-        is_active=True, coverage__region_id__in=_codes_with_ancestors(region_code)
+        is_active=True, coverage__region_id__in=areas_containing(region_code)
     ).select_related("agency", "parent")
     if agency_kind:
         direct = direct.filter(agency__kind=agency_kind)

@@ -40,6 +40,7 @@ from benteng.api.errors import ApiError, ApiErrorCode, error_responses
 from benteng.api.models import ApiClient, ApiIdempotentRequest, ApiScope
 from benteng.api.projection import json_response
 from benteng.audit.services import audit_record_list
+from benteng.problems import Problems
 from benteng.referrals.errors import ReferralInvalid, ReferralRefused
 from benteng.referrals.events import referral_facts
 from benteng.referrals.exchange import REFERRAL_TYPE
@@ -304,7 +305,7 @@ def _once(
 
 
 def _attached_record(
-    viewer: Viewer, reference: str, problems: dict[str, list[str]]
+    viewer: Viewer, reference: str, problems: Problems
 ) -> tuple[PassportApplication | None, DepartureCheck | None]:
     """The screening record of a reference, read through the access layer."""
     reference = reference.strip().upper()
@@ -315,9 +316,9 @@ def _attached_record(
     found_application = application.first() if reference.startswith("PP-") else None
     found_check = check.first() if reference.startswith("KB-") else None
     if found_application is None and found_check is None:
-        problems["record"] = [
-            _("Catatan penyaringan “%(value)s” tidak ditemukan.") % {"value": reference}
-        ]
+        problems.add(
+            "record", _("Catatan penyaringan “%(value)s” tidak ditemukan.") % {"value": reference}
+        )
     return found_application, found_check
 
 
@@ -351,13 +352,13 @@ def referral_create(
 ) -> HttpResponse:
     viewer = request_viewer(request, purpose=PURPOSE)
     key = _key_checked(idempotency_key)
-    problems: dict[str, list[str]] = {}
+    problems = Problems(ReferralInvalid)
     code = payload.receiving_office.strip()
     office = Office.objects.filter(code=code).select_related("agency").first() if code else None
     if code and office is None:
-        problems["receiving_office"] = [
-            _("Kantor dengan kode “%(value)s” tidak dikenal.") % {"value": code}
-        ]
+        problems.add(
+            "receiving_office", _("Kantor dengan kode “%(value)s” tidak dikenal.") % {"value": code}
+        )
     application, check = _attached_record(viewer, payload.record, problems)
     subjects = [SubjectInput(**subject.dict()) for subject in payload.subjects]
 

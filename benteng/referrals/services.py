@@ -242,7 +242,7 @@ def referral_send(
     origin_key: str = "",
     sent_at: datetime.datetime | None = None,
     subject_prefix: str = "",
-    problems: Mapping[str, list[str]] | None = None,
+    problems: Problems | None = None,
 ) -> Referral:
     """Send a referral from the viewer's office to ``receiving_office``.
 
@@ -252,17 +252,14 @@ def referral_send(
     or a file of the wrong type or size (nothing is stored then).
 
     ``subject_prefix`` names each person's fields in the errors (``"subjects.{index}."`` for
-    the API; the form has one person, no prefix); ``problems`` are the caller's own findings
-    about values only it can read (an unknown office code sent through the API), reported
-    together with the service's.
+    the API; the form has one person, no prefix); ``problems`` holds the caller's own findings
+    about values only it can read (an unknown office code sent through the API), and the
+    service adds its own to them.
     """
     if not (may_send_referrals(viewer) or may_send_referrals_as_client(viewer)):
         raise ReferralRefused
     today = timezone.localdate()
-    errors = Problems(ReferralInvalid)
-    for name, messages in (problems or {}).items():
-        for message in messages:
-            errors.add(name, message)
+    errors = problems if problems is not None else Problems(ReferralInvalid)
     if receiving_office is None:
         if "receiving_office" not in errors:
             errors.add("receiving_office", _("Pilih kantor tujuan."))

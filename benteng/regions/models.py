@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from benteng.regions.codes import areas_containing, within_q
+
 
 class RegionLevel(models.TextChoices):
     PROVINSI = "provinsi", _("Provinsi")
@@ -30,7 +32,7 @@ class RegionQuerySet(models.QuerySet["Region"]):
 
     def within(self, code: str) -> RegionQuerySet:
         """The region with this code and every region below it."""
-        return self.filter(models.Q(code=code) | models.Q(code__startswith=f"{code}."))
+        return self.filter(within_q([code]))
 
     def search(self, text: str) -> RegionQuerySet:
         """Regions whose name contains the text, tolerant of case and spacing ("Suka Jaya")."""
@@ -74,8 +76,7 @@ class Region(models.Model):
 
     def ancestor_codes(self) -> list[str]:
         """Codes from the province down to this region's parent, derived from the code itself."""
-        parts = self.code.split(".")
-        return [".".join(parts[:i]) for i in range(1, len(parts))]
+        return areas_containing(self.code)[:-1]
 
     def ancestors(self) -> list[Region]:
         """The parent chain, province first, in one query."""

@@ -25,6 +25,7 @@ from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.models import AgencyKind, Office, OfficeKind, Role
 from benteng.accounts.selectors import office_region_codes
+from benteng.regions.codes import codes_overlap
 from benteng.screening.hooks import referred_records
 from benteng.screening.models import (
     ApplicationDecision,
@@ -172,13 +173,8 @@ def _screening_offices_in_area(police_office: Office) -> frozenset[int]:
     return frozenset(
         office_id
         for office_id, codes in areas.items()
-        if any(_overlap(code, police) for code in codes for police in police_area)
+        if any(codes_overlap(code, police) for code in codes for police in police_area)
     )
-
-
-def _overlap(code: str, other: str) -> bool:
-    """Two region codes overlap when one is the other or lies within it."""
-    return code == other or code.startswith(f"{other}.") or other.startswith(f"{code}.")
 
 
 def police_visible_rows(viewer: Viewer, referral_field: str) -> Q:

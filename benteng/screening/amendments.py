@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -39,13 +39,13 @@ from benteng.audit.models import AuditAction
 from benteng.audit.services import audit_record_read, audit_record_write
 from benteng.core.nik import banten_region_name
 from benteng.people.index import index_source_record
+from benteng.problems import InputInvalid, Problems
 from benteng.screening.access import may_amend_application, may_amend_departure
 from benteng.screening.cleaning import (
     APPLICATION_CORRECTABLE,
     APPLICATION_CORRECTION_REQUIRED,
     DEPARTURE_CORRECTABLE,
     DEPARTURE_CORRECTION_REQUIRED,
-    ScreeningInputInvalid,
     identity_correction_clean,
 )
 from benteng.screening.models import (
@@ -75,13 +75,9 @@ class AmendmentRefused(PermissionDenied):
     """The viewer may not correct or void this record."""
 
 
-class AmendmentInvalid(ValidationError):
+class AmendmentInvalid(InputInvalid):
     """What is wrong with a correction or void, per field ("reason", a field name, or
     "__all__"), in Bahasa Indonesia."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__(errors)
 
 
 def is_void(record: Record) -> bool:
@@ -127,14 +123,15 @@ def _require_amender(viewer: Viewer, record: Record) -> int:
     return viewer.user_id
 
 
-def _reason_clean(reason: str, errors: dict[str, list[str]]) -> str:
+def _reason_clean(reason: str, problems: Problems) -> str:
     text = " ".join((reason or "").split())
     if not text:
-        errors.setdefault("reason", []).append(_("Tuliskan alasannya."))
+        problems.add("reason", _("Tuliskan alasannya."))
     elif len(text) > REASON_MAX_LENGTH:
-        errors.setdefault("reason", []).append(
+        problems.add(
+            "reason",
             _("Alasan paling banyak %(limit)d karakter (sekarang %(length)d).")
-            % {"limit": REASON_MAX_LENGTH, "length": len(text)}
+            % {"limit": REASON_MAX_LENGTH, "length": len(text)},
         )
     return text
 
@@ -151,10 +148,11 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _void_refusal() -> dict[str, list[str]]:
-    return {
-        "__all__": [_("Data ini sudah dibatalkan; tidak dapat dikoreksi atau dibatalkan lagi.")]
-    }
+def _void_refusal() -> AmendmentInvalid:
+    """A voided record is neither corrected nor voided again, whatever else is wrong."""
+    return AmendmentInvalid(
+        {"__all__": [_("Data ini sudah dibatalkan; tidak dapat dikoreksi atau dibatalkan lagi.")]}
+    )
 
 
 def record_correct(
@@ -162,24 +160,19 @@ def record_correct(
 ) -> RecordAmendment:
     """Correct the identity typed on ``record``; returns the correction with what changed."""
     officer_id = _require_amender(viewer, record)
-    errors: dict[str, list[str]] = {}
-    reason_text = _reason_clean(reason, errors)
-    fields = correctable_fields(record)
-    cleaned: dict[str, Any] = {}
-    try:
-        cleaned = identity_correction_clean(
-            values, fields=fields, required=_required_fields(record)
-        )
-    except ScreeningInputInvalid as error:
-        errors.update(error.errors)
     if is_void(record):
-        errors = _void_refusal()
-    if errors:
-        raise AmendmentInvalid(errors)
+        raise _void_refusal()
+    problems = Problems(AmendmentInvalid)
+    reason_text = _reason_clean(reason, problems)
+    fields = correctable_fields(record)
+    cleaned = identity_correction_clean(
+        values, fields=fields, required=_required_fields(record), problems=problems
+    )
+    problems.raise_if_any()
     with transaction.atomic():
         locked = _locked(record)
         if is_void(locked):
-            raise AmendmentInvalid(_void_refusal())
+            raise _void_refusal()
         changed = [name for name in fields if getattr(locked, name) != cleaned[name]]
         if not changed:
             raise AmendmentInvalid(
@@ -234,17 +227,16 @@ def _region_follows(record: Record) -> list[dict[str, str]]:
 def record_void(*, viewer: Viewer, record: Record, reason: str) -> RecordAmendment:
     """Void ``record`` (entered by mistake): kept and readable, out of the screening index."""
     officer_id = _require_amender(viewer, record)
-    errors: dict[str, list[str]] = {}
-    reason_text = _reason_clean(reason, errors)
     if is_void(record):
-        errors = _void_refusal()
-    if errors:
-        raise AmendmentInvalid(errors)
+        raise _void_refusal()
+    problems = Problems(AmendmentInvalid)
+    reason_text = _reason_clean(reason, problems)
+    problems.raise_if_any()
     field = _state_field(record)
     with transaction.atomic():
         locked = _locked(record)
         if is_void(locked):
-            raise AmendmentInvalid(_void_refusal())
+            raise _void_refusal()
         before = _state(locked)
         setattr(locked, field, ApplicationStatus.VOID.value)
         locked.changed_at = timezone.now()

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from benteng import identity_cleaning as cleaning
 from benteng.core.countries import HOME_COUNTRY, destination_countries
 from benteng.core.risk import OBSERVATION_LABELS
+from benteng.problems import InputInvalid, Problems
 from benteng.regions.selectors import is_village_code
 from benteng.screening.models import TravelDocument, TravelPurpose
 
@@ -62,30 +62,21 @@ MAX_LENGTHS = {
 }
 
 
-class ScreeningInputInvalid(ValidationError):
+class ScreeningInputInvalid(InputInvalid):
     """The values typed or posted are not valid; ``errors`` maps each field to its messages,
     in the language active when they were cleaned."""
 
-    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
-        self.errors = {name: list(messages) for name, messages in errors.items()}
-        super().__init__(self.errors)
-
 
 class _Cleaner:
-    """Reads raw values (form or JSON) field by field and collects every problem."""
+    """Reads raw values (form or JSON) field by field; every problem goes to ``problems``
+    (a screening's own, or a caller's that collects more)."""
 
-    def __init__(self, raw: Mapping[str, Any], today: datetime.date) -> None:
+    def __init__(
+        self, raw: Mapping[str, Any], today: datetime.date, problems: Problems | None = None
+    ) -> None:
         self.raw = raw
         self.today = today
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str | None) -> None:
-        if message:
-            self.errors.setdefault(name, []).append(message)
-
-    def raise_if_invalid(self) -> None:
-        if self.errors:
-            raise ScreeningInputInvalid(self.errors)
+        self.problems = problems if problems is not None else Problems(ScreeningInputInvalid)
 
     def _label(self, name: str) -> cleaning.Label:
         """The field's name, translated only if a message needs it."""
@@ -95,16 +86,16 @@ class _Cleaner:
         """Whether the field is blank; a required one says so."""
         blank = not cleaning.text_of(self.raw.get(name))
         if blank and required:
-            self.add(name, cleaning.required_problem(self._label(name)))
+            self.problems.add(name, cleaning.required_problem(self._label(name)))
         return blank
 
     def text(self, name: str, *, required: bool = False) -> str:
         text = " ".join(str(self.raw.get(name) or "").split())
         if not text and required:
-            self.add(name, cleaning.required_problem(self._label(name)))
+            self.problems.add(name, cleaning.required_problem(self._label(name)))
         limit = MAX_LENGTHS.get(name)
         if limit is not None and len(text) > limit:
-            self.add(
+            self.problems.add(
                 name, cleaning.too_long_problem(self._label(name), limit=limit, length=len(text))
             )
         return text
@@ -114,11 +105,11 @@ class _Cleaner:
             return None
         label = self._label(name)
         parsed, problem = cleaning.date_parse(self.raw.get(name), label=label)
-        self.add(name, problem)
+        self.problems.add(name, problem)
         if parsed is None:
             return None
         problem = cleaning.birth_date_problem(parsed, label=label, today=self.today)
-        self.add(name, problem)
+        self.problems.add(name, problem)
         return None if problem else parsed
 
     def nik(self, *, required: bool) -> str:
@@ -126,36 +117,36 @@ class _Cleaner:
             return ""
         nik, problems = cleaning.nik_clean(self.raw.get("nik"), today=self.today)
         for problem in problems:
-            self.add("nik", problem)
+            self.problems.add("nik", problem)
         return nik
 
     def sex(self, *, required: bool) -> str:
         if self._blank("sex", required=required):
             return ""
         sex, problem = cleaning.sex_clean(self.raw.get("sex"))
-        self.add("sex", problem)
+        self.problems.add("sex", problem)
         return sex
 
     def passport_no(self, *, required: bool) -> str:
         if self._blank("passport_no", required=required):
             return ""
         passport_no, problem = cleaning.passport_no_clean(self.raw.get("passport_no"))
-        self.add("passport_no", problem)
+        self.problems.add("passport_no", problem)
         return passport_no
 
     def phone(self, name: str) -> str:
         phone, problem = cleaning.phone_clean(self.raw.get(name), label=self._label(name))
-        self.add(name, problem)
+        self.problems.add(name, problem)
         return phone
 
     def flight_number(self) -> str:
         flight, problem = cleaning.flight_number_clean(self.raw.get("flight_number"))
-        self.add("flight_number", problem)
+        self.problems.add("flight_number", problem)
         return flight
 
     def flag(self, name: str) -> bool | None:
         flag, problem = cleaning.yes_no_parse(self.raw.get(name), label=self._label(name))
-        self.add(name, problem)
+        self.problems.add(name, problem)
         return flag
 
     def purpose(self, *, required: bool) -> str:
@@ -163,7 +154,7 @@ class _Cleaner:
         if self._blank("purpose", required=required):
             return ""
         if text not in PURPOSES:
-            self.add(
+            self.problems.add(
                 "purpose",
                 _("Tujuan perjalanan “%(value)s” tidak dikenal; pilih salah satu: %(allowed)s.")
                 % {"value": text, "allowed": ", ".join(TravelPurpose.values)},
@@ -176,13 +167,13 @@ class _Cleaner:
         if self._blank("destination_country", required=required):
             return ""
         if text == HOME_COUNTRY:
-            self.add(
+            self.problems.add(
                 "destination_country",
                 _("Negara tujuan harus negara di luar Indonesia."),
             )
             return ""
         if text not in destination_countries():
-            self.add(
+            self.problems.add(
                 "destination_country",
                 _(
                     "Negara tujuan “%(value)s” bukan kode negara ISO 3166-1 (dua huruf, "
@@ -214,7 +205,7 @@ class _Cleaner:
         codes = self._codes("documents")
         unknown = [code for code in codes if code not in DOCUMENTS]
         if unknown:
-            self.add(
+            self.problems.add(
                 "documents",
                 _("Dokumen tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)},
             )
@@ -224,7 +215,7 @@ class _Cleaner:
         codes = self._codes("observations")
         unknown = [code for code in codes if code not in OBSERVATION_LABELS]
         if unknown:
-            self.add(
+            self.problems.add(
                 "observations",
                 _("Pengamatan tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)},
             )
@@ -235,7 +226,7 @@ class _Cleaner:
         if not text:
             return ""
         if not is_village_code(text):
-            self.add(
+            self.problems.add(
                 "desa_code",
                 _("Kode “%(value)s” bukan kode desa/kelurahan di Banten (contoh 36.03.07.2001).")
                 % {"value": text},
@@ -302,7 +293,7 @@ class ApplicationInput:
             "former_migrant_worker": cleaner.flag("former_migrant_worker"),
             "observations": tuple(cleaner.observations()),
         }
-        cleaner.raise_if_invalid()
+        cleaner.problems.raise_if_any()
         return cls(**values)
 
     def fingerprint(self) -> str:
@@ -351,7 +342,7 @@ class DepartureInput:
             "former_migrant_worker": cleaner.flag("former_migrant_worker"),
             "observations": tuple(cleaner.observations()),
         }
-        cleaner.raise_if_invalid()
+        cleaner.problems.raise_if_any()
         return cls(**values)
 
     def fingerprint(self) -> str:
@@ -384,11 +375,12 @@ def identity_correction_clean(
     *,
     fields: Sequence[str],
     required: frozenset[str],
+    problems: Problems,
     today: datetime.date | None = None,
 ) -> dict[str, Any]:
     """The corrected identity values, cleaned exactly as the counter and the TPI clean them;
-    raises :class:`ScreeningInputInvalid` with every problem."""
-    cleaner = _Cleaner(raw, today or timezone.localdate())
+    each problem goes to ``problems`` (the caller raises them with its own)."""
+    cleaner = _Cleaner(raw, today or timezone.localdate(), problems)
     cleaners: dict[str, Any] = {
         "full_name": lambda: cleaner.text("full_name", required="full_name" in required),
         "nik": lambda: cleaner.nik(required="nik" in required),
@@ -399,6 +391,4 @@ def identity_correction_clean(
         "address": lambda: cleaner.text("address"),
         "phone": lambda: cleaner.phone("phone"),
     }
-    values = {name: cleaners[name]() for name in fields}
-    cleaner.raise_if_invalid()
-    return values
+    return {name: cleaners[name]() for name in fields}

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from benteng.audit.services import audit_record_write
 from benteng.core.phones import normalize_phone
 from benteng.identity_cleaning import flight_number_clean
 from benteng.people.index import index_source_record
+from benteng.problems import InputInvalid, Problems
 from benteng.screening.access import may_decide_applications, may_decide_departures
 from benteng.screening.hooks import run_hand_over_hooks
 from benteng.screening.models import (
@@ -112,12 +113,8 @@ PERMISSIVE_OUTCOMES = frozenset({DecisionOutcome.ISSUE, DepartureOutcome.ALLOW})
 MIN_WRITTEN_REASON = 10
 
 
-class DecisionInvalid(ValidationError):
+class DecisionInvalid(InputInvalid):
     """The decision cannot be recorded as given; ``errors`` maps fields to Indonesian reasons."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 class DecisionRefused(PermissionDenied):
@@ -214,7 +211,7 @@ def _clean_override(
     warnings: DecisionWarnings,
     outcome: str,
     override: WarningOverrideInput | None,
-    errors: dict[str, list[str]],
+    problems: Problems,
 ) -> dict[str, Any]:
     """The override fields a decision keeps; an error for each statement missing."""
     if outcome not in PERMISSIVE_OUTCOMES or not warnings:
@@ -232,26 +229,27 @@ def _clean_override(
     else:
         warning = _("Risiko penyaringan tinggi")
     if len(reason) < MIN_WRITTEN_REASON:
-        errors.setdefault("override_reason", []).append(
+        problems.add(
+            "override_reason",
             _(
                 "%(warning)s: tuliskan alasan meneruskan keputusan ini "
                 "(paling sedikit %(count)d huruf)."
             )
-            % {"warning": warning, "count": MIN_WRITTEN_REASON}
+            % {"warning": warning, "count": MIN_WRITTEN_REASON},
         )
     if warnings.instructions and not override.instruction_followed:
-        errors.setdefault("instruction_followed", []).append(
-            _("Nyatakan bahwa instruksi hit sudah dijalankan sebelum meneruskan.")
+        problems.add(
+            "instruction_followed",
+            _("Nyatakan bahwa instruksi hit sudah dijalankan sebelum meneruskan."),
         )
     if warnings.instructions and not contacted:
-        errors.setdefault("contacted", []).append(
-            _("Tuliskan siapa yang Anda hubungi sesuai instruksi hit (kantor dan nama petugas).")
+        problems.add(
+            "contacted",
+            _("Tuliskan siapa yang Anda hubungi sesuai instruksi hit (kantor dan nama petugas)."),
         )
     max_contacted = DepartureDecision._meta.get_field("contacted").max_length or 0
     if len(contacted) > max_contacted:
-        errors.setdefault("contacted", []).append(
-            _("Paling banyak %(count)d huruf.") % {"count": max_contacted}
-        )
+        problems.add("contacted", _("Paling banyak %(count)d huruf.") % {"count": max_contacted})
     return {
         "overrides_warning": True,
         "override_reason": reason,
@@ -264,7 +262,7 @@ def _clean_override(
 
 
 def _clean_contacts(
-    contacts: Iterable[ContactInput | Mapping[str, Any]], errors: dict[str, list[str]]
+    contacts: Iterable[ContactInput | Mapping[str, Any]], problems: Problems
 ) -> list[ContactInput]:
     cleaned: list[ContactInput] = []
     for number, raw in enumerate(contacts, start=1):
@@ -274,25 +272,27 @@ def _clean_contacts(
         if not name and not phone_text:
             continue
         if item.relation not in ContactRelation.values:
-            errors.setdefault("contacts", []).append(
-                _("Orang ke-%(number)d: pilih hubungannya dengan pemohon.") % {"number": number}
+            problems.add(
+                "contacts",
+                _("Orang ke-%(number)d: pilih hubungannya dengan pemohon.") % {"number": number},
             )
             continue
         phone = ""
         if phone_text:
             phone = normalize_phone(phone_text) or ""
             if not phone:
-                errors.setdefault("contacts", []).append(
+                problems.add(
+                    "contacts",
                     _(
                         "Orang ke-%(number)d: nomor telepon “%(value)s” bukan nomor Indonesia "
                         "yang sah (contoh 0812-3456-7890)."
                     )
-                    % {"number": number, "value": phone_text}
+                    % {"number": number, "value": phone_text},
                 )
                 continue
         if len(name) > NamedContact._meta.get_field("name").max_length:  # type: ignore[operator]
-            errors.setdefault("contacts", []).append(
-                _("Orang ke-%(number)d: nama terlalu panjang.") % {"number": number}
+            problems.add(
+                "contacts", _("Orang ke-%(number)d: nama terlalu panjang.") % {"number": number}
             )
             continue
         cleaned.append(ContactInput(relation=item.relation, name=name, phone=phone))
@@ -313,32 +313,35 @@ def _clean_due_date(
     outcome: str,
     due_date: datetime.date | None,
     today: datetime.date,
-    errors: dict[str, list[str]],
+    problems: Problems,
 ) -> datetime.date | None:
     if outcome != DecisionOutcome.POSTPONE:
         return None
     if due_date is None:
         return default_due_date(today=today)
     if due_date <= today:
-        errors.setdefault("due_date", []).append(
+        problems.add(
+            "due_date",
             _("Batas waktu melengkapi dokumen harus setelah hari ini (%(today)s).")
-            % {"today": _format_date(today)}
+            % {"today": _format_date(today)},
         )
     elif due_date > today + datetime.timedelta(days=MAX_POSTPONEMENT_DAYS):
-        errors.setdefault("due_date", []).append(
+        problems.add(
+            "due_date",
             _("Batas waktu paling lama %(days)d hari dari hari ini.")
-            % {"days": MAX_POSTPONEMENT_DAYS}
+            % {"days": MAX_POSTPONEMENT_DAYS},
         )
     return due_date
 
 
 def _check_state(
-    application: PassportApplication, today: datetime.date, errors: dict[str, list[str]]
+    application: PassportApplication, today: datetime.date, problems: Problems
 ) -> None:
     if application.status not in DECIDABLE_STATUSES:
-        errors.setdefault("outcome", []).append(
+        problems.add(
+            "outcome",
             _("Permohonan ini sudah diputuskan (%(status)s); keputusan tidak dapat diubah.")
-            % {"status": application.get_status_display()}
+            % {"status": application.get_status_display()},
         )
         return
     overdue = (
@@ -347,12 +350,13 @@ def _check_state(
         and application.postponed_until < today
     )
     if overdue:
-        errors.setdefault("outcome", []).append(
+        problems.add(
+            "outcome",
             _(
                 "Batas waktu melengkapi dokumen (%(date)s) sudah lewat: permohonan gugur dan "
                 "pemohon harus mengajukan permohonan baru."
             )
-            % {"date": _format_date(application.postponed_until)}  # type: ignore[arg-type]
+            % {"date": _format_date(application.postponed_until)},  # type: ignore[arg-type]
         )
 
 
@@ -541,30 +545,28 @@ def application_decide(
     """
     _require_application_decider(viewer, application)
     today = timezone.localdate()
-    errors: dict[str, list[str]] = {}
+    problems = Problems(DecisionInvalid)
     if outcome not in OFFICER_OUTCOMES:
-        errors.setdefault("outcome", []).append(_("Pilih keputusan."))
+        problems.add("outcome", _("Pilih keputusan."))
     if reason not in DecisionReason.values:
-        errors.setdefault("reason", []).append(_("Pilih alasan keputusan."))
+        problems.add("reason", _("Pilih alasan keputusan."))
     note = (note or "").strip()
     if reason == DecisionReason.OTHER and not note:
-        errors.setdefault("note", []).append(_("Alasan “lainnya” perlu dijelaskan di catatan."))
+        problems.add("note", _("Alasan “lainnya” perlu dijelaskan di catatan."))
     if outcome in (DecisionOutcome.REFUSE, DecisionOutcome.REFER_POLICE) and not note:
-        errors.setdefault("note", []).append(
-            _("Tuliskan dasar penolakan atau rujukan ke kepolisian di catatan.")
-        )
-    cleaned_due_date = _clean_due_date(outcome, due_date, today, errors)
+        problems.add("note", _("Tuliskan dasar penolakan atau rujukan ke kepolisian di catatan."))
+    cleaned_due_date = _clean_due_date(outcome, due_date, today, problems)
     warnings = decision_warnings(viewer=viewer, record=application)
-    override_fields = _clean_override(warnings, outcome, override, errors)
-    cleaned_contacts = _clean_contacts(contacts, errors)
+    override_fields = _clean_override(warnings, outcome, override, problems)
+    cleaned_contacts = _clean_contacts(contacts, problems)
     cleaned_answers = _clean_answers(answers)
     cleaned_documents = None
     if documents is not None:
         cleaned_documents = list(dict.fromkeys(str(code) for code in documents))
         unknown = [code for code in cleaned_documents if code not in TravelDocument.values]
         if unknown:
-            errors.setdefault("documents", []).append(
-                _("Dokumen tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)}
+            problems.add(
+                "documents", _("Dokumen tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)}
             )
     with transaction.atomic():
         locked = (
@@ -572,9 +574,8 @@ def application_decide(
             .select_related("office")
             .get(pk=application.pk)
         )
-        _check_state(locked, today, errors)
-        if errors:
-            raise DecisionInvalid(errors)
+        _check_state(locked, today, problems)
+        problems.raise_if_any()
         decision = ApplicationDecision.objects.create(
             application=locked,
             outcome=outcome,
@@ -706,25 +707,23 @@ def departure_decide(
     passenger; ``decided_by`` names the officer of the latest decision.
     """
     _require_departure_decider(viewer, check)
-    errors: dict[str, list[str]] = {}
+    problems = Problems(DecisionInvalid)
     if check.outcome == DepartureOutcome.VOID:
         raise DecisionInvalid({"outcome": [_("Pemeriksaan ini sudah dibatalkan.")]})
     if outcome not in DEPARTURE_OUTCOMES:
-        errors.setdefault("outcome", []).append(_("Pilih keputusan keberangkatan."))
+        problems.add("outcome", _("Pilih keputusan keberangkatan."))
     flight_text = (flight_number or "").strip() or check.flight_number
     flight, problem = flight_number_clean(flight_text)
     if not flight_text:
-        errors.setdefault("flight_number", []).append(_("Nomor penerbangan wajib diisi."))
+        problems.add("flight_number", _("Nomor penerbangan wajib diisi."))
     elif problem:
-        errors.setdefault("flight_number", []).append(problem)
+        problems.add("flight_number", problem)
     note = (note or "").strip()
     if outcome == DepartureOutcome.HAND_OVER and not note:
-        errors.setdefault("note", []).append(
-            _("Tuliskan alasan penyerahan kepada kepolisian di catatan.")
-        )
+        problems.add("note", _("Tuliskan alasan penyerahan kepada kepolisian di catatan."))
     change_reason = (change_reason or "").strip()
     warnings = decision_warnings(viewer=viewer, record=check)
-    override_fields = _clean_override(warnings, outcome, override, errors)
+    override_fields = _clean_override(warnings, outcome, override, problems)
     today = timezone.localdate()
     with transaction.atomic():
         locked = (
@@ -732,9 +731,8 @@ def departure_decide(
         )
         previous_outcome = locked.outcome
         if previous_outcome != DepartureOutcome.PENDING:
-            _check_change(previous_outcome, locked, outcome, change_reason, errors)
-        if errors:
-            raise DecisionInvalid(errors)
+            _check_change(previous_outcome, locked, outcome, change_reason, problems)
+        problems.raise_if_any()
         decision = DepartureDecision.objects.create(
             departure_check=locked,
             outcome=outcome,
@@ -782,19 +780,21 @@ def _check_change(
     check: DepartureCheck,
     outcome: str,
     change_reason: str,
-    errors: dict[str, list[str]],
+    problems: Problems,
 ) -> None:
     """A decided departure changes only to another outcome, and only with a reason."""
     if outcome == previous_outcome:
-        errors.setdefault("outcome", []).append(
+        problems.add(
+            "outcome",
             _("Keputusan ini sudah berlaku (%(outcome)s); pilih keputusan lain untuk mengubahnya.")
-            % {"outcome": check.get_outcome_display()}
+            % {"outcome": check.get_outcome_display()},
         )
     if not change_reason:
-        errors.setdefault("change_reason", []).append(
+        problems.add(
+            "change_reason",
             _(
                 "Keberangkatan ini sudah diputuskan (%(outcome)s): tuliskan alasan perubahan "
                 "keputusan."
             )
-            % {"outcome": check.get_outcome_display()}
+            % {"outcome": check.get_outcome_display()},
         )

@@ -20,6 +20,7 @@ from benteng import identity_cleaning as cleaning
 from benteng.core.countries import country_name, destination_countries
 from benteng.forms import date_text_field
 from benteng.identity import Sex
+from benteng.problems import FieldProblems
 from benteng.regions.models import VILLAGE_LEVELS, Region, RegionLevel
 from benteng.screening.cleaning import ApplicationInput, DepartureInput, ScreeningInputInvalid
 from benteng.screening.decisions import OFFICER_OUTCOMES, WarningOverrideInput
@@ -227,7 +228,7 @@ class ApplicationForm(forms.Form):
         return cleaned
 
 
-def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+def add_service_errors(form: forms.Form, errors: FieldProblems) -> None:
     """Put a service's messages on the form's fields (or above the form)."""
     for name, messages in errors.items():
         field = name if name in form.fields else None

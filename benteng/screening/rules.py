@@ -30,6 +30,7 @@ from benteng.core.risk import (
     rule_parameter,
     validate_parameters,
 )
+from benteng.problems import InputInvalid, Problems
 from benteng.screening.access import may_edit_rules
 from benteng.screening.models import (
     DestinationCountry,
@@ -342,30 +343,29 @@ def _clean_questions(questions: Any) -> list[dict[str, str]]:
 def _validate_rule(
     *, rule: RiskRule, weight: Any, parameters: Any, name: str, change_note: str
 ) -> None:
-    errors: dict[str, list[str]] = {}
+    problems = Problems(InputInvalid)
     if isinstance(weight, bool) or not isinstance(weight, int):
-        errors.setdefault("weight", []).append(_("Bobot harus bilangan bulat."))
+        problems.add("weight", _("Bobot harus bilangan bulat."))
     elif not MIN_WEIGHT <= weight <= MAX_WEIGHT:
-        errors.setdefault("weight", []).append(
-            _("Bobot harus antara %(min)s dan %(max)s.") % {"min": MIN_WEIGHT, "max": MAX_WEIGHT}
+        problems.add(
+            "weight",
+            _("Bobot harus antara %(min)s dan %(max)s.") % {"min": MIN_WEIGHT, "max": MAX_WEIGHT},
         )
     if not isinstance(parameters, dict):
-        errors.setdefault("parameters", []).append(_("Parameter harus berupa objek JSON."))
+        problems.add("parameters", _("Parameter harus berupa objek JSON."))
     elif not parameter_specs(rule.code):
-        errors.setdefault("parameters", []).append(
-            _("Kode aturan ini tidak punya logika di Benteng; parameternya tidak dapat diubah.")
+        problems.add(
+            "parameters",
+            _("Kode aturan ini tidak punya logika di Benteng; parameternya tidak dapat diubah."),
         )
     else:
         for problem in validate_parameters(rule.code, parameters):
-            errors.setdefault("parameters", []).append(problem.message)
+            problems.add("parameters", problem.message)
     if not name.strip():
-        errors.setdefault("name", []).append(_("Nama indikator wajib diisi."))
+        problems.add("name", _("Nama indikator wajib diisi."))
     if not change_note.strip():
-        errors.setdefault("change_note", []).append(
-            _("Tuliskan alasan perubahan untuk riwayat versi.")
-        )
-    if errors:
-        raise ValidationError(errors)
+        problems.add("change_note", _("Tuliskan alasan perubahan untuk riwayat versi."))
+    problems.raise_if_any()
 
 
 def rule_update(
@@ -437,14 +437,13 @@ def destination_save(
     change. Any ISO 3166-1 country but Indonesia; a blank name takes the country's own."""
     _require_editor(viewer)
     code = code.strip().upper()
-    errors: dict[str, list[str]] = {}
+    problems = Problems(InputInvalid)
     if code not in destination_countries():
-        errors["code"] = [_("Pilih negara ISO 3166-1 di luar Indonesia (mis. MY, SA, US).")]
+        problems.add("code", _("Pilih negara ISO 3166-1 di luar Indonesia (mis. MY, SA, US)."))
     name = name.strip() or country_name(code)
     if not change_note.strip():
-        errors["change_note"] = [_("Tuliskan alasan perubahan untuk riwayat versi.")]
-    if errors:
-        raise ValidationError(errors)
+        problems.add("change_note", _("Tuliskan alasan perubahan untuk riwayat versi."))
+    problems.raise_if_any()
     with transaction.atomic():
         country = DestinationCountry.objects.select_for_update().filter(code=code).first()
         created = country is None

@@ -28,6 +28,7 @@ from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.access import may_administer, may_read_aggregates_only
 from benteng.accounts.models import AgencyKind, Office, OfficeCoverage, Role
+from benteng.regions.codes import within_q
 from benteng.villages.models import (
     DesaBinaan,
     FocalPerson,
@@ -159,14 +160,6 @@ def _covered_codes(office_id: int) -> list[str]:
     )
 
 
-def _within(codes: list[str], region: str) -> Q:
-    """The rows whose region (the field path ``region``) is one of the codes or below one."""
-    found = NOTHING
-    for code in codes:
-        found |= Q(**{f"{region}__code": code}) | Q(**{f"{region}__code__startswith": f"{code}."})
-    return found
-
-
 def desa_scope(viewer: Viewer, prefix: str = "") -> Q:
     """The Desa Binaan the viewer is responsible for, as a filter on a model reaching the
     designation through ``prefix`` ("" for DesaBinaan itself, "village__" for its records)."""
@@ -180,7 +173,7 @@ def desa_scope(viewer: Viewer, prefix: str = "") -> Q:
         return Q(**{f"{prefix}kanim_id": viewer.office_id}) | Q(
             **{f"{prefix}kanim__parent_id": viewer.office_id}
         )
-    return _within(_covered_codes(viewer.office_id), f"{prefix}region")
+    return within_q(_covered_codes(viewer.office_id), field=f"{prefix}region__code")
 
 
 class DesaBinaanPolicy(RecordPolicy[DesaBinaan]):

@@ -17,6 +17,7 @@ from benteng.accounts.access import may_read_aggregates_only
 from benteng.accounts.aggregates import CountSum, ShownCount, counts_for_viewer, sees_window_counts
 from benteng.accounts.models import Role, User
 from benteng.audit.services import audit_record_list
+from benteng.regions.codes import code_within
 from benteng.regions.models import Region
 from benteng.village_reports.selectors import recruiter_report_counts
 from benteng.villages.border import BORDER_EVENT_LABELS, BorderEventKind, recent_border_counts
@@ -376,7 +377,7 @@ def activity_totals(
         shown = [
             row
             for code, row in rows.items()
-            if len(code.split(".")) == parts and (not within or f"{code}.".startswith(f"{within}."))
+            if len(code.split(".")) == parts and (not within or code_within(code, within))
         ]
     names = dict(
         Region.objects.filter(code__in=[row.code for row in shown]).values_list("code", "name")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benteng.forms import DateTextInput
 from benteng.identity import Sex
+from benteng.problems import FieldProblems
 from benteng.watchlists.categories import categories_for
 from benteng.watchlists.imports import MAX_FILE_BYTES
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist
@@ -110,7 +111,7 @@ class WatchlistEntryForm(forms.Form):
             self.fields["instruction"].initial = watchlist.default_instruction
             self.fields["contact"].initial = watchlist.default_contact
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def add_service_errors(self, errors: FieldProblems) -> None:
         for name, messages in errors.items():
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,18 +34,14 @@ from benteng.watchlists.reference_data import watchlists_load_reference
 from benteng.watchlists.validation import (
     ENTRY_MODEL_FIELDS,
     CleanedEntry,
+    WatchlistEntryInvalid,
     entry_values_clean,
 )
 
+# What the pages and the tests import from here, though it lives in the module above.
+__all__ = ["WatchlistEntryInvalid"]
+
 IMMIGRATION_DECISION_LIST_CODE = "imigrasi-penundaan-paspor"
-
-
-class WatchlistEntryInvalid(ValidationError):
-    """The values of an entry are not valid; ``message_dict`` maps input fields to reasons."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 class WatchlistWriteRefused(PermissionDenied):
@@ -84,8 +80,7 @@ def _index_on_commit(entries: Sequence[WatchlistEntry]) -> None:
 
 
 def _cleaned_or_raise(cleaned: CleanedEntry) -> dict[str, Any]:
-    if not cleaned.is_valid:
-        raise WatchlistEntryInvalid(cleaned.errors)
+    cleaned.problems.raise_if_any()
     return cleaned.values
 
 

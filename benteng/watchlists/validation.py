@@ -20,6 +20,7 @@ from benteng import identity_cleaning as cleaning
 from benteng.core.nik import clean_nik_text, nik_consistency, parse_nik
 from benteng.identity import region_for_identity
 from benteng.identity_cleaning import text_of
+from benteng.problems import FieldProblems, InputInvalid, Problems
 from benteng.regions.models import Region, RegionLevel
 from benteng.watchlists.categories import categories_for, category_of
 from benteng.watchlists.models import SharingLevel, SubjectType, Watchlist, WatchlistEntry
@@ -70,19 +71,25 @@ _SHARING_WORDS = {
 }
 
 
+class WatchlistEntryInvalid(InputInvalid):
+    """The values of an entry are not valid; ``errors`` maps input fields to reasons."""
+
+
 @dataclass
 class CleanedEntry:
-    """The model values of an entry, or the reasons (per input field) why they are not."""
+    """The model values of an entry, or the reasons (per input field) why they are not: a
+    page or a service raises them (``problems.raise_if_any()``), an import reports them."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, list[str]] = field(default_factory=dict)
+    problems: Problems = field(default_factory=lambda: Problems(WatchlistEntryInvalid))
 
-    def add_error(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, []).append(message)
+    @property
+    def errors(self) -> FieldProblems:
+        return self.problems.by_field
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors
+        return not self.problems
 
 
 def _max_length(name: str) -> int | None:
@@ -100,7 +107,7 @@ def _choice(value: Any, *, words: Mapping[str, str], default: str) -> str | None
 def _clean_subject(raw: dict[str, Any], result: CleanedEntry) -> str:
     subject = _choice(raw.get("subject_type"), words=_SUBJECT_WORDS, default=SubjectType.PERSON)
     if subject is None:
-        result.add_error(
+        result.problems.add(
             "subject_type",
             _("Subjek harus salah satu dari: orang, perusahaan, telepon (tertulis “%(value)s”).")
             % {"value": text_of(raw.get("subject_type"))},
@@ -126,7 +133,7 @@ def _clean_lengths(raw: dict[str, Any], result: CleanedEntry) -> None:
         limit = _max_length(name)
         text = text_of(raw.get(name))
         if limit is not None and len(text) > limit:
-            result.add_error(
+            result.problems.add(
                 name,
                 _("Paling banyak %(limit)d karakter (tertulis %(length)d).")
                 % {"limit": limit, "length": len(text)},
@@ -139,14 +146,14 @@ def _clean_birth_date(raw: dict[str, Any], result: CleanedEntry, today: datetime
     if birth_date is not None:
         problem = cleaning.birth_date_problem(birth_date, label=label, today=today)
     if problem:
-        result.add_error("birth_date", problem)
+        result.problems.add("birth_date", problem)
     result.values["birth_date"] = birth_date
 
 
 def _clean_sex(raw: dict[str, Any], result: CleanedEntry) -> None:
     sex, problem = cleaning.sex_clean(raw.get("sex"))
     if problem:
-        result.add_error("sex", problem)
+        result.problems.add("sex", problem)
     result.values["sex"] = sex
 
 
@@ -169,7 +176,7 @@ def _clean_nik(
     if not text:
         return
     if subject == SubjectType.COMPANY:
-        result.add_error(
+        result.problems.add(
             "nik", _("Perusahaan tidak memiliki NIK; isi nomor izin atau pilih subjek orang.")
         )
         return
@@ -180,33 +187,33 @@ def _clean_nik(
         return
     if problems or info is None:
         for problem in problems:
-            result.add_error("nik", cleaning.nik_problem_text(problem))
+            result.problems.add("nik", cleaning.nik_problem_text(problem))
         return
     result.values["nik"] = info.nik
     stated_birth_date = result.values.get("birth_date")
     stated_sex = result.values.get("sex") or None
-    if not as_recorded and "birth_date" not in result.errors and "sex" not in result.errors:
+    if not as_recorded and "birth_date" not in result.problems and "sex" not in result.problems:
         for problem in nik_consistency(info, birth_date=stated_birth_date, sex=stated_sex):
-            result.add_error("nik", cleaning.nik_problem_text(problem))
-    if stated_birth_date is None and "birth_date" not in result.errors:
+            result.problems.add("nik", cleaning.nik_problem_text(problem))
+    if stated_birth_date is None and "birth_date" not in result.problems:
         result.values["birth_date"] = info.birth_date
-    if not stated_sex and "sex" not in result.errors:
+    if not stated_sex and "sex" not in result.problems:
         result.values["sex"] = info.sex
 
 
 def _clean_passport(raw: dict[str, Any], result: CleanedEntry) -> None:
     passport_no, problem = cleaning.passport_no_clean(raw.get("passport_no"))
     if problem:
-        result.add_error("passport_no", problem)
+        result.problems.add("passport_no", problem)
     result.values["passport_no"] = passport_no
 
 
 def _clean_phone(raw: dict[str, Any], result: CleanedEntry, subject: str) -> None:
     phone, problem = cleaning.phone_clean(raw.get("phone"), label=_("Nomor telepon"))
     if problem:
-        result.add_error("phone", problem)
+        result.problems.add("phone", problem)
     elif not phone and subject == SubjectType.PHONE:
-        result.add_error("phone", _("Nomor telepon wajib diisi untuk subjek nomor telepon."))
+        result.problems.add("phone", _("Nomor telepon wajib diisi untuk subjek nomor telepon."))
     result.values["phone"] = phone
 
 
@@ -218,7 +225,7 @@ def _clean_region(raw: dict[str, Any], result: CleanedEntry) -> None:
             code=desa_code, level__in=[RegionLevel.DESA, RegionLevel.KELURAHAN]
         ).exists()
         if not is_village:
-            result.add_error(
+            result.problems.add(
                 "desa_code",
                 _(
                     "Kode desa/kelurahan “%(value)s” tidak dikenal; tulis kode Kemendagri "
@@ -242,9 +249,9 @@ def _clean_expiry(
         raw.get("expires_on"), label=_("Tanggal berlaku sampai")
     )
     if problem:
-        result.add_error("expires_on", problem)
+        result.problems.add("expires_on", problem)
     elif expires_on is not None and expires_on < today and expires_on != previous:
-        result.add_error(
+        result.problems.add(
             "expires_on",
             _(
                 "Tanggal berlaku sampai (%(date)s) sudah lewat; entri yang tidak berlaku lagi "
@@ -270,7 +277,7 @@ def _clean_category(
         return
     category = category_of(watchlist.kind, text)
     if category is None:
-        result.add_error(
+        result.problems.add(
             "category",
             _("Kategori “%(value)s” tidak dikenal untuk daftar ini; pilih salah satu: %(choices)s.")
             % {"value": text[:120], "choices": "; ".join(categories_for(watchlist.kind))},
@@ -285,23 +292,23 @@ def _clean_texts(
     name = text_of(raw.get("full_name"))
     if not name and subject != SubjectType.PHONE:
         if subject == SubjectType.COMPANY:
-            result.add_error("full_name", _("Nama perusahaan wajib diisi."))
+            result.problems.add("full_name", _("Nama perusahaan wajib diisi."))
         else:
-            result.add_error("full_name", _("Nama lengkap wajib diisi."))
+            result.problems.add("full_name", _("Nama lengkap wajib diisi."))
     result.values["full_name"] = name
     for plain in ("birth_place", "address", "licence_number", "category", "contact"):
         result.values[plain] = text_of(raw.get(plain))
     result.values["licence_number"] = result.values["licence_number"].upper()
     if not result.values["category"]:
-        result.add_error("category", _("Kategori alasan wajib diisi."))
+        result.problems.add("category", _("Kategori alasan wajib diisi."))
     legal_basis = text_of(raw.get("legal_basis")) or watchlist.default_legal_basis
     if not legal_basis:
-        result.add_error("legal_basis", _("Dasar hukum wajib diisi."))
+        result.problems.add("legal_basis", _("Dasar hukum wajib diisi."))
     result.values["legal_basis"] = legal_basis
     # Multi-line texts keep their line breaks.
     instruction = str(raw.get("instruction") or "").strip() or watchlist.default_instruction
     if not instruction:
-        result.add_error("instruction", _("Instruksi bila hit wajib diisi."))
+        result.problems.add("instruction", _("Instruksi bila hit wajib diisi."))
     result.values["instruction"] = instruction
     result.values["contact"] = result.values["contact"] or watchlist.default_contact
     result.values["internal_notes"] = str(raw.get("internal_notes") or "").strip()
@@ -330,7 +337,7 @@ def entry_values_clean(
     result.values["subject_type"] = subject
     sharing = _choice(raw.get("sharing_level"), words=_SHARING_WORDS, default=SharingLevel.HIT)
     if sharing is None:
-        result.add_error(
+        result.problems.add(
             "sharing_level",
             _("Tingkat berbagi harus “hit” atau “pemilik” (tertulis “%(value)s”).")
             % {"value": text_of(raw.get("sharing_level"))},

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from benteng.access import NotVisible, Viewer, access_object
 from benteng.accounts.models import User
 from benteng.audit.services import audit_record_list
+from benteng.downloads import private_file_response
 from benteng.watchlists.access import (
     access_watchlist_by_code,
     may_keep_watchlist,
@@ -482,13 +483,12 @@ def watchlist_export_file(request: HttpRequest, code: str) -> HttpResponseBase:
         file_format=file_format,
         entries=entries,
     )
-    response = HttpResponse(data, content_type=EXPORT_CONTENT_TYPES[file_format])
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="{watchlist.code}-{status}-{stamp}.{file_format}"'
+    return private_file_response(
+        data,
+        filename=f"{watchlist.code}-{status}-{stamp}.{file_format}",
+        content_type=EXPORT_CONTENT_TYPES[file_format],
     )
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 @login_required
@@ -500,11 +500,8 @@ def watchlist_import_template_file(request: HttpRequest, code: str) -> HttpRespo
     file_format = request.GET.get("format", "xlsx")
     if file_format not in EXPORT_CONTENT_TYPES:
         raise Http404
-    response = HttpResponse(
+    return private_file_response(
         watchlist_import_template(file_format=file_format),
+        filename=f"templat-{watchlist.code}.{file_format}",
         content_type=EXPORT_CONTENT_TYPES[file_format],
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="templat-{watchlist.code}.{file_format}"'
-    )
-    return response

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -25,6 +23,7 @@ from benteng.accounts.models import Agency, Office, OfficeCoverage, Role, User
 from benteng.api.models import ApiClient
 from benteng.audit.models import AuditChainHead, AuditEntry
 from benteng.audit.services import audit_chain_verify
+from benteng.regions.codes import code_within, within_q
 from benteng.regions.models import REGENCY_LEVELS, Region
 
 AGGREGATE_PURPOSE = "angka agregat halaman beranda"
@@ -72,13 +71,6 @@ class RegencyVillages:
     with_pic_desa: int
 
 
-def _within_any(codes: list[str]) -> Q:
-    """Regions equal to or below any of these codes (empty list: nothing)."""
-    if not codes:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(code=code) | Q(code__startswith=f"{code}.") for code in codes))
-
-
 def office_summary(*, viewer: Viewer, office: Office) -> OfficeSummary:
     """An office's coverage with the villages under each covered region, and its staff count."""
     coverage = list(
@@ -88,16 +80,12 @@ def office_summary(*, viewer: Viewer, office: Office) -> OfficeSummary:
     )
     codes = [item.region.code for item in coverage]
     village_codes = list(
-        Region.objects.villages().filter(_within_any(codes)).values_list("code", flat=True)
+        Region.objects.villages().filter(within_q(codes)).values_list("code", flat=True)
     )
     covered = [
         CoveredRegion(
             region=item.region,
-            village_count=sum(
-                1
-                for code in village_codes
-                if code == item.region.code or code.startswith(f"{item.region.code}.")
-            ),
+            village_count=sum(1 for code in village_codes if code_within(code, item.region.code)),
         )
         for item in coverage
     ]

@@ -21,6 +21,7 @@ from tests.cooperation.factories import (
     operation_make,
     training_make,
 )
+from tests.downloads import assert_private_file
 from tests.referrals.conftest import send
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +104,19 @@ def test_the_csv_is_the_same_table_and_names_no_person(known, personas):
     page = client.get("/kerja-sama/laporan/" + query)
     download = client.get("/kerja-sama/laporan.csv" + query)
     # then
-    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
-    assert download["Content-Disposition"].startswith("attachment")
+    assert_private_file(
+        download,
+        disposition="attachment",
+        filename=f"laporan-kerja-sama-{month.slug}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+    body = download.getvalue().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == ["Periode", "Bagian", "Uraian", "Jumlah"]
     assert len(rows) - 1 == len(cooperation_report(period=month))
     assert [month.label, "Operasi bersama", "Jumlah operasi", "1"] in rows
     html = page.content.decode()
-    assert "Siti Rohmah" not in html and "Siti Rohmah" not in download.content.decode()
+    assert "Siti Rohmah" not in html and "Siti Rohmah" not in body
     assert "Pemesanan fasilitas per instansi pemesan" in html
 
 

@@ -15,6 +15,7 @@ from benteng.audit.models import AuditAction, AuditEntry
 from benteng.watchlists.models import Watchlist, WatchlistEntry
 from benteng.watchlists.services import watchlist_entry_expire
 from tests.conftest import verified_client
+from tests.downloads import assert_private_file
 from tests.watchlists.conftest import CALO, NIK_MAN, NIK_WOMAN, make_entry, viewer_of
 
 pytestmark = pytest.mark.django_db
@@ -266,7 +267,7 @@ def test_pages_carry_no_inline_script_or_style(personas, police_entry):
     client = verified_client(personas.analis_polri)
     for path in ["/daftar-pantauan/", *_pages(police_entry)]:
         response = client.get(path)
-        html = response.content.decode()
+        html = response.getvalue().decode()
         assert response.status_code == 200, path
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert " style=" not in html, path
@@ -461,14 +462,40 @@ def test_export_downloads_an_audited_file_for_keepers(personas, police_entry):
     client = verified_client(personas.analis_polri)
     path = f"/daftar-pantauan/{police_entry.watchlist.code}/ekspor/"
     response = client.post(path, {"file_format": "csv", "status": "berlaku"})
-    # then
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment;" in response["Content-Disposition"]
-    assert NIK_WOMAN in response.content.decode("utf-8-sig")
+    # then: a private file (never sniffed, sandboxed, kept by no cache)
+    assert_private_file(
+        response,
+        disposition="attachment",
+        filename=f"{police_entry.watchlist.code}-berlaku-{timezone.localdate().isoformat()}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+    assert NIK_WOMAN in response.getvalue().decode("utf-8-sig")
     audit = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert audit.object_ids == [str(police_entry.pk)]
     assert client.get(path).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("file_format", "content_type"),
+    [
+        ("csv", "text/csv; charset=utf-8"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_the_import_template_is_a_private_file(personas, police_list, file_format, content_type):
+    # when
+    client = verified_client(personas.analis_polri)
+    response = client.get(
+        f"/daftar-pantauan/{police_list.code}/impor/templat/?format={file_format}"
+    )
+    # then
+    assert_private_file(
+        response,
+        disposition="attachment",
+        filename=f"templat-{police_list.code}.{file_format}",
+        content_type=content_type,
+    )
+    assert response.getvalue()
 
 
 def test_only_the_uploader_confirms_a_previewed_import(personas, police_list):
