@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from benteng.accounts.models import User
     from benteng.api.models import ApiClient
+
+FactT = TypeVar("FactT")
 
 
 class ViewerKind(enum.StrEnum):
@@ -31,6 +34,9 @@ class Viewer:
     # a read costs no extra query.
     actor_label: str = ""
     office_name: str = ""
+    # What a policy works out about the viewer with queries (the offices a police office
+    # answers for), kept for the viewer's life -- one request or one task -- by ``remembered``.
+    facts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def for_user(cls, user: User, *, purpose: str = "") -> Viewer:
@@ -71,7 +77,16 @@ class Viewer:
         return cls(kind=ViewerKind.SYSTEM, role="system", purpose=purpose)
 
     def with_purpose(self, purpose: str) -> Viewer:
+        """The same viewer for another purpose (sharing the facts remembered about it)."""
         return Viewer(**{**self.__dict__, "purpose": purpose})
+
+    def remembered(self, name: str, work_out: Callable[[], FactT]) -> FactT:
+        """The fact ``name`` about this viewer: ``work_out()`` the first time it is asked,
+        the same answer after, so a page that applies a policy three times queries once."""
+        if name not in self.facts:
+            self.facts[name] = work_out()
+        fact: FactT = self.facts[name]
+        return fact
 
 
 def as_viewer(who: Any) -> Viewer:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
 
 from benteng.accounts.models import Office, OfficeCoverage, OfficeKind, User
@@ -51,21 +53,31 @@ def offices_responsible_for(*, region_code: str, agency_kind: str | None = None)
     )
 
 
-def office_region_codes(*, office: Office) -> list[str]:
-    """Region codes the office covers directly or through its child offices."""
-    office_ids = {office.pk}
-    frontier = {office.pk}
-    while frontier:
-        frontier = (
-            set(Office.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            - office_ids
-        )
-        office_ids |= frontier
-    return sorted(
-        set(
-            Region.objects.filter(coverage__office_id__in=office_ids).values_list("code", flat=True)
+def office_and_offices_below(*, office_id: int) -> list[Office]:
+    """The office and the offices below it, in one query: an office tree is three levels deep
+    (Polda → Polres → Polsek, Kanwil → Kanim → TPI), as the referral and case rules assume."""
+    return list(
+        Office.objects.filter(
+            Q(pk=office_id) | Q(parent_id=office_id) | Q(parent__parent_id=office_id)
         )
     )
+
+
+def region_codes_covered_by(*, office_ids: Iterable[int]) -> list[str]:
+    """Region codes these offices cover (each code once, sorted)."""
+    return sorted(
+        set(
+            Region.objects.filter(coverage__office_id__in=list(office_ids)).values_list(
+                "code", flat=True
+            )
+        )
+    )
+
+
+def office_region_codes(*, office: Office) -> list[str]:
+    """Region codes the office covers directly or through the offices below it."""
+    below = office_and_offices_below(office_id=office.pk)
+    return region_codes_covered_by(office_ids=[item.pk for item in below])
 
 
 def office_list_with_counts(*, agency_kind: str | None = None) -> QuerySet[Office]:

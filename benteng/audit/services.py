@@ -157,7 +157,8 @@ def audit_record_many(
         return entries
     with transaction.atomic(savepoint=False):
         for group in written_with:
-            insert(*group)
+            if group:  # as insert_together, an empty group writes nothing
+                insert(*group)
         sequence, previous_hash, pending = _locked_head(pending=True)
         if pending:
             sequence, previous_hash, _oldest = _seal_locked(sequence, previous_hash, limit=None)

@@ -9,14 +9,16 @@ An application is seen by its own Kanim and by immigration analysts; police see 
 hit a police watchlist or was referred to police (``police_visible``), and then only the police
 offices that answer for it (``police_visible_rows``): the Polda for the province (its
 Ditreskrimum and analysts keep the police watchlists, DESIGN.md), a Polres or Polsek for the
-Kanims and TPIs whose area overlaps its own (with its Polseks'), and the office it was referred
-to. A departure check likewise by its own TPI.
+Kanims and TPIs whose area overlaps its own (with its Polseks'), the office that owns an entry
+it hit (with the offices above: a Polres for its Polseks' entries) wherever it was screened,
+and the office it was referred to. A departure check likewise by its own TPI.
 Other offices learn of an earlier decision about the same person only through the screening
 result's *earlier events* (office, date, outcome, reason) — never the other office's record.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -24,7 +26,10 @@ from django.db.models import Q
 from benteng.access.policy import EVERYTHING, NOTHING, RecordPolicy
 from benteng.access.viewer import Viewer, ViewerKind
 from benteng.accounts.models import AgencyKind, Office, OfficeKind, Role
-from benteng.accounts.selectors import office_region_codes
+from benteng.accounts.selectors import (
+    office_and_offices_below,
+    region_codes_covered_by,
+)
 from benteng.regions.codes import codes_overlap
 from benteng.screening.hooks import referred_records
 from benteng.screening.models import (
@@ -34,6 +39,7 @@ from benteng.screening.models import (
     NamedContact,
     PassportApplication,
     RecordAmendment,
+    ScreeningHit,
     ScreeningResult,
 )
 
@@ -154,10 +160,46 @@ def may_read_decision_oversight(viewer: Viewer) -> bool:
 # --- which records a viewer sees -----------------------------------------------------------
 
 
-def _screening_offices_in_area(police_office: Office) -> frozenset[int]:
-    """The Kanims and TPIs whose area (their coverage, else their seat) overlaps the area the
-    police office covers, itself or through the offices below it."""
-    police_area = office_region_codes(office=police_office)
+@dataclass(frozen=True)
+class PoliceAnswers:
+    """What a police office answers for among the records shown to the police."""
+
+    # A Polda: its investigators (Ditreskrimum) and analysts keep the police watchlists and
+    # answer for every police hit in the province.
+    whole_province: bool = False
+    # The office and the offices below it: the owners of the watchlist entries it answers for.
+    owner_offices: frozenset[int] = frozenset()
+    # The Kanims and TPIs whose area overlaps the area those offices cover.
+    screening_offices: frozenset[int] = frozenset()
+
+
+def police_answers(viewer: Viewer) -> PoliceAnswers:
+    """What the viewer's police office answers for, worked out once per viewer (a page
+    applies the policies of the record, its result and its decisions: three times)."""
+    return viewer.remembered("screening.police_answers", lambda: _police_answers(viewer))
+
+
+def _police_answers(viewer: Viewer) -> PoliceAnswers:
+    if viewer.office_id is None:
+        return PoliceAnswers()
+    offices = office_and_offices_below(office_id=viewer.office_id)
+    own = next((office for office in offices if office.pk == viewer.office_id), None)
+    if own is None:
+        return PoliceAnswers()
+    if own.kind == OfficeKind.POLDA:
+        return PoliceAnswers(whole_province=True)
+    office_ids = frozenset(office.pk for office in offices)
+    return PoliceAnswers(
+        owner_offices=office_ids,
+        screening_offices=_screening_offices_in_area(
+            region_codes_covered_by(office_ids=office_ids)
+        ),
+    )
+
+
+def _screening_offices_in_area(police_area: list[str]) -> frozenset[int]:
+    """The Kanims and TPIs whose area (their coverage, else their seat) overlaps the area of
+    the police offices (``police_area``: the region codes they cover)."""
     if not police_area:
         return frozenset()
     screening_offices = Office.objects.filter(
@@ -177,18 +219,28 @@ def _screening_offices_in_area(police_office: Office) -> frozenset[int]:
     )
 
 
-def police_visible_rows(viewer: Viewer, referral_field: str) -> Q:
+def _records_hitting_entries_of(owner_offices: frozenset[int], record_field: str) -> Any:
+    """The ids of the records (``record_field`` of their results: "application_id" or
+    "departure_check_id") that hit a watchlist entry these offices own, as a query."""
+    return ScreeningHit.objects.filter(
+        entry__owner_office_id__in=owner_offices, **{f"result__{record_field}__isnull": False}
+    ).values(f"result__{record_field}")
+
+
+def police_visible_rows(viewer: Viewer, record_field: str) -> Q:
     """Records shown to the police (a police hit, a referral or hand-over to police) that
     this police office answers for: the province at a Polda; else those screened at a Kanim
-    or TPI in its area, and those referred to it."""
+    or TPI in its area, those that hit an entry it owns, and those referred to it
+    (``record_field``: the record's field in a referral or a result, "application_id" or
+    "departure_check_id")."""
     shown = Q(police_visible=True)
-    office = Office.objects.filter(pk=viewer.office_id).first() if viewer.office_id else None
-    if office is not None and office.kind == OfficeKind.POLDA:
-        # Its investigators (Ditreskrimum) and analysts keep the police watchlists: they
-        # answer for every police hit in the province.
+    answers = police_answers(viewer)
+    if answers.whole_province:
         return shown
-    answered = Q(office_id__in=_screening_offices_in_area(office) if office else frozenset())
-    for referred in referred_records(viewer, referral_field):
+    answered = Q(office_id__in=answers.screening_offices)
+    if answers.owner_offices:
+        answered |= Q(pk__in=_records_hitting_entries_of(answers.owner_offices, record_field))
+    for referred in referred_records(viewer, record_field):
         answered |= Q(pk__in=referred)
     return shown & answered
 

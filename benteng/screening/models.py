@@ -586,3 +586,28 @@ class ScreeningResult(models.Model):
 
     def __str__(self) -> str:
         return f"screening {self.pk}"
+
+
+class ScreeningHit(models.Model):
+    """One watchlist entry a screening hit, as a row beside the result's ``hits`` (which say
+    how it matched): so the query of who may read the record can ask which office owns the
+    entry (``access.police_visible_rows``). Written with the result, never changed."""
+
+    result = models.ForeignKey(
+        ScreeningResult, on_delete=models.CASCADE, related_name="hit_entries"
+    )
+    # An entry deleted outright (not removed: that keeps it) no longer answers for its hits,
+    # as the result's readers no longer see it (``outcome.hits_for``).
+    entry = models.ForeignKey(
+        "watchlists.WatchlistEntry", on_delete=models.CASCADE, related_name="screening_hits"
+    )
+
+    class Meta:
+        verbose_name = _("hit penyaringan")
+        verbose_name_plural = _("hit penyaringan")
+        constraints = [
+            models.UniqueConstraint(fields=["result", "entry"], name="screening_hit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id}:{self.entry_id}"

@@ -12,7 +12,8 @@ One call does everything the officer needs while the person waits:
    supports the officer, it never decides;
 5. all or none (on PostgreSQL one statement, elsewhere one short transaction), save the
    application (or departure check) with a reference number at the viewer's office, the
-   :class:`ScreeningResult` (hits by reference, see :mod:`~benteng.screening.outcome`) and
+   :class:`ScreeningResult` (hits by reference, see :mod:`~benteng.screening.outcome`), a
+   :class:`ScreeningHit` row per entry hit (whose owner office may then read the record) and
    the audit trail (the record written, the watchlist entries and earlier events read,
    purpose "penyaringan");
 6. after the commit, put the new record among the earlier events of the index.
@@ -78,6 +79,7 @@ from benteng.screening.models import (
     DepartureCheck,
     PassportApplication,
     RecordAmendment,
+    ScreeningHit,
     ScreeningResult,
     TravelDocument,
 )
@@ -431,28 +433,32 @@ def _screen(
     record.police_visible = screened.police_visible
     result = screened.result
     result.server_milliseconds = round((time.perf_counter() - started) * 1000, 2)
-    ids = next_ids(kind.model, ScreeningResult)
-    # All or none: the record (its reference "PP-2026-000123" holds its id), its result and
-    # the audit entries. On PostgreSQL the ids come first from the tables' sequences, and
-    # the three are one statement, without a transaction's round trips; elsewhere (SQLite)
-    # the record's id comes with its insert, in a transaction.
+    hit_rows = _hit_rows(result)
+    ids = next_ids(kind.model, ScreeningResult, *[ScreeningHit] * len(hit_rows))
+    # All or none: the record (its reference "PP-2026-000123" holds its id), its result, its
+    # hits' rows and the audit entries. On PostgreSQL the ids come first from the tables'
+    # sequences, and the four are one statement, without a transaction's round trips;
+    # elsewhere (SQLite) the record's id comes with its insert, in a transaction.
     with _all_or_none(one_statement=ids is not None):
         if ids is None:
             record.reference = f"tmp-{uuid.uuid4().hex[:24]}"
             insert(record)
         else:
-            record.pk, result.pk = ids
+            record.pk, result.pk, *hit_ids = ids
+            for row, hit_id in zip(hit_rows, hit_ids, strict=True):
+                row.pk = hit_id
         record.reference = f"{kind.reference_prefix}-{timezone.localdate(now).year}-{record.pk:06d}"
         if isinstance(record, PassportApplication):
             result.application = record
         else:
             result.departure_check = record
-        written: list[list[models.Model]] = []
+        written: list[Sequence[models.Model]] = []
         if ids is None:
             kind.model.objects.filter(pk=record.pk).update(reference=record.reference)
             insert(result)
+            _insert_hit_rows(result, hit_rows)
         else:
-            written = [[record], [result]]
+            written = [[record], [result], _with_result(result, hit_rows)]
         audit_record_many(
             actor=actor_for_viewer(viewer),
             items=_audit_items(kind, record, screened),
@@ -509,6 +515,7 @@ def record_rescreen(
     result.server_milliseconds = round((time.perf_counter() - started) * 1000, 2)
     with transaction.atomic():
         insert(result)
+        _insert_hit_rows(result, _hit_rows(result))
         # A police hit shows the record to the police; nothing here hides it again (a
         # referral or a hand-over may have shown it, and what the police saw stays seen).
         if screened.police_visible and not record.police_visible:
@@ -562,6 +569,22 @@ def _unknown_for_rules(missing: frozenset[str], data: ScreeningInput) -> frozens
     if TravelDocument.TIKET_PULANG in data.documents:
         return missing - {"has_return_ticket"}
     return missing
+
+
+def _hit_rows(result: ScreeningResult) -> list[ScreeningHit]:
+    """A row per entry the result hit (not its possible matches), its result not set yet."""
+    return [ScreeningHit(entry_id=hit["entry_id"]) for hit in result.hits]
+
+
+def _with_result(result: ScreeningResult, rows: list[ScreeningHit]) -> list[ScreeningHit]:
+    for row in rows:
+        row.result = result
+    return rows
+
+
+def _insert_hit_rows(result: ScreeningResult, rows: list[ScreeningHit]) -> None:
+    if rows:
+        insert(*_with_result(result, rows))
 
 
 def _input_of(record: Record, *, stated: dict[str, Any]) -> ScreeningInput:

@@ -505,6 +505,8 @@ def test_a_correction_that_reveals_a_hit_screens_again_and_shows_the_hit(
     assert shown.result.amendment == amendment
     record.refresh_from_db()
     assert record.police_visible
+    # and the hit is a row of the new result, whose entry's owner answers for the record
+    assert list(shown.result.hit_entries.values_list("entry_id", flat=True)) == [wanted.pk]
     # and the facts the officer stated then are stated again
     codes = {indicator["code"] for indicator in shown.result.indicators}
     assert "trafficking_control_indicators" in codes

@@ -632,7 +632,7 @@ def test_the_write_and_the_reads_are_audited(personas, screen, seal_delay) -> No
     assert audit_chain_verify() == (AuditEntry.objects.count(), None)
 
 
-def test_every_read_comes_first_then_the_record_the_result_and_the_audit_entries_together(
+def test_every_read_comes_first_then_the_record_the_result_its_hits_and_the_audit_together(
     personas, screen, seal_delay
 ) -> None:  # type: ignore[no-untyped-def]
     police_entry(personas.analis_polri)
@@ -651,7 +651,12 @@ def test_every_read_comes_first_then_the_record_the_result_and_the_audit_entries
     first_write = next(n for n, word in enumerate(words) if word in {"INSERT", "UPDATE", "WITH"})
     assert "SELECT" not in words[first_write:] or seal_delay == 0
     writes = [sql for sql in executed[first_write:] if sql.split()[0].upper() != "RELEASE"]
-    tables = ["screening_passportapplication", "screening_screeningresult", "audit_auditentry"]
+    tables = [
+        "screening_passportapplication",
+        "screening_screeningresult",
+        "screening_screeninghit",
+        "audit_auditentry",
+    ]
     if connection.vendor == "postgresql" and seal_delay > 0:
         # One statement, atomic by itself (here in a savepoint of the test's transaction):
         # the ids were drawn from the sequences before.
@@ -665,11 +670,12 @@ def test_every_read_comes_first_then_the_record_the_result_and_the_audit_entries
         assert [next(t for t in tables if t in sql) for sql in inserts] == tables
     else:
         # SQLite: the record's id (in its reference) comes with its insert.
-        assert [next(t for t in tables if t in sql) for sql in writes[:4]] == [
+        assert [next(t for t in tables if t in sql) for sql in writes[:5]] == [
             tables[0],
             tables[0],
             tables[1],
             tables[2],
+            tables[3],
         ]
     assert outcome.application is not None
     assert outcome.application.reference == (
