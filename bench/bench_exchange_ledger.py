@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.postgres_setup import ensure_database, manage  # noqa: E402
+from bench.postgres_setup import bench_account, django_ready  # noqa: E402
 from bench.postgres_setup import production_environment as environment  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benteng_bench_ledger"
@@ -202,28 +202,11 @@ def main() -> None:
     referrals, cases, requests = (10_000, 2_000, 60) if arguments.quick else (100_000, 20_000, 300)
     database_url = arguments.database_url + ("_quick" if arguments.quick else "")
     env = environment(database_url)
-    ensure_database(database_url)
-    manage(["migrate", "-v0"], env)
-    manage(["seed_reference"], env)
-    manage(["collectstatic", "--noinput", "-v0"], env)  # the production pages' static manifest
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benteng.settings"
-    import django
-
-    django.setup()
-    from benteng.accounts.models import Office, Role, User
-    from benteng.accounts.services import user_create
+    django_ready(database_url, env)
+    from benteng.accounts.models import Role
     from benteng.agreements.models import Clause, Exchange, ExchangeSubject
 
-    analyst: User | None = User.objects.filter(username="bench.analis").first()
-    analyst = analyst or user_create(
-        username="bench.analis",
-        full_name="bench.analis",
-        role=Role.ANALIS_IMIGRASI,
-        office=Office.objects.get(code="kanwil-imigrasi-banten"),
-        password="Bench-Only-Password-2026",  # noqa: S106 - a local benchmark account
-        email="bench.analis@bench.example",
-    )
+    analyst = bench_account("bench.analis", Role.ANALIS_IMIGRASI, "kanwil-imigrasi-banten")
     rng = random.Random(7)
     people = sorted({synthetic_nik(rng) for _ in range(PEOPLE * 2)})[:PEOPLE]
     load(referrals, cases, people)

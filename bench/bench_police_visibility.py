@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_referrals import signed_in  # noqa: E402
-from bench.postgres_setup import ensure_database, manage  # noqa: E402
+from bench.postgres_setup import bench_account, django_ready  # noqa: E402
 from bench.postgres_setup import production_environment as environment  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benteng_bench_police"
@@ -229,39 +229,19 @@ def main() -> None:
     count, requests = (5_000, 40) if arguments.quick else (50_000, 200)
     database_url = arguments.database_url + ("_quick" if arguments.quick else "")
     env = environment(database_url, BENTENG_API_RATE_LIMIT="100000/min")
-    ensure_database(database_url)
-    manage(["migrate", "-v0"], env)
-    manage(["seed_reference"], env)
-    manage(["collectstatic", "--noinput", "-v0"], env)  # the production pages' static manifest
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benteng.settings"
-    import django
-
-    django.setup()
+    django_ready(database_url, env)
     from django.test import Client
 
     from benteng.access.viewer import Viewer
-    from benteng.accounts.models import Office, Role, User
-    from benteng.accounts.services import user_create
+    from benteng.accounts.models import Role
     from benteng.api.models import ApiScope
     from benteng.api.services import api_client_create
     from benteng.screening.models import PassportApplication, ScreeningResult
 
-    def account(username: str, role: str, office: str) -> User:
-        found: User | None = User.objects.filter(username=username).first()
-        return found or user_create(
-            username=username,
-            full_name=username,
-            role=role,
-            office=Office.objects.get(code=office),
-            password="Bench-Only-Password-2026",  # noqa: S106 - a local benchmark account
-            email=f"{username}@bench.example",
-        )
-
     load(count)
-    lebak = account("bench.penyidik.lebak", Role.PENYIDIK, "polres-lebak")
-    tangerang = account("bench.penyidik.tangerang", Role.PENYIDIK, "polresta-tangerang")
-    analyst = account("bench.analis", Role.ANALIS_IMIGRASI, "kanwil-imigrasi-banten")
+    lebak = bench_account("bench.penyidik.lebak", Role.PENYIDIK, "polres-lebak")
+    tangerang = bench_account("bench.penyidik.tangerang", Role.PENYIDIK, "polresta-tangerang")
+    analyst = bench_account("bench.analis", Role.ANALIS_IMIGRASI, "kanwil-imigrasi-banten")
     token = api_client_create(
         name=f"Sistem perkara Polres Lebak {time.time():.0f}",
         office=lebak.office,

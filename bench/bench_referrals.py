@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.postgres_setup import ensure_database, manage  # noqa: E402
+from bench.postgres_setup import bench_account, django_ready  # noqa: E402
 from bench.postgres_setup import production_environment as environment  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benteng_bench_referrals"
@@ -181,32 +181,12 @@ def main() -> None:
     count, requests = (10_000, 60) if arguments.quick else (100_000, 300)
     database_url = arguments.database_url + ("_quick" if arguments.quick else "")
     env = environment(database_url)
-    ensure_database(database_url)
-    manage(["migrate", "-v0"], env)
-    manage(["seed_reference"], env)
-    manage(["collectstatic", "--noinput", "-v0"], env)  # the production pages' static manifest
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benteng.settings"
-    import django
-
-    django.setup()
-    from benteng.accounts.models import Office, Role, User
-    from benteng.accounts.services import user_create
+    django_ready(database_url, env)
+    from benteng.accounts.models import Role
     from benteng.referrals.models import Referral
 
-    def account(username: str, role: str, office: str) -> User:
-        found: User | None = User.objects.filter(username=username).first()
-        return found or user_create(
-            username=username,
-            full_name=username,
-            role=role,
-            office=Office.objects.get(code=office),
-            password="Bench-Only-Password-2026",  # noqa: S106 - a local benchmark account
-            email=f"{username}@bench.example",
-        )
-
-    police = account("bench.penyidik", Role.PENYIDIK, "polresta-tangerang")
-    immigration = account("bench.imigrasi", Role.PETUGAS_IMIGRASI, "kanim-tangerang")
+    police = bench_account("bench.penyidik", Role.PENYIDIK, "polresta-tangerang")
+    immigration = bench_account("bench.imigrasi", Role.PETUGAS_IMIGRASI, "kanim-tangerang")
     load(count)
     office_id = police.office_id
     incoming = Referral.objects.filter(receiving_office_id=office_id).count()

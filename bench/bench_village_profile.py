@@ -36,13 +36,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_referrals import (  # noqa: E402 - the path above first
-    ensure_database,
     environment,
-    manage,
     report,
     signed_in,
     timed,
 )
+from postgres_setup import bench_account, django_ready  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/benteng_bench_villages"
 PROFILE_TARGET_MS = 300.0
@@ -189,35 +188,16 @@ def main() -> None:
     scale, requests = (100, 60) if arguments.quick else (1000, 200)
     database_url = arguments.database_url + ("_quick" if arguments.quick else "")
     env = environment(database_url)
-    ensure_database(database_url)
-    manage(["migrate", "-v0"], env)
-    manage(["seed_reference"], env)
-    manage(["collectstatic", "--noinput", "-v0"], env)
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benteng.settings"
-    import django
-
-    django.setup()
-    from benteng.accounts.models import Office, Role, User
-    from benteng.accounts.services import user_create
-    from benteng.regions.models import Region
+    django_ready(database_url, env)
+    from benteng.accounts.models import Role
     from benteng.screening.models import ApplicationDecision, DepartureCheck
     from benteng.villages.models import DesaBinaan
 
-    def account(username: str, role: str, office: str, villages: list[str]) -> User:
-        found: User | None = User.objects.filter(username=username).first()
-        return found or user_create(
-            username=username,
-            full_name=username,
-            role=role,
-            office=Office.objects.get(code=office),
-            password="Bench-Only-Password-2026",  # noqa: S106 - a local benchmark account
-            email=f"{username}@bench.example",
-            villages=list(Region.objects.filter(code__in=villages)),
-        )
-
-    immigration = account("bench.imigrasi", Role.PETUGAS_IMIGRASI, "kanim-tangerang", [])
-    pimpasa = account("bench.pimpasa", Role.PIMPASA, "kanim-tangerang", [MEASURED_DESA, QUIET_DESA])
+    immigration = bench_account("bench.imigrasi", Role.PETUGAS_IMIGRASI, "kanim-tangerang", [])
+    pimpasa = bench_account(
+        "bench.pimpasa", Role.PIMPASA, "kanim-tangerang", [MEASURED_DESA, QUIET_DESA]
+    )
+    leader = bench_account("bench.pimpinan", Role.PIMPINAN, "kanwil-imigrasi-banten")
     load(scale)
     measured = DesaBinaan.objects.get(region_id=MEASURED_DESA)
     quiet = DesaBinaan.objects.get(region_id=QUIET_DESA)
@@ -230,6 +210,7 @@ def main() -> None:
     )
     officer_client = signed_in(immigration)
     pimpasa_client = signed_in(pimpasa)
+    leader_client = signed_in(leader)
     profile = f"/desa-binaan/{measured.pk}/profil/"
     timed(officer_client, [profile, f"/desa-binaan/{measured.pk}/"])  # warm up
     timed(pimpasa_client, [profile])
@@ -252,6 +233,11 @@ def main() -> None:
         report(
             "profile, passport officer (with names)",
             timed(officer_client, [profile] * requests),
+            PROFILE_TARGET_MS,
+        ),
+        report(
+            "profile, leadership (small counts marked)",
+            timed(leader_client, [profile] * requests),
             PROFILE_TARGET_MS,
         ),
     ]

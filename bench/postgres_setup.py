@@ -1,6 +1,6 @@
 """What the PostgreSQL benchmarks share: production settings for a benchmark database, the
-database made when it is missing (never ``test`` or a system database), and ``manage.py`` run
-with those settings."""
+database made when it is missing (never ``test`` or a system database), ``manage.py`` run
+with those settings, Django set up on it in the benchmark's process, and its accounts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,4 +60,37 @@ def manage(arguments: Sequence[str], env: dict[str, str], *, quiet: bool = False
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def django_ready(database_url: str, env: dict[str, str]) -> None:
+    """The benchmark database made if missing, migrated, with the reference data and the
+    production pages' static manifest; then Django set up in this process on it with ``env``."""
+    ensure_database(database_url)
+    manage(["migrate", "-v0"], env)
+    manage(["seed_reference"], env)
+    manage(["collectstatic", "--noinput", "-v0"], env)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benteng.settings"
+    import django
+
+    django.setup()
+
+
+def bench_account(username: str, role: str, office: str, villages: Sequence[str] = ()) -> Any:
+    """The benchmark's account ``username`` (made on the first run): ``role`` at the office
+    with code ``office``, responsible for the desa ``villages``. Needs ``django_ready``."""
+    from benteng.accounts.models import Office, User
+    from benteng.accounts.services import user_create
+    from benteng.regions.models import Region
+
+    found = User.objects.filter(username=username).first()
+    return found or user_create(
+        username=username,
+        full_name=username,
+        role=role,
+        office=Office.objects.get(code=office),
+        password="Bench-Only-Password-2026",  # noqa: S106 - a local benchmark account
+        email=f"{username}@bench.example",
+        villages=list(Region.objects.filter(code__in=villages)),
     )

@@ -257,12 +257,19 @@ def _area_of(code: str) -> str:
 
 
 def _desa_activity(
-    viewer: Viewer, date_from: datetime.date | None, date_to: datetime.date | None
+    viewer: Viewer,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    *,
+    desa: str = "",
 ) -> dict[str, TotalsRow]:
     """Service days and outreach the viewer may see in the period, summed per desa (two
-    grouped queries)."""
+    grouped queries); only the desa ``desa`` when one is named."""
     days = _period(ServiceDay.objects.visible_to(viewer), date_from, date_to)
     sessions = _period(Outreach.objects.visible_to(viewer), date_from, date_to)
+    if desa:
+        days = days.filter(village__region_id=desa)
+        sessions = sessions.filter(village__region_id=desa)
     rows: dict[str, TotalsRow] = {}
     for item in (
         days.values("village__region_id")
@@ -394,11 +401,17 @@ def activity_years(
     """One desa's activity row of each year, as the totals page shows it to this viewer for
     that year (the same table, so the profile and the totals give a reader of aggregates the
     same marks)."""
+    # A reader of aggregates needs the whole table: whether this desa's counts are marked
+    # depends on the other desa's (the "≥ 5" that protects a neighbour). Everyone else sees
+    # exact counts, which this desa's own rows give.
+    only = "" if may_read_aggregates_only(viewer) else village.region_id
     found = {}
     for year in years:
         rows = _with_areas(
             viewer,
-            _desa_activity(viewer, datetime.date(year, 1, 1), datetime.date(year, 12, 31)),
+            _desa_activity(
+                viewer, datetime.date(year, 1, 1), datetime.date(year, 12, 31), desa=only
+            ),
         )
         if village.region_id in rows:
             found[year] = rows[village.region_id]
