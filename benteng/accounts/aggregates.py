@@ -245,17 +245,18 @@ def counts_for_viewer(
     hidden = (
         suppressed_cells(counts, sums, unshown=unshown) if may_read_aggregates_only(viewer) else {}
     )
+    marks = {
+        Suppression.SMALL: ShownCount(_("< %(limit)d") % {"limit": SMALL_COUNT_BELOW}, exact=False),
+        Suppression.COMPLEMENT: ShownCount(
+            _("≥ %(limit)d") % {"limit": SMALL_COUNT_BELOW}, exact=False
+        ),
+    }
     shown = {}
     for cell, count in counts.items():
         if cell in unshown:
             continue
         why = hidden.get(cell)
-        if why is Suppression.SMALL:
-            shown[cell] = ShownCount(_("< %(limit)d") % {"limit": SMALL_COUNT_BELOW}, exact=False)
-        elif why is Suppression.COMPLEMENT:
-            shown[cell] = ShownCount(_("≥ %(limit)d") % {"limit": SMALL_COUNT_BELOW}, exact=False)
-        else:
-            shown[cell] = ShownCount(str(count), exact=True)
+        shown[cell] = marks[why] if why is not None else ShownCount(str(count), exact=True)
     return shown
 
 

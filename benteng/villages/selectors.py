@@ -177,6 +177,11 @@ def _kind_cell(kind: str) -> str:
     return f"outreach:{kind}"
 
 
+# Each outreach kind with its cell, read once (a table has a dozen cells per row, a thousand
+# rows a year).
+_KIND_CELLS = tuple((kind, _kind_cell(kind)) for kind in OutreachKind.values)
+
+
 @dataclass
 class TotalsRow:
     code: str
@@ -216,7 +221,7 @@ class TotalsRow:
             SERVED_MALE: self.served_male,
             SERVED_FEMALE: self.served_female,
             OUTREACH_SESSIONS: self.outreach_total,
-            **{_kind_cell(kind): self.outreach.get(kind, 0) for kind in OutreachKind.values},
+            **{cell: self.outreach.get(kind, 0) for kind, cell in _KIND_CELLS},
             PARTICIPANTS_MALE: self.participants_male,
             PARTICIPANTS_FEMALE: self.participants_female,
             PARTICIPANTS_YOUTH: self.participants_youth,
@@ -325,7 +330,7 @@ def _with_areas(viewer: Viewer, desa_rows: dict[str, TotalsRow]) -> dict[str, To
     sums += [
         CountSum(
             (code, OUTREACH_SESSIONS),
-            tuple((code, _kind_cell(kind)) for kind in OutreachKind.values),
+            tuple((code, cell) for _kind, cell in _KIND_CELLS),
         )
         for code in rows
     ]
