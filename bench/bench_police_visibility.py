@@ -147,38 +147,24 @@ def load(count: int) -> None:
             for record in (*applications, *checks)
             if record.police_visible
         }
+
+        def result_of(
+            record: Any, when: Any, entries: dict[int, int] = entry_of, **subject: Any
+        ) -> ScreeningResult:
+            hit = {"entry_id": entries.get(record.pk), "score": 1.0, "matched_on": "person"}
+            return ScreeningResult(
+                **subject,
+                created_at=when,
+                risk_score=60 if record.police_visible else 10,
+                risk_band="tinggi" if record.police_visible else "rendah",
+                nik_check=NO_NIK,
+                hits=[hit] if record.police_visible else [],
+            )
+
         results = ScreeningResult.objects.bulk_create(
             [
-                *(
-                    ScreeningResult(
-                        application=record,
-                        created_at=record.submitted_at,
-                        risk_score=60 if record.police_visible else 10,
-                        risk_band="tinggi" if record.police_visible else "rendah",
-                        nik_check=NO_NIK,
-                        hits=[
-                            {"entry_id": entry_of[record.pk], "score": 1.0, "matched_on": "person"}
-                        ]
-                        if record.police_visible
-                        else [],
-                    )
-                    for record in applications
-                ),
-                *(
-                    ScreeningResult(
-                        departure_check=record,
-                        created_at=record.checked_at,
-                        risk_score=60 if record.police_visible else 10,
-                        risk_band="tinggi" if record.police_visible else "rendah",
-                        nik_check=NO_NIK,
-                        hits=[
-                            {"entry_id": entry_of[record.pk], "score": 1.0, "matched_on": "person"}
-                        ]
-                        if record.police_visible
-                        else [],
-                    )
-                    for record in checks
-                ),
+                *(result_of(r, r.submitted_at, application=r) for r in applications),
+                *(result_of(r, r.checked_at, departure_check=r) for r in checks),
             ]
         )
         ScreeningHit.objects.bulk_create(

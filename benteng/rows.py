@@ -174,7 +174,9 @@ def insert(*objs: models.Model) -> None:
     """Insert new instances of one model as ``save(force_insert=True)`` would, in one plain
     (multi-row) statement: each field's ``pre_save`` (``auto_now_add``, defaults) and
     database value; ids not set come back. No signals are sent: use it only for models
-    without save signals or an overridden ``save``."""
+    without save signals or an overridden ``save``. No instances: nothing is written."""
+    if not objs:
+        return
     model = type(objs[0])
     # The connection itself, not the per-thread proxy, for the many field conversions.
     database = connections[DEFAULT_DB_ALIAS]

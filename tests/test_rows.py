@@ -81,6 +81,13 @@ def test_insert_stores_what_the_orm_would_and_gives_the_id_back(reference_data) 
     assert Watchlist.objects.get(pk=created.pk + 100).code == "uji-insert-2"
 
 
+def test_insert_of_no_rows_writes_nothing() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        insert()
+        insert_together([], [])
+    assert len(queries) == 0
+
+
 def test_insert_of_several_rows_gives_each_its_own_id(reference_data) -> None:  # type: ignore[no-untyped-def]
     template = Watchlist.objects.order_by("pk").first()
     assert template is not None

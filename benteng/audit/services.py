@@ -157,8 +157,7 @@ def audit_record_many(
         return entries
     with transaction.atomic(savepoint=False):
         for group in written_with:
-            if group:  # as insert_together, an empty group writes nothing
-                insert(*group)
+            insert(*group)
         sequence, previous_hash, pending = _locked_head(pending=True)
         if pending:
             sequence, previous_hash, _oldest = _seal_locked(sequence, previous_hash, limit=None)

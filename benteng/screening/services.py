@@ -456,7 +456,7 @@ def _screen(
         if ids is None:
             kind.model.objects.filter(pk=record.pk).update(reference=record.reference)
             insert(result)
-            _insert_hit_rows(result, hit_rows)
+            insert(*_with_result(result, hit_rows))
         else:
             written = [[record], [result], _with_result(result, hit_rows)]
         audit_record_many(
@@ -515,7 +515,7 @@ def record_rescreen(
     result.server_milliseconds = round((time.perf_counter() - started) * 1000, 2)
     with transaction.atomic():
         insert(result)
-        _insert_hit_rows(result, _hit_rows(result))
+        insert(*_with_result(result, _hit_rows(result)))
         # A police hit shows the record to the police; nothing here hides it again (a
         # referral or a hand-over may have shown it, and what the police saw stays seen).
         if screened.police_visible and not record.police_visible:
@@ -580,11 +580,6 @@ def _with_result(result: ScreeningResult, rows: list[ScreeningHit]) -> list[Scre
     for row in rows:
         row.result = result
     return rows
-
-
-def _insert_hit_rows(result: ScreeningResult, rows: list[ScreeningHit]) -> None:
-    if rows:
-        insert(*_with_result(result, rows))
 
 
 def _input_of(record: Record, *, stated: dict[str, Any]) -> ScreeningInput:
